@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {ILedgerCertificates} from "../interfaces/ILedgerCertificates.sol";
+import {
+    Batch,
+    BatchMember,
+    CertificateRecord,
+    CertificateState,
+    CertificateStatus
+} from "../interfaces/LedgerTypes.sol";
+import {LedgerAuthorities} from "./LedgerAuthorities.sol";
+
+/// @title Certificates and Merkle batches: anchoring, and status changes by the issuer or its party admin.
+abstract contract LedgerCertificates is LedgerAuthorities, ILedgerCertificates {
+    mapping(bytes32 certHash => CertificateRecord) private _records;
+    mapping(bytes32 certHash => bytes32 replacement) private _replacements;
+    mapping(bytes32 certHash => bytes32 root) private _batchOf;
+    mapping(bytes32 root => Batch) private _batches;
+
+    /// @inheritdoc ILedgerCertificates
+    function anchorCertificate(
+        bytes32 certHash,
+        uint8 certType,
+        uint64 validUntil,
+        bytes32 numberHash,
+        bytes calldata payloadCid
+    ) external {
+        uint32 authorityId = _anchoringAuthority(certType);
+        if (certHash == bytes32(0)) revert LedgerZeroCertificateHash();
+        uint64 nowTime = uint64(block.timestamp);
+        if (validUntil <= nowTime) revert LedgerInvalidCertificateValidity(validUntil, nowTime);
+        if (_records[certHash].status != CertificateStatus.None) revert LedgerCertificateAlreadyAnchored(certHash);
+        _records[certHash] = CertificateRecord({
+            authorityId: authorityId,
+            certType: certType,
+            status: CertificateStatus.Active,
+            revocationReason: 0,
+            issuedAt: nowTime,
+            validUntil: validUntil,
+            statusChangedAt: nowTime
+        });
+        emit CertificateAnchored(certHash, numberHash, authorityId, certType, validUntil, payloadCid);
+    }
+
+    /// @inheritdoc ILedgerCertificates
+    function anchorBatch(bytes32 root, uint8 certType, uint32 leafCount, bytes calldata manifestCid) external {
+        uint32 authorityId = _anchoringAuthority(certType);
+        if (root == bytes32(0)) revert LedgerZeroBatchRoot();
+        if (leafCount == 0) revert LedgerEmptyBatch();
+        if (_batches[root].authorityId != 0) revert LedgerBatchAlreadyAnchored(root);
+        _batches[root] = Batch({
+            authorityId: authorityId,
+            certType: certType,
+            leafCount: leafCount,
+            issuedAt: uint64(block.timestamp)
+        });
+        emit BatchAnchored(root, authorityId, certType, leafCount, manifestCid);
+    }
+
+    /// @inheritdoc ILedgerCertificates
+    function suspendCertificate(bytes32 certHash) external {
+        _suspend(certHash, _existingRecord(certHash));
+    }
+
+    /// @inheritdoc ILedgerCertificates
+    function reinstateCertificate(bytes32 certHash) external {
+        CertificateRecord storage r = _existingRecord(certHash);
+        _checkActiveAuthorityManager(r.authorityId);
+        if (r.status != CertificateStatus.Suspended) revert LedgerInvalidStatusChange(certHash, r.status);
+        r.status = CertificateStatus.Active;
+        r.statusChangedAt = uint64(block.timestamp);
+        emit CertificateReinstated(certHash);
+    }
+
+    /// @inheritdoc ILedgerCertificates
+    function revokeCertificate(bytes32 certHash, uint8 reason, uint64 effectiveAt, bytes32 replacement) external {
+        _revoke(certHash, _existingRecord(certHash), reason, effectiveAt, replacement);
+    }
+
+    /// @inheritdoc ILedgerCertificates
+    function suspendBatchedCertificate(BatchMember calldata member) external {
+        _suspend(member.certHash, _materialise(member));
+    }
+
+    /// @inheritdoc ILedgerCertificates
+    function revokeBatchedCertificate(
+        BatchMember calldata member,
+        uint8 reason,
+        uint64 effectiveAt,
+        bytes32 replacement
+    ) external {
+        _revoke(member.certHash, _materialise(member), reason, effectiveAt, replacement);
+    }
+
+    /// @inheritdoc ILedgerCertificates
+    function getCertificate(bytes32 certHash) external view returns (CertificateRecord memory) {
+        return _records[certHash];
+    }
+
+    /// @inheritdoc ILedgerCertificates
+    function replacementOf(bytes32 certHash) external view returns (bytes32) {
+        return _replacements[certHash];
+    }
+
+    /// @inheritdoc ILedgerCertificates
+    function batchOf(bytes32 certHash) external view returns (bytes32) {
+        return _batchOf[certHash];
+    }
+
+    /// @inheritdoc ILedgerCertificates
+    function certificateStateAt(bytes32 certHash, uint64 time) external view returns (CertificateState) {
+        return _stateAt(_records[certHash], time);
+    }
+
+    /// @inheritdoc ILedgerCertificates
+    function getBatch(bytes32 root) external view returns (Batch memory) {
+        return _batches[root];
+    }
+
+    /// @inheritdoc ILedgerCertificates
+    function batchLeaf(bytes32 certHash, bytes32 numberHash, uint64 validUntil) public pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(certHash, numberHash, validUntil))));
+    }
+
+    /// @inheritdoc ILedgerCertificates
+    function isBatchMember(BatchMember calldata member) public view returns (bool) {
+        if (_batches[member.root].authorityId == 0) return false;
+        bytes32 leaf = batchLeaf(member.certHash, member.numberHash, member.validUntil);
+        return MerkleProof.verifyCalldata(member.proof, member.root, leaf);
+    }
+
+    /// @inheritdoc ILedgerCertificates
+    function batchedCertificateStateAt(
+        BatchMember calldata member,
+        uint64 time
+    ) external view returns (CertificateState) {
+        if (member.root != bytes32(0) && _batchOf[member.certHash] == member.root) {
+            return _stateAt(_records[member.certHash], time);
+        }
+        if (!isBatchMember(member)) return CertificateState.Unknown;
+        return _stateAt(_batchRecord(_batches[member.root], member.validUntil), time);
+    }
+
+    /// @dev The record of `certHash`, which must exist.
+    function _existingRecord(bytes32 certHash) internal view returns (CertificateRecord storage r) {
+        r = _records[certHash];
+        if (r.status == CertificateStatus.None) revert LedgerUnknownCertificate(certHash);
+    }
+
+    function _suspend(bytes32 certHash, CertificateRecord storage r) private {
+        // A safety action: allowed even while the authority or its party is suspended.
+        _checkAuthorityManager(r.authorityId);
+        if (r.status != CertificateStatus.Active) revert LedgerInvalidStatusChange(certHash, r.status);
+        r.status = CertificateStatus.Suspended;
+        r.statusChangedAt = uint64(block.timestamp);
+        emit CertificateSuspended(certHash);
+    }
+
+    function _revoke(
+        bytes32 certHash,
+        CertificateRecord storage r,
+        uint8 reason,
+        uint64 effectiveAt,
+        bytes32 replacement
+    ) private {
+        // A safety action: allowed even while the authority or its party is suspended.
+        _checkAuthorityManager(r.authorityId);
+        if (r.status == CertificateStatus.Revoked) revert LedgerInvalidStatusChange(certHash, r.status);
+        if (!_isRevocationReason(reason)) revert LedgerInvalidRevocationReason(reason);
+        uint64 nowTime = uint64(block.timestamp);
+        if (effectiveAt < r.issuedAt || effectiveAt > nowTime) {
+            revert LedgerInvalidRevocationTime(effectiveAt, r.issuedAt, nowTime);
+        }
+        if (replacement == certHash) revert LedgerSelfReplacement(certHash);
+        r.status = CertificateStatus.Revoked;
+        r.revocationReason = reason;
+        r.statusChangedAt = effectiveAt;
+        if (replacement != bytes32(0)) _replacements[certHash] = replacement;
+        emit CertificateRevoked(certHash, reason, effectiveAt, replacement);
+    }
+
+    /// @dev Gives a batched certificate a record of its own (once), so its status can change on its own.
+    function _materialise(BatchMember calldata member) private returns (CertificateRecord storage r) {
+        bytes32 certHash = member.certHash;
+        r = _records[certHash];
+        if (r.status != CertificateStatus.None) {
+            // Already materialised from this batch: use it. Anchored otherwise: the proof is beside the point.
+            if (member.root == bytes32(0) || _batchOf[certHash] != member.root) {
+                revert LedgerCertificateAlreadyAnchored(certHash);
+            }
+            return r;
+        }
+        Batch memory batch = _batches[member.root];
+        if (batch.authorityId == 0) revert LedgerUnknownBatch(member.root);
+        if (!isBatchMember(member)) revert LedgerInvalidBatchProof(member.root, certHash);
+        _records[certHash] = _batchRecord(batch, member.validUntil);
+        _batchOf[certHash] = member.root;
+        emit BatchedCertificateMaterialised(certHash, member.root, member.numberHash);
+    }
+
+    function _batchRecord(Batch memory batch, uint64 validUntil) private pure returns (CertificateRecord memory) {
+        return
+            CertificateRecord({
+                authorityId: batch.authorityId,
+                certType: batch.certType,
+                status: CertificateStatus.Active,
+                revocationReason: 0,
+                issuedAt: batch.issuedAt,
+                validUntil: validUntil,
+                statusChangedAt: batch.issuedAt
+            });
+    }
+
+    function _stateAt(CertificateRecord memory r, uint64 time) private pure returns (CertificateState) {
+        if (r.status == CertificateStatus.None || time < r.issuedAt) return CertificateState.Unknown;
+        if (r.status == CertificateStatus.Revoked && time >= r.statusChangedAt) return CertificateState.Revoked;
+        if (r.status == CertificateStatus.Suspended && time >= r.statusChangedAt) return CertificateState.Suspended;
+        if (time > r.validUntil) return CertificateState.Expired;
+        return CertificateState.Active;
+    }
+
+    /// @dev RFC 5280 CRLReason values that revoke: 0-5, 9, 10. 6 (certificateHold) is a suspension here and
+    /// 8 (removeFromCRL) an undo, so neither is a revocation reason; 7 is unused by the RFC.
+    function _isRevocationReason(uint8 reason) private pure returns (bool) {
+        return reason <= 5 || reason == 9 || reason == 10;
+    }
+}

@@ -1,0 +1,123 @@
+/**
+ * `npm run gas`: the gas of every state-changing ledger operation, one line each, measured on the in-process
+ * Hardhat network with realistic inputs (random 32-byte hashes, a 36-byte CIDv1). Targets from issue #2 are
+ * shown beside the operations they bound.
+ */
+import { ethers } from "hardhat";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import type { ContractTransactionResponse } from "ethers";
+import { deployLedger } from "../src/chain/deploy";
+import { partyCodeToBytes2 } from "../src/chain/party-code";
+import { CertificateLedger__factory } from "../typechain-types";
+
+const TARGETS: Record<string, number> = {
+  anchorCertificate: 55_000,
+  "anchorBatch (10 certificates)": 60_000,
+  "anchorBatch (100000 certificates)": 60_000,
+  suspendCertificate: 40_000,
+  "revokeCertificate (no replacement)": 40_000,
+};
+
+const rows: [string, bigint][] = [];
+async function measure(name: string, tx: Promise<ContractTransactionResponse>): Promise<void> {
+  const receipt = await (await tx).wait();
+  rows.push([name, receipt!.gasUsed]);
+}
+
+const randomHash = (): string => ethers.hexlify(ethers.randomBytes(32));
+const randomCid = (): string => ethers.concat(["0x01551220", ethers.randomBytes(32)]);
+const YEAR = 365 * 24 * 3600;
+const alg = ethers.encodeBytes32String("ES256").slice(0, 34);
+
+async function main(): Promise<void> {
+  const [deployer, kgAdmin, kzAdmin, uzAdmin, issuer, issuer2, tjAdmin, spare] = await ethers.getSigners();
+  const KG = partyCodeToBytes2("KG");
+  const KZ = partyCodeToBytes2("KZ");
+  const deployment = await deployLedger(deployer, {
+    parties: [
+      { code: "KG", admin: kgAdmin.address },
+      { code: "KZ", admin: kzAdmin.address },
+      { code: "UZ", admin: uzAdmin.address },
+    ],
+    threshold: 2,
+  });
+  const deployReceipt = await ethers.provider.getTransactionReceipt(deployment.ledger.deploymentTx);
+  rows.push(["deploy (3 parties)", deployReceipt!.gasUsed]);
+  const ledger = CertificateLedger__factory.connect(deployment.ledger.address, deployer);
+  const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+
+  await measure("addPartyAdmin", ledger.connect(kgAdmin).addPartyAdmin(KG, spare.address));
+  await measure("removePartyAdmin", ledger.connect(kgAdmin).removePartyAdmin(KG, spare.address));
+  await measure("setPartyEncryptionKey", ledger.connect(kgAdmin).setPartyEncryptionKey(KG, randomHash(), randomCid()));
+
+  const TJ = partyCodeToBytes2("TJ");
+  await measure("propose (admit party)", ledger.connect(kgAdmin).propose(0, TJ, tjAdmin.address, 0));
+  await measure("approve", ledger.connect(kzAdmin).approve(1));
+  await measure("execute (admit party)", ledger.connect(uzAdmin).execute(1));
+
+  const scope = (1n << 1n) | (1n << 2n);
+  await measure(
+    "registerAuthority (1 account)",
+    ledger.connect(kgAdmin).registerAuthority(KG, "Kyrgyzstandard certification body", [issuer.address], scope, now, now + 5n * BigInt(YEAR)),
+  );
+  await measure("addAuthorityAccount", ledger.connect(kgAdmin).addAuthorityAccount(1, issuer2.address));
+  await measure("removeAuthorityAccount", ledger.connect(kgAdmin).removeAuthorityAccount(1, issuer2.address));
+  await measure("updateAuthority", ledger.connect(kgAdmin).updateAuthority(1, scope | (1n << 3n), now, now + 6n * BigInt(YEAR)));
+  await measure("suspendAuthority", ledger.connect(kgAdmin).suspendAuthority(1));
+  await measure("reactivateAuthority", ledger.connect(kgAdmin).reactivateAuthority(1));
+
+  const key1 = randomHash();
+  const key2 = randomHash();
+  await measure("addSigningKey", ledger.connect(issuer).addSigningKey(1, key1, alg, now, now + BigInt(YEAR)));
+  await measure("rotateSigningKey", ledger.connect(issuer).rotateSigningKey(1, key1, key2, alg, now + 2n * BigInt(YEAR)));
+  await measure("compromiseSigningKey", ledger.connect(issuer).compromiseSigningKey(key1, now));
+
+  const validUntil = now + BigInt(YEAR);
+  const certs = [randomHash(), randomHash(), randomHash()];
+  for (const cert of certs) {
+    await measure("anchorCertificate", ledger.connect(issuer).anchorCertificate(cert, 1, validUntil, randomHash(), randomCid()));
+  }
+  await measure("suspendCertificate", ledger.connect(issuer).suspendCertificate(certs[0]));
+  await measure("reinstateCertificate", ledger.connect(issuer).reinstateCertificate(certs[0]));
+  const issuedAt = async (cert: string) => (await ledger.getCertificate(cert)).issuedAt;
+  await measure("revokeCertificate (no replacement)", ledger.connect(issuer).revokeCertificate(certs[0], 4, await issuedAt(certs[0]), ethers.ZeroHash));
+  await measure("revokeCertificate (with replacement)", ledger.connect(kgAdmin).revokeCertificate(certs[1], 4, await issuedAt(certs[1]), certs[2]));
+
+  for (const size of [10, 100_000]) {
+    // The batch size only changes the root, so a large batch is measured by its declared leaf count.
+    const leaves = Array.from({ length: Math.min(size, 10) }, () => [randomHash(), randomHash(), validUntil]);
+    const tree = StandardMerkleTree.of(leaves, ["bytes32", "bytes32", "uint64"]);
+    await measure(`anchorBatch (${size} certificates)`, ledger.connect(issuer).anchorBatch(tree.root, 2, size, randomCid()));
+    if (size !== 10) continue;
+    const member = (i: number) => ({
+      root: tree.root,
+      certHash: leaves[i][0] as string,
+      numberHash: leaves[i][1] as string,
+      validUntil,
+      proof: tree.getProof(i),
+    });
+    await measure("suspendBatchedCertificate (first change)", ledger.connect(issuer).suspendBatchedCertificate(member(0)));
+    await measure("revokeBatchedCertificate (first change)", ledger.connect(issuer).revokeBatchedCertificate(member(1), 1, (await ledger.getBatch(tree.root)).issuedAt, ethers.ZeroHash));
+  }
+
+  await measure("setPartyRecognition", ledger.connect(kzAdmin).setPartyRecognition(KZ, KG, 1n << 1n));
+  await measure("setAuthorityRecognition", ledger.connect(kzAdmin).setAuthorityRecognition(KZ, 1, 1n << 2n));
+
+  const seen = new Set<string>();
+  const width = Math.max(...rows.map(([name]) => name.length));
+  console.log(`${"operation".padEnd(width)}  ${"gas".padStart(9)}  target`);
+  for (const [name, gas] of rows) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const target = TARGETS[name];
+    const verdict = target === undefined ? "" : `≤ ${target.toLocaleString("en")} ${gas <= BigInt(target) ? "ok" : "OVER"}`;
+    console.log(`${name.padEnd(width)}  ${gas.toLocaleString("en").padStart(9)}  ${verdict}`);
+  }
+  const code = await ethers.provider.getCode(deployment.ledger.address);
+  console.log(`\nCertificateLedger runtime size: ${(code.length - 2) / 2} bytes (limit 24,576)`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
