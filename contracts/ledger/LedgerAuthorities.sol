@@ -27,11 +27,11 @@ abstract contract LedgerAuthorities is LedgerParties, ILedgerAuthorities {
         bool partyActive;
     }
 
-    mapping(uint32 authorityId => Authority) private _authorities;
+    mapping(uint32 authorityId => Authority authority) private _authorities;
     mapping(uint32 authorityId => string name) private _authorityNames;
     mapping(uint32 authorityId => address[] accounts) private _accountsOf;
     mapping(bytes2 party => uint32[] authorityIds) private _authoritiesOf;
-    mapping(address account => AnchorPermit) private _permits;
+    mapping(address account => AnchorPermit permit) private _permits;
     uint32 private _authorityCount;
 
     /// @dev The caller must be an admin of `authorityId`'s party, and that party active.

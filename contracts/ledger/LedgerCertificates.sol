@@ -14,10 +14,10 @@ import {LedgerAuthorities} from "./LedgerAuthorities.sol";
 
 /// @title Certificates and Merkle batches: anchoring, and status changes by the issuer or its party admin.
 abstract contract LedgerCertificates is LedgerAuthorities, ILedgerCertificates {
-    mapping(bytes32 certHash => CertificateRecord) private _records;
+    mapping(bytes32 certHash => CertificateRecord record) private _records;
     mapping(bytes32 certHash => bytes32 replacement) private _replacements;
     mapping(bytes32 certHash => bytes32 root) private _batchOf;
-    mapping(bytes32 root => Batch) private _batches;
+    mapping(bytes32 root => Batch batch) private _batches;
 
     /// @inheritdoc ILedgerCertificates
     function anchorCertificate(

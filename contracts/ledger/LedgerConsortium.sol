@@ -8,14 +8,14 @@ import {LedgerParties} from "./LedgerParties.sol";
 /// @title Consortium governance: M-of-N votes of the parties over admitting, suspending and reinstating parties
 /// and over the threshold itself.
 abstract contract LedgerConsortium is LedgerParties, ILedgerConsortium {
-    mapping(uint256 proposalId => Proposal) private _proposals;
+    mapping(uint256 proposalId => Proposal proposal) private _proposals;
     mapping(uint256 proposalId => mapping(bytes2 party => bool)) private _approvals;
     uint256 private _proposalCount;
     uint8 private _threshold;
-    uint64 private immutable _proposalLifetime;
+    uint64 private immutable PROPOSAL_LIFETIME;
 
     constructor(uint64 lifetime) {
-        _proposalLifetime = lifetime;
+        PROPOSAL_LIFETIME = lifetime;
     }
 
     /// @inheritdoc ILedgerConsortium
@@ -28,7 +28,7 @@ abstract contract LedgerConsortium is LedgerParties, ILedgerConsortium {
         bytes2 proposerParty = _callerActiveParty();
         _checkProposal(kind, party, admin, newThreshold);
         proposalId = ++_proposalCount;
-        uint64 expiresAt = uint64(block.timestamp) + _proposalLifetime;
+        uint64 expiresAt = uint64(block.timestamp) + PROPOSAL_LIFETIME;
         _proposals[proposalId] = Proposal({
             kind: kind,
             party: party,
@@ -87,7 +87,7 @@ abstract contract LedgerConsortium is LedgerParties, ILedgerConsortium {
 
     /// @inheritdoc ILedgerConsortium
     function proposalLifetime() external view returns (uint64) {
-        return _proposalLifetime;
+        return PROPOSAL_LIFETIME;
     }
 
     /// @inheritdoc ILedgerConsortium

@@ -7,7 +7,7 @@ import {Party, PartyStatus} from "../interfaces/LedgerTypes.sol";
 /// @title Parties, their admins and encryption key references.
 /// @dev Admission, suspension and reinstatement are internal: only the consortium's votes reach them.
 abstract contract LedgerParties is ILedgerParties {
-    mapping(bytes2 code => Party) private _parties;
+    mapping(bytes2 code => Party party) private _parties;
     mapping(bytes2 code => bytes cid) private _encryptionKeyCids;
     mapping(address account => bytes2 party) private _adminParty;
     bytes2[] private _partyCodes;

@@ -7,7 +7,7 @@ import {LedgerAuthorities} from "./LedgerAuthorities.sol";
 
 /// @title Signing keys of issuing authorities, with validity periods and compromise times.
 abstract contract LedgerSigningKeys is LedgerAuthorities, ILedgerSigningKeys {
-    mapping(bytes32 thumbprint => SigningKey) private _keys;
+    mapping(bytes32 thumbprint => SigningKey key) private _keys;
 
     /// @inheritdoc ILedgerSigningKeys
     function addSigningKey(
