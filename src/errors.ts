@@ -4,7 +4,9 @@ export type CertLedgerErrorCode =
   | "INVALID_DEPLOYMENT"
   | "INVALID_DEPLOY_PARAMS"
   | "DEPLOYMENT_NOT_FOUND"
-  | "CHAIN_MISMATCH";
+  | "CHAIN_MISMATCH"
+  | "CHAIN_UNAVAILABLE"
+  | "INVALID_CONFIG";
 
 /** The one base class of CertLedger's errors: a stable `code` plus a message naming what is wrong. */
 export class CertLedgerError extends Error {

@@ -71,19 +71,19 @@ interface ILedgerAuthorities {
         uint64 validUntil
     ) external returns (uint32 authorityId);
 
-    /// @notice Changes the scope and validity period of `authorityId`. Only an admin of its party may call.
+    /// @notice Changes the scope and validity period of `authorityId`. Only an admin of its party, while active, may call.
     function updateAuthority(uint32 authorityId, uint64 scope, uint64 validFrom, uint64 validUntil) external;
 
-    /// @notice Suspends `authorityId`: it can no longer anchor. Only an admin of its party may call.
+    /// @notice Suspends `authorityId`: it can no longer anchor. Only an admin of its party may call, even while the party is suspended.
     function suspendAuthority(uint32 authorityId) external;
 
     /// @notice Reactivates a suspended `authorityId`. Only an admin of its party, while active, may call.
     function reactivateAuthority(uint32 authorityId) external;
 
-    /// @notice Lets `account` write for `authorityId`. Only an admin of its party may call.
+    /// @notice Lets `account` write for `authorityId`. Only an admin of its party, while active, may call.
     function addAuthorityAccount(uint32 authorityId, address account) external;
 
-    /// @notice Stops `account` writing for `authorityId`. Only an admin of its party may call.
+    /// @notice Stops `account` writing for `authorityId`. Only an admin of its party, while active, may call.
     function removeAuthorityAccount(uint32 authorityId, address account) external;
 
     /// @notice The record of `authorityId` (status `None` when unknown).

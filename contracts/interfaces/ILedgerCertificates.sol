@@ -77,7 +77,8 @@ interface ILedgerCertificates {
     /// @notice Suspends `certHash`. Only an account of its authority or an admin of its party may call.
     function suspendCertificate(bytes32 certHash) external;
 
-    /// @notice Reinstates a suspended `certHash`. Only an account of its active authority or an admin of its active party may call.
+    /// @notice Reinstates a suspended `certHash`. Only an account of its authority or an admin of its party may call,
+    /// and only while both the authority and the party are active (suspending and revoking stay open to them regardless).
     function reinstateCertificate(bytes32 certHash) external;
 
     /// @notice Revokes `certHash` for good. Only an account of its authority or an admin of its party may call.

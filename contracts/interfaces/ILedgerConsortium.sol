@@ -6,7 +6,8 @@ import {Proposal, ProposalKind} from "./LedgerTypes.sol";
 /// @title Consortium governance: M-of-N votes of the parties' admins.
 /// @notice Admitting, suspending or reinstating a party and changing the vote threshold go through a proposal:
 /// propose (counts as the proposer party's approval) → approve (one vote per party) → execute once the approvals
-/// reach the threshold, before the proposal expires. The threshold in force is `min(threshold, active parties)`.
+/// reach the threshold, before the proposal expires. The threshold in force is `min(threshold, active parties)`,
+/// and only the approvals of parties that are active at execution count: a suspended party's earlier vote does not.
 interface ILedgerConsortium {
     /// @notice No proposal has id `proposalId`.
     error LedgerUnknownProposal(uint256 proposalId);
@@ -16,7 +17,7 @@ interface ILedgerConsortium {
     error LedgerProposalAlreadyExecuted(uint256 proposalId);
     /// @notice `party` already approved proposal `proposalId`.
     error LedgerProposalAlreadyApproved(uint256 proposalId, bytes2 party);
-    /// @notice Proposal `proposalId` has `approvals` approvals and needs `required`.
+    /// @notice Proposal `proposalId` has `approvals` approvals of active parties and needs `required`.
     error LedgerProposalNotApproved(uint256 proposalId, uint8 approvals, uint8 required);
     /// @notice `threshold` is not between 1 and the number of active parties (`activeParties`).
     error LedgerInvalidThreshold(uint8 threshold, uint16 activeParties);
@@ -58,6 +59,10 @@ interface ILedgerConsortium {
 
     /// @notice Whether `party` approved `proposalId`.
     function hasApproved(uint256 proposalId, bytes2 party) external view returns (bool);
+
+    /// @notice How many parties that are active now approved `proposalId`: the count {execute} compares with
+    /// {requiredApprovals}.
+    function activeApprovals(uint256 proposalId) external view returns (uint8);
 
     /// @notice The number of proposals made so far; ids run from 1 to this number.
     function proposalCount() external view returns (uint256);

@@ -15,6 +15,8 @@ interface ILedgerParties {
     error LedgerPartyAlreadyExists(bytes2 party);
     /// @notice `party` is not active (it is suspended), so it may not act.
     error LedgerPartyNotActive(bytes2 party);
+    /// @notice The consortium already has the most parties allowed (`max`).
+    error LedgerTooManyParties(uint256 max);
     /// @notice `party` has status `status`, which does not allow this change.
     error LedgerInvalidPartyStatus(bytes2 party, PartyStatus status);
     /// @notice `account` is not an admin of `party`.

@@ -36,12 +36,13 @@ interface ILedgerSigningKeys {
     /// @notice Key `thumbprint` of `authorityId` is compromised since `compromisedAt`.
     event SigningKeyCompromised(uint32 indexed authorityId, bytes32 indexed thumbprint, uint64 compromisedAt);
 
-    /// @notice Registers key `thumbprint` for `authorityId`. Only an account of the authority or an admin of its party may call.
+    /// @notice Registers key `thumbprint` for `authorityId`. Only an account of the authority or an admin of its party may
+    /// call, while the authority and its party are active.
     /// @param alg The JOSE algorithm name, e.g. "ES256", right-padded with zero bytes.
     function addSigningKey(uint32 authorityId, bytes32 thumbprint, bytes16 alg, uint64 validFrom, uint64 validUntil) external;
 
     /// @notice Retires `oldThumbprint` now and registers `newThumbprint`, valid from now until `validUntil`.
-    /// Only an account of the authority or an admin of its party may call.
+    /// Only an account of the authority or an admin of its party may call, while the authority and its party are active.
     function rotateSigningKey(
         uint32 authorityId,
         bytes32 oldThumbprint,
@@ -51,7 +52,7 @@ interface ILedgerSigningKeys {
     ) external;
 
     /// @notice Marks `thumbprint` compromised since `compromisedAt` (not in the future; may only move earlier).
-    /// Only an account of its authority or an admin of its party may call.
+    /// Only an account of its authority or an admin of its party may call, even while either is suspended.
     function compromiseSigningKey(bytes32 thumbprint, uint64 compromisedAt) external;
 
     /// @notice The record of key `thumbprint` (authorityId 0 when unknown).

@@ -136,10 +136,10 @@ abstract contract LedgerCertificates is LedgerAuthorities, ILedgerCertificates {
         BatchMember calldata member,
         uint64 time
     ) external view returns (CertificateState) {
-        if (member.root != bytes32(0) && _batchOf[member.certHash] == member.root) {
-            return _stateAt(_records[member.certHash], time);
-        }
+        // The proof is checked first, even for a materialised certificate: a real hash paired with another
+        // number or validity must not borrow that certificate's state.
         if (!isBatchMember(member)) return CertificateState.Unknown;
+        if (_batchOf[member.certHash] == member.root) return _stateAt(_records[member.certHash], time);
         return _stateAt(_batchRecord(_batches[member.root], member.validUntil), time);
     }
 

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {ILedgerConsortium} from "../interfaces/ILedgerConsortium.sol";
-import {Proposal, ProposalKind} from "../interfaces/LedgerTypes.sol";
+import {PartyStatus, Proposal, ProposalKind} from "../interfaces/LedgerTypes.sol";
 import {LedgerParties} from "./LedgerParties.sol";
 
 /// @title Consortium governance: M-of-N votes of the parties over admitting, suspending and reinstating parties
@@ -54,7 +54,8 @@ abstract contract LedgerConsortium is LedgerParties, ILedgerConsortium {
     function execute(uint256 proposalId) external {
         Proposal storage p = _checkOpen(proposalId);
         uint8 required = requiredApprovals();
-        if (p.approvals < required) revert LedgerProposalNotApproved(proposalId, p.approvals, required);
+        uint8 approvals = activeApprovals(proposalId);
+        if (approvals < required) revert LedgerProposalNotApproved(proposalId, approvals, required);
         // Checked again: another proposal may have changed the parties since this one was made.
         _checkProposal(p.kind, p.party, p.admin, p.threshold);
         p.executed = true;
@@ -88,6 +89,14 @@ abstract contract LedgerConsortium is LedgerParties, ILedgerConsortium {
     /// @inheritdoc ILedgerConsortium
     function proposalLifetime() external view returns (uint64) {
         return PROPOSAL_LIFETIME;
+    }
+
+    /// @inheritdoc ILedgerConsortium
+    function activeApprovals(uint256 proposalId) public view returns (uint8 count) {
+        bytes2[] storage codes = _allPartyCodes();
+        for (uint256 i = 0; i < codes.length; ++i) {
+            if (_approvals[proposalId][codes[i]] && _partyStatus(codes[i]) == PartyStatus.Active) ++count;
+        }
     }
 
     /// @inheritdoc ILedgerConsortium

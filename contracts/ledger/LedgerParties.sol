@@ -7,6 +7,9 @@ import {Party, PartyStatus} from "../interfaces/LedgerTypes.sol";
 /// @title Parties, their admins and encryption key references.
 /// @dev Admission, suspension and reinstatement are internal: only the consortium's votes reach them.
 abstract contract LedgerParties is ILedgerParties {
+    /// @dev Votes are counted in uint8, so the consortium has at most this many parties.
+    uint256 internal constant MAX_PARTIES = 255;
+
     mapping(bytes2 code => Party party) private _parties;
     mapping(bytes2 code => bytes cid) private _encryptionKeyCids;
     mapping(address account => bytes2 party) private _adminParty;
@@ -118,6 +121,7 @@ abstract contract LedgerParties is ILedgerParties {
     /// @dev Reverts unless `party` is a well-formed code that no party has yet.
     function _checkNewParty(bytes2 party) internal view {
         if (!_isPartyCode(party)) revert LedgerInvalidPartyCode(party);
+        if (_partyCodes.length == MAX_PARTIES) revert LedgerTooManyParties(MAX_PARTIES);
         if (_parties[party].status != PartyStatus.None) revert LedgerPartyAlreadyExists(party);
     }
 
@@ -160,6 +164,11 @@ abstract contract LedgerParties is ILedgerParties {
 
     function _partyStatus(bytes2 party) internal view returns (PartyStatus) {
         return _parties[party].status;
+    }
+
+    /// @dev Every party ever admitted (at most MAX_PARTIES), for loops over the consortium.
+    function _allPartyCodes() internal view returns (bytes2[] storage) {
+        return _partyCodes;
     }
 
     function _activeParties() internal view returns (uint16) {

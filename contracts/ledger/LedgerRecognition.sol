@@ -45,7 +45,8 @@ abstract contract LedgerRecognition is LedgerAuthorities, ILedgerRecognition {
     function recognises(bytes2 importer, uint32 authorityId, uint8 certType) external view returns (bool) {
         bytes2 issuer = _authorityParty(authorityId);
         if (issuer == bytes2(0)) return false;
-        if (issuer == importer) return true;
+        // Own certificates are recognised whatever their type, provided it is a type at all.
+        if (issuer == importer) return _inTypes(type(uint64).max, certType);
         uint64 types = _partyRecognition[importer][issuer] | _authorityRecognition[importer][authorityId];
         return _inTypes(types, certType);
     }

@@ -122,7 +122,7 @@ describe("Deployment", function () {
       const [funder, kg] = await ethers.getSigners();
       await (await funder.sendTransaction({ to: wallet.address, value: ethers.parseEther("10") })).wait();
       const keystore = path.join(dir, "deployer.json");
-      await writeFile(keystore, await ethers.encryptKeystoreJson(wallet, "correct horse", { scrypt: { N: 1024 } }));
+      await writeFile(keystore, await ethers.encryptKeystoreJson({ address: wallet.address, privateKey: wallet.privateKey }, "correct horse", { scrypt: { N: 1024 } }));
       const params = path.join(dir, "params-one.json");
       await writeFile(params, JSON.stringify({ parties: [{ code: "KG", admin: kg.address }], threshold: 1 }));
       const out = path.join(dir, "keystore-deployment.json");

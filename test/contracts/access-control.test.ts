@@ -1,0 +1,767 @@
+/**
+ * Access-control matrix of the ledger: for every state-changing function, who may call it and who may not.
+ *
+ * Every target belongs to KG: its party record, its certification body (authority 1, accounts kgBody and kgBody2),
+ * a certificate and a Merkle batch that body anchored, and the body's signing key. The wrong callers are the other
+ * parties' admins, the accounts of other authorities (KG's test lab, KZ's chamber), a random account, and the right
+ * callers once they were removed or while their authority or their party is suspended.
+ *
+ * Each denied row asserts the exact custom error and its arguments; each allowed row asserts the events, with their
+ * arguments, of a call that goes through.
+ */
+import { expect } from "chai";
+import { ZeroAddress, ZeroHash, type ContractTransactionResponse } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { CertificateLedger__factory, type CertificateLedger } from "../../typechain-types";
+import {
+  CertType,
+  ES256,
+  KG,
+  KZ,
+  Kind,
+  PROPOSAL_LIFETIME,
+  TJ,
+  UZ,
+  YEAR,
+  loadFixture,
+  randomCid,
+  randomHash,
+  time,
+  types,
+  withCertificate,
+} from "./fixtures";
+
+type Signer = HardhatEthersSigner;
+
+/** The party code no party can have; nobody administers it. */
+const NO_PARTY = "0x0000";
+const Y = BigInt(YEAR);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scenes: the chain states the matrix runs in (each one a loadFixture snapshot).
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * {@link withCertificate} (a conformity certificate of KG's certification body), plus: a second KG admin, a
+ * suspended certificate of the body, a Merkle batch of 4 conformity certificates anchored by the body, and
+ * proposal 1 (KZ proposes to admit TJ, so far approved by KZ only).
+ */
+async function activeScene() {
+  const base = await loadFixture(withCertificate);
+  const { ledger, signers, kgAdmin, kgAdmin2, kzAdmin, kgBody } = base;
+  const [newcomer, newAccount, tjAdmin] = signers.slice(11, 14);
+
+  await ledger.connect(kgAdmin).addPartyAdmin(KG, kgAdmin2.address);
+
+  const far = BigInt(await time.latest()) + Y;
+  const suspendedCert = randomHash();
+  await ledger.connect(kgBody).anchorCertificate(suspendedCert, CertType.Conformity, far, randomHash(), "0x");
+  await ledger.connect(kgBody).suspendCertificate(suspendedCert);
+
+  const leaves: [string, string, bigint][] = Array.from({ length: 4 }, () => [randomHash(), randomHash(), far]);
+  const tree = StandardMerkleTree.of(leaves, ["bytes32", "bytes32", "uint64"]);
+  await ledger.connect(kgBody).anchorBatch(tree.root, CertType.Conformity, leaves.length, randomCid());
+  const batchIssuedAt = BigInt(await time.latest());
+  const member = { root: tree.root, certHash: leaves[0][0], numberHash: leaves[0][1], validUntil: leaves[0][2], proof: tree.getProof(0) };
+
+  await ledger.connect(kzAdmin).propose(Kind.AdmitParty, TJ, tjAdmin.address, 0);
+  const admission = 1n;
+
+  const now = BigInt(await time.latest());
+  /** Fresh values for the calls under test, fixed per snapshot so that the expected events can name them. */
+  const input = {
+    key: randomHash(),
+    thumbprint: randomHash(),
+    jwkCid: randomCid(),
+    certHash: randomHash(),
+    numberHash: randomHash(),
+    cid: randomCid(),
+    root: randomHash(),
+    from: now,
+    until: now + 2n * Y,
+  };
+  return { ...base, newcomer, newAccount, tjAdmin, suspendedCert, member, batchIssuedAt, admission, now, input };
+}
+
+type Ctx = Awaited<ReturnType<typeof activeScene>>;
+type Scene = () => Promise<Ctx>;
+
+/** KZ proposes to suspend KG, UZ approves (threshold 2), a random account executes. */
+async function suspendKG(c: Ctx): Promise<void> {
+  const id = (await c.ledger.proposalCount()) + 1n;
+  await c.ledger.connect(c.kzAdmin).propose(Kind.SuspendParty, KG, ZeroAddress, 0);
+  await c.ledger.connect(c.uzAdmin).approve(id);
+  await c.ledger.connect(c.outsider).execute(id);
+}
+
+/** KG's admin suspended its certification body. */
+async function bodySuspendedScene(): Promise<Ctx> {
+  const c = await loadFixture(activeScene);
+  await c.ledger.connect(c.kgAdmin).suspendAuthority(c.ids.kgBody);
+  return c;
+}
+
+/** The consortium suspended KG; its certification body itself stays active. */
+async function partySuspendedScene(): Promise<Ctx> {
+  const c = await loadFixture(activeScene);
+  await suspendKG(c);
+  return c;
+}
+
+/** KG's certification body is suspended and so is KG. */
+async function bodyAndPartySuspendedScene(): Promise<Ctx> {
+  const c = await loadFixture(bodySuspendedScene);
+  await suspendKG(c);
+  return c;
+}
+
+/** KG removed its second admin and the certification body's second account. */
+async function removedScene(): Promise<Ctx> {
+  const c = await loadFixture(activeScene);
+  await c.ledger.connect(c.kgAdmin).removeAuthorityAccount(c.ids.kgBody, c.kgBody2.address);
+  await c.ledger.connect(c.kgAdmin).removePartyAdmin(KG, c.kgAdmin2.address);
+  return c;
+}
+
+/** UZ approved proposal 1 (admit TJ), so it has the 2 approvals it needs. */
+async function approvedScene(): Promise<Ctx> {
+  const c = await loadFixture(activeScene);
+  await c.ledger.connect(c.uzAdmin).approve(c.admission);
+  return c;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Callers.
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Caller {
+  /** Subject of the test's sentence. */
+  label: string;
+  pick: (c: Ctx) => Signer;
+  /** The state the caller's role needs (e.g. its party suspended). */
+  scene?: Scene;
+}
+
+const as = {
+  kgAdmin: { label: "KG's admin", pick: (c) => c.kgAdmin },
+  kgAdmin2: { label: "KG's second admin", pick: (c) => c.kgAdmin2 },
+  kzAdmin: { label: "another party's admin (KZ's)", pick: (c) => c.kzAdmin },
+  uzAdmin: { label: "a third party's admin (UZ's)", pick: (c) => c.uzAdmin },
+  kgBody: { label: "an account of KG's certification body", pick: (c) => c.kgBody },
+  kgBody2: { label: "the certification body's second account", pick: (c) => c.kgBody2 },
+  kgLab: { label: "an account of another KG authority (the test lab)", pick: (c) => c.kgLab },
+  kzChamber: { label: "an account of another party's authority (KZ's chamber)", pick: (c) => c.kzChamber },
+  outsider: { label: "a random account", pick: (c) => c.outsider },
+  kgBodySuspended: {
+    label: "the certification body's account, while the body is suspended,",
+    pick: (c) => c.kgBody,
+    scene: bodySuspendedScene,
+  },
+  kgAdminBodySuspended: {
+    label: "KG's admin, while the certification body is suspended,",
+    pick: (c) => c.kgAdmin,
+    scene: bodySuspendedScene,
+  },
+  kgBodyPartySuspended: {
+    label: "the certification body's account, while KG is suspended,",
+    pick: (c) => c.kgBody,
+    scene: partySuspendedScene,
+  },
+  kgAdminPartySuspended: { label: "KG's admin, while KG is suspended,", pick: (c) => c.kgAdmin, scene: partySuspendedScene },
+  removedAdmin: { label: "a removed KG admin", pick: (c) => c.kgAdmin2, scene: removedScene },
+  removedAccount: { label: "a removed account of the certification body", pick: (c) => c.kgBody2, scene: removedScene },
+} satisfies Record<string, Caller>;
+
+/** The party `s` administers in the scenes (for the consortium's events). */
+function partyOf(c: Ctx, s: Signer): string {
+  if (s === c.kgAdmin || s === c.kgAdmin2) return KG;
+  if (s === c.kzAdmin) return KZ;
+  if (s === c.uzAdmin) return UZ;
+  throw new Error(`${s.address} administers no party`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Operations: one call of a state-changing function, with the events it emits when it goes through.
+// ---------------------------------------------------------------------------------------------------------------
+
+type Emitted = [event: string, args: unknown[]];
+
+interface Op {
+  fn: string;
+  /** Predicate of the test's sentence. */
+  does: string;
+  send: (ledger: CertificateLedger, c: Ctx) => Promise<ContractTransactionResponse>;
+  /** The events of a successful call by `caller` in a block at `at`. */
+  emits?: (c: Ctx, caller: Signer, at: bigint) => Emitted[];
+  /** The state the operation needs (e.g. something suspended to reactivate). */
+  scene?: Scene;
+}
+
+const ops = {
+  // Parties
+  addPartyAdmin: {
+    fn: "addPartyAdmin",
+    does: "add an admin to KG",
+    send: (l, c) => l.addPartyAdmin(KG, c.newcomer.address),
+    emits: (c) => [["PartyAdminAdded", [KG, c.newcomer.address]]],
+  },
+  addPartyAdminToNoParty: {
+    fn: "addPartyAdmin",
+    does: "add an admin to the empty party code 0x0000",
+    send: (l, c) => l.addPartyAdmin(NO_PARTY, c.newcomer.address),
+  },
+  removePartyAdmin: {
+    fn: "removePartyAdmin",
+    does: "remove KG's second admin",
+    send: (l, c) => l.removePartyAdmin(KG, c.kgAdmin2.address),
+    emits: (c) => [["PartyAdminRemoved", [KG, c.kgAdmin2.address]]],
+  },
+  setPartyEncryptionKey: {
+    fn: "setPartyEncryptionKey",
+    does: "set KG's encryption key",
+    send: (l, c) => l.setPartyEncryptionKey(KG, c.input.thumbprint, c.input.jwkCid),
+    emits: (c) => [["PartyEncryptionKeySet", [KG, c.input.thumbprint, c.input.jwkCid]]],
+  },
+  setNoPartyEncryptionKey: {
+    fn: "setPartyEncryptionKey",
+    does: "set an encryption key for the empty party code 0x0000",
+    send: (l, c) => l.setPartyEncryptionKey(NO_PARTY, c.input.thumbprint, c.input.jwkCid),
+  },
+  // Consortium
+  propose: {
+    fn: "propose",
+    does: "propose a consortium decision",
+    send: (l) => l.propose(Kind.SetThreshold, NO_PARTY, ZeroAddress, 3),
+    emits: (c, s, at) => [
+      ["ProposalCreated", [2n, partyOf(c, s), s.address, Kind.SetThreshold, NO_PARTY, ZeroAddress, 3, at + BigInt(PROPOSAL_LIFETIME)]],
+      ["ProposalApproved", [2n, partyOf(c, s), s.address, 1]],
+    ],
+  },
+  approve: {
+    fn: "approve",
+    does: "approve KZ's proposal to admit TJ",
+    send: (l, c) => l.approve(c.admission),
+    emits: (c, s) => [["ProposalApproved", [c.admission, partyOf(c, s), s.address, 2]]],
+  },
+  execute: {
+    fn: "execute",
+    does: "execute the approved proposal to admit TJ",
+    send: (l, c) => l.execute(c.admission),
+    emits: (c) => [
+      ["ProposalExecuted", [c.admission]],
+      ["PartyAdmitted", [TJ, c.tjAdmin.address]],
+      ["PartyAdminAdded", [TJ, c.tjAdmin.address]],
+    ],
+    scene: approvedScene,
+  },
+  executeUnapproved: {
+    fn: "execute",
+    does: "execute a proposal only its own party approved",
+    send: (l, c) => l.execute(c.admission),
+  },
+  // Authorities
+  registerAuthority: {
+    fn: "registerAuthority",
+    does: "register an authority for KG",
+    send: (l, c) => l.registerAuthority(KG, "KG inspection body", [c.newAccount.address], types(CertType.Conformity), c.input.from, c.input.until),
+    emits: (c) => [
+      ["AuthorityRegistered", [5, KG, "KG inspection body", types(CertType.Conformity), c.input.from, c.input.until]],
+      ["AuthorityAccountAdded", [5, c.newAccount.address]],
+    ],
+  },
+  registerAuthorityForNoParty: {
+    fn: "registerAuthority",
+    does: "register an authority for the empty party code 0x0000",
+    send: (l, c) =>
+      l.registerAuthority(NO_PARTY, "nobody's body", [c.newAccount.address], types(CertType.Conformity), c.input.from, c.input.until),
+  },
+  updateAuthority: {
+    fn: "updateAuthority",
+    does: "update the certification body's scope and validity",
+    send: (l, c) => l.updateAuthority(c.ids.kgBody, types(CertType.Conformity), c.input.from, c.input.until),
+    emits: (c) => [["AuthorityUpdated", [c.ids.kgBody, types(CertType.Conformity), c.input.from, c.input.until]]],
+  },
+  suspendAuthority: {
+    fn: "suspendAuthority",
+    does: "suspend the certification body",
+    send: (l, c) => l.suspendAuthority(c.ids.kgBody),
+    emits: (c) => [["AuthoritySuspended", [c.ids.kgBody]]],
+  },
+  reactivateAuthority: {
+    fn: "reactivateAuthority",
+    does: "reactivate the suspended certification body",
+    send: (l, c) => l.reactivateAuthority(c.ids.kgBody),
+    emits: (c) => [["AuthorityReactivated", [c.ids.kgBody]]],
+    scene: bodySuspendedScene,
+  },
+  addAuthorityAccount: {
+    fn: "addAuthorityAccount",
+    does: "add an account to the certification body",
+    send: (l, c) => l.addAuthorityAccount(c.ids.kgBody, c.newAccount.address),
+    emits: (c) => [["AuthorityAccountAdded", [c.ids.kgBody, c.newAccount.address]]],
+  },
+  removeAuthorityAccount: {
+    fn: "removeAuthorityAccount",
+    does: "remove the certification body's second account",
+    send: (l, c) => l.removeAuthorityAccount(c.ids.kgBody, c.kgBody2.address),
+    emits: (c) => [["AuthorityAccountRemoved", [c.ids.kgBody, c.kgBody2.address]]],
+  },
+  // Signing keys
+  addSigningKey: {
+    fn: "addSigningKey",
+    does: "add a signing key to the certification body",
+    send: (l, c) => l.addSigningKey(c.ids.kgBody, c.input.key, ES256, c.input.from, c.input.until),
+    emits: (c) => [["SigningKeyAdded", [c.ids.kgBody, c.input.key, ES256, c.input.from, c.input.until]]],
+  },
+  rotateSigningKey: {
+    fn: "rotateSigningKey",
+    does: "rotate the certification body's signing key",
+    send: (l, c) => l.rotateSigningKey(c.ids.kgBody, c.keys.kgBody, c.input.key, ES256, c.input.until),
+    emits: (c, _s, at) => [
+      ["SigningKeyRotated", [c.ids.kgBody, c.keys.kgBody, c.input.key, at]],
+      ["SigningKeyAdded", [c.ids.kgBody, c.input.key, ES256, at, c.input.until]],
+    ],
+  },
+  compromiseSigningKey: {
+    fn: "compromiseSigningKey",
+    does: "mark the certification body's signing key compromised",
+    send: (l, c) => l.compromiseSigningKey(c.keys.kgBody, c.now),
+    emits: (c) => [["SigningKeyCompromised", [c.ids.kgBody, c.keys.kgBody, c.now]]],
+  },
+  // Certificates
+  anchorCertificate: {
+    fn: "anchorCertificate",
+    does: "anchor a conformity certificate",
+    send: (l, c) => l.anchorCertificate(c.input.certHash, CertType.Conformity, c.now + Y, c.input.numberHash, c.input.cid),
+    emits: (c) => [
+      ["CertificateAnchored", [c.input.certHash, c.input.numberHash, c.ids.kgBody, CertType.Conformity, c.now + Y, c.input.cid]],
+    ],
+  },
+  anchorBatch: {
+    fn: "anchorBatch",
+    does: "anchor a batch of conformity certificates",
+    send: (l, c) => l.anchorBatch(c.input.root, CertType.Conformity, 4, c.input.cid),
+    emits: (c) => [["BatchAnchored", [c.input.root, c.ids.kgBody, CertType.Conformity, 4, c.input.cid]]],
+  },
+  suspendCertificate: {
+    fn: "suspendCertificate",
+    does: "suspend a certificate of the certification body",
+    send: (l, c) => l.suspendCertificate(c.certHash),
+    emits: (c) => [["CertificateSuspended", [c.certHash]]],
+  },
+  reinstateCertificate: {
+    fn: "reinstateCertificate",
+    does: "reinstate a suspended certificate of the certification body",
+    send: (l, c) => l.reinstateCertificate(c.suspendedCert),
+    emits: (c) => [["CertificateReinstated", [c.suspendedCert]]],
+  },
+  revokeCertificate: {
+    fn: "revokeCertificate",
+    does: "revoke a certificate of the certification body",
+    send: (l, c) => l.revokeCertificate(c.certHash, 4, c.issuedAt, ZeroHash),
+    emits: (c) => [["CertificateRevoked", [c.certHash, 4, c.issuedAt, ZeroHash]]],
+  },
+  suspendBatchedCertificate: {
+    fn: "suspendBatchedCertificate",
+    does: "suspend a batched certificate of the certification body",
+    send: (l, c) => l.suspendBatchedCertificate(c.member),
+    emits: (c) => [
+      ["BatchedCertificateMaterialised", [c.member.certHash, c.member.root, c.member.numberHash]],
+      ["CertificateSuspended", [c.member.certHash]],
+    ],
+  },
+  revokeBatchedCertificate: {
+    fn: "revokeBatchedCertificate",
+    does: "revoke a batched certificate of the certification body",
+    send: (l, c) => l.revokeBatchedCertificate(c.member, 1, c.batchIssuedAt, ZeroHash),
+    emits: (c) => [
+      ["BatchedCertificateMaterialised", [c.member.certHash, c.member.root, c.member.numberHash]],
+      ["CertificateRevoked", [c.member.certHash, 1, c.batchIssuedAt, ZeroHash]],
+    ],
+  },
+  // Recognition
+  setPartyRecognition: {
+    fn: "setPartyRecognition",
+    does: "set which KZ certificates KG recognises",
+    send: (l) => l.setPartyRecognition(KG, KZ, types(CertType.Origin)),
+    emits: () => [["PartyRecognitionSet", [KG, KZ, types(CertType.Origin)]]],
+  },
+  setNoPartyRecognition: {
+    fn: "setPartyRecognition",
+    does: "set recognition for the empty party code 0x0000",
+    send: (l) => l.setPartyRecognition(NO_PARTY, KZ, types(CertType.Origin)),
+  },
+  setAuthorityRecognition: {
+    fn: "setAuthorityRecognition",
+    does: "set which certificates of KZ's chamber KG recognises",
+    send: (l, c) => l.setAuthorityRecognition(KG, c.ids.kzChamber, types(CertType.Origin)),
+    emits: (c) => [["AuthorityRecognitionSet", [KG, c.ids.kzChamber, types(CertType.Origin)]]],
+  },
+} satisfies Record<string, Op>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Expected errors, as [name, arguments].
+// ---------------------------------------------------------------------------------------------------------------
+
+type Expected = (c: Ctx, caller: Signer) => [error: string, args: unknown[]];
+
+const notAdminOf =
+  (party: string): Expected =>
+  (_c, s) => ["LedgerNotPartyAdmin", [s.address, party]];
+/** The caller administers no party (the consortium reports the empty code). */
+const adminOfNoParty: Expected = (_c, s) => ["LedgerNotPartyAdmin", [s.address, NO_PARTY]];
+const kgNotActive: Expected = () => ["LedgerPartyNotActive", [KG]];
+const notBodyOrKgAdmin: Expected = (c, s) => ["LedgerNotAuthorityOrPartyAdmin", [s.address, c.ids.kgBody]];
+const bodyNotActive: Expected = (c) => ["LedgerAuthorityNotActive", [c.ids.kgBody]];
+const notAuthority: Expected = (_c, s) => ["LedgerNotAuthority", [s.address]];
+const conformityNotInScopeOf =
+  (authority: "kgLab" | "kzChamber"): Expected =>
+  (c) => ["LedgerTypeNotInScope", [c.ids[authority], CertType.Conformity]];
+const alreadyApprovedByKZ: Expected = (c) => ["LedgerProposalAlreadyApproved", [c.admission, KZ]];
+const onlyOneApproval: Expected = (c) => ["LedgerProposalNotApproved", [c.admission, 1, 2]];
+
+// ---------------------------------------------------------------------------------------------------------------
+// The matrix.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** [operation, wrong caller, expected error, scene when neither the caller's nor the operation's]. */
+type Denied = [Op, Caller, Expected, Scene?];
+
+const denied: Denied[] = [
+  // --- addPartyAdmin: an admin of KG, while KG is active ---
+  [ops.addPartyAdmin, as.kzAdmin, notAdminOf(KG)],
+  [ops.addPartyAdmin, as.kgBody, notAdminOf(KG)],
+  [ops.addPartyAdmin, as.kzChamber, notAdminOf(KG)],
+  [ops.addPartyAdmin, as.outsider, notAdminOf(KG)],
+  [ops.addPartyAdmin, as.removedAdmin, notAdminOf(KG)],
+  [ops.addPartyAdmin, as.kgAdminPartySuspended, kgNotActive],
+  [ops.addPartyAdminToNoParty, as.outsider, notAdminOf(NO_PARTY)],
+  // --- removePartyAdmin: an admin of KG, while KG is active ---
+  [ops.removePartyAdmin, as.kzAdmin, notAdminOf(KG)],
+  [ops.removePartyAdmin, as.kgBody, notAdminOf(KG)],
+  [ops.removePartyAdmin, as.kzChamber, notAdminOf(KG)],
+  [ops.removePartyAdmin, as.outsider, notAdminOf(KG)],
+  [ops.removePartyAdmin, as.kgAdminPartySuspended, kgNotActive],
+  // --- setPartyEncryptionKey: an admin of KG, while KG is active ---
+  [ops.setPartyEncryptionKey, as.kzAdmin, notAdminOf(KG)],
+  [ops.setPartyEncryptionKey, as.kgBody, notAdminOf(KG)],
+  [ops.setPartyEncryptionKey, as.kzChamber, notAdminOf(KG)],
+  [ops.setPartyEncryptionKey, as.outsider, notAdminOf(KG)],
+  [ops.setPartyEncryptionKey, as.removedAdmin, notAdminOf(KG)],
+  [ops.setPartyEncryptionKey, as.kgAdminPartySuspended, kgNotActive],
+  [ops.setNoPartyEncryptionKey, as.outsider, notAdminOf(NO_PARTY)],
+  // --- propose: an admin of an active party ---
+  [ops.propose, as.kgBody, adminOfNoParty],
+  [ops.propose, as.kzChamber, adminOfNoParty],
+  [ops.propose, as.outsider, adminOfNoParty],
+  [ops.propose, as.removedAdmin, adminOfNoParty],
+  [ops.propose, as.kgAdminPartySuspended, kgNotActive],
+  // --- approve: an admin of an active party that has not approved yet ---
+  [ops.approve, as.kgBody, adminOfNoParty],
+  [ops.approve, as.kzChamber, adminOfNoParty],
+  [ops.approve, as.outsider, adminOfNoParty],
+  [ops.approve, as.removedAdmin, adminOfNoParty],
+  [ops.approve, as.kgAdminPartySuspended, kgNotActive],
+  [ops.approve, as.kzAdmin, alreadyApprovedByKZ],
+  // --- execute: anyone, once approved ---
+  [ops.executeUnapproved, as.kzAdmin, onlyOneApproval],
+  // --- registerAuthority: an admin of the authority's party, while active ---
+  [ops.registerAuthority, as.kzAdmin, notAdminOf(KG)],
+  [ops.registerAuthority, as.kgBody, notAdminOf(KG)],
+  [ops.registerAuthority, as.kgLab, notAdminOf(KG)],
+  [ops.registerAuthority, as.kzChamber, notAdminOf(KG)],
+  [ops.registerAuthority, as.outsider, notAdminOf(KG)],
+  [ops.registerAuthority, as.removedAdmin, notAdminOf(KG)],
+  [ops.registerAuthority, as.kgAdminPartySuspended, kgNotActive],
+  [ops.registerAuthorityForNoParty, as.outsider, notAdminOf(NO_PARTY)],
+  // --- updateAuthority: an admin of the authority's party, while active (not the authority itself) ---
+  [ops.updateAuthority, as.kzAdmin, notAdminOf(KG)],
+  [ops.updateAuthority, as.kgBody, notAdminOf(KG)],
+  [ops.updateAuthority, as.kgLab, notAdminOf(KG)],
+  [ops.updateAuthority, as.kzChamber, notAdminOf(KG)],
+  [ops.updateAuthority, as.outsider, notAdminOf(KG)],
+  [ops.updateAuthority, as.removedAdmin, notAdminOf(KG)],
+  [ops.updateAuthority, as.kgAdminPartySuspended, kgNotActive],
+  // --- suspendAuthority: an admin of the authority's party, even while it is suspended ---
+  [ops.suspendAuthority, as.kzAdmin, notAdminOf(KG)],
+  [ops.suspendAuthority, as.kgBody, notAdminOf(KG)],
+  [ops.suspendAuthority, as.kgLab, notAdminOf(KG)],
+  [ops.suspendAuthority, as.kzChamber, notAdminOf(KG)],
+  [ops.suspendAuthority, as.outsider, notAdminOf(KG)],
+  [ops.suspendAuthority, as.removedAdmin, notAdminOf(KG)],
+  // --- reactivateAuthority: an admin of the authority's party, while active ---
+  [ops.reactivateAuthority, as.kzAdmin, notAdminOf(KG)],
+  [ops.reactivateAuthority, as.kgBodySuspended, notAdminOf(KG)],
+  [ops.reactivateAuthority, as.kgLab, notAdminOf(KG)],
+  [ops.reactivateAuthority, as.kzChamber, notAdminOf(KG)],
+  [ops.reactivateAuthority, as.outsider, notAdminOf(KG)],
+  [ops.reactivateAuthority, as.kgAdminPartySuspended, kgNotActive, bodyAndPartySuspendedScene],
+  // --- addAuthorityAccount: an admin of the authority's party, while active ---
+  [ops.addAuthorityAccount, as.kzAdmin, notAdminOf(KG)],
+  [ops.addAuthorityAccount, as.kgBody, notAdminOf(KG)],
+  [ops.addAuthorityAccount, as.kgLab, notAdminOf(KG)],
+  [ops.addAuthorityAccount, as.kzChamber, notAdminOf(KG)],
+  [ops.addAuthorityAccount, as.outsider, notAdminOf(KG)],
+  [ops.addAuthorityAccount, as.removedAdmin, notAdminOf(KG)],
+  [ops.addAuthorityAccount, as.kgAdminPartySuspended, kgNotActive],
+  // --- removeAuthorityAccount: an admin of the authority's party, while active ---
+  [ops.removeAuthorityAccount, as.kzAdmin, notAdminOf(KG)],
+  [ops.removeAuthorityAccount, as.kgBody, notAdminOf(KG)],
+  [ops.removeAuthorityAccount, as.kgBody2, notAdminOf(KG)],
+  [ops.removeAuthorityAccount, as.kgLab, notAdminOf(KG)],
+  [ops.removeAuthorityAccount, as.kzChamber, notAdminOf(KG)],
+  [ops.removeAuthorityAccount, as.outsider, notAdminOf(KG)],
+  [ops.removeAuthorityAccount, as.kgAdminPartySuspended, kgNotActive],
+  // --- addSigningKey: an account of the authority or an admin of its party, both active ---
+  [ops.addSigningKey, as.kzAdmin, notBodyOrKgAdmin],
+  [ops.addSigningKey, as.kgLab, notBodyOrKgAdmin],
+  [ops.addSigningKey, as.kzChamber, notBodyOrKgAdmin],
+  [ops.addSigningKey, as.outsider, notBodyOrKgAdmin],
+  [ops.addSigningKey, as.removedAccount, notBodyOrKgAdmin],
+  [ops.addSigningKey, as.removedAdmin, notBodyOrKgAdmin],
+  [ops.addSigningKey, as.kgBodySuspended, bodyNotActive],
+  [ops.addSigningKey, as.kgAdminBodySuspended, bodyNotActive],
+  [ops.addSigningKey, as.kgBodyPartySuspended, kgNotActive],
+  [ops.addSigningKey, as.kgAdminPartySuspended, kgNotActive],
+  // --- rotateSigningKey: an account of the authority or an admin of its party, both active ---
+  [ops.rotateSigningKey, as.kzAdmin, notBodyOrKgAdmin],
+  [ops.rotateSigningKey, as.kgLab, notBodyOrKgAdmin],
+  [ops.rotateSigningKey, as.kzChamber, notBodyOrKgAdmin],
+  [ops.rotateSigningKey, as.outsider, notBodyOrKgAdmin],
+  [ops.rotateSigningKey, as.removedAccount, notBodyOrKgAdmin],
+  [ops.rotateSigningKey, as.removedAdmin, notBodyOrKgAdmin],
+  [ops.rotateSigningKey, as.kgBodySuspended, bodyNotActive],
+  [ops.rotateSigningKey, as.kgAdminBodySuspended, bodyNotActive],
+  [ops.rotateSigningKey, as.kgBodyPartySuspended, kgNotActive],
+  [ops.rotateSigningKey, as.kgAdminPartySuspended, kgNotActive],
+  // --- compromiseSigningKey: an account of the key's authority or an admin of its party, even suspended ---
+  [ops.compromiseSigningKey, as.kzAdmin, notBodyOrKgAdmin],
+  [ops.compromiseSigningKey, as.kgLab, notBodyOrKgAdmin],
+  [ops.compromiseSigningKey, as.kzChamber, notBodyOrKgAdmin],
+  [ops.compromiseSigningKey, as.outsider, notBodyOrKgAdmin],
+  [ops.compromiseSigningKey, as.removedAccount, notBodyOrKgAdmin],
+  [ops.compromiseSigningKey, as.removedAdmin, notBodyOrKgAdmin],
+  // --- anchorCertificate: an account of an active authority of an active party, type in scope ---
+  [ops.anchorCertificate, as.kgAdmin, notAuthority],
+  [ops.anchorCertificate, as.kzAdmin, notAuthority],
+  [ops.anchorCertificate, as.outsider, notAuthority],
+  [ops.anchorCertificate, as.removedAccount, notAuthority],
+  [ops.anchorCertificate, as.kgLab, conformityNotInScopeOf("kgLab")],
+  [ops.anchorCertificate, as.kzChamber, conformityNotInScopeOf("kzChamber")],
+  [ops.anchorCertificate, as.kgBodySuspended, bodyNotActive],
+  [ops.anchorCertificate, as.kgBodyPartySuspended, kgNotActive],
+  // --- anchorBatch: as anchorCertificate ---
+  [ops.anchorBatch, as.kgAdmin, notAuthority],
+  [ops.anchorBatch, as.kzAdmin, notAuthority],
+  [ops.anchorBatch, as.outsider, notAuthority],
+  [ops.anchorBatch, as.removedAccount, notAuthority],
+  [ops.anchorBatch, as.kgLab, conformityNotInScopeOf("kgLab")],
+  [ops.anchorBatch, as.kzChamber, conformityNotInScopeOf("kzChamber")],
+  [ops.anchorBatch, as.kgBodySuspended, bodyNotActive],
+  [ops.anchorBatch, as.kgBodyPartySuspended, kgNotActive],
+  // --- suspendCertificate: an account of its authority or an admin of its party, even suspended ---
+  [ops.suspendCertificate, as.kzAdmin, notBodyOrKgAdmin],
+  [ops.suspendCertificate, as.kgLab, notBodyOrKgAdmin],
+  [ops.suspendCertificate, as.kzChamber, notBodyOrKgAdmin],
+  [ops.suspendCertificate, as.outsider, notBodyOrKgAdmin],
+  [ops.suspendCertificate, as.removedAccount, notBodyOrKgAdmin],
+  [ops.suspendCertificate, as.removedAdmin, notBodyOrKgAdmin],
+  // --- reinstateCertificate: an account of its authority or an admin of its party, both active ---
+  [ops.reinstateCertificate, as.kzAdmin, notBodyOrKgAdmin],
+  [ops.reinstateCertificate, as.kgLab, notBodyOrKgAdmin],
+  [ops.reinstateCertificate, as.kzChamber, notBodyOrKgAdmin],
+  [ops.reinstateCertificate, as.outsider, notBodyOrKgAdmin],
+  [ops.reinstateCertificate, as.removedAccount, notBodyOrKgAdmin],
+  [ops.reinstateCertificate, as.removedAdmin, notBodyOrKgAdmin],
+  [ops.reinstateCertificate, as.kgBodySuspended, bodyNotActive],
+  [ops.reinstateCertificate, as.kgAdminBodySuspended, bodyNotActive],
+  [ops.reinstateCertificate, as.kgBodyPartySuspended, kgNotActive],
+  [ops.reinstateCertificate, as.kgAdminPartySuspended, kgNotActive],
+  // --- revokeCertificate: an account of its authority or an admin of its party, even suspended ---
+  [ops.revokeCertificate, as.kzAdmin, notBodyOrKgAdmin],
+  [ops.revokeCertificate, as.kgLab, notBodyOrKgAdmin],
+  [ops.revokeCertificate, as.kzChamber, notBodyOrKgAdmin],
+  [ops.revokeCertificate, as.outsider, notBodyOrKgAdmin],
+  [ops.revokeCertificate, as.removedAccount, notBodyOrKgAdmin],
+  [ops.revokeCertificate, as.removedAdmin, notBodyOrKgAdmin],
+  // --- suspendBatchedCertificate: as suspendCertificate ---
+  [ops.suspendBatchedCertificate, as.kzAdmin, notBodyOrKgAdmin],
+  [ops.suspendBatchedCertificate, as.kgLab, notBodyOrKgAdmin],
+  [ops.suspendBatchedCertificate, as.kzChamber, notBodyOrKgAdmin],
+  [ops.suspendBatchedCertificate, as.outsider, notBodyOrKgAdmin],
+  [ops.suspendBatchedCertificate, as.removedAccount, notBodyOrKgAdmin],
+  [ops.suspendBatchedCertificate, as.removedAdmin, notBodyOrKgAdmin],
+  // --- revokeBatchedCertificate: as revokeCertificate ---
+  [ops.revokeBatchedCertificate, as.kzAdmin, notBodyOrKgAdmin],
+  [ops.revokeBatchedCertificate, as.kgLab, notBodyOrKgAdmin],
+  [ops.revokeBatchedCertificate, as.kzChamber, notBodyOrKgAdmin],
+  [ops.revokeBatchedCertificate, as.outsider, notBodyOrKgAdmin],
+  [ops.revokeBatchedCertificate, as.removedAccount, notBodyOrKgAdmin],
+  [ops.revokeBatchedCertificate, as.removedAdmin, notBodyOrKgAdmin],
+  // --- setPartyRecognition: an admin of the importer, while active ---
+  [ops.setPartyRecognition, as.kzAdmin, notAdminOf(KG)],
+  [ops.setPartyRecognition, as.kgBody, notAdminOf(KG)],
+  [ops.setPartyRecognition, as.kzChamber, notAdminOf(KG)],
+  [ops.setPartyRecognition, as.outsider, notAdminOf(KG)],
+  [ops.setPartyRecognition, as.removedAdmin, notAdminOf(KG)],
+  [ops.setPartyRecognition, as.kgAdminPartySuspended, kgNotActive],
+  [ops.setNoPartyRecognition, as.outsider, notAdminOf(NO_PARTY)],
+  // --- setAuthorityRecognition: an admin of the importer, while active ---
+  [ops.setAuthorityRecognition, as.kzAdmin, notAdminOf(KG)],
+  [ops.setAuthorityRecognition, as.kzChamber, notAdminOf(KG)],
+  [ops.setAuthorityRecognition, as.kgBody, notAdminOf(KG)],
+  [ops.setAuthorityRecognition, as.outsider, notAdminOf(KG)],
+  [ops.setAuthorityRecognition, as.removedAdmin, notAdminOf(KG)],
+  [ops.setAuthorityRecognition, as.kgAdminPartySuspended, kgNotActive],
+];
+
+/** [operation, right caller]: the call goes through and emits the operation's events. */
+type Allowed = [Op, Caller];
+
+const allowed: Allowed[] = [
+  [ops.addPartyAdmin, as.kgAdmin],
+  [ops.addPartyAdmin, as.kgAdmin2],
+  [ops.removePartyAdmin, as.kgAdmin],
+  [ops.removePartyAdmin, as.kgAdmin2],
+  [ops.setPartyEncryptionKey, as.kgAdmin],
+  [ops.setPartyEncryptionKey, as.kgAdmin2],
+  [ops.propose, as.kgAdmin],
+  [ops.propose, as.uzAdmin],
+  [ops.approve, as.kgAdmin],
+  [ops.approve, as.kgAdmin2],
+  [ops.approve, as.uzAdmin],
+  [ops.execute, as.outsider],
+  [ops.execute, as.kgBody],
+  [ops.registerAuthority, as.kgAdmin],
+  [ops.registerAuthority, as.kgAdmin2],
+  [ops.updateAuthority, as.kgAdmin],
+  [ops.updateAuthority, as.kgAdmin2],
+  [ops.suspendAuthority, as.kgAdmin],
+  [ops.suspendAuthority, as.kgAdminPartySuspended],
+  [ops.reactivateAuthority, as.kgAdmin],
+  [ops.addAuthorityAccount, as.kgAdmin],
+  [ops.removeAuthorityAccount, as.kgAdmin],
+  [ops.addSigningKey, as.kgBody],
+  [ops.addSigningKey, as.kgBody2],
+  [ops.addSigningKey, as.kgAdmin],
+  [ops.rotateSigningKey, as.kgBody],
+  [ops.rotateSigningKey, as.kgBody2],
+  [ops.rotateSigningKey, as.kgAdmin],
+  [ops.compromiseSigningKey, as.kgBody],
+  [ops.compromiseSigningKey, as.kgBody2],
+  [ops.compromiseSigningKey, as.kgAdmin],
+  [ops.compromiseSigningKey, as.kgBodySuspended],
+  [ops.compromiseSigningKey, as.kgAdminBodySuspended],
+  [ops.compromiseSigningKey, as.kgBodyPartySuspended],
+  [ops.compromiseSigningKey, as.kgAdminPartySuspended],
+  [ops.anchorCertificate, as.kgBody],
+  [ops.anchorCertificate, as.kgBody2],
+  [ops.anchorBatch, as.kgBody],
+  [ops.anchorBatch, as.kgBody2],
+  [ops.suspendCertificate, as.kgBody],
+  [ops.suspendCertificate, as.kgBody2],
+  [ops.suspendCertificate, as.kgAdmin],
+  [ops.suspendCertificate, as.kgBodySuspended],
+  [ops.suspendCertificate, as.kgAdminBodySuspended],
+  [ops.suspendCertificate, as.kgBodyPartySuspended],
+  [ops.suspendCertificate, as.kgAdminPartySuspended],
+  [ops.reinstateCertificate, as.kgBody],
+  [ops.reinstateCertificate, as.kgBody2],
+  [ops.reinstateCertificate, as.kgAdmin],
+  [ops.revokeCertificate, as.kgBody],
+  [ops.revokeCertificate, as.kgBody2],
+  [ops.revokeCertificate, as.kgAdmin],
+  [ops.revokeCertificate, as.kgBodySuspended],
+  [ops.revokeCertificate, as.kgAdminBodySuspended],
+  [ops.revokeCertificate, as.kgBodyPartySuspended],
+  [ops.revokeCertificate, as.kgAdminPartySuspended],
+  [ops.suspendBatchedCertificate, as.kgBody],
+  [ops.suspendBatchedCertificate, as.kgBody2],
+  [ops.suspendBatchedCertificate, as.kgAdmin],
+  [ops.suspendBatchedCertificate, as.kgBodySuspended],
+  [ops.suspendBatchedCertificate, as.kgAdminPartySuspended],
+  [ops.revokeBatchedCertificate, as.kgBody],
+  [ops.revokeBatchedCertificate, as.kgBody2],
+  [ops.revokeBatchedCertificate, as.kgAdmin],
+  [ops.revokeBatchedCertificate, as.kgBodySuspended],
+  [ops.revokeBatchedCertificate, as.kgAdminPartySuspended],
+  [ops.setPartyRecognition, as.kgAdmin],
+  [ops.setPartyRecognition, as.kgAdmin2],
+  [ops.setAuthorityRecognition, as.kgAdmin],
+  [ops.setAuthorityRecognition, as.kgAdmin2],
+];
+
+/** Every state-changing external function of the ledger, in the order of the report. */
+const FUNCTIONS = [
+  "addPartyAdmin",
+  "removePartyAdmin",
+  "setPartyEncryptionKey",
+  "propose",
+  "approve",
+  "execute",
+  "registerAuthority",
+  "updateAuthority",
+  "suspendAuthority",
+  "reactivateAuthority",
+  "addAuthorityAccount",
+  "removeAuthorityAccount",
+  "addSigningKey",
+  "rotateSigningKey",
+  "compromiseSigningKey",
+  "anchorCertificate",
+  "anchorBatch",
+  "suspendCertificate",
+  "reinstateCertificate",
+  "revokeCertificate",
+  "suspendBatchedCertificate",
+  "revokeBatchedCertificate",
+  "setPartyRecognition",
+  "setAuthorityRecognition",
+] as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe("Access control", function () {
+  it("the matrix covers every state-changing function of the ledger, each with a right caller", function () {
+    const stateChanging = CertificateLedger__factory.abi
+      .filter((item) => item.type === "function" && item.stateMutability !== "view" && item.stateMutability !== "pure")
+      .map((item) => ("name" in item ? item.name : ""));
+    expect([...stateChanging].sort()).to.deep.equal([...FUNCTIONS].sort());
+    for (const fn of FUNCTIONS) {
+      expect(allowed.some(([op]) => op.fn === fn), `${fn} has no right caller in the matrix`).to.equal(true);
+      if (fn !== "execute") expect(denied.some(([op]) => op.fn === fn), `${fn} has no wrong caller in the matrix`).to.equal(true);
+    }
+  });
+
+  for (const fn of FUNCTIONS) {
+    describe(fn, function () {
+      for (const [op, caller, expected, scene] of denied.filter(([o]) => o.fn === fn)) {
+        it(`${caller.label} cannot ${op.does}`, async function () {
+          const c = await loadFixture(scene ?? caller.scene ?? op.scene ?? activeScene);
+          const signer = caller.pick(c);
+          const [error, args] = expected(c, signer);
+          await expect(op.send(c.ledger.connect(signer), c))
+            .to.be.revertedWithCustomError(c.ledger, error)
+            .withArgs(...args);
+        });
+      }
+
+      for (const [op, caller] of allowed.filter(([o]) => o.fn === fn)) {
+        it(`${caller.label} can ${op.does}`, async function () {
+          const c = await loadFixture(caller.scene ?? op.scene ?? activeScene);
+          const signer = caller.pick(c);
+          if (op.emits === undefined) throw new Error(`${op.does}: no events to expect`);
+          const at = BigInt(await time.latest()) + 1n;
+          await time.setNextBlockTimestamp(at);
+          const tx = await op.send(c.ledger.connect(signer), c);
+          for (const [event, args] of op.emits(c, signer, at)) {
+            await expect(tx)
+              .to.emit(c.ledger, event)
+              .withArgs(...args);
+          }
+        });
+      }
+    });
+  }
+});
