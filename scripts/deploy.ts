@@ -69,7 +69,9 @@ async function main(): Promise<void> {
   try {
     const deployment = await deployLedger(signer, params);
     await writeDeployment(values.out, deployment);
-    console.log(`CertificateLedger deployed at ${deployment.ledger.address} on chain ${deployment.chainId} (block ${deployment.ledger.deploymentBlock})`);
+    console.log(
+      `CertificateLedger deployed at ${deployment.ledger.address} on chain ${deployment.chainId} (block ${deployment.ledger.deploymentBlock})`,
+    );
     console.log(`deployment file: ${values.out}`);
   } finally {
     signer.provider?.destroy();

@@ -58,7 +58,9 @@ async function main(): Promise<void> {
   const scope = (1n << 1n) | (1n << 2n);
   await measure(
     "registerAuthority (1 account)",
-    ledger.connect(kgAdmin).registerAuthority(KG, "Kyrgyzstandard certification body", [issuer.address], scope, now, now + 5n * BigInt(YEAR)),
+    ledger
+      .connect(kgAdmin)
+      .registerAuthority(KG, "Kyrgyzstandard certification body", [issuer.address], scope, now, now + 5n * BigInt(YEAR)),
   );
   await measure("addAuthorityAccount", ledger.connect(kgAdmin).addAuthorityAccount(1, issuer2.address));
   await measure("removeAuthorityAccount", ledger.connect(kgAdmin).removeAuthorityAccount(1, issuer2.address));
@@ -80,8 +82,14 @@ async function main(): Promise<void> {
   await measure("suspendCertificate", ledger.connect(issuer).suspendCertificate(certs[0]));
   await measure("reinstateCertificate", ledger.connect(issuer).reinstateCertificate(certs[0]));
   const issuedAt = async (cert: string) => (await ledger.getCertificate(cert)).issuedAt;
-  await measure("revokeCertificate (no replacement)", ledger.connect(issuer).revokeCertificate(certs[0], 4, await issuedAt(certs[0]), ethers.ZeroHash));
-  await measure("revokeCertificate (with replacement)", ledger.connect(kgAdmin).revokeCertificate(certs[1], 4, await issuedAt(certs[1]), certs[2]));
+  await measure(
+    "revokeCertificate (no replacement)",
+    ledger.connect(issuer).revokeCertificate(certs[0], 4, await issuedAt(certs[0]), ethers.ZeroHash),
+  );
+  await measure(
+    "revokeCertificate (with replacement)",
+    ledger.connect(kgAdmin).revokeCertificate(certs[1], 4, await issuedAt(certs[1]), certs[2]),
+  );
 
   for (const size of [10, 100_000]) {
     // The batch size only changes the root, so a large batch is measured by its declared leaf count.
@@ -97,7 +105,10 @@ async function main(): Promise<void> {
       proof: tree.getProof(i),
     });
     await measure("suspendBatchedCertificate (first change)", ledger.connect(issuer).suspendBatchedCertificate(member(0)));
-    await measure("revokeBatchedCertificate (first change)", ledger.connect(issuer).revokeBatchedCertificate(member(1), 1, (await ledger.getBatch(tree.root)).issuedAt, ethers.ZeroHash));
+    await measure(
+      "revokeBatchedCertificate (first change)",
+      ledger.connect(issuer).revokeBatchedCertificate(member(1), 1, (await ledger.getBatch(tree.root)).issuedAt, ethers.ZeroHash),
+    );
   }
 
   await measure("setPartyRecognition", ledger.connect(kzAdmin).setPartyRecognition(KZ, KG, 1n << 1n));

@@ -66,7 +66,10 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
   } catch (error) {
     child.kill("SIGKILL");
     const detail = output.slice(-5).join(" | ");
-    throw new CertLedgerError("CHAIN_UNAVAILABLE", `anvil did not start on ${rpcUrl}: ${(error as Error).message}${detail ? ` (${detail})` : ""}`);
+    throw new CertLedgerError(
+      "CHAIN_UNAVAILABLE",
+      `anvil did not start on ${rpcUrl}: ${(error as Error).message}${detail ? ` (${detail})` : ""}`,
+    );
   }
   return { rpcUrl, stop: () => stopChild(child, exited) };
 }

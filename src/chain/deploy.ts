@@ -17,10 +17,17 @@ export const deployParamsSchema = z
       )
       .min(1, "at least one party bootstraps the consortium"),
     threshold: z.number().int().min(1),
-    proposalLifetimeSeconds: z.number().int().positive().default(7 * 24 * 3600),
+    proposalLifetimeSeconds: z
+      .number()
+      .int()
+      .positive()
+      .default(7 * 24 * 3600),
   })
   .refine((p) => p.threshold <= p.parties.length, { message: "threshold exceeds the number of parties", path: ["threshold"] })
-  .refine((p) => new Set(p.parties.map((x) => x.code)).size === p.parties.length, { message: "a party code appears twice", path: ["parties"] });
+  .refine((p) => new Set(p.parties.map((x) => x.code)).size === p.parties.length, {
+    message: "a party code appears twice",
+    path: ["parties"],
+  });
 
 /** Parameters of {@link deployLedger}, as given (the proposal lifetime may be left out). */
 export type DeployParams = z.input<typeof deployParamsSchema>;

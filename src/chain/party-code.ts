@@ -13,7 +13,10 @@ export function isPartyCode(code: string): code is PartyCode {
 /** The `bytes2` the contracts use for party `code` ("KG" → "0x4b47"). */
 export function partyCodeToBytes2(code: string): string {
   if (!isPartyCode(code)) {
-    throw new CertLedgerError("INVALID_PARTY_CODE", `party code ${JSON.stringify(code)} is not two upper-case letters (ISO 3166-1 alpha-2)`);
+    throw new CertLedgerError(
+      "INVALID_PARTY_CODE",
+      `party code ${JSON.stringify(code)} is not two upper-case letters (ISO 3166-1 alpha-2)`,
+    );
   }
   return "0x" + Buffer.from(code, "ascii").toString("hex");
 }

@@ -18,7 +18,10 @@ const ROOT = path.resolve(__dirname, "../..");
 /** Runs the deploy script as a user would, returning its exit code and output. */
 async function deployCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   try {
-    const { stdout, stderr } = await run("npx", ["ts-node", "--transpile-only", "scripts/deploy.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    const { stdout, stderr } = await run("npx", ["ts-node", "--transpile-only", "scripts/deploy.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -58,7 +61,16 @@ describe("Deployment", function () {
       [{ parties: [{ code: "kg", admin: kg.address }], threshold: 1 }, /parties\.0\.code/],
       [{ parties: [{ code: "KG", admin: "0x12" }], threshold: 1 }, /parties\.0\.admin/],
       [{ parties: [{ code: "KG", admin: kg.address }], threshold: 2 }, /threshold exceeds/],
-      [{ parties: [{ code: "KG", admin: kg.address }, { code: "KG", admin: deployer.address }], threshold: 1 }, /appears twice/],
+      [
+        {
+          parties: [
+            { code: "KG", admin: kg.address },
+            { code: "KG", admin: deployer.address },
+          ],
+          threshold: 1,
+        },
+        /appears twice/,
+      ],
     ];
     for (const [params, message] of cases) {
       const error = await deployLedger(deployer, params as never).catch((e: unknown) => e);
@@ -74,7 +86,9 @@ describe("Deployment", function () {
     const error = await readDeployment(file).catch((e: unknown) => e);
     expect(isCertLedgerError(error, "INVALID_DEPLOYMENT")).to.equal(true);
     expect((error as Error).message).to.match(/ledger\.address/);
-    expect(isCertLedgerError(await readDeployment(path.join(dir, "missing.json")).catch((e: unknown) => e), "DEPLOYMENT_NOT_FOUND")).to.equal(true);
+    expect(
+      isCertLedgerError(await readDeployment(path.join(dir, "missing.json")).catch((e: unknown) => e), "DEPLOYMENT_NOT_FOUND"),
+    ).to.equal(true);
   });
 
   describe("the deploy script against a JSON-RPC endpoint", function () {
@@ -122,14 +136,23 @@ describe("Deployment", function () {
       const [funder, kg] = await ethers.getSigners();
       await (await funder.sendTransaction({ to: wallet.address, value: ethers.parseEther("10") })).wait();
       const keystore = path.join(dir, "deployer.json");
-      await writeFile(keystore, await ethers.encryptKeystoreJson({ address: wallet.address, privateKey: wallet.privateKey }, "correct horse", { scrypt: { N: 1024 } }));
+      await writeFile(
+        keystore,
+        await ethers.encryptKeystoreJson({ address: wallet.address, privateKey: wallet.privateKey }, "correct horse", {
+          scrypt: { N: 1024 },
+        }),
+      );
       const params = path.join(dir, "params-one.json");
       await writeFile(params, JSON.stringify({ parties: [{ code: "KG", admin: kg.address }], threshold: 1 }));
       const out = path.join(dir, "keystore-deployment.json");
-      const wrong = await deployCli(["--rpc", rpc, "--params", params, "--out", out, "--keystore", keystore], { DEPLOYER_PASSWORD: "wrong" });
+      const wrong = await deployCli(["--rpc", rpc, "--params", params, "--out", out, "--keystore", keystore], {
+        DEPLOYER_PASSWORD: "wrong",
+      });
       expect(wrong.code).to.equal(1);
       expect(wrong.stderr).to.match(/cannot decrypt the keystore/);
-      const ok = await deployCli(["--rpc", rpc, "--params", params, "--out", out, "--keystore", keystore], { DEPLOYER_PASSWORD: "correct horse" });
+      const ok = await deployCli(["--rpc", rpc, "--params", params, "--out", out, "--keystore", keystore], {
+        DEPLOYER_PASSWORD: "correct horse",
+      });
       expect(ok.code, ok.stderr).to.equal(0);
       const deployment = await readDeployment(out);
       const tx = await ethers.provider.getTransaction(deployment.ledger.deploymentTx);
