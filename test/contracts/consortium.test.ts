@@ -1,18 +1,20 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { CertificateLedger } from "../../typechain-types";
 import {
   CertType,
   DAY,
   KG,
   KZ,
   Kind,
+  NO_ADMIN,
+  NO_PARTY,
   PROPOSAL_LIFETIME,
   TJ,
   UZ,
   deployedLedger,
   loadFixture,
+  pass,
+  propose,
   randomCid,
   randomHash,
   time,
@@ -21,40 +23,6 @@ import {
 } from "./fixtures";
 
 const PartyStatus = { None: 0, Active: 1, Suspended: 2 } as const;
-const NO_PARTY = "0x0000";
-const NO_ADMIN = ethers.ZeroAddress;
-
-type KindValue = (typeof Kind)[keyof typeof Kind];
-
-/** `proposer` proposes, returning the new proposal's id. */
-async function propose(
-  ledger: CertificateLedger,
-  proposer: HardhatEthersSigner,
-  kind: KindValue,
-  party: string = NO_PARTY,
-  admin: string = NO_ADMIN,
-  threshold = 0,
-): Promise<bigint> {
-  await ledger.connect(proposer).propose(kind, party, admin, threshold);
-  return ledger.proposalCount();
-}
-
-/** `proposer` proposes, each of `approvers` approves, and the proposal is executed; returns its id. */
-async function pass(
-  ledger: CertificateLedger,
-  proposer: HardhatEthersSigner,
-  approvers: HardhatEthersSigner[],
-  kind: KindValue,
-  party: string = NO_PARTY,
-  admin: string = NO_ADMIN,
-  threshold = 0,
-): Promise<bigint> {
-  const id = await propose(ledger, proposer, kind, party, admin, threshold);
-  for (const approver of approvers) await ledger.connect(approver).approve(id);
-  await ledger.execute(id);
-  return id;
-}
-
 /** The three bootstrap parties with UZ suspended by KG and KZ. */
 async function withUzSuspended() {
   const base = await loadFixture(deployedLedger);

@@ -9,7 +9,8 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { deployLedger } from "../../src/chain/deploy";
 import { partyCodeToBytes2 } from "../../src/chain/party-code";
-import { CertificateLedger__factory } from "../../typechain-types";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { CertificateLedger__factory, type CertificateLedger } from "../../typechain-types";
 
 export { loadFixture, time };
 
@@ -27,6 +28,39 @@ export const types = (...list: number[]): bigint => list.reduce((set, t) => set 
 export const Status = { None: 0, Active: 1, Suspended: 2, Revoked: 3 } as const;
 export const State = { Unknown: 0, Active: 1, Suspended: 2, Revoked: 3, Expired: 4 } as const;
 export const Kind = { AdmitParty: 0, SuspendParty: 1, ReinstateParty: 2, SetThreshold: 3 } as const;
+
+export type KindValue = (typeof Kind)[keyof typeof Kind];
+export const NO_PARTY = "0x0000";
+export const NO_ADMIN = ethers.ZeroAddress;
+
+/** `proposer` proposes, returning the new proposal's id. */
+export async function propose(
+  ledger: CertificateLedger,
+  proposer: HardhatEthersSigner,
+  kind: KindValue,
+  party: string = NO_PARTY,
+  admin: string = NO_ADMIN,
+  threshold = 0,
+): Promise<bigint> {
+  await ledger.connect(proposer).propose(kind, party, admin, threshold);
+  return ledger.proposalCount();
+}
+
+/** `proposer` proposes, each of `approvers` approves, and the proposal is executed; returns its id. */
+export async function pass(
+  ledger: CertificateLedger,
+  proposer: HardhatEthersSigner,
+  approvers: HardhatEthersSigner[],
+  kind: KindValue,
+  party: string = NO_PARTY,
+  admin: string = NO_ADMIN,
+  threshold = 0,
+): Promise<bigint> {
+  const id = await propose(ledger, proposer, kind, party, admin, threshold);
+  for (const approver of approvers) await ledger.connect(approver).approve(id);
+  await ledger.execute(id);
+  return id;
+}
 
 export const DAY = 24 * 3600;
 export const YEAR = 365 * DAY;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { CertificateLedger__factory } from "../../typechain-types";
-import { KG, KZ, Kind, PROPOSAL_LIFETIME, TJ, UZ, deployedLedger, loadFixture, randomCid, randomHash } from "./fixtures";
+import { KG, KZ, Kind, PROPOSAL_LIFETIME, TJ, UZ, deployedLedger, loadFixture, pass, randomCid, randomHash } from "./fixtures";
 
 /** The raw `bytes2` of any two characters, well-formed party code or not. */
 const rawCode = (text: string): string => ethers.hexlify(ethers.toUtf8Bytes(text));
@@ -288,11 +288,7 @@ describe("Parties", function () {
   describe("a suspended party", function () {
     async function withUzSuspended() {
       const base = await loadFixture(deployedLedger);
-      const { ledger, kgAdmin, kzAdmin } = base;
-      await ledger.connect(kgAdmin).propose(Kind.SuspendParty, UZ, ethers.ZeroAddress, 0);
-      const id = await ledger.proposalCount();
-      await ledger.connect(kzAdmin).approve(id);
-      await ledger.execute(id);
+      await pass(base.ledger, base.kgAdmin, [base.kzAdmin], Kind.SuspendParty, UZ);
       return base;
     }
 

@@ -1,17 +1,12 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
-import { CertType, KG, KZ, Kind, TJ, UZ, loadFixture, types, withAuthorities } from "./fixtures";
+import { CertType, KG, KZ, Kind, TJ, UZ, loadFixture, pass, types, withAuthorities } from "./fixtures";
 
 const ALL_TYPES = [CertType.Conformity, CertType.TestReport, CertType.Origin, CertType.Phytosanitary] as const;
 
 /** {@link withAuthorities} with UZ suspended by KG and KZ. */
 async function withUzSuspended() {
   const base = await loadFixture(withAuthorities);
-  const { ledger, kgAdmin, kzAdmin } = base;
-  await ledger.connect(kgAdmin).propose(Kind.SuspendParty, UZ, ethers.ZeroAddress, 0);
-  const id = await ledger.proposalCount();
-  await ledger.connect(kzAdmin).approve(id);
-  await ledger.execute(id);
+  await pass(base.ledger, base.kgAdmin, [base.kzAdmin], Kind.SuspendParty, UZ);
   return base;
 }
 
