@@ -6,7 +6,8 @@ export type CertLedgerErrorCode =
   | "DEPLOYMENT_NOT_FOUND"
   | "CHAIN_MISMATCH"
   | "CHAIN_UNAVAILABLE"
-  | "INVALID_CONFIG";
+  | "INVALID_CONFIG"
+  | "INVALID_CERTIFICATE_TYPE";
 
 /** The one base class of CertLedger's errors: a stable `code` plus a message naming what is wrong. */
 export class CertLedgerError extends Error {

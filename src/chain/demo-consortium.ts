@@ -1,19 +1,7 @@
 import type { Signer } from "ethers";
 import { CertificateLedger__factory } from "../../typechain-types";
+import { CERTIFICATE_TYPES, typeSet } from "../documents/certificate-types";
 import { partyCodeToBytes2 } from "./party-code";
-
-/** Certificate types as the ledger numbers them (a scope is a bit set of these). */
-export const CERTIFICATE_TYPES = {
-  conformityCertificate: 1,
-  testReport: 2,
-  certificateOfOrigin: 3,
-  phytosanitaryCertificate: 4,
-} as const;
-
-/** The bit set of the given certificate types. */
-export function typeSet(...types: number[]): bigint {
-  return types.reduce((set, type) => set | (1n << BigInt(type)), 0n);
-}
 
 /** Who is who in the demo consortium seeded on a first start. */
 export interface DemoConsortium {
