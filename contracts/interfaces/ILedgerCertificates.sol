@@ -59,7 +59,8 @@ interface ILedgerCertificates {
 
     /// @notice Anchors `certHash`. Only an account of an active authority of an active party, within the
     /// authority's validity period and scope, may call.
-    /// @param numberHash keccak256 of the certificate number as the library normalises it, so it can be looked up by number.
+    /// @param numberHash keccak256 of the UTF-8 bytes of "<party>:<number>", e.g. "KG:KG-2025/0001": the issuing party's ISO 3166-1
+    /// alpha-2 code, a colon, the number NFKC-normalised, upper-cased, NFKC-normalised again, whitespace runs folded to one space, trimmed.
     /// @param payloadCid The binary CID of the encrypted payload on IPFS (empty when there is none).
     function anchorCertificate(
         bytes32 certHash,

@@ -1,0 +1,192 @@
+/**
+ * Payloads are encrypted before they reach IPFS: a JWE in General JSON Serialization, A256GCM under a fresh random
+ * content key per certificate, wrapped once for each reader:
+ * - the holder: A256KW under the *link key*, 32 random bytes that travel only in the verification link's fragment
+ *   (so the link key is a key-encryption key, never the content key, and jose decrypts the JWE as usual);
+ * - each recipient party the issuer names: ECDH-ES+A256KW to the party's registered P-256 encryption key, the
+ *   recipient's header saying `party` and `kid` (the key's base64url RFC 7638 thumbprint).
+ * The protected header carries `enc`, `cty` (the plaintext's media type) and `certHash`, so anyone can tell without a
+ * key which certificate a payload belongs to; AES-GCM authenticates that header, so decrypting proves it.
+ */
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { isPartyCode } from "../chain/party-code";
+import { parseCertHash } from "../documents/hashing";
+import { CertLedgerError } from "../errors";
+import { loadJose, type Jose, type JWK } from "./jose";
+import { decodeBase64url, importP256Key, jwkThumbprint, p256PrivateJwk, p256PublicJwk } from "./keys";
+
+/** A party that may read a payload, with its registered encryption key. */
+export interface PayloadRecipient {
+  party: string;
+  publicJwk: JWK;
+}
+
+/** What encryptPayload needs besides the plaintext. */
+export interface EncryptPayloadOptions {
+  /** The certificate the payload belongs to. */
+  certHash: string;
+  /** The plaintext's media type, e.g. "application/vc+jwt" or "application/pdf". */
+  contentType: string;
+  /** Parties that may decrypt with their own keys, besides the holder of the link key. */
+  recipients?: PayloadRecipient[];
+}
+
+/** An encrypted payload: the JWE's bytes for IPFS and the holder's link key (base64url, for the link's fragment). */
+export interface EncryptedPayload {
+  bytes: Uint8Array;
+  linkKey: string;
+}
+
+/** What a payload says about itself in the clear: its certificate, its media type and its recipient parties. */
+export interface PayloadHeader {
+  certHash: string;
+  contentType: string;
+  recipients: string[];
+}
+
+const ENC = "A256GCM";
+const LINK_KEY_ALG = "A256KW";
+const PARTY_KEY_ALG = "ECDH-ES+A256KW";
+const LINK_KEY_BYTES = 32;
+// RFC 6838 restricted names, optionally with parameters ("application/xml; charset=utf-8").
+const MEDIA_TYPE = /^[A-Za-z0-9][\w!#$&^.+-]{0,126}\/[A-Za-z0-9][\w!#$&^.+-]{0,126}(?:\s*;\s*[\w!#$&^.+-]+=(?:"[^"]*"|[\w!#$&^.+-]+))*$/;
+
+const base64url = z.string().refine((s) => decodeBase64url(s) !== undefined, "must be base64url");
+const jweSchema = z.strictObject({
+  protected: base64url,
+  iv: base64url,
+  ciphertext: base64url,
+  tag: base64url,
+  recipients: z
+    .array(
+      z.strictObject({
+        header: z.discriminatedUnion("alg", [
+          z.strictObject({ alg: z.literal(LINK_KEY_ALG) }),
+          z.strictObject({
+            alg: z.literal(PARTY_KEY_ALG),
+            kid: z.string().refine((kid) => decodeBase64url(kid)?.length === 32, "must be a base64url SHA-256 JWK thumbprint"),
+            party: z.string().refine(isPartyCode, "must be a party code"),
+            epk: z.record(z.string(), z.unknown()),
+          }),
+        ]),
+        encrypted_key: base64url,
+      }),
+    )
+    .min(1)
+    .refine((rs) => rs.filter((r) => r.header.alg === LINK_KEY_ALG).length === 1, "must hold exactly one link-key recipient"),
+});
+const protectedHeaderSchema = z.strictObject({
+  enc: z.literal(ENC),
+  cty: z.string().regex(MEDIA_TYPE, "must be a media type"),
+  certHash: z.string().regex(/^0x[0-9a-f]{64}$/, "must be 0x + 64 lower-case hex"),
+});
+
+type Jwe = z.infer<typeof jweSchema>;
+type JweRecipient = Jwe["recipients"][number];
+
+/** Encrypts `plaintext` for the holder of the returned link key and for each named recipient party. */
+export async function encryptPayload(plaintext: Uint8Array, options: EncryptPayloadOptions): Promise<EncryptedPayload> {
+  const certHash = parseCertHash(options.certHash);
+  if (typeof options.contentType !== "string" || !MEDIA_TYPE.test(options.contentType)) {
+    throw new CertLedgerError("INVALID_PAYLOAD", `content type ${JSON.stringify(options.contentType)} is not a media type (type/subtype)`);
+  }
+  const recipients = (options.recipients ?? []).map(({ party, publicJwk }) => {
+    if (typeof party !== "string" || !isPartyCode(party)) {
+      throw new CertLedgerError("INVALID_PARTY_CODE", `recipient party ${JSON.stringify(party)} is not two upper-case letters`);
+    }
+    const jwk = p256PublicJwk(publicJwk, `encryption key of ${party}`);
+    return { party, role: `encryption key of ${party}`, jwk, kid: jwkThumbprint(jwk) };
+  });
+  const parties = recipients.map((r) => r.party);
+  const twice = parties.find((party, i) => parties.indexOf(party) !== i);
+  if (twice !== undefined) throw new CertLedgerError("INVALID_PAYLOAD", `recipient party ${twice} is named twice`);
+
+  const jose = await loadJose();
+  const linkKey = new Uint8Array(randomBytes(LINK_KEY_BYTES));
+  // jose draws a fresh random content key for every encrypt(), and wraps it once per recipient.
+  const encrypt = new jose.GeneralEncrypt(plaintext).setProtectedHeader({ enc: ENC, cty: options.contentType, certHash });
+  encrypt.addRecipient(linkKey).setUnprotectedHeader({ alg: LINK_KEY_ALG });
+  for (const { party, role, jwk, kid } of recipients) {
+    encrypt.addRecipient(await importP256Key(jwk, PARTY_KEY_ALG, role)).setUnprotectedHeader({ alg: PARTY_KEY_ALG, kid, party });
+  }
+  const jwe = await encrypt.encrypt();
+  return { bytes: new TextEncoder().encode(JSON.stringify(jwe)), linkKey: Buffer.from(linkKey).toString("base64url") };
+}
+
+/** The certHash, content type and recipient parties of an encrypted payload, read without any key (unauthenticated). */
+export function readPayloadHeader(bytes: Uint8Array): PayloadHeader {
+  const { header, jwe } = parsePayload(bytes);
+  const recipients = jwe.recipients.flatMap((r) => (r.header.alg === PARTY_KEY_ALG ? [r.header.party] : []));
+  return { certHash: header.certHash, contentType: header.cty, recipients };
+}
+
+/** Decrypts a payload with the holder's link key (base64url, 32 bytes) from the verification link. */
+export async function decryptWithLinkKey(bytes: Uint8Array, linkKey: string): Promise<Uint8Array> {
+  const key = typeof linkKey === "string" ? decodeBase64url(linkKey) : undefined;
+  if (key === undefined || key.length !== LINK_KEY_BYTES) {
+    throw new CertLedgerError("INVALID_LINK_KEY", "the link key is not 32 bytes of base64url (43 characters)");
+  }
+  const { jwe } = parsePayload(bytes);
+  const recipient = jwe.recipients.find((r) => r.header.alg === LINK_KEY_ALG) as JweRecipient;
+  return decrypt(jwe, recipient, key, "the link key");
+}
+
+/** Decrypts a payload as a recipient party, with the private half of the encryption key it was wrapped to. */
+export async function decryptAsRecipient(bytes: Uint8Array, privateJwk: JWK): Promise<Uint8Array> {
+  const jwk = p256PrivateJwk(privateJwk, "recipient's private key");
+  const kid = jwkThumbprint(jwk);
+  const { jwe } = parsePayload(bytes);
+  const recipient = jwe.recipients.find((r) => r.header.alg === PARTY_KEY_ALG && r.header.kid === kid);
+  if (recipient === undefined) {
+    const parties = jwe.recipients.flatMap((r) => (r.header.alg === PARTY_KEY_ALG ? [r.header.party] : [])).join(", ") || "none";
+    throw new CertLedgerError("DECRYPTION_FAILED", `the payload is not encrypted to key ${kid} (its recipient parties: ${parties})`);
+  }
+  return decrypt(jwe, recipient, await importP256Key(jwk, PARTY_KEY_ALG, "recipient's private key"), `key ${kid}`);
+}
+
+/** The plaintext of `jwe` for one recipient and its key, or DECRYPTION_FAILED. */
+async function decrypt(jwe: Jwe, recipient: JweRecipient, key: Parameters<Jose["flattenedDecrypt"]>[1], who: string): Promise<Uint8Array> {
+  const jose = await loadJose();
+  const { protected: protectedHeader, iv, ciphertext, tag } = jwe;
+  try {
+    const { plaintext } = await jose.flattenedDecrypt(
+      { protected: protectedHeader, iv, ciphertext, tag, header: recipient.header, encrypted_key: recipient.encrypted_key },
+      key,
+      { keyManagementAlgorithms: [recipient.header.alg], contentEncryptionAlgorithms: [ENC] },
+    );
+    return plaintext;
+  } catch (error) {
+    // A wrong key and a tampered payload look alike to AES-GCM and AES-KW, by design.
+    throw new CertLedgerError("DECRYPTION_FAILED", `the payload does not decrypt with ${who} (wrong key, or the payload was altered)`, {
+      cause: error,
+    });
+  }
+}
+
+/** The JWE in `bytes` and its decoded protected header, or INVALID_PAYLOAD naming what is wrong. */
+function parsePayload(bytes: Uint8Array): { jwe: Jwe; header: z.infer<typeof protectedHeaderSchema> } {
+  const jwe = parseOrThrow(jweSchema, parseJson(bytes, "the payload"), "payload");
+  const header = parseOrThrow(
+    protectedHeaderSchema,
+    parseJson(decodeBase64url(jwe.protected) as Uint8Array, "its protected header"),
+    "protected",
+  );
+  return { jwe, header };
+}
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = [where, ...issue.path.map(String)].join(".");
+  throw new CertLedgerError("INVALID_PAYLOAD", `not a CertLedger payload: ${path}: ${issue.message}`);
+}
+
+function parseJson(bytes: Uint8Array, what: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch (error) {
+    throw new CertLedgerError("INVALID_PAYLOAD", `not a CertLedger payload: ${what} is not UTF-8 JSON`, { cause: error });
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * Structured certificates as W3C Verifiable Credentials 2.0, one zod schema per certificate type:
+ *
+ * - conformityCertificate: VC type DigitalConformityCredential (UNTP), subject a ConformityAttestation whose
+ *   attestationType is certification, declaration, inspection, verification or validation;
+ * - testReport: VC type DigitalConformityCredential (UNTP), subject a ConformityAttestation with attestationType
+ *   testing and measured values;
+ * - certificateOfOrigin: VC type CertificateOfOriginCredential, subject a CertificateOfOrigin;
+ * - phytosanitaryCertificate: VC type PhytosanitaryCertificateCredential, subject a PhytosanitaryCertificate.
+ *
+ * Conventions every credential follows, so that a verifier can tie it to the ledger:
+ * - `issuer.id` is `did:certledger:<party>:<authorityId>`: the issuing party's ISO 3166-1 alpha-2 code and the
+ *   issuing authority's uint32 id on the ledger (e.g. `did:certledger:KG:7`). A verifier compares it with the
+ *   authority that anchored the certificate; it is an identifier, not a resolvable DID method — keys come from the chain.
+ * - `credentialSubject.certificateNumber` is the number as printed; the ledger indexes
+ *   `certificateNumberHash(party, number)` (src/documents/hashing.ts), so customs can look a certificate up by it.
+ * - `id` is `urn:uuid:<uuid>`; `validFrom` and `validUntil` are both required, since the ledger records expiry.
+ * - Schemas are strict: a member the schema does not know is refused, so nothing unvalidated reaches a reader.
+ *
+ * Credentials are secured as VC-JOSE (src/documents/vc-jose.ts), which signs the JSON as it is: no JSON-LD
+ * processing happens, and the `@context` URLs are never fetched.
+ */
+import { certificateNumberHash } from "../hashing";
+import type { CertificateTypeName } from "../certificate-types";
+import { CertLedgerError } from "../../errors";
+import {
+  CERTIFICATE_OF_ORIGIN_VC_TYPE,
+  certificateOfOriginCredential,
+  certificateOfOriginSchema,
+  type CertificateOfOriginCredential,
+  type CertificateOfOriginSubjectInput,
+} from "./certificate-of-origin";
+import { parseIssuerDid, parseWith, type CredentialEnvelopeInput, type CredentialIssuerRef } from "./common";
+import {
+  conformityCertificateCredential,
+  conformityCertificateSchema,
+  type ConformityCertificateCredential,
+  type ConformityCertificateSubjectInput,
+} from "./conformity-certificate";
+import {
+  PHYTOSANITARY_CERTIFICATE_VC_TYPE,
+  phytosanitaryCertificateCredential,
+  phytosanitaryCertificateSchema,
+  type PhytosanitaryCertificateCredential,
+  type PhytosanitaryCertificateSubjectInput,
+} from "./phytosanitary-certificate";
+import { testReportCredential, testReportSchema, type TestReportCredential, type TestReportSubjectInput } from "./test-report";
+
+export { issuerDid, parseIssuerDid, VC_CONTEXT, type CredentialEnvelopeInput, type CredentialIssuerRef } from "./common";
+export { UNTP_DCC_CONTEXT } from "./untp";
+export * from "./conformity-certificate";
+export * from "./test-report";
+export * from "./certificate-of-origin";
+export * from "./phytosanitary-certificate";
+
+/** Each certificate type's credential. */
+export interface CredentialTypes {
+  conformityCertificate: ConformityCertificateCredential;
+  testReport: TestReportCredential;
+  certificateOfOrigin: CertificateOfOriginCredential;
+  phytosanitaryCertificate: PhytosanitaryCertificateCredential;
+}
+
+/** Each certificate type's subject as the builder takes it. */
+export interface CredentialSubjectInputs {
+  conformityCertificate: ConformityCertificateSubjectInput;
+  testReport: TestReportSubjectInput;
+  certificateOfOrigin: CertificateOfOriginSubjectInput;
+  phytosanitaryCertificate: PhytosanitaryCertificateSubjectInput;
+}
+
+/** A validated credential of any certificate type. */
+export type Credential = CredentialTypes[CertificateTypeName];
+
+/** What buildCredential takes for certificate type `T`. */
+export type CredentialInputOf<T extends CertificateTypeName> = CredentialEnvelopeInput & {
+  certificateType: T;
+  subject: CredentialSubjectInputs[T];
+};
+
+/** What buildCredential takes: a union discriminated by `certificateType`. */
+export type CredentialInput = { [T in CertificateTypeName]: CredentialInputOf<T> }[CertificateTypeName];
+
+/** The schema of each certificate type's credential, e.g. for the server's OpenAPI document. */
+export const CREDENTIAL_SCHEMAS = {
+  conformityCertificate: conformityCertificateSchema,
+  testReport: testReportSchema,
+  certificateOfOrigin: certificateOfOriginSchema,
+  phytosanitaryCertificate: phytosanitaryCertificateSchema,
+} as const;
+
+const DCC_VC_TYPE = "DigitalConformityCredential";
+const VC_TYPES: Record<string, CertificateTypeName | "dcc"> = {
+  [DCC_VC_TYPE]: "dcc",
+  [CERTIFICATE_OF_ORIGIN_VC_TYPE]: "certificateOfOrigin",
+  [PHYTOSANITARY_CERTIFICATE_VC_TYPE]: "phytosanitaryCertificate",
+};
+
+/** Builds and validates the credential of `input.certificateType`; a bad member throws INVALID_CREDENTIAL naming it. */
+export function buildCredential<T extends CertificateTypeName>(input: CredentialInputOf<T>): CredentialTypes[T];
+export function buildCredential(input: CredentialInput): Credential {
+  switch (input.certificateType) {
+    case "conformityCertificate":
+      return parseWith(conformityCertificateSchema, conformityCertificateCredential(input));
+    case "testReport":
+      return parseWith(testReportSchema, testReportCredential(input));
+    case "certificateOfOrigin":
+      return parseWith(certificateOfOriginSchema, certificateOfOriginCredential(input));
+    case "phytosanitaryCertificate":
+      return parseWith(phytosanitaryCertificateSchema, phytosanitaryCertificateCredential(input));
+    default:
+      throw new CertLedgerError(
+        "INVALID_CERTIFICATE_TYPE",
+        `unknown certificate type ${JSON.stringify((input as { certificateType: unknown }).certificateType)}`,
+      );
+  }
+}
+
+/** Validates parsed JSON as a CertLedger credential of any type; INVALID_CREDENTIAL names the failing member's path. */
+export function validateCredential(json: unknown): Credential {
+  const certificateType = detectCertificateType(json);
+  return parseWith<Credential>(CREDENTIAL_SCHEMAS[certificateType], json);
+}
+
+/** The certificate type of a validated credential. */
+export function credentialCertificateType(vc: Credential): CertificateTypeName {
+  return detectCertificateType(vc);
+}
+
+/** The certificate number of a credential, as printed. */
+export function credentialNumber(vc: Credential): string {
+  return vc.credentialSubject.certificateNumber;
+}
+
+/** The issuing party and authority id a credential claims, from its `did:certledger` issuer id. */
+export function credentialIssuer(vc: Credential): CredentialIssuerRef {
+  const ref = parseIssuerDid(vc.issuer.id);
+  if (ref === undefined) {
+    throw new CertLedgerError(
+      "INVALID_CREDENTIAL",
+      `invalid credential: issuer.id: ${JSON.stringify(vc.issuer.id)} is not did:certledger:<party>:<authorityId>`,
+    );
+  }
+  return ref;
+}
+
+/** The ledger's numberHash of a credential: certificateNumberHash of its issuing party and its number. */
+export function credentialNumberHash(vc: Credential): string {
+  return certificateNumberHash(credentialIssuer(vc).party, credentialNumber(vc));
+}
+
+/** Which schema `json` claims to follow, from its VC `type` (and, for a DCC, its attestation type). */
+function detectCertificateType(json: unknown): CertificateTypeName {
+  const types: unknown = isRecord(json) ? json.type : undefined;
+  const known = Array.isArray(types) ? types.filter((t): t is string => typeof t === "string" && Object.hasOwn(VC_TYPES, t)) : [];
+  if (known.length !== 1) {
+    const expected = Object.keys(VC_TYPES).join(", ");
+    throw new CertLedgerError("INVALID_CREDENTIAL", `invalid credential: type: must be ["VerifiableCredential", one of ${expected}]`);
+  }
+  const kind = VC_TYPES[known[0]];
+  if (kind !== "dcc") return kind;
+  const subject: unknown = isRecord(json) ? json.credentialSubject : undefined;
+  // A DCC is a test report when it attests testing; anything else is checked against the certificate schema.
+  return isRecord(subject) && subject.attestationType === "testing" ? "testReport" : "conformityCertificate";
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,148 @@
+/**
+ * Credentials secured as VC-JOSE (W3C "Securing Verifiable Credentials using JOSE and COSE"): a compact JWS, ES256,
+ * whose payload is the credential JSON itself. The public key travels in the protected header (`jwk`) so anyone can
+ * check the signature offline; `kid` is that key's RFC 7638 thumbprint, which the ledger binds to the authority.
+ * Whether that key is registered for the issuer, and was not compromised at issuance, is the verifier's question.
+ */
+import { z } from "zod";
+import { loadJose, type JWK } from "../crypto/jose";
+import {
+  decodeBase64url,
+  importP256Key,
+  jwkThumbprint,
+  kidToThumbprintHex,
+  p256PrivateJwk,
+  p256PublicJwk,
+  type P256PublicJwk,
+} from "../crypto/keys";
+import { CertLedgerError, isCertLedgerError } from "../errors";
+import { validateCredential, type Credential } from "./credentials";
+
+/** The media type of a credential secured this way. */
+export const VC_JWT_MEDIA_TYPE = "application/vc+jwt";
+
+/** The protected header of a credential JWS (its `jwk` reduced to the key's members). */
+// A type alias, not an interface, so that it fits jose's header type with its index signature.
+export type CredentialJwsHeader = {
+  alg: "ES256";
+  typ: "vc+jwt";
+  cty: "vc";
+  kid: string;
+  jwk: P256PublicJwk;
+};
+
+/** The key an authority signs with: both halves and the kid (the public key's base64url thumbprint). */
+export interface CredentialSigningKey {
+  privateJwk: JWK;
+  publicJwk: JWK;
+  kid: string;
+}
+
+// Members that would make a header's jwk a private or secret key, which must never travel in a token.
+const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
+
+const headerSchema = z.strictObject({
+  alg: z.literal("ES256"),
+  typ: z.literal("vc+jwt"),
+  cty: z.literal("vc"),
+  kid: z.string().refine((kid) => decodeBase64url(kid)?.length === 32, "must be a base64url SHA-256 JWK thumbprint"),
+  jwk: z
+    .record(z.string(), z.unknown())
+    .refine((jwk) => PRIVATE_MEMBERS.every((m) => !(m in jwk)), "must be a public key")
+    .transform((jwk, ctx) => {
+      try {
+        return p256PublicJwk(jwk, "header jwk");
+      } catch (error) {
+        if (!isCertLedgerError(error)) throw error;
+        ctx.addIssue({ code: "custom", message: error.message });
+        return z.NEVER;
+      }
+    }),
+});
+
+/** Signs `vc` (validated first, so nothing invalid is ever signed) as a compact JWS with the authority's key. */
+export async function signCredential(vc: Credential, key: CredentialSigningKey): Promise<string> {
+  const credential = validateCredential(vc);
+  const publicJwk = p256PublicJwk(key.publicJwk, "public key");
+  const privateJwk = p256PrivateJwk(key.privateJwk);
+  // A mismatched pair would produce tokens nobody can verify, anchored for good; refuse before signing.
+  if (privateJwk.x !== publicJwk.x || privateJwk.y !== publicJwk.y) {
+    throw new CertLedgerError("INVALID_KEY", "the private key does not belong to the public key");
+  }
+  if (key.kid !== jwkThumbprint(publicJwk)) {
+    throw new CertLedgerError(
+      "INVALID_KEY",
+      `kid ${JSON.stringify(key.kid)} is not the thumbprint of the public key (${jwkThumbprint(publicJwk)})`,
+    );
+  }
+  const jose = await loadJose();
+  // Only the key's members go into the header: never whatever else the caller's JWK object carries.
+  const header: CredentialJwsHeader = { alg: "ES256", typ: "vc+jwt", cty: "vc", kid: key.kid, jwk: publicJwk };
+  const signingKey = await importP256Key(privateJwk, "ES256", "private key");
+  return new jose.CompactSign(new TextEncoder().encode(JSON.stringify(credential))).setProtectedHeader(header).sign(signingKey);
+}
+
+/** The header and the validated credential of a credential JWS, without checking the signature. */
+export function decodeCredentialJws(jws: string): { header: CredentialJwsHeader; credential: Credential } {
+  const { header, payload } = splitJws(jws);
+  return { header, credential: parseCredential(payload) };
+}
+
+/**
+ * Verifies a credential JWS with the key in its header, after checking that the header's `kid` is that key's
+ * thumbprint; returns the header, the validated credential and the thumbprint as the ledger's 0x hex. A signature
+ * that does not verify, or a kid that does not match the jwk, throws INVALID_SIGNATURE; a malformed token or
+ * credential throws INVALID_CREDENTIAL.
+ */
+export async function verifyCredentialJws(
+  jws: string,
+): Promise<{ header: CredentialJwsHeader; credential: Credential; thumbprint: string }> {
+  const { header } = splitJws(jws);
+  if (jwkThumbprint(header.jwk) !== header.kid) {
+    throw new CertLedgerError(
+      "INVALID_SIGNATURE",
+      `the header's kid ${header.kid} is not the thumbprint of its jwk (${jwkThumbprint(header.jwk)})`,
+    );
+  }
+  const jose = await loadJose();
+  let payload: Uint8Array;
+  try {
+    const key = await jose.importJWK(header.jwk, "ES256");
+    ({ payload } = await jose.compactVerify(jws, key, { algorithms: ["ES256"] }));
+  } catch (error) {
+    throw new CertLedgerError("INVALID_SIGNATURE", `the credential's signature does not verify with the key in its header`, {
+      cause: error,
+    });
+  }
+  // The payload is parsed only once it is known to be the signer's, so a tampered token reads as a bad signature.
+  return { header, credential: parseCredential(payload), thumbprint: kidToThumbprintHex(header.kid) };
+}
+
+/** The validated header and the raw payload bytes of a compact JWS. */
+function splitJws(jws: string): { header: CredentialJwsHeader; payload: Uint8Array } {
+  const segments = typeof jws === "string" ? jws.split(".") : [];
+  const decoded = segments.map(decodeBase64url);
+  if (segments.length !== 3 || decoded.some((s) => s === undefined)) {
+    throw new CertLedgerError("INVALID_CREDENTIAL", "not a compact JWS: expected three base64url segments separated by dots");
+  }
+  const [header, payload] = decoded as Uint8Array[];
+  const result = headerSchema.safeParse(parseJson(header, "JWS header"));
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = ["header", ...issue.path.map(String)].join(".");
+    throw new CertLedgerError("INVALID_CREDENTIAL", `invalid credential JWS: ${where}: ${issue.message}`);
+  }
+  return { header: result.data, payload };
+}
+
+function parseCredential(payload: Uint8Array): Credential {
+  return validateCredential(parseJson(payload, "JWS payload"));
+}
+
+function parseJson(bytes: Uint8Array, what: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch (error) {
+    throw new CertLedgerError("INVALID_CREDENTIAL", `the ${what} is not UTF-8 JSON`, { cause: error });
+  }
+}
