@@ -2,6 +2,10 @@
  * Where encrypted payloads and batch manifests live: IPFS, through an embedded Helia node or a party's Kubo node.
  * CIDs are Kubo-compatible (CIDv1, raw leaves, 262144-byte chunks, balanced layout with 174 links per node), so the
  * same bytes get the same CID whichever store added them.
+ *
+ * Failures are CertLedgerErrors: INVALID_CID (a malformed CID, refused before IPFS is asked), IPFS_NOT_FOUND (no one
+ * served the content before the store's timeout or the caller's signal), CID_MISMATCH (bytes that are not the
+ * CID's), PAYLOAD_TOO_LARGE (past `maxBytes`), IPFS_UNAVAILABLE (the node cannot be reached, or has stopped).
  */
 export interface PayloadStore {
   /** Adds `bytes` (and pins them), returning their CID as a CIDv1 base32 string. */

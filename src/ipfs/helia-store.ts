@@ -1,0 +1,270 @@
+/**
+ * The embedded payload store: a Helia node whose blocks and data live in a folder, so what it holds survives a
+ * restart, and which exchanges blocks over bitswap only with peers its operator names. See libp2p-node.ts for why
+ * the network set-up is built by hand.
+ */
+import "./polyfills";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import type { UnixFS } from "@helia/unixfs" with { "resolution-mode": "import" };
+import type { Multiaddr } from "@multiformats/multiaddr" with { "resolution-mode": "import" };
+import type { Helia } from "helia" with { "resolution-mode": "import" };
+import type { Libp2p } from "libp2p" with { "resolution-mode": "import" };
+import type { CID } from "multiformats/cid" with { "resolution-mode": "import" };
+import { CertLedgerError, isCertLedgerError } from "../errors";
+import { importWithKuboLayout, loadCid } from "./cid";
+import { lockDataDir } from "./data-dir-lock";
+import { createLibp2pNode } from "./libp2p-node";
+import { checkTimeout, fetchSignal, readAtMost } from "./limits";
+import { parseMultiaddr, peerIdOf } from "./multiaddrs";
+import type { PayloadStore } from "./payload-store";
+import { verifiedBlocks } from "./verified-blocks";
+
+/** Where the Helia store keeps its data and whom it talks to. */
+export interface HeliaStoreOptions {
+  /** The node's folder: blocks go to `blocks/`, everything else (its private key, its pins) to `datastore/`. */
+  dataDir: string;
+  /** Multiaddrs to listen on; by default one TCP port on 127.0.0.1 chosen by the system. */
+  listen?: string[];
+  /** Peers to dial at start and to redial whenever their connection is lost: multiaddrs ending in /p2p/<peer id>. */
+  peers?: string[];
+  /** How long `get` and `pin` wait for content before IPFS_NOT_FOUND; 30 s by default. */
+  timeoutMs?: number;
+}
+
+/** A Helia-backed payload store, plus what an operator needs to link it to other nodes. */
+export interface HeliaStore extends PayloadStore {
+  /** The node's libp2p peer id; the same after a restart on the same data folder. */
+  readonly peerId: string;
+  /** The addresses other nodes can dial, each ending in /p2p/<peer id>. */
+  multiaddrs(): string[];
+  /** Connects to the node at `multiaddr` and keeps the connection (redialling if it drops) until the store stops. */
+  connect(multiaddr: string, options?: { signal?: AbortSignal }): Promise<void>;
+}
+
+const DEFAULT_LISTEN = ["/ip4/127.0.0.1/tcp/0"];
+// How often lost connections to kept peers are redialled, and how long one dial may take.
+const REDIAL_INTERVAL_MS = 5_000;
+const DIAL_TIMEOUT_MS = 10_000;
+
+/** Starts a Helia node on `options.dataDir` and returns it as a payload store. */
+export async function createHeliaStore(options: HeliaStoreOptions): Promise<HeliaStore> {
+  if (typeof options?.dataDir !== "string" || options.dataDir === "") {
+    throw new CertLedgerError("INVALID_CONFIG", "dataDir: expected the path of the IPFS data folder");
+  }
+  const timeoutMs = checkTimeout(options.timeoutMs, "timeoutMs");
+  const listen = checkList(options.listen ?? DEFAULT_LISTEN, "listen");
+  await Promise.all(listen.map((text, i) => parseMultiaddr(text, `listen[${i}]`, "INVALID_CONFIG")));
+  const peerList = checkList(options.peers ?? [], "peers");
+  const peers = await Promise.all(peerList.map((text, i) => parseMultiaddr(text, `peers[${i}]`, "INVALID_CONFIG")));
+  const kept = new Map<string, Multiaddr>();
+  peers.forEach((address, i) => {
+    const peerId = peerIdOf(address);
+    if (peerId === undefined) {
+      throw new CertLedgerError(
+        "INVALID_CONFIG",
+        `peers[${i}]: ${address.toString()} has no /p2p/<peer id> part, so the peer cannot be kept`,
+      );
+    }
+    kept.set(peerId, address);
+  });
+
+  const dataDir = path.resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  // Undone in reverse order if the start fails half-way, and by stop() once it has succeeded.
+  const undo: Array<() => Promise<unknown>> = [await lockDataDir(dataDir)];
+  try {
+    const [{ FsBlockstore }, { FsDatastore }, { createHeliaLight }, { bitswap }, { unixfs }] = await Promise.all([
+      import("blockstore-fs"),
+      import("datastore-fs"),
+      import("helia"),
+      import("@helia/block-brokers"),
+      import("@helia/unixfs"),
+    ]);
+    const blockstore = new FsBlockstore(path.join(dataDir, "blocks"));
+    await blockstore.open();
+    undo.push(() => blockstore.close());
+    const datastore = new FsDatastore(path.join(dataDir, "datastore"));
+    await datastore.open();
+    undo.push(() => datastore.close());
+    const libp2p = await createLibp2pNode({ datastore, listen });
+    // createHeliaLight, not createHelia: the latter adds HTTP gateways and delegated routing, which reach the internet.
+    // With no routers, bitswap asks only the peers it is connected to.
+    const helia = createHeliaLight({ blockstore, datastore, blockBrokers: [bitswap()], components: { libp2p } });
+    await helia.start();
+    undo.push(() => helia.stop());
+    await libp2p.start();
+    undo.push(async () => libp2p.stop());
+    return new HeliaPayloadStore({
+      helia,
+      libp2p,
+      unixfs: unixfs({ blockstore: verifiedBlocks(helia.blockstore) }),
+      kept,
+      timeoutMs,
+      undo,
+    });
+  } catch (error) {
+    // The start's own error is the one worth reporting; a failure to undo it comes second.
+    await undoAll(undo).catch(() => undefined);
+    if (isCertLedgerError(error)) throw error;
+    throw new CertLedgerError("IPFS_UNAVAILABLE", `could not start the IPFS node in ${dataDir}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+interface Parts {
+  helia: Helia;
+  libp2p: Libp2p;
+  /** Reads through `verifiedBlocks`, so every block is checked against its CID. */
+  unixfs: UnixFS;
+  kept: Map<string, Multiaddr>;
+  timeoutMs: number;
+  undo: Array<() => Promise<unknown>>;
+}
+
+class HeliaPayloadStore implements HeliaStore {
+  readonly peerId: string;
+  readonly #parts: Parts;
+  readonly #dialing = new Set<string>();
+  readonly #redialTimer: NodeJS.Timeout;
+  #stopping: Promise<void> | undefined;
+
+  constructor(parts: Parts) {
+    this.#parts = parts;
+    this.peerId = parts.libp2p.peerId.toString();
+    this.#redial();
+    this.#redialTimer = setInterval(() => this.#redial(), REDIAL_INTERVAL_MS);
+    // Redialling is housekeeping: it must not keep a process alive that has nothing else to do.
+    this.#redialTimer.unref();
+  }
+
+  multiaddrs(): string[] {
+    return this.#parts.libp2p.getMultiaddrs().map((address) => address.toString());
+  }
+
+  async connect(multiaddr: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    this.#checkRunning();
+    const address = await parseMultiaddr(multiaddr, "multiaddr", "INVALID_MULTIADDR");
+    try {
+      const connection = await this.#parts.libp2p.dial(address, { signal: fetchSignal(options.signal, DIAL_TIMEOUT_MS) });
+      this.#parts.kept.set(connection.remotePeer.toString(), address);
+    } catch (cause) {
+      throw new CertLedgerError("IPFS_UNAVAILABLE", `could not connect to ${multiaddr}: ${(cause as Error).message}`, { cause });
+    }
+  }
+
+  async add(bytes: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<string> {
+    this.#checkRunning();
+    options.signal?.throwIfAborted();
+    const cid = await importWithKuboLayout(bytes, this.#parts.helia.blockstore);
+    await this.#pinLocal(cid, options.signal);
+    return cid.toString();
+  }
+
+  async get(cid: string, options: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<Uint8Array> {
+    this.#checkRunning();
+    const root = await loadCid(cid);
+    const signal = fetchSignal(options.signal, this.#parts.timeoutMs);
+    try {
+      return await readAtMost(this.#parts.unixfs.cat(root, { signal }), options.maxBytes ?? Number.POSITIVE_INFINITY, cid);
+    } catch (error) {
+      throw this.#fetchError(error, cid, signal);
+    }
+  }
+
+  async pin(cid: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    this.#checkRunning();
+    const root = await loadCid(cid);
+    const signal = fetchSignal(options.signal, this.#parts.timeoutMs);
+    try {
+      // Reading the file fetches the blocks this node lacks and checks every block before the pin keeps it.
+      for await (const _chunk of this.#parts.unixfs.cat(root, { signal })) {
+        // only the fetching and checking matter here
+      }
+      await this.#pinLocal(root, signal);
+    } catch (error) {
+      throw this.#fetchError(error, cid, signal);
+    }
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      clearInterval(this.#redialTimer);
+      await undoAll(this.#parts.undo);
+    })();
+    return this.#stopping;
+  }
+
+  /** Pins `cid`, whose blocks are all local, so that garbage collection keeps them and bitswap serves them. */
+  async #pinLocal(cid: CID, signal: AbortSignal | undefined): Promise<void> {
+    const { pins } = this.#parts.helia;
+    if (await pins.isPinned(cid, { signal })) return;
+    try {
+      for await (const _block of pins.add(cid, { signal })) {
+        // pins.add walks the DAG as it is iterated
+      }
+    } catch (error) {
+      // A concurrent add or pin of the same content got there first.
+      if ((error as Error).name !== "AlreadyPinnedError") throw error;
+    }
+  }
+
+  #fetchError(error: unknown, cid: string, signal: AbortSignal): CertLedgerError {
+    if (isCertLedgerError(error)) return error;
+    if (this.#stopping !== undefined) {
+      return new CertLedgerError("IPFS_UNAVAILABLE", `the IPFS node stopped while fetching ${cid}`, { cause: error });
+    }
+    if (signal.aborted) {
+      const reason: unknown = signal.reason;
+      const why =
+        reason instanceof Error && reason.name === "TimeoutError"
+          ? `within ${this.#parts.timeoutMs} ms`
+          : `before the fetch was aborted${reason instanceof Error ? ` (${reason.message})` : ""}`;
+      return new CertLedgerError("IPFS_NOT_FOUND", `${cid} was not found ${why}: no connected peer sent it`, { cause: error });
+    }
+    const name = (error as Error).name;
+    if (name === "NotAFileError" || name === "NoContentError" || name === "NotUnixFSError") {
+      return new CertLedgerError("IPFS_NOT_FOUND", `${cid} is not a file`, { cause: error });
+    }
+    return new CertLedgerError("IPFS_UNAVAILABLE", `could not read ${cid}: ${(error as Error).message}`, { cause: error });
+  }
+
+  #checkRunning(): void {
+    if (this.#stopping !== undefined) throw new CertLedgerError("IPFS_UNAVAILABLE", "the IPFS node has been stopped");
+  }
+
+  /** Dials each kept peer that has no open connection; a failure waits for the next round. */
+  #redial(): void {
+    if (this.#stopping !== undefined) return;
+    const { libp2p, kept } = this.#parts;
+    const connected = new Set(libp2p.getConnections().map((connection) => connection.remotePeer.toString()));
+    for (const [peerId, address] of kept) {
+      if (connected.has(peerId) || this.#dialing.has(peerId)) continue;
+      this.#dialing.add(peerId);
+      libp2p
+        .dial(address, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
+        .catch(() => undefined)
+        .finally(() => this.#dialing.delete(peerId));
+    }
+  }
+}
+
+function checkList(value: unknown, name: string): string[] {
+  if (!Array.isArray(value)) throw new CertLedgerError("INVALID_CONFIG", `${name}: expected a list of multiaddrs, got ${typeof value}`);
+  return value as string[];
+}
+
+async function undoAll(undo: Array<() => Promise<unknown>>): Promise<void> {
+  // Each step runs even if one before it failed: a half-stopped node would keep its port and its lock.
+  const errors: unknown[] = [];
+  for (const step of undo.splice(0).reverse()) {
+    await step().catch((error: unknown) => errors.push(error));
+  }
+  if (errors.length > 0) {
+    throw new CertLedgerError(
+      "IPFS_UNAVAILABLE",
+      `the IPFS node did not stop cleanly: ${errors.map((e) => (e as Error).message).join("; ")}`,
+    );
+  }
+}
