@@ -1,0 +1,150 @@
+import { getBytes, type Log } from "ethers";
+import { ICertificateLedger__factory } from "../../typechain-types";
+import { nonZero } from "./values";
+
+/** The ledger's certificate events as plain typed objects, and how they are read from logs. */
+
+/** Where and when an event happened. */
+export interface EventPosition {
+  blockNumber: number;
+  txHash: string;
+  logIndex: number;
+  /** The block's timestamp, in seconds. */
+  timestamp: bigint;
+}
+
+/** What `CertificateAnchored` says. */
+export interface CertificateAnchoredArgs {
+  certHash: string;
+  numberHash: string;
+  authorityId: number;
+  certType: number;
+  validUntil: bigint;
+  /** The binary CID of the encrypted payload (empty when there is none). */
+  payloadCid: Uint8Array;
+}
+
+/** What `BatchedCertificateMaterialised` says. */
+export interface BatchedCertificateMaterialisedArgs {
+  certHash: string;
+  root: string;
+  numberHash: string;
+}
+
+/** What `CertificateRevoked` says (`replacement` undefined when none was named). */
+export interface CertificateRevokedArgs {
+  certHash: string;
+  reason: number;
+  effectiveAt: bigint;
+  replacement: string | undefined;
+}
+
+/** One event of a certificate's history. */
+export type CertificateEvent =
+  | (EventPosition & { event: "CertificateAnchored"; args: CertificateAnchoredArgs })
+  | (EventPosition & { event: "BatchedCertificateMaterialised"; args: BatchedCertificateMaterialisedArgs })
+  | (EventPosition & { event: "CertificateSuspended"; args: { certHash: string } })
+  | (EventPosition & { event: "CertificateReinstated"; args: { certHash: string } })
+  | (EventPosition & { event: "CertificateRevoked"; args: CertificateRevokedArgs });
+
+/** The name of a certificate event. */
+export type CertificateEventName = CertificateEvent["event"];
+
+/** A `CertificateAnchored` event. */
+export type CertificateAnchoredEvent = Extract<CertificateEvent, { event: "CertificateAnchored" }>;
+
+/** An event that puts a certificate number on the ledger: a direct anchor or a batched certificate materialised. */
+export type NumberHashEvent = Extract<CertificateEvent, { event: "CertificateAnchored" | "BatchedCertificateMaterialised" }>;
+
+/** A `BatchAnchored` event. */
+export interface BatchAnchoredEvent extends EventPosition {
+  root: string;
+  authorityId: number;
+  certType: number;
+  leafCount: number;
+  /** The binary CID of the batch manifest on IPFS. */
+  manifestCid: Uint8Array;
+}
+
+const ledgerInterface = ICertificateLedger__factory.createInterface();
+
+/** The topic0 of each event the client reads. */
+export const EVENT_TOPICS = {
+  CertificateAnchored: ledgerInterface.getEvent("CertificateAnchored").topicHash,
+  BatchedCertificateMaterialised: ledgerInterface.getEvent("BatchedCertificateMaterialised").topicHash,
+  CertificateSuspended: ledgerInterface.getEvent("CertificateSuspended").topicHash,
+  CertificateReinstated: ledgerInterface.getEvent("CertificateReinstated").topicHash,
+  CertificateRevoked: ledgerInterface.getEvent("CertificateRevoked").topicHash,
+  BatchAnchored: ledgerInterface.getEvent("BatchAnchored").topicHash,
+} as const;
+
+/** The topics of a certificate's own events; each has certHash as its first indexed field. */
+export const CERTIFICATE_EVENT_TOPICS = [
+  EVENT_TOPICS.CertificateAnchored,
+  EVENT_TOPICS.BatchedCertificateMaterialised,
+  EVENT_TOPICS.CertificateSuspended,
+  EVENT_TOPICS.CertificateReinstated,
+  EVENT_TOPICS.CertificateRevoked,
+];
+
+/** Where `log` is, with its block's `timestamp`. */
+export function positionOf(log: Log, timestamp: bigint): EventPosition {
+  return { blockNumber: log.blockNumber, txHash: log.transactionHash, logIndex: log.index, timestamp };
+}
+
+/** A certificate event read from `log`, or undefined when the log is not one. */
+export function parseCertificateEvent(log: Log, timestamp: bigint): CertificateEvent | undefined {
+  const parsed = ledgerInterface.parseLog(log);
+  if (!parsed) return undefined;
+  const at = positionOf(log, timestamp);
+  const a = parsed.args;
+  const certHash = String(a.certHash).toLowerCase();
+  switch (parsed.name) {
+    case "CertificateAnchored":
+      return {
+        ...at,
+        event: "CertificateAnchored",
+        args: {
+          certHash,
+          numberHash: String(a.numberHash).toLowerCase(),
+          authorityId: Number(a.authorityId),
+          certType: Number(a.certType),
+          validUntil: BigInt(a.validUntil),
+          payloadCid: getBytes(String(a.payloadCid)),
+        },
+      };
+    case "BatchedCertificateMaterialised":
+      return {
+        ...at,
+        event: "BatchedCertificateMaterialised",
+        args: { certHash, root: String(a.root).toLowerCase(), numberHash: String(a.numberHash).toLowerCase() },
+      };
+    case "CertificateSuspended":
+      return { ...at, event: "CertificateSuspended", args: { certHash } };
+    case "CertificateReinstated":
+      return { ...at, event: "CertificateReinstated", args: { certHash } };
+    case "CertificateRevoked":
+      return {
+        ...at,
+        event: "CertificateRevoked",
+        args: { certHash, reason: Number(a.reason), effectiveAt: BigInt(a.effectiveAt), replacement: nonZero(String(a.replacement)) },
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** A `BatchAnchored` event read from `log`, or undefined when the log is not one. */
+export function parseBatchAnchored(log: Log, timestamp: bigint): BatchAnchoredEvent | undefined {
+  const parsed = ledgerInterface.parseLog(log);
+  if (!parsed || parsed.name !== "BatchAnchored") return undefined;
+  const a = parsed.args;
+  return {
+    ...positionOf(log, timestamp),
+    root: String(a.root).toLowerCase(),
+    authorityId: Number(a.authorityId),
+    certType: Number(a.certType),
+    leafCount: Number(a.leafCount),
+    manifestCid: getBytes(String(a.manifestCid)),
+  };
+}

@@ -1,0 +1,2 @@
+/** Merkle batches: many certificates of one type anchored under one root, their proofs, and the IPFS manifest. */
+export * from "./batch";

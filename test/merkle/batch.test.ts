@@ -1,0 +1,240 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import {
+  batchFromManifest,
+  batchLeafHash,
+  buildBatch,
+  encodeBatchManifest,
+  parseBatchManifest,
+  verifyBatchMember,
+  type BatchLeafInput,
+} from "../../src/merkle/batch";
+import { LedgerClient } from "../../src/chain/ledger-client";
+import { isCertLedgerError } from "../../src/errors";
+import { CertType, DAY, YEAR, loadFixture, randomCid, randomHash, time, withAuthorities } from "../contracts/fixtures";
+
+const leaves = (n: number, validUntil = 2_000_000_000n): BatchLeafInput[] =>
+  Array.from({ length: n }, () => ({ certHash: randomHash(), numberHash: randomHash(), validUntil }));
+
+/** The error `fn` throws, so its code and message can be asserted. */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected an error");
+}
+
+describe("Merkle batches", function () {
+  it("a batch's members verify offline and every other leaf value fails", function () {
+    const input = leaves(7);
+    const batch = buildBatch(CertType.TestReport, input);
+    expect(batch.leafCount).to.equal(7);
+    expect(batch.certType).to.equal(CertType.TestReport);
+    for (const leaf of input) {
+      const member = batch.member(leaf.certHash)!;
+      expect(member.root).to.equal(batch.root);
+      expect(member.numberHash).to.equal(leaf.numberHash);
+      expect(member.validUntil).to.equal(leaf.validUntil);
+      expect(verifyBatchMember(member)).to.equal(true);
+      expect(verifyBatchMember({ ...member, validUntil: member.validUntil + 1n })).to.equal(false);
+      expect(verifyBatchMember({ ...member, numberHash: randomHash() })).to.equal(false);
+      expect(verifyBatchMember({ ...member, root: randomHash() })).to.equal(false);
+    }
+    expect(batch.member(randomHash())).to.equal(undefined);
+    expect(verifyBatchMember({ ...batch.member(input[0].certHash)!, proof: ["0x1234"] })).to.equal(false);
+  });
+
+  it("members are found whatever the case of the hash, and members() lists them all in manifest order", function () {
+    const input = leaves(5);
+    const batch = buildBatch(1, input);
+    expect(batch.member(input[2].certHash.toUpperCase().replace("0X", "0x"))?.certHash).to.equal(input[2].certHash.toLowerCase());
+    expect(batch.members().map((m) => m.certHash)).to.deep.equal(batch.manifest.leaves.map((leaf) => leaf[0]));
+  });
+
+  it("the root does not depend on the order the certificates came in, and matches StandardMerkleTree's", function () {
+    const input = leaves(9);
+    const a = buildBatch(1, input);
+    const b = buildBatch(1, [...input].reverse());
+    expect(a.root).to.equal(b.root);
+    expect(a.manifest).to.deep.equal(b.manifest);
+    const tree = StandardMerkleTree.of(
+      input.map((l) => [l.certHash, l.numberHash, l.validUntil]),
+      ["bytes32", "bytes32", "uint64"],
+    );
+    expect(a.root).to.equal(tree.root);
+  });
+
+  it("the manifest lists the leaves in tree order, ascending by leaf hash", function () {
+    const batch = buildBatch(1, leaves(12));
+    const hashes = batch.manifest.leaves.map(([c, n, v]) => batchLeafHash(c, n, BigInt(v)));
+    expect(hashes).to.deep.equal([...hashes].sort());
+  });
+
+  it("a single-certificate batch has the leaf as its root and an empty proof", function () {
+    const [leaf] = leaves(1);
+    const batch = buildBatch(1, [leaf]);
+    expect(batch.root).to.equal(batchLeafHash(leaf.certHash, leaf.numberHash, leaf.validUntil));
+    expect(batch.member(leaf.certHash)!.proof).to.deep.equal([]);
+    expect(verifyBatchMember(batch.member(leaf.certHash)!)).to.equal(true);
+  });
+
+  it("a manifest round-trips through its bytes to the same batch", function () {
+    const batch = buildBatch(CertType.Phytosanitary, leaves(6));
+    const bytes = encodeBatchManifest(batch.manifest);
+    const parsed = parseBatchManifest(bytes);
+    expect(parsed).to.deep.equal(batch.manifest);
+    expect(parseBatchManifest(new TextDecoder().decode(bytes))).to.deep.equal(batch.manifest);
+    expect(parseBatchManifest(JSON.parse(new TextDecoder().decode(bytes)))).to.deep.equal(batch.manifest);
+    const rebuilt = batchFromManifest(parsed);
+    expect(rebuilt.root).to.equal(batch.root);
+    expect(rebuilt.certType).to.equal(CertType.Phytosanitary);
+    const [certHash] = batch.manifest.leaves[3];
+    expect(rebuilt.member(certHash)).to.deep.equal(batch.member(certHash));
+    // Equal manifests encode to equal bytes, so they get equal CIDs.
+    expect(Buffer.from(encodeBatchManifest(rebuilt.manifest)).equals(Buffer.from(bytes))).to.equal(true);
+  });
+
+  it("a manifest keeps a validUntil of 2^64 - 1 exactly", function () {
+    const max = (1n << 64n) - 1n;
+    const batch = buildBatch(1, leaves(2, max));
+    const parsed = parseBatchManifest(encodeBatchManifest(batch.manifest));
+    expect(parsed.leaves[0][2]).to.equal(max.toString());
+    expect(batchFromManifest(parsed).root).to.equal(batch.root);
+  });
+
+  it("bad manifests are refused with the field named", function () {
+    const good = buildBatch(1, leaves(2)).manifest;
+    const [c, n, v] = good.leaves[0];
+    const cases: [unknown, RegExp][] = [
+      [new Uint8Array([0xff, 0xfe, 0x00]), /not UTF-8 JSON/],
+      ["{not json", /not UTF-8 JSON/],
+      [null, /\(root\)/],
+      [{ ...good, version: 2 }, /version/],
+      [{ ...good, certType: 0 }, /certType/],
+      [{ ...good, certType: 64 }, /certType/],
+      [{ ...good, certType: "1" }, /certType/],
+      [{ ...good, leaves: [] }, /leaves: a batch holds at least one certificate/],
+      [{ ...good, leaves: "x" }, /leaves/],
+      [{ ...good, leaves: [[c.slice(0, 10), n, v]] }, /leaves\[0\]\.certHash/],
+      [
+        {
+          ...good,
+          leaves: [
+            [c, n, v],
+            [c, "0x12", v],
+          ],
+        },
+        /leaves\[1\]\.numberHash/,
+      ],
+      [{ ...good, leaves: [[c, n, "-1"]] }, /leaves\[0\]\.validUntil/],
+      [{ ...good, leaves: [[c, n, "0"]] }, /leaves\[0\]\.validUntil/],
+      [{ ...good, leaves: [[c, n, "012"]] }, /leaves\[0\]\.validUntil/],
+      [{ ...good, leaves: [[c, n, (1n << 64n).toString()]] }, /leaves\[0\]\.validUntil: at most 2\^64 - 1/],
+      [{ ...good, leaves: [[c, n, 5]] }, /leaves\[0\]\.validUntil/],
+      [{ ...good, leaves: [[c, n]] }, /leaves\[0\]/],
+      [{ ...good, extra: true }, /extra|unrecognized/i],
+    ];
+    for (const [input, message] of cases) {
+      const error = thrown(() => parseBatchManifest(input));
+      expect(isCertLedgerError(error, "INVALID_MANIFEST"), `${JSON.stringify(input)}: ${String(error)}`).to.equal(true);
+      expect((error as Error).message, JSON.stringify(input)).to.match(message);
+    }
+  });
+
+  it("a manifest that lists a certificate twice is refused", function () {
+    const manifest = buildBatch(1, leaves(3)).manifest;
+    const [certHash] = manifest.leaves[0];
+    const twice = { ...manifest, leaves: [...manifest.leaves, [certHash, randomHash(), "99"] as [string, string, string]] };
+    const error = thrown(() => batchFromManifest(parseBatchManifest(twice)));
+    expect(isCertLedgerError(error, "DUPLICATE_LEAF")).to.equal(true);
+    expect((error as { details: unknown }).details).to.deep.equal({ certHash, indexes: [0, 3] });
+  });
+
+  it("a batch with the same certificate twice is refused, even in another case", function () {
+    const input = leaves(3);
+    const duplicate = { ...input[1], certHash: input[1].certHash.toUpperCase().replace("0X", "0x") };
+    expect(
+      isCertLedgerError(
+        thrown(() => buildBatch(1, [...input, duplicate])),
+        "DUPLICATE_LEAF",
+      ),
+    ).to.equal(true);
+  });
+
+  it("an empty batch, a bad type and bad leaves are refused", function () {
+    expect(
+      isCertLedgerError(
+        thrown(() => buildBatch(1, [])),
+        "EMPTY_BATCH",
+      ),
+    ).to.equal(true);
+    expect(
+      isCertLedgerError(
+        thrown(() => buildBatch(0, leaves(1))),
+        "INVALID_CERTIFICATE_TYPE",
+      ),
+    ).to.equal(true);
+    expect(
+      isCertLedgerError(
+        thrown(() => buildBatch(64, leaves(1))),
+        "INVALID_CERTIFICATE_TYPE",
+      ),
+    ).to.equal(true);
+    const [leaf] = leaves(1);
+    const bad: [BatchLeafInput, RegExp][] = [
+      [{ ...leaf, certHash: "0x1234" }, /leaf 0: certHash/],
+      [{ ...leaf, certHash: ethers.ZeroHash }, /leaf 0: certHash: zero/],
+      [{ ...leaf, numberHash: "nope" }, /leaf 0: numberHash/],
+      [{ ...leaf, validUntil: 0n }, /leaf 0: validUntil/],
+      [{ ...leaf, validUntil: 1n << 64n }, /leaf 0: validUntil/],
+      [{ ...leaf, validUntil: 5 as unknown as bigint }, /leaf 0: validUntil/],
+    ];
+    for (const [input, message] of bad) {
+      const error = thrown(() => buildBatch(1, [input]));
+      expect(isCertLedgerError(error, "INVALID_BATCH_LEAF"), String(error)).to.equal(true);
+      expect((error as Error).message).to.match(message);
+    }
+  });
+
+  describe("on chain", function () {
+    async function anchoredBatch() {
+      const base = await loadFixture(withAuthorities);
+      const client = LedgerClient.connect({
+        deployment: base.deployment,
+        provider: ethers.provider,
+        signer: base.kgLab,
+        pollIntervalMs: 20,
+      });
+      const validUntil = BigInt(await time.latest()) + BigInt(YEAR);
+      const batch = buildBatch(CertType.TestReport, leaves(10, validUntil));
+      await client.anchorBatch({ root: batch.root, certType: batch.certType, leafCount: batch.leafCount, manifestCid: randomCid() });
+      return { ...base, client, batch };
+    }
+
+    it("every member of a batch built by buildBatch is a member on chain, in state Active", async function () {
+      const { client, batch, ledger } = await loadFixture(anchoredBatch);
+      const now = BigInt(await time.latest());
+      for (const member of batch.members()) {
+        expect(await client.isBatchMember(member)).to.equal(true);
+        expect(await client.batchedCertificateStateAt(member, now)).to.equal("Active");
+        expect(await ledger.batchLeaf(member.certHash, member.numberHash, member.validUntil)).to.equal(
+          batchLeafHash(member.certHash, member.numberHash, member.validUntil),
+        );
+      }
+    });
+
+    it("a member rebuilt from the manifest alone is a member on chain, and a tampered one is not", async function () {
+      const { client, batch } = await loadFixture(anchoredBatch);
+      const rebuilt = batchFromManifest(parseBatchManifest(encodeBatchManifest(batch.manifest)));
+      const member = rebuilt.member(batch.manifest.leaves[4][0])!;
+      expect(await client.isBatchMember(member)).to.equal(true);
+      expect(await client.isBatchMember({ ...member, validUntil: member.validUntil + BigInt(DAY) })).to.equal(false);
+      expect(await client.batchedCertificateStateAt({ ...member, numberHash: randomHash() }, BigInt(await time.latest()))).to.equal(
+        "Unknown",
+      );
+    });
+  });
+});
