@@ -1,0 +1,134 @@
+import type { LedgerClient } from "../chain/ledger-client";
+import { LedgerClient as Client } from "../chain/ledger-client";
+import type { Deployment } from "../chain/deployment";
+import { connectRpc } from "../chain/provider";
+import { certHashOf, parseCertHash } from "../documents/hashing";
+import { CertLedgerError } from "../errors";
+import { cidFromBytes } from "../ipfs/cid";
+import type { BatchLocator } from "./batch-locator";
+import { proofBundleSchema, type ProofBundle } from "./bundle-schema";
+import { Verifier, type VerificationResult, type VerifyOptions } from "./verifier";
+
+export { proofBundleSchema, type ProofBundle } from "./bundle-schema";
+
+/** The document a bundle carries, when it carries one. */
+export type BundleDocument = { kind: "credential"; jws: string } | { kind: "file"; bytes: Uint8Array; mediaType: string };
+
+/**
+ * Builds the offline proof bundle of an anchored certificate: where it is anchored (and its Merkle proof when it is in
+ * a batch), the chain and the ledger, and optionally the document itself.
+ */
+export async function createProofBundle(
+  client: LedgerClient,
+  certHashInput: string,
+  options: { document?: BundleDocument; batches?: BatchLocator } = {},
+): Promise<ProofBundle> {
+  const certHash = parseCertHash(certHashInput);
+  const { document } = options;
+  if (document) {
+    const documentHash = certHashOf(document.kind === "credential" ? document.jws.trim() : document.bytes);
+    if (documentHash !== certHash) throw new CertLedgerError("INVALID_BUNDLE", `the document's SHA-256 ${documentHash} is not ${certHash}`);
+  }
+  const base = {
+    format: "certledger-proof-bundle" as const,
+    version: 1 as const,
+    chainId: await client.chainId(),
+    ledger: client.address,
+    certHash,
+    document:
+      document === undefined
+        ? undefined
+        : document.kind === "credential"
+          ? { kind: "credential" as const, jws: document.jws.trim() }
+          : { kind: "file" as const, mediaType: document.mediaType, base64: Buffer.from(document.bytes).toString("base64") },
+    createdAt: new Date().toISOString(),
+  };
+  const anchored = await client.anchorEvent(certHash);
+  if (anchored) {
+    const payloadCid = anchored.args.payloadCid.length > 0 ? cidFromBytes(anchored.args.payloadCid) : undefined;
+    return proofBundleSchema.parse({
+      ...base,
+      anchor: { kind: "direct", txHash: anchored.txHash, blockNumber: anchored.blockNumber },
+      payloadCid,
+    });
+  }
+  const member = await options.batches?.locate(certHash);
+  const batch = member && (await client.batchAnchors()).find((e) => e.root === member.root);
+  if (!member || !batch)
+    throw new CertLedgerError("CERT_NOT_FOUND", `certificate ${certHash} is not anchored (nor found in a known batch)`);
+  return proofBundleSchema.parse({
+    ...base,
+    anchor: {
+      kind: "batch",
+      root: member.root,
+      numberHash: member.numberHash,
+      validUntil: member.validUntil.toString(),
+      proof: member.proof,
+      txHash: batch.txHash,
+      blockNumber: batch.blockNumber,
+    },
+  });
+}
+
+/** Parses and validates a proof bundle (JSON text, bytes or a parsed object), naming the first bad field. */
+export function parseProofBundle(input: string | Uint8Array | unknown): ProofBundle {
+  let json: unknown = input;
+  if (typeof input === "string" || input instanceof Uint8Array) {
+    try {
+      json = JSON.parse(typeof input === "string" ? input : new TextDecoder().decode(input));
+    } catch {
+      throw new CertLedgerError("INVALID_BUNDLE", "the proof bundle is not JSON");
+    }
+  }
+  const parsed = proofBundleSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CertLedgerError("INVALID_BUNDLE", `proof bundle: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Verifies a proof bundle against any JSON-RPC node of its chain, with no CertLedger server and no IPFS: the document's
+ * hash, its anchor (by Merkle proof for a batch), the issuer, the signature, the status and recognition, read from
+ * the chain itself.
+ */
+export async function verifyProofBundle(
+  bundleInput: ProofBundle | unknown,
+  options: VerifyOptions & { rpcUrl: string },
+): Promise<VerificationResult> {
+  const bundle = parseProofBundle(bundleInput);
+  const provider = connectRpc(options.rpcUrl, { chainId: bundle.chainId });
+  try {
+    // Asked of the node itself: a provider pinned to the bundle's chain id would simply repeat it back.
+    const chainId = await provider.send("eth_chainId", []).then(Number, (cause: unknown) => {
+      throw new CertLedgerError("CHAIN_UNAVAILABLE", `no JSON-RPC node answers at ${options.rpcUrl}`, { cause });
+    });
+    if (chainId !== bundle.chainId) {
+      throw new CertLedgerError(
+        "CHAIN_MISMATCH",
+        `the bundle is for chain ${bundle.chainId}, the node at ${options.rpcUrl} is chain ${chainId}`,
+      );
+    }
+    const client = Client.connect({ deployment: bundleDeployment(bundle), provider });
+    await client.assertDeployment();
+    return await new Verifier({ client }).verify({ kind: "bundle", bundle }, options);
+  } finally {
+    provider.destroy();
+  }
+}
+
+/**
+ * The client needs a deployment; a bundle knows the ledger's address and chain, and the block it was anchored in,
+ * from which on its history can be read. The consortium's bootstrap parameters play no part in verification.
+ */
+function bundleDeployment(bundle: ProofBundle): Deployment {
+  return {
+    chainId: bundle.chainId,
+    ledger: { address: bundle.ledger, deploymentBlock: bundle.anchor.blockNumber, deploymentTx: bundle.anchor.txHash },
+    parties: [],
+    threshold: 1,
+    proposalLifetimeSeconds: 1,
+    deployedAt: bundle.createdAt,
+  };
+}

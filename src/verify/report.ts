@@ -1,0 +1,92 @@
+import { z } from "zod";
+
+/** Overall verdicts, as DESIGN.md lists them. */
+export const VERDICTS = [
+  "VALID",
+  "REVOKED",
+  "SUSPENDED",
+  "EXPIRED",
+  "NOT_FOUND",
+  "UNTRUSTED_ISSUER",
+  "INVALID_SIGNATURE",
+  "TAMPERED",
+  "NOT_RECOGNISED",
+] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** The checks of a verification, one report entry each, in the order they are made. */
+export const CHECK_IDS = ["integrity", "anchored", "issuer", "signature", "status", "payload", "recognition"] as const;
+export type CheckId = (typeof CHECK_IDS)[number];
+
+/** pass / fail; `warn` passes but says something a person should know; `skip` did not apply or could not run. */
+export const CHECK_RESULTS = ["pass", "fail", "warn", "skip"] as const;
+export type CheckResult = (typeof CHECK_RESULTS)[number];
+
+const hash = z.string().regex(/^0x[0-9a-f]{64}$/);
+const isoTime = z.iso.datetime();
+
+export const checkSchema = z.object({
+  id: z.enum(CHECK_IDS),
+  result: z.enum(CHECK_RESULTS),
+  /** Which verdict a failure of this check leads to. */
+  verdictOnFailure: z.enum(VERDICTS).optional(),
+  /** One sentence in plain words, for a person. */
+  detail: z.string(),
+});
+export type Check = z.infer<typeof checkSchema>;
+
+export const historyEntrySchema = z.object({
+  event: z.string(),
+  at: isoTime,
+  blockNumber: z.number().int().nonnegative(),
+  txHash: hash,
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
+export const certificateInfoSchema = z.object({
+  certHash: hash,
+  certType: z.number().int(),
+  certTypeName: z.string().optional(),
+  authority: z.object({ id: z.number().int(), name: z.string(), party: z.string(), status: z.string() }),
+  issuedAt: isoTime,
+  validUntil: isoTime,
+  /** The stored status now, and what the certificate was at the report's `asOf`. */
+  status: z.enum(["Active", "Suspended", "Revoked"]),
+  stateAsOf: z.enum(["Unknown", "Active", "Suspended", "Revoked", "Expired"]),
+  revocation: z.object({ reason: z.number().int(), reasonName: z.string(), effectiveAt: isoTime, replacement: hash.nullable() }).optional(),
+  anchor: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("direct"), txHash: hash, blockNumber: z.number().int() }),
+    z.object({
+      kind: z.literal("batch"),
+      root: hash,
+      txHash: hash,
+      blockNumber: z.number().int(),
+      numberHash: hash,
+      proof: z.array(hash),
+    }),
+  ]),
+  numberHash: hash.optional(),
+  payloadCid: z.string().optional(),
+});
+export type CertificateInfo = z.infer<typeof certificateInfoSchema>;
+
+/** A verification report: every check, the verdict, and the chain state it was read at. */
+export const verificationReportSchema = z.object({
+  format: z.literal("certledger-verification-report"),
+  version: z.literal(1),
+  verdict: z.enum(VERDICTS),
+  /** The certificate hash the verification was about (of the document given, or asked for). */
+  certHash: hash.nullable(),
+  checks: z.array(checkSchema),
+  certificate: certificateInfoSchema.optional(),
+  history: z.array(historyEntrySchema),
+  asOf: isoTime,
+  forParty: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
+  chain: z.object({ chainId: z.number().int().positive(), blockNumber: z.number().int().nonnegative(), ledger: z.string() }),
+  verifiedAt: isoTime,
+});
+export type VerificationReport = z.infer<typeof verificationReportSchema>;

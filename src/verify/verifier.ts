@@ -1,0 +1,307 @@
+import type { LedgerClient } from "../chain/ledger-client";
+import type { BatchAnchoredEvent, CertificateEvent } from "../chain/ledger-events";
+import type { AuthorityRecord, CertificateRecord } from "../chain/ledger-records";
+import { revocationReasonName } from "../chain/revocation-reasons";
+import type { JWK } from "../crypto/keys";
+import { certificateTypeName } from "../documents/certificate-types";
+import { credentialNumberHash } from "../documents/credentials";
+import { cidFromBytes } from "../ipfs/cid";
+import type { PayloadStore } from "../ipfs/payload-store";
+import type { BatchMember } from "../merkle/batch";
+import type { BatchLocator } from "./batch-locator";
+import {
+  checkIssuer,
+  checkPayload,
+  checkRecognition,
+  checkSignature,
+  checkStatus,
+  type CheckContext,
+  type DecryptedDocument,
+} from "./checks";
+import { historyEntries, isoTime, stateAt, type EffectiveRecord } from "./history";
+import { resolveInput, type ResolvedInput, type VerifyInput } from "./input";
+import { verificationReportSchema, type Check, type VerificationReport } from "./report";
+import { verdictOf } from "./verdict";
+
+export type { VerifyInput } from "./input";
+
+/** Options of one verification. */
+export interface VerifyOptions {
+  /** Verify as of this time (seconds or a Date); by default the time of the latest block. */
+  asOf?: Date | bigint;
+  /** The party whose recognition is reported (e.g. the customs office's own party). */
+  forParty?: string;
+  /** The holder's link key (from the verification link's fragment), to open the payload. */
+  linkKey?: string;
+  /** A recipient party's private key, to open a payload addressed to that party. */
+  recipientKey?: JWK;
+}
+
+/** A verification's outcome: the report, and the decrypted document when a key opened the payload. */
+export interface VerificationResult {
+  report: VerificationReport;
+  document?: DecryptedDocument;
+}
+
+/** What the verifier reads from: the ledger, and optionally IPFS and a way to find batched certificates. */
+export interface VerifierDependencies {
+  client: LedgerClient;
+  payloads?: PayloadStore;
+  batches?: BatchLocator;
+  maxFileBytes?: number;
+}
+
+/** Where a certificate is anchored, as found on the chain. */
+type Anchor =
+  | { kind: "direct"; record: CertificateRecord }
+  | { kind: "batch"; member: BatchMember; event: BatchAnchoredEvent; record: CertificateRecord | undefined };
+
+/** Verifies certificates against the ledger (and IPFS): every check of DESIGN.md "Verification", and a verdict. */
+export class Verifier {
+  constructor(private readonly deps: VerifierDependencies) {}
+
+  /** Verifies `input` and reports each check and the verdict, read at one block of the chain. */
+  async verify(input: VerifyInput, options: VerifyOptions = {}): Promise<VerificationResult> {
+    const { client } = this.deps;
+    const resolved = resolveInput(input, { maxFileBytes: this.deps.maxFileBytes });
+    const blockNumber = await client.blockNumber();
+    const block = await client.provider.getBlock(blockNumber);
+    const now = BigInt(block?.timestamp ?? Math.floor(Date.now() / 1000));
+    const asOf =
+      options.asOf === undefined ? now : options.asOf instanceof Date ? BigInt(Math.floor(options.asOf.getTime() / 1000)) : options.asOf;
+    const header = {
+      asOf: isoTime(asOf),
+      forParty: options.forParty,
+      chain: { chainId: await client.chainId(), blockNumber, ledger: client.address },
+    };
+
+    const found = await this.#locate(resolved, blockNumber);
+    const checks: Check[] = [];
+    if (!found.anchor) {
+      checks.push(...notAnchoredChecks(resolved, found.tampered));
+      return { report: finish({ ...header, certHash: resolved.certHash ?? null, checks, history: [] }) };
+    }
+
+    const { anchor, certHash } = found;
+    const events = await client.certificateHistory(certHash, { toBlock: blockNumber });
+    const record = effectiveRecord(anchor);
+    const certType = anchor.kind === "direct" ? anchor.record.certType : anchor.event.certType;
+    const authorityId = anchor.kind === "direct" ? anchor.record.authorityId : anchor.event.authorityId;
+    const authority = await client.getAuthority(authorityId, { blockTag: blockNumber });
+    const anchoredEvent = events.find((e) => e.event === "CertificateAnchored");
+    const payloadCid =
+      anchoredEvent?.event === "CertificateAnchored" && anchoredEvent.args.payloadCid.length > 0
+        ? anchoredEvent.args.payloadCid
+        : undefined;
+
+    const context: CheckContext = {
+      client,
+      blockNumber,
+      certHash,
+      certType,
+      authorityId,
+      authority,
+      record,
+      document: resolved.document,
+      payloads: this.deps.payloads,
+      payloadCid,
+      options,
+    };
+    checks.push(integrityCheck(resolved, certHash), anchoredCheck(anchor, anchoredEvent));
+    checks.push(await checkIssuer(context));
+    checks.push(await checkSignature(context));
+    const state = stateAt(record, events, asOf);
+    checks.push(await checkStatus(context, state, asOf, events));
+    const payload = await checkPayload(context);
+    checks.push(payload.check, await checkRecognition(context));
+
+    const certificate = describeCertificate(context, anchor, anchoredEvent, state, events);
+    return {
+      report: finish({
+        ...header,
+        certHash: resolved.certHash ?? certHash,
+        checks,
+        certificate,
+        history: historyEntries(events, anchor.kind === "batch" ? anchor.event : undefined),
+      }),
+      document: payload.document,
+    };
+  }
+
+  /**
+   * Finds the anchor of the input's certificate: by hash (directly, or in a batch by the given proof or the batch
+   * locator), or by number. When the document itself is not anchored but claims to be a certificate that is (the
+   * certificate a bundle or QR code names, or the one with a credential's number), it was altered: `tampered` says how.
+   */
+  async #locate(resolved: ResolvedInput, blockNumber: number): Promise<{ anchor?: Anchor; certHash: string; tampered?: string }> {
+    let certHash = resolved.certHash;
+    if (certHash === undefined && resolved.numberHash !== undefined)
+      certHash = await this.#latestByNumber(resolved.numberHash, blockNumber);
+    if (certHash === undefined) return { certHash: "" };
+    const claimed = resolved.claimedCertHash;
+    const anchor = await this.#anchorOf(certHash, resolved.batchMember, blockNumber);
+    if (anchor) {
+      if (claimed !== undefined && claimed !== certHash) return { certHash, tampered: `the bundle names another certificate, ${claimed}` };
+      return { anchor, certHash };
+    }
+    if (resolved.batchMember && claimed === certHash) {
+      return { certHash, tampered: "the bundle's Merkle proof does not place it in any anchored batch" };
+    }
+    const intended =
+      claimed ??
+      (resolved.document?.kind === "credential"
+        ? await this.#latestByNumber(credentialNumberHash(resolved.document.credential), blockNumber)
+        : undefined);
+    if (intended !== undefined && intended !== certHash && (await this.#anchorOf(intended, resolved.batchMember, blockNumber))) {
+      const why = claimed !== undefined ? "it claims to be" : "the certificate anchored with its number and issuing party is";
+      return { certHash, tampered: `${why} ${intended}` };
+    }
+    return { certHash };
+  }
+
+  async #anchorOf(certHash: string, member: BatchMember | undefined, blockNumber: number): Promise<Anchor | undefined> {
+    const { client } = this.deps;
+    const record = await client.getCertificate(certHash, { blockTag: blockNumber });
+    if (record && (await client.batchOf(certHash, { blockTag: blockNumber })) === undefined) return { kind: "direct", record };
+    const candidate = member?.certHash === certHash ? member : await this.deps.batches?.locate(certHash);
+    if (!candidate || !(await client.isBatchMember(candidate, { blockTag: blockNumber }))) return undefined;
+    const event = (await client.batchAnchors(undefined, { toBlock: blockNumber })).find((e) => e.root === candidate.root);
+    return event ? { kind: "batch", member: candidate, event, record } : undefined;
+  }
+
+  async #latestByNumber(numberHash: string, blockNumber: number): Promise<string | undefined> {
+    const events = await this.deps.client.anchorsByNumberHash(numberHash, { toBlock: blockNumber });
+    return events.at(-1)?.args.certHash;
+  }
+}
+
+function effectiveRecord(anchor: Anchor): EffectiveRecord {
+  const record = anchor.record;
+  if (record)
+    return {
+      status: record.status as EffectiveRecord["status"],
+      issuedAt: record.issuedAt,
+      validUntil: record.validUntil,
+      statusChangedAt: record.statusChangedAt,
+    };
+  const batch = anchor.kind === "batch" ? anchor : undefined;
+  return {
+    status: "Active",
+    issuedAt: batch!.event.timestamp,
+    validUntil: batch!.member.validUntil,
+    statusChangedAt: batch!.event.timestamp,
+  };
+}
+
+function notAnchoredChecks(resolved: ResolvedInput, tampered: string | undefined): Check[] {
+  const skipped = (["issuer", "signature", "status", "payload", "recognition"] as const).map((id): Check => ({
+    id,
+    result: "skip",
+    detail: "Not checked: the certificate was not found on the ledger.",
+  }));
+  if (tampered) {
+    return [
+      {
+        id: "integrity",
+        result: "fail",
+        verdictOnFailure: "TAMPERED",
+        detail: `The document's SHA-256 is ${resolved.certHash}, but ${tampered}: the document or its proof was altered.`,
+      },
+      { id: "anchored", result: "fail", verdictOnFailure: "TAMPERED", detail: "This exact document is not anchored on the ledger." },
+      ...skipped,
+    ];
+  }
+  const what = resolved.document
+    ? `No certificate with this document's SHA-256 (${resolved.certHash}) is`
+    : resolved.certHash
+      ? `No certificate ${resolved.certHash} is`
+      : "No certificate with this number and party is";
+  return [
+    resolved.document
+      ? { id: "integrity", result: "pass", detail: `The document's SHA-256 is ${resolved.certHash}.` }
+      : { id: "integrity", result: "skip", detail: "No document was given." },
+    { id: "anchored", result: "fail", verdictOnFailure: "NOT_FOUND", detail: `${what} anchored on the ledger.` },
+    ...skipped,
+  ];
+}
+
+function integrityCheck(resolved: ResolvedInput, certHash: string): Check {
+  if (!resolved.document) return { id: "integrity", result: "skip", detail: "No document was given: checked by hash." };
+  return { id: "integrity", result: "pass", detail: `The document's SHA-256 is ${certHash}, the hash the issuer anchored.` };
+}
+
+function anchoredCheck(anchor: Anchor, event: CertificateEvent | undefined): Check {
+  if (anchor.kind === "direct") {
+    const where = event ? ` in block ${event.blockNumber} (transaction ${event.txHash})` : "";
+    return { id: "anchored", result: "pass", detail: `Anchored on its own${where} on ${isoTime(anchor.record.issuedAt)}.` };
+  }
+  return {
+    id: "anchored",
+    result: "pass",
+    detail: `Anchored in Merkle batch ${anchor.member.root} (${anchor.event.leafCount} certificates, block ${anchor.event.blockNumber}); its proof checks out on chain.`,
+  };
+}
+
+function describeCertificate(
+  context: CheckContext,
+  anchor: Anchor,
+  anchoredEvent: CertificateEvent | undefined,
+  state: ReturnType<typeof stateAt>,
+  events: CertificateEvent[],
+): VerificationReport["certificate"] {
+  const { record, authority } = context;
+  const revoked = events.find((e) => e.event === "CertificateRevoked");
+  return {
+    certHash: context.certHash,
+    certType: context.certType,
+    certTypeName: certificateTypeName(context.certType),
+    authority: describeAuthority(context.authorityId, authority),
+    issuedAt: isoTime(record.issuedAt),
+    validUntil: isoTime(record.validUntil),
+    status: record.status,
+    stateAsOf: state,
+    revocation:
+      revoked?.event === "CertificateRevoked"
+        ? {
+            reason: revoked.args.reason,
+            reasonName: revocationReasonName(revoked.args.reason),
+            effectiveAt: isoTime(revoked.args.effectiveAt),
+            replacement: revoked.args.replacement ?? null,
+          }
+        : undefined,
+    anchor:
+      anchor.kind === "direct"
+        ? { kind: "direct", txHash: anchoredEvent?.txHash ?? "0x" + "0".repeat(64), blockNumber: anchoredEvent?.blockNumber ?? 0 }
+        : {
+            kind: "batch",
+            root: anchor.member.root,
+            txHash: anchor.event.txHash,
+            blockNumber: anchor.event.blockNumber,
+            numberHash: anchor.member.numberHash,
+            proof: anchor.member.proof,
+          },
+    numberHash:
+      anchoredEvent?.event === "CertificateAnchored"
+        ? anchoredEvent.args.numberHash
+        : anchor.kind === "batch"
+          ? anchor.member.numberHash
+          : undefined,
+    payloadCid: context.payloadCid ? cidFromBytes(context.payloadCid) : undefined,
+  };
+}
+
+function describeAuthority(id: number, authority: AuthorityRecord | undefined) {
+  return { id, name: authority?.name ?? "(unregistered)", party: authority?.party ?? "??", status: authority?.status ?? "None" };
+}
+
+function finish(report: Omit<VerificationReport, "format" | "version" | "verdict" | "verifiedAt">): VerificationReport {
+  const complete = {
+    format: "certledger-verification-report",
+    version: 1,
+    verdict: verdictOf(report.checks),
+    verifiedAt: new Date().toISOString(),
+    ...report,
+  };
+  // Through JSON once, so the report is exactly what a receipt or an HTTP answer carries (no undefined members).
+  return verificationReportSchema.parse(JSON.parse(JSON.stringify(complete)));
+}
