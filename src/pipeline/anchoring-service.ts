@@ -1,0 +1,245 @@
+import type { LedgerClient } from "../chain/ledger-client";
+import { encryptPayload, type PayloadRecipient } from "../crypto/payload-encryption";
+import { certificateTypeNumber } from "../documents/certificate-types";
+import {
+  credentialCertificateType,
+  credentialIssuer,
+  credentialNumberHash,
+  validateCredential,
+  type Credential,
+} from "../documents/credentials";
+import { inspectFile, type DocumentMediaType } from "../documents/files";
+import { certHashOf, certificateNumberHash, normalizeCertificateNumber } from "../documents/hashing";
+import { decodeCredentialJws, signCredential, verifyCredentialJws, VC_JWT_MEDIA_TYPE } from "../documents/vc-jose";
+import { CertLedgerError } from "../errors";
+import type { AnchorRequest } from "./anchor-request";
+import type { AuthorityKeyring } from "./authority-keyring";
+import { ChainDirectory } from "./chain-directory";
+import type { Outbox } from "./outbox";
+import { parseCredentialInput, parseFileInput, type SubmitCredentialInput, type SubmitFileInput } from "./submission-inputs";
+
+/** What the anchoring service needs. */
+export interface AnchoringServiceOptions {
+  outbox: Outbox;
+  /** Read only: the authority and key checks. */
+  client: LedgerClient;
+  keyring: AuthorityKeyring;
+  /** How long an authority or key read from the chain is reused (default 5 s). */
+  chainCacheMs?: number;
+  /** The largest file accepted (default: inspectFile's 20 MiB). */
+  maxFileBytes?: number;
+}
+
+/** The outcome of a submission. */
+export interface SubmissionOutcome {
+  request: AnchorRequest;
+  /** False when the certificate had been submitted before: the earlier request is returned as it is. */
+  created: boolean;
+  /**
+   * The holder's link key (base64url) for the encrypted payload: put it in the verification link's fragment. Only a
+   * new request has one: a repeat makes no new payload, and the first submission's key is not kept.
+   */
+  linkKey?: string;
+  /** Whether the authority (and key) were checked against the chain; false when the chain did not answer. */
+  chainChecked: boolean;
+}
+
+/** The outcome of a credential submission: also the signed credential, the document the holder receives. */
+export interface CredentialSubmissionOutcome extends SubmissionOutcome {
+  jws: string;
+}
+
+/** The outcome of a file submission: also what the file turned out to be. */
+export interface FileSubmissionOutcome extends SubmissionOutcome {
+  mediaType: DocumentMediaType;
+}
+
+const DEFAULT_CHAIN_CACHE_MS = 5_000;
+
+/**
+ * The business rules of accepting a certificate for anchoring; the server only translates HTTP to these calls.
+ *
+ * A submission is validated (the credential against its type's schema, a file by its bytes), tied to the submitting
+ * authority (the credential's issuer must be it), checked against the chain (the authority registered, active, valid
+ * now and with the type in its scope; the signing key registered to it and valid now), signed when it is not yet,
+ * encrypted as its payload (the link key for the holder, wrapped copies for named recipient parties) and written to
+ * the outbox. Nothing is sent to the chain or IPFS here: the batcher does that, so acceptance stays fast and works
+ * while the chain is slow.
+ *
+ * When the chain cannot be read (CHAIN_UNAVAILABLE), a credential is accepted anyway (`chainChecked: false`): the
+ * batcher fails it later with the ledger's own code if the ledger refuses it, and a request accepted is never lost.
+ * A file needs its authority's party for the number hash, so it is refused with CHAIN_UNAVAILABLE when the party is
+ * not known from an earlier read.
+ */
+export class AnchoringService {
+  readonly #outbox: Outbox;
+  readonly #keyring: AuthorityKeyring;
+  readonly #directory: ChainDirectory;
+  readonly #maxFileBytes: number | undefined;
+
+  constructor(options: AnchoringServiceOptions) {
+    this.#outbox = options.outbox;
+    this.#keyring = options.keyring;
+    this.#directory = new ChainDirectory(options.client, options.chainCacheMs ?? DEFAULT_CHAIN_CACHE_MS);
+    this.#maxFileBytes = options.maxFileBytes;
+  }
+
+  /**
+   * Accepts a credential for anchoring: validates it (INVALID_CREDENTIAL naming the field), checks its issuer is the
+   * authority (ISSUER_MISMATCH) and the chain's rules (AUTHORITY_*), signs it with the authority's key or verifies the
+   * given JWS (INVALID_SIGNATURE, UNTRUSTED_KEY), and enqueues it with its encrypted payload.
+   */
+  async submitCredential(input: SubmitCredentialInput): Promise<CredentialSubmissionOutcome> {
+    const { authorityId, credential, jws: givenJws, recipients, idempotencyKey } = parseCredentialInput(input);
+    let vc: Credential;
+    let jws: string | undefined;
+    let givenKey: string | undefined;
+    if (credential !== undefined) {
+      vc = validateCredential(credential);
+      // Signing is randomised (ECDSA), so a retry would hash differently: it is recognised by its key before signing.
+      const repeat = idempotencyKey === undefined ? undefined : this.#repeatOf(authorityId, idempotencyKey, vc);
+      if (repeat) return repeat;
+    } else {
+      jws = givenJws!.trim();
+      ({ credential: vc, thumbprint: givenKey } = await verifyCredentialJws(jws));
+    }
+    const issuer = credentialIssuer(vc);
+    if (issuer.authorityId !== authorityId) {
+      throw new CertLedgerError("ISSUER_MISMATCH", `the credential's issuer is authority ${issuer.authorityId}, not ${authorityId}`, {
+        details: { field: "issuer.id" },
+      });
+    }
+    const certType = certificateTypeNumber(credentialCertificateType(vc));
+    const validUntil = BigInt(Math.floor(Date.parse(vc.validUntil) / 1000));
+    if (validUntil <= nowSeconds()) {
+      throw new CertLedgerError("INVALID_CREDENTIAL", `invalid credential: validUntil: ${vc.validUntil} has passed`, {
+        details: { field: "validUntil" },
+      });
+    }
+    const authorityChecked = await this.#checkAuthority(authorityId, certType, issuer.party);
+    let keyChecked: boolean;
+    if (jws === undefined) {
+      const key = this.#keyring.signingKey(authorityId);
+      if (!key) throw new CertLedgerError("NO_SIGNING_KEY", `this server holds no signing key of authority ${authorityId}`);
+      keyChecked = await this.#checkKey(authorityId, key.thumbprint, true);
+      jws = await signCredential(vc, key);
+    } else {
+      keyChecked = await this.#checkKey(authorityId, givenKey!, false);
+    }
+    const outcome = await this.#enqueue(
+      { certHash: certHashOf(jws), authorityId, certType, validUntil, numberHash: credentialNumberHash(vc), idempotencyKey, jws },
+      new TextEncoder().encode(jws),
+      VC_JWT_MEDIA_TYPE,
+      recipients,
+    );
+    return { ...outcome, jws, chainChecked: authorityChecked !== "unchecked" && keyChecked };
+  }
+
+  /**
+   * Accepts a file (PDF, XML, image) for anchoring as it is: its certHash is the SHA-256 of its bytes, its number
+   * hash that of `number` in the authority's party.
+   */
+  async submitFile(input: SubmitFileInput): Promise<FileSubmissionOutcome> {
+    const { authorityId, bytes, certType, number, validUntil, recipients, idempotencyKey } = parseFileInput(input);
+    const { mediaType } = inspectFile(bytes, { maxBytes: this.#maxFileBytes });
+    normalizeCertificateNumber(number);
+    if (validUntil <= nowSeconds()) {
+      throw new CertLedgerError("INVALID_CERTIFICATE_VALIDITY", `validUntil ${validUntil} has passed`, {
+        details: { field: "validUntil" },
+      });
+    }
+    const checked = await this.#checkAuthority(authorityId, certType);
+    if (checked === "unchecked") {
+      throw new CertLedgerError(
+        "CHAIN_UNAVAILABLE",
+        `the chain did not answer, and the party of authority ${authorityId} (needed for the certificate number's hash) is not known yet`,
+      );
+    }
+    const numberHash = certificateNumberHash(checked.party, number);
+    const outcome = await this.#enqueue(
+      { certHash: certHashOf(bytes), authorityId, certType, validUntil, numberHash, idempotencyKey },
+      bytes,
+      mediaType,
+      recipients,
+    );
+    return { ...outcome, mediaType, chainChecked: true };
+  }
+
+  /** The earlier request submitted with `idempotencyKey`, when it carries the same credential; else IDEMPOTENCY_KEY_REUSED. */
+  #repeatOf(authorityId: number, idempotencyKey: string, vc: Credential): CredentialSubmissionOutcome | undefined {
+    const request = this.#outbox.getByIdempotencyKey(idempotencyKey, authorityId);
+    if (!request) return undefined;
+    const jws = this.#outbox.jwsOf(request.certHash);
+    if (jws === undefined || JSON.stringify(decodeCredentialJws(jws).credential) !== JSON.stringify(vc)) {
+      throw new CertLedgerError(
+        "IDEMPOTENCY_KEY_REUSED",
+        `idempotency key ${JSON.stringify(idempotencyKey)} was used for another credential (certificate ${request.certHash})`,
+        { details: { idempotencyKey, certHash: request.certHash } },
+      );
+    }
+    return { request, created: false, jws, chainChecked: false };
+  }
+
+  /** Checks the authority on chain; returns its party, or "unchecked" when the chain did not answer. */
+  async #checkAuthority(authorityId: number, certType: number, claimedParty?: string): Promise<{ party: string } | "unchecked"> {
+    const answer = await this.#directory.authority(authorityId);
+    if (answer === "unavailable") return "unchecked";
+    const authority = answer.record;
+    if (!authority) throw new CertLedgerError("AUTHORITY_NOT_FOUND", `authority ${authorityId} is not registered on the ledger`);
+    if (claimedParty !== undefined && authority.party !== claimedParty) {
+      throw new CertLedgerError("ISSUER_MISMATCH", `authority ${authorityId} belongs to party ${authority.party}, not ${claimedParty}`, {
+        details: { field: "issuer.id" },
+      });
+    }
+    if (authority.status !== "Active") throw new CertLedgerError("AUTHORITY_NOT_ACTIVE", `authority ${authorityId} is suspended`);
+    if (((authority.scope >> BigInt(certType)) & 1n) === 0n) {
+      throw new CertLedgerError("AUTHORITY_NOT_IN_SCOPE", `certificate type ${certType} is not in the scope of authority ${authorityId}`, {
+        details: { authorityId, certType },
+      });
+    }
+    const now = nowSeconds();
+    if (now < authority.validFrom || now > authority.validUntil) {
+      throw new CertLedgerError("AUTHORITY_NOT_VALID_AT", `authority ${authorityId} is not within its validity period now`);
+    }
+    return { party: authority.party };
+  }
+
+  /** Checks that key `thumbprint` is registered to the authority and valid now; false when the chain did not answer. */
+  async #checkKey(authorityId: number, thumbprint: string, ownKey: boolean): Promise<boolean> {
+    const answer = await this.#directory.signingKey(thumbprint);
+    if (answer === "unavailable") return false;
+    const key = answer.record;
+    const whose = ownKey
+      ? `this server's signing key ${thumbprint} of authority ${authorityId}`
+      : `the credential's signing key ${thumbprint}`;
+    const untrusted = (why: string) => new CertLedgerError("UNTRUSTED_KEY", `${whose} ${why}`, { details: { thumbprint } });
+    if (!key || key.authorityId !== authorityId) throw untrusted(`is not registered to authority ${authorityId} on the ledger`);
+    const now = nowSeconds();
+    // The ledger only accepts a compromise time up to its latest block, so any compromise precedes an anchor made now.
+    if (key.compromisedAt !== undefined) throw untrusted("is marked compromised");
+    if (now < key.validFrom || now > key.validUntil) throw untrusted("is not within its validity period now");
+    return true;
+  }
+
+  /** Enqueues, encrypting the payload only for a certificate not seen before. */
+  async #enqueue(
+    fields: Omit<Parameters<Outbox["enqueue"]>[0], "payload">,
+    document: Uint8Array,
+    contentType: string,
+    recipients: PayloadRecipient[] | undefined,
+  ): Promise<Omit<SubmissionOutcome, "chainChecked">> {
+    if (this.#outbox.get(fields.certHash)) {
+      // A repeat: the outbox checks it is the same request and returns it; its payload was made the first time.
+      const { request, created } = await this.#outbox.enqueueGrouped(fields);
+      return { request, created };
+    }
+    const { bytes, linkKey } = await encryptPayload(document, { certHash: fields.certHash, contentType, recipients });
+    const { request, created } = await this.#outbox.enqueueGrouped({ ...fields, payload: { bytes, contentType } });
+    // Another submission of the same certificate may have won the race: then this payload and its key are dropped.
+    return created ? { request, created, linkKey } : { request, created };
+  }
+}
+
+function nowSeconds(): bigint {
+  return BigInt(Math.floor(Date.now() / 1000));
+}

@@ -1,0 +1,518 @@
+import type { Signer } from "ethers";
+import type { LedgerClient, WriteResult } from "../chain/ledger-client";
+import { CertLedgerError, isCertLedgerError } from "../errors";
+import { cidToBytes } from "../ipfs/cid";
+import type { PayloadStore } from "../ipfs/payload-store";
+import { encodeBatchManifest } from "../merkle/batch";
+import { composeBatch } from "./batch-composer";
+import { backoffDelay, DependencyGate, isPermanentFailure, recordedError, type BackoffOptions } from "./failures";
+import type { Outbox, PendingUpload, ReadyGroup, Submission } from "./outbox";
+
+/** What the batcher works with, and how. */
+export interface BatcherOptions {
+  outbox: Outbox;
+  /** The chain client; writes go through `client.withSigner(signerFor(authorityId))`. */
+  client: LedgerClient;
+  /** The account that anchors for `authorityId`, or undefined when this server holds none (its requests fail NO_SIGNER). */
+  signerFor(authorityId: number): Signer | undefined;
+  /** Where payloads and batch manifests go. */
+  payloads: PayloadStore;
+  /** The most certificates in one batch (default 1000). */
+  maxBatchSize?: number;
+  /** How long a ready request waits for others of its authority and type to batch with (default 200 ms). */
+  maxWaitMs?: number;
+  /** How often the batcher looks for work (default 50 ms). */
+  pollIntervalMs?: number;
+  /** Backoff of transient failures (default 500 ms doubling up to 30 s). */
+  retry?: BackoffOptions;
+  /** Transactions in flight at once (default 4): the next batch is composed while earlier ones wait for confirmations. */
+  maxInFlight?: number;
+  /** Payload uploads to IPFS at once (default 16). */
+  uploadConcurrency?: number;
+  /** How long stop() waits for work in flight before abandoning it to the next reconcile (default 10 s). */
+  stopTimeoutMs?: number;
+  /** Called on every notable event (a batch anchored, a request failed, a dependency down or back). */
+  log?: (event: string, details: Record<string, unknown>) => void;
+}
+
+/** What a readiness probe reports. */
+export interface BatcherHealth {
+  chain: "ok" | "down";
+  ipfs: "ok" | "down";
+  queued: number;
+  submitted: number;
+  lastError?: { code: string; message: string; at: string };
+}
+
+const DEFAULTS = {
+  maxBatchSize: 1000,
+  maxWaitMs: 200,
+  pollIntervalMs: 50,
+  retry: { baseDelayMs: 500, maxDelayMs: 30_000 },
+  maxInFlight: 4,
+  uploadConcurrency: 16,
+  stopTimeoutMs: 10_000,
+};
+
+/** Where a submission stands on chain. */
+type OnChain = { state: "absent" } | { state: "ours"; position: Partial<WriteResult> } | { state: "theirs"; authorityId: number };
+
+/**
+ * Turns queued requests into confirmed anchors, exactly once whatever stops in between:
+ * 1. each payload goes to IPFS and its CID into the outbox (IPFS down: the request waits, with backoff);
+ * 2. ready requests are grouped by (authority, type), waiting up to maxWaitMs for more; a group of one is anchored
+ *    on its own, a larger one as a Merkle batch of at most maxBatchSize whose manifest goes to IPFS first;
+ * 3. the composition (root, members and proofs, manifest CID) is written to the outbox, status submitted, BEFORE the
+ *    transaction is sent; its outcome is written after.
+ * A submission whose outcome is unknown (a restart, a timeout, the chain down) is looked up on chain before it is
+ * sent again — and it is always the same transaction (the same root), never a new batch — so no certificate is ever in
+ * two submissions. The ledger's refusals fail the requests with the ledger's code; other failures are retried.
+ */
+export class Batcher {
+  readonly #outbox: Outbox;
+  readonly #client: LedgerClient;
+  readonly #signerFor: (authorityId: number) => Signer | undefined;
+  readonly #payloads: PayloadStore;
+  readonly #options: typeof DEFAULTS;
+  readonly #log: (event: string, details: Record<string, unknown>) => void;
+  readonly #chain: DependencyGate;
+  readonly #ipfs: DependencyGate;
+  readonly #writers = new Map<number, { signer: Signer; client: LedgerClient }>();
+  readonly #sends = new Map<number, Promise<void>>();
+  readonly #uploads = new Map<string, Promise<void>>();
+  #uploaded: { certHash: string; cid: string }[] = [];
+  #flushScheduled = false;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #nextDue = Number.POSITIVE_INFINITY;
+  /** Bumped when stop() abandons work: outcomes that arrive later are not recorded (reconcile() finds them). */
+  #generation = 0;
+  #lastError: BatcherHealth["lastError"];
+
+  constructor(options: BatcherOptions) {
+    this.#outbox = options.outbox;
+    this.#client = options.client;
+    this.#signerFor = options.signerFor;
+    this.#payloads = options.payloads;
+    this.#options = {
+      maxBatchSize: positiveInteger(options.maxBatchSize ?? DEFAULTS.maxBatchSize, "maxBatchSize"),
+      maxWaitMs: nonNegative(options.maxWaitMs ?? DEFAULTS.maxWaitMs, "maxWaitMs"),
+      pollIntervalMs: positiveInteger(options.pollIntervalMs ?? DEFAULTS.pollIntervalMs, "pollIntervalMs"),
+      retry: {
+        baseDelayMs: positiveInteger(options.retry?.baseDelayMs ?? DEFAULTS.retry.baseDelayMs, "retry.baseDelayMs"),
+        maxDelayMs: positiveInteger(options.retry?.maxDelayMs ?? DEFAULTS.retry.maxDelayMs, "retry.maxDelayMs"),
+      },
+      maxInFlight: positiveInteger(options.maxInFlight ?? DEFAULTS.maxInFlight, "maxInFlight"),
+      uploadConcurrency: positiveInteger(options.uploadConcurrency ?? DEFAULTS.uploadConcurrency, "uploadConcurrency"),
+      stopTimeoutMs: nonNegative(options.stopTimeoutMs ?? DEFAULTS.stopTimeoutMs, "stopTimeoutMs"),
+    };
+    this.#log = options.log ?? (() => undefined);
+    this.#chain = new DependencyGate(this.#options.retry);
+    this.#ipfs = new DependencyGate(this.#options.retry);
+  }
+
+  /** Starts working: reconcile() first, then the queue, until stop(). */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /**
+   * Stops taking new work, waits up to stopTimeoutMs for uploads and transactions in flight, and abandons the rest:
+   * their requests stay submitted (or queued) in the outbox, and the next reconcile() settles them.
+   */
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#wake?.();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#options.stopTimeoutMs)));
+    try {
+      // The loop may be composing a batch (waiting for the chain or IPFS); once stopped it records nothing more.
+      await Promise.race([this.#loop, deadline]);
+      const inFlight = Promise.allSettled([...this.#sends.values(), ...this.#uploads.values()]);
+      await Promise.race([inFlight, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.#flushUploads();
+    this.#generation++;
+  }
+
+  /**
+   * Settles every submitted request with the chain: a batch whose root is on chain, or a direct anchor whose record is
+   * (by the same authority), is anchored; anything else is sent again as it was composed. Run at start-up (start()
+   * does); resolves once each has been anchored, failed, or scheduled for a retry because the chain is down.
+   */
+  async reconcile(): Promise<void> {
+    const pending = this.#outbox.dueSubmissions(Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER, new Set(this.#sends.keys()));
+    this.#log("reconcile", { submissions: pending.length });
+    let next = 0;
+    const worker = async () => {
+      while (next < pending.length) await this.#track(pending[next++], true);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#options.maxInFlight, pending.length) }, worker));
+  }
+
+  /** Resolves when no request is queued or submitted (for tests and orderly shutdowns); the batcher must be running. */
+  async drain(): Promise<void> {
+    for (;;) {
+      const { queued, submitted } = this.#outbox.pendingCounts();
+      if (queued + submitted === 0 && this.#sends.size === 0) return;
+      if (!this.#running) throw new CertLedgerError("BATCHER_NOT_RUNNING", "drain(): the batcher is not running, so nothing would move");
+      await delay(20);
+    }
+  }
+
+  /** Whether the chain and IPFS answer, how much work waits, and the last error seen. */
+  health(): BatcherHealth {
+    const { queued, submitted } = this.#outbox.pendingCounts();
+    const health: BatcherHealth = {
+      chain: this.#chain.down ? "down" : "ok",
+      ipfs: this.#ipfs.down ? "down" : "ok",
+      queued,
+      submitted,
+    };
+    if (this.#lastError) health.lastError = { ...this.#lastError };
+    return health;
+  }
+
+  // ---------------------------------------------------------------- the loop
+
+  async #run(): Promise<void> {
+    try {
+      await this.reconcile();
+    } catch (error) {
+      this.#noteError("reconcile.error", error);
+    }
+    const generation = this.#generation;
+    const current = () => this.#running && generation === this.#generation;
+    while (current()) {
+      this.#nextDue = Number.POSITIVE_INFINITY;
+      try {
+        this.#flushUploads();
+        this.#startUploads();
+        await this.#dispatch(current);
+      } catch (error) {
+        this.#noteError("batcher.error", error);
+      }
+      if (!current()) break;
+      const wait = Math.max(1, Math.min(this.#options.pollIntervalMs, this.#nextDue - Date.now()));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#wake = undefined;
+    }
+  }
+
+  // ---------------------------------------------------------------- payloads
+
+  #startUploads(): void {
+    const free = this.#options.uploadConcurrency - this.#uploads.size;
+    if (free <= 0) return;
+    const now = Date.now();
+    for (const item of this.#outbox.pendingUploads(now, free, new Set(this.#uploads.keys()))) {
+      if (!this.#ipfs.tryEnter(now)) break;
+      const upload = this.#upload(item).finally(() => this.#uploads.delete(item.certHash));
+      this.#uploads.set(item.certHash, upload);
+    }
+  }
+
+  async #upload(item: PendingUpload): Promise<void> {
+    const generation = this.#generation;
+    try {
+      const cid = await this.#payloads.add(item.bytes);
+      if (this.#ipfs.succeeded()) this.#log("ipfs.up", {});
+      if (generation !== this.#generation) return;
+      this.#uploaded.push({ certHash: item.certHash, cid });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        // Uploads finishing together are recorded in one SQLite transaction.
+        setImmediate(() => this.#flushUploads());
+      }
+    } catch (error) {
+      const now = Date.now();
+      if (this.#ipfs.failed(now)) this.#log("ipfs.down", { ...recordedError(error) });
+      this.#noteError("payload.retry", error, { certHash: item.certHash });
+      if (generation !== this.#generation) return;
+      this.#outbox.recordRequestRetry([item.certHash], recordedError(error), now + backoffDelay(item.attempts + 1, this.#options.retry));
+    }
+  }
+
+  #flushUploads(): void {
+    this.#flushScheduled = false;
+    if (this.#uploaded.length === 0) return;
+    const done = this.#uploaded;
+    this.#uploaded = [];
+    try {
+      this.#outbox.recordPayloads(done);
+    } catch (error) {
+      // The outbox is closed or failing: the payloads are on IPFS, so uploading them again later is harmless.
+      this.#noteError("outbox.error", error);
+    }
+  }
+
+  // ---------------------------------------------------------------- composing and sending
+
+  async #dispatch(current: () => boolean): Promise<void> {
+    const now = Date.now();
+    const free = () => this.#options.maxInFlight - this.#sends.size;
+    if (free() > 0) {
+      for (const submission of this.#outbox.dueSubmissions(now, free(), new Set(this.#sends.keys()))) {
+        if (!this.#chain.tryEnter(now)) break;
+        void this.#track(submission, true);
+      }
+    }
+    for (const group of this.#outbox.readyGroups(now)) {
+      if (!current() || free() <= 0) break;
+      const dueAt = group.oldestReadyAt + this.#options.maxWaitMs;
+      if (group.count < this.#options.maxBatchSize && dueAt > now) {
+        this.#nextDue = Math.min(this.#nextDue, dueAt);
+        continue;
+      }
+      await this.#compose(group, now, current);
+    }
+  }
+
+  /** Composes the next submission of `group`, records it, and sends it (without waiting for the outcome). */
+  async #compose(group: ReadyGroup, now: number, current: () => boolean): Promise<void> {
+    const { authorityId, certType } = group;
+    const members = this.#outbox.readyRequests(authorityId, certType, now, this.#options.maxBatchSize);
+    if (members.length === 0) return;
+    const certHashes = members.map((m) => m.certHash);
+    if (!this.#signerFor(authorityId)) {
+      this.#fail(certHashes, noSigner(authorityId));
+      return;
+    }
+    const single = members.length === 1;
+    if (!this.#chain.tryEnter(now)) return;
+    if (!single && !this.#ipfs.tryEnter(now)) {
+      this.#chain.release();
+      return;
+    }
+    let stage: "chain" | "ipfs" | "outbox" = "chain";
+    try {
+      if (single) {
+        const fromBlock = await this.#client.blockNumber();
+        this.#chain.succeeded();
+        if (!current()) return;
+        stage = "outbox";
+        const submission = this.#outbox.recordSubmission({
+          authorityId,
+          certType,
+          kind: "direct",
+          fromBlock,
+          members: [{ certHash: certHashes[0] }],
+        });
+        void this.#track(submission, false);
+        return;
+      }
+      let batch;
+      try {
+        batch = composeBatch(certType, members);
+      } catch (error) {
+        this.#chain.release();
+        this.#ipfs.release();
+        this.#fail(certHashes, error);
+        return;
+      }
+      const fromBlock = await this.#client.blockNumber();
+      this.#chain.succeeded();
+      stage = "ipfs";
+      const manifestCid = await this.#payloads.add(encodeBatchManifest(batch.manifest));
+      if (this.#ipfs.succeeded()) this.#log("ipfs.up", {});
+      // Stopped meanwhile: nothing is recorded, so the requests stay queued (the manifest on IPFS is merely unused).
+      if (!current()) return;
+      stage = "outbox";
+      const submission = this.#outbox.recordSubmission({
+        authorityId,
+        certType,
+        kind: "batch",
+        root: batch.root,
+        manifestCid,
+        fromBlock,
+        members: batch.members,
+      });
+      void this.#track(submission, false);
+    } catch (error) {
+      // Nothing was recorded: the requests are still queued and will be composed again once the dependency is back.
+      if (stage !== "outbox") {
+        const gate = stage === "chain" ? this.#chain : this.#ipfs;
+        if (gate.failed(Date.now())) this.#log(`${stage}.down`, { ...recordedError(error) });
+      }
+      if (stage === "chain" && !single) this.#ipfs.release();
+      this.#noteError("compose.retry", error, { authorityId, certType });
+    }
+  }
+
+  /** Runs the send of `submission`, counted as in flight until it settles. */
+  #track(submission: Submission, lookFirst: boolean): Promise<void> {
+    const existing = this.#sends.get(submission.id);
+    if (existing) return existing;
+    const send = this.#send(submission, lookFirst)
+      .catch((error: unknown) => this.#noteError("send.error", error, { submission: submission.id }))
+      .finally(() => {
+        this.#sends.delete(submission.id);
+        this.#wake?.();
+      });
+    this.#sends.set(submission.id, send);
+    return send;
+  }
+
+  /** Sends `submission` (after looking for it on chain when its outcome is unknown) and records the outcome. */
+  async #send(submission: Submission, lookFirst: boolean): Promise<void> {
+    const generation = this.#generation;
+    const record = (write: () => void) => {
+      if (generation === this.#generation) write();
+    };
+    const direct = submission.kind === "direct" ? this.#outbox.submissionMembers(submission.id)[0] : undefined;
+    try {
+      if (lookFirst) {
+        const found = await this.#lookUp(submission);
+        if (found.state !== "absent") {
+          this.#chainAnswered();
+          record(() => this.#settle(submission, found));
+          return;
+        }
+      }
+      const signer = this.#signerFor(submission.authorityId);
+      if (!signer) throw noSigner(submission.authorityId);
+      record(() => this.#outbox.recordSendAttempt(submission.id));
+      const writer = this.#writer(submission.authorityId, signer);
+      const result =
+        submission.kind === "batch"
+          ? await writer.anchorBatch({
+              root: submission.root!,
+              certType: submission.certType,
+              leafCount: submission.leafCount,
+              manifestCid: cidToBytes(submission.manifestCid!),
+            })
+          : await writer.anchorCertificate({
+              certHash: direct!.certHash,
+              certType: submission.certType,
+              validUntil: direct!.validUntil,
+              numberHash: direct!.numberHash,
+              payloadCid: direct!.payloadCid === undefined ? undefined : cidToBytes(direct!.payloadCid),
+            });
+      this.#chainAnswered();
+      record(() => this.#settle(submission, { state: "ours", position: result }));
+    } catch (error) {
+      if (isCertLedgerError(error, "CERT_ALREADY_ANCHORED") || isCertLedgerError(error, "BATCH_ALREADY_ANCHORED")) {
+        // Our earlier transaction may be the one that anchored it (its answer was lost): the chain says whose it is.
+        try {
+          const found = await this.#lookUp(submission);
+          this.#chainAnswered();
+          if (found.state !== "absent") {
+            record(() => this.#settle(submission, found));
+            return;
+          }
+        } catch (lookUpError) {
+          return this.#retry(submission, lookUpError, record);
+        }
+      }
+      if (isPermanentFailure(error)) {
+        this.#chainAnswered();
+        record(() => this.#settle(submission, undefined, error));
+        return;
+      }
+      return this.#retry(submission, error, record);
+    }
+  }
+
+  #retry(submission: Submission, error: unknown, record: (write: () => void) => void): void {
+    const now = Date.now();
+    if (this.#chain.failed(now)) this.#log("chain.down", { ...recordedError(error) });
+    this.#noteError("submission.retry", error, { submission: submission.id, root: submission.root });
+    const nextAttemptAt = now + backoffDelay(submission.attempts + 1, this.#options.retry);
+    record(() => this.#outbox.recordSubmissionRetry(submission.id, recordedError(error), nextAttemptAt));
+  }
+
+  /** Records a submission's outcome: anchored (by us), anchored by another authority, or refused with `error`. */
+  #settle(submission: Submission, found: OnChain | undefined, error?: unknown): void {
+    const what = { submission: submission.id, kind: submission.kind, root: submission.root, count: submission.leafCount };
+    if (found?.state === "ours") {
+      this.#outbox.recordAnchored(submission.id, found.position);
+      this.#log("submission.anchored", { ...what, ...found.position });
+      return;
+    }
+    const failure =
+      found?.state === "theirs"
+        ? {
+            code: submission.kind === "batch" ? "BATCH_ALREADY_ANCHORED" : "CERT_ALREADY_ANCHORED",
+            message: `already anchored on the ledger by authority ${found.authorityId}, not ${submission.authorityId}`,
+          }
+        : recordedError(error);
+    this.#outbox.recordSubmissionFailed(submission.id, failure);
+    this.#log("submission.failed", { ...what, ...failure });
+  }
+
+  /** Whether the chain already holds `submission`, and whose it is there. */
+  async #lookUp(submission: Submission): Promise<OnChain> {
+    if (submission.kind === "batch") {
+      const batch = await this.#client.getBatch(submission.root!);
+      if (!batch) return { state: "absent" };
+      if (batch.authorityId !== submission.authorityId) return { state: "theirs", authorityId: batch.authorityId };
+      const event = await this.#client
+        .batchAnchors(submission.fromBlock)
+        .then((events) => events.find((e) => e.root === submission.root))
+        .catch(() => undefined);
+      return { state: "ours", position: event ? { txHash: event.txHash, blockNumber: event.blockNumber } : {} };
+    }
+    const [member] = this.#outbox.submissionMembers(submission.id);
+    const record = await this.#client.getCertificate(member.certHash);
+    if (!record) return { state: "absent" };
+    if (record.authorityId !== submission.authorityId) return { state: "theirs", authorityId: record.authorityId };
+    // Best effort: the outcome is known without the event, which is only where it happened.
+    const event = await this.#client.anchorEvent(member.certHash, { fromBlock: submission.fromBlock }).catch(() => undefined);
+    return { state: "ours", position: event ? { txHash: event.txHash, blockNumber: event.blockNumber } : {} };
+  }
+
+  #writer(authorityId: number, signer: Signer): LedgerClient {
+    const cached = this.#writers.get(authorityId);
+    if (cached?.signer === signer) return cached.client;
+    const client = this.#client.withSigner(signer);
+    this.#writers.set(authorityId, { signer, client });
+    return client;
+  }
+
+  #chainAnswered(): void {
+    if (this.#chain.succeeded()) this.#log("chain.up", {});
+  }
+
+  #fail(certHashes: string[], error: unknown): void {
+    const failure = recordedError(error);
+    this.#outbox.failRequests(certHashes, failure);
+    this.#log("requests.failed", { count: certHashes.length, ...failure });
+  }
+
+  #noteError(event: string, error: unknown, details: Record<string, unknown> = {}): void {
+    const { code, message } = recordedError(error);
+    this.#lastError = { code, message, at: new Date().toISOString() };
+    this.#log(event, { ...details, code, message });
+  }
+}
+
+function noSigner(authorityId: number): CertLedgerError {
+  return new CertLedgerError("NO_SIGNER", `this server holds no account that anchors for authority ${authorityId}`);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1)
+    throw new CertLedgerError("INVALID_CONFIG", `${name} must be a positive integer, not ${value}`);
+  return value;
+}
+
+function nonNegative(value: number, name: string): number {
+  if (!Number.isFinite(value) || value < 0) throw new CertLedgerError("INVALID_CONFIG", `${name} must be a number ≥ 0, not ${value}`);
+  return value;
+}

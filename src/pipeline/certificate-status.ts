@@ -1,0 +1,108 @@
+import type { Signer } from "ethers";
+import { toCertLedgerError } from "../chain/errors";
+import type { LedgerClient, WriteResult } from "../chain/ledger-client";
+import { revocationReasonCode, type RevocationReasonName } from "../chain/revocation-reasons";
+import { parseCertHash } from "../documents/hashing";
+import { CertLedgerError } from "../errors";
+import type { BatchMember } from "../merkle/batch";
+import type { Outbox } from "./outbox";
+
+/** A revocation: an RFC 5280 reason by name or code, when it takes effect (default: now), and what replaces it. */
+export interface RevokeInput {
+  reason: RevocationReasonName | number | string;
+  /** Seconds; may be back-dated to issuance, never in the future. Default: the latest block's time. */
+  effectiveAt?: bigint;
+  /** The certHash of the certificate that replaces this one. */
+  replacement?: string;
+}
+
+/** A status change as sent: the transaction, and whether it went by the certificate's record or its batch proof. */
+export interface StatusChangeResult extends WriteResult {
+  certHash: string;
+  via: "record" | "batchProof";
+}
+
+/** How the ledger addresses a certificate: by its own record, or (a batched one never changed) by its Merkle proof. */
+type Target = { via: "record" } | { via: "batchProof"; member: BatchMember };
+
+/**
+ * Suspends, reinstates and revokes certificates on behalf of their issuing authority or its party's admin (the
+ * `signer`; the ledger checks who may). A batched certificate whose status never changed has no record of its own
+ * on chain: its first change presents its Merkle proof, kept in the outbox, and the ledger gives it a record then.
+ */
+export class CertificateStatusService {
+  readonly #outbox: Outbox;
+  readonly #client: LedgerClient;
+
+  constructor(options: { outbox: Outbox; client: LedgerClient }) {
+    this.#outbox = options.outbox;
+    this.#client = options.client;
+  }
+
+  /** Suspends certificate `certHash` as `signer`. */
+  async suspend(certHash: string, signer: Signer): Promise<StatusChangeResult> {
+    const hash = parseCertHash(certHash);
+    const target = await this.#target(hash);
+    const writer = this.#client.withSigner(signer);
+    const result =
+      target.via === "batchProof" ? await writer.suspendBatchedCertificate(target.member) : await writer.suspendCertificate(hash);
+    return { ...result, certHash: hash, via: target.via };
+  }
+
+  /** Reinstates suspended certificate `certHash` as `signer`. */
+  async reinstate(certHash: string, signer: Signer): Promise<StatusChangeResult> {
+    const hash = parseCertHash(certHash);
+    const target = await this.#target(hash);
+    if (target.via === "batchProof") {
+      // Only a suspension gives a batched certificate its record; without one it was never suspended.
+      throw new CertLedgerError("INVALID_STATUS_CHANGE", `certificate ${hash} is active in its batch: there is no suspension to lift`, {
+        details: { certHash: hash },
+      });
+    }
+    const result = await this.#client.withSigner(signer).reinstateCertificate(hash);
+    return { ...result, certHash: hash, via: "record" };
+  }
+
+  /** Revokes certificate `certHash` for good as `signer`. */
+  async revoke(certHash: string, signer: Signer, revocation: RevokeInput): Promise<StatusChangeResult> {
+    const hash = parseCertHash(certHash);
+    const reason = revocationReasonCode(revocation.reason);
+    const replacement = revocation.replacement === undefined ? undefined : parseCertHash(revocation.replacement);
+    const target = await this.#target(hash);
+    // "Now" is the chain's time, not this machine's: the ledger refuses an effective time after its latest block.
+    const effectiveAt = revocation.effectiveAt ?? (await this.#chainTime());
+    const input = { reason, effectiveAt, replacement };
+    const writer = this.#client.withSigner(signer);
+    const result =
+      target.via === "batchProof"
+        ? await writer.revokeBatchedCertificate(target.member, input)
+        : await writer.revokeCertificate({ ...input, certHash: hash });
+    return { ...result, certHash: hash, via: target.via };
+  }
+
+  /** How to address `certHash`: its record, or the proof of a batched certificate that has none yet. */
+  async #target(certHash: string): Promise<Target> {
+    const request = this.#outbox.get(certHash);
+    if (request && request.status !== "anchored") {
+      const why =
+        request.status === "failed" ? `its anchoring failed (${request.error?.code ?? "unknown"})` : `it is still ${request.status}`;
+      throw new CertLedgerError("REQUEST_NOT_ANCHORED", `certificate ${certHash} is not on the ledger: ${why}`, {
+        details: { certHash, status: request.status },
+      });
+    }
+    const member = this.#outbox.member(certHash);
+    if (member && !(await this.#client.getCertificate(certHash))) return { via: "batchProof", member };
+    // Anchored on its own, materialised from its batch, or anchored elsewhere: the ledger answers CERT_NOT_FOUND if unknown.
+    return { via: "record" };
+  }
+
+  async #chainTime(): Promise<bigint> {
+    try {
+      const block = await this.#client.provider.getBlock("latest");
+      if (block) return BigInt(block.timestamp);
+    } catch (error) {
+      throw toCertLedgerError(error, "getBlock");
+    }
+    throw new CertLedgerError("CHAIN_UNAVAILABLE", "getBlock: the node has no latest block");
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The anchoring pipeline of DESIGN.md "Running it": a request accepted is anchored exactly once, even if the server,
+ * the chain or IPFS stops in between.
+ *
+ * - `AnchoringService`: the business rules of accepting a certificate (a credential to sign, a signed JWS, or a
+ *   file): validation, issuer and chain checks, signing, payload encryption, and the durable enqueue.
+ * - `Outbox`: the durable queue (one SQLite file, WAL, synchronous=FULL), idempotent by certHash and idempotency key,
+ *   which also records each request's transaction before it is sent and its outcome after.
+ * - `Batcher`: payloads to IPFS, requests grouped into direct anchors and Merkle batches, confirmed transactions,
+ *   retries with backoff, reconciliation with the chain at start-up, and a health report for readiness probes.
+ * - `CertificateStatusService`: suspension, reinstatement and revocation, by record or (batched) by stored proof.
+ *
+ * Errors (CertLedgerError codes): INVALID_ANCHOR_REQUEST, REQUEST_CONFLICT, IDEMPOTENCY_KEY_REUSED,
+ * REQUEST_NOT_ANCHORED, OUTBOX_UNAVAILABLE, BATCHER_NOT_RUNNING, ISSUER_MISMATCH, UNTRUSTED_KEY, NO_SIGNING_KEY, plus
+ * the documents', crypto's and the ledger's own codes (INVALID_CREDENTIAL, INVALID_SIGNATURE, AUTHORITY_NOT_IN_SCOPE…).
+ */
+export {
+  ANCHOR_REQUEST_STATUSES,
+  parseAnchorRequestInput,
+  type AnchorRequest,
+  type AnchorRequestInput,
+  type AnchorRequestStatus,
+  type ListOptions,
+} from "./anchor-request";
+export { Outbox, type NewSubmission, type PendingUpload, type ReadyGroup, type RecordedError, type Submission } from "./outbox";
+export { Batcher, type BatcherHealth, type BatcherOptions } from "./batcher";
+export { isPermanentFailure, type BackoffOptions } from "./failures";
+export type { AuthorityKeyring, AuthoritySigningKey } from "./authority-keyring";
+export {
+  AnchoringService,
+  type AnchoringServiceOptions,
+  type CredentialSubmissionOutcome,
+  type FileSubmissionOutcome,
+  type SubmissionOutcome,
+} from "./anchoring-service";
+export { certificateTypeOf, type SubmitCredentialInput, type SubmitFileInput } from "./submission-inputs";
+export { CertificateStatusService, type RevokeInput, type StatusChangeResult } from "./certificate-status";
