@@ -1,0 +1,354 @@
+import type Database from "better-sqlite3";
+import type { LedgerClient } from "../chain/ledger-client";
+import type { RetryOptions } from "../chain/retry";
+import { CertLedgerError, isCertLedgerError } from "../errors";
+import type { PayloadStore } from "../ipfs/payload-store";
+import type { BatchMember } from "../merkle/batch";
+import type { BatchLocator } from "../verify/batch-locator";
+import { ChainReader, lastBlockStillOnChain } from "./chain-reader";
+import type {
+  CertificateHistoryEvent,
+  CertificatePage,
+  DuplicateCertificate,
+  IndexedAnchor,
+  IndexedAuthority,
+  IndexedBatch,
+  IndexedCertificate,
+  IndexStatus,
+  ListByAuthorityOptions,
+  RegistryEvent,
+  RegistryEventKind,
+} from "./index-types";
+import { IndexReader } from "./index-reader";
+import { IndexWriter } from "./index-writer";
+import { readDueManifests, type IndexLogger } from "./manifest-reader";
+import { hash32, listOptions, integerOption, registryKind, uint32 } from "./query-arguments";
+import { openIndexDatabase } from "./schema";
+
+/** How to open a chain index. */
+export interface ChainIndexOptions {
+  /** The SQLite file (created if missing). */
+  file: string;
+  /** The ledger to follow; its deployment says where the index starts. */
+  client: LedgerClient;
+  /** Where batch manifests are read from; without it batches are recorded but their members are not. */
+  payloads?: PayloadStore;
+  /** The wait between two synchronisations of the background loop (default 1,000 ms). */
+  pollIntervalMs?: number;
+  /** Index only blocks this deep under the head (default 0). */
+  confirmations?: number;
+  /** Blocks per eth_getLogs request and per SQLite transaction (default 2,000). */
+  batchBlocks?: number;
+  /** How long one manifest may take to arrive from IPFS (default 10,000 ms). */
+  manifestTimeoutMs?: number;
+  /** The wait before a missing manifest is asked for again; it doubles per failure, up to 5 minutes (default 5,000 ms). */
+  manifestRetryMs?: number;
+  /** Retrying of transient RPC failures. */
+  retry?: RetryOptions;
+  /** Where rollbacks, refused manifests and synchronisation failures are reported (default: console.warn). */
+  logger?: IndexLogger;
+}
+
+const CONSOLE_LOGGER: IndexLogger = { warn: (details, message) => console.warn(message, details) };
+/** Reads of a range retried when the chain changed under them, before the synchronisation gives up until the next. */
+const REORG_ATTEMPTS = 3;
+
+/**
+ * The chain index: a SQLite database that follows the ledger's events from its deployment block, resumes where it
+ * stopped, survives a chain that went back, and answers history, number, authority and batch-proof lookups without
+ * asking the chain. It is a {@link BatchLocator}, so a Verifier finds batched certificates through it.
+ */
+export class ChainIndex implements BatchLocator {
+  readonly #db: Database.Database;
+  readonly #writer: IndexWriter;
+  readonly #reader: IndexReader;
+  readonly #chain: ChainReader;
+  readonly #client: LedgerClient;
+  readonly #payloads: PayloadStore | undefined;
+  readonly #logger: IndexLogger;
+  readonly #pollIntervalMs: number;
+  readonly #confirmations: number;
+  readonly #batchBlocks: number;
+  readonly #manifestTimeoutMs: number;
+  readonly #manifestRetryMs: number;
+  #queue: Promise<unknown> = Promise.resolve();
+  #inFlight = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #running = false;
+  #generation = 0;
+  #closed = false;
+  #deploymentChecked = false;
+  #head: number | undefined;
+  #lastBlock: number;
+  #synced = false;
+  #lastError: IndexStatus["lastError"];
+
+  private constructor(db: Database.Database, options: ChainIndexOptions) {
+    this.#db = db;
+    this.#client = options.client;
+    this.#payloads = options.payloads;
+    this.#logger = options.logger ?? CONSOLE_LOGGER;
+    this.#pollIntervalMs = integerOption(options.pollIntervalMs ?? 1_000, "pollIntervalMs", 1);
+    this.#confirmations = integerOption(options.confirmations ?? 0, "confirmations", 0);
+    this.#batchBlocks = integerOption(options.batchBlocks ?? 2_000, "batchBlocks", 1);
+    this.#manifestTimeoutMs = integerOption(options.manifestTimeoutMs ?? 10_000, "manifestTimeoutMs", 1);
+    this.#manifestRetryMs = integerOption(options.manifestRetryMs ?? 5_000, "manifestRetryMs", 0);
+    const { deploymentBlock } = options.client.deployment.ledger;
+    this.#writer = new IndexWriter(db, deploymentBlock);
+    this.#reader = new IndexReader(db);
+    this.#chain = new ChainReader(options.client, options.retry);
+    this.#lastBlock = this.#writer.cursor().block;
+  }
+
+  /** Opens the index in `options.file` (creating it), refusing a file that indexes another chain or ledger. */
+  static open(options: ChainIndexOptions): ChainIndex {
+    if (typeof options?.file !== "string" || options.file === "") {
+      throw new CertLedgerError("INVALID_CONFIG", "file: the index's SQLite file");
+    }
+    const db = openIndexDatabase(options.file);
+    try {
+      bindToLedger(db, options.client, options.file);
+      return new ChainIndex(db, options);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  // ---------------------------------------------------------------- following the chain
+
+  /** Starts synchronising in the background, every `pollIntervalMs`; failures are kept in `status().lastError`. */
+  start(): void {
+    this.#assertOpen();
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop(++this.#generation, 0);
+  }
+
+  /** Stops the background loop and waits for a synchronisation under way. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#queue;
+  }
+
+  /** Closes the database (after a synchronisation under way); lookups then throw INDEX_CLOSED. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#running = false;
+    clearTimeout(this.#timer);
+    const closeDatabase = () => {
+      this.#db.pragma("optimize"); // what SQLite recommends before closing: refreshes the planner's statistics where useful
+      this.#db.close();
+    };
+    if (this.#inFlight === 0) closeDatabase();
+    else void this.#queue.then(closeDatabase);
+  }
+
+  /**
+   * Reads the events of the blocks after the last indexed one, up to the head minus the confirmations, one SQLite
+   * transaction per chunk of blocks with the cursor in it; then reads the batch manifests that are due. A chain that
+   * went back (its block at the cursor is no longer the one indexed) is rolled back to the last block still on it
+   * first. Calls run one after the other. Returns the last indexed block.
+   */
+  syncOnce(): Promise<number> {
+    const run = this.#queue.then(() => this.#sync());
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Where the index stands (no chain call: the head is the one seen by the last synchronisation). */
+  status(): IndexStatus {
+    const headBlock = Math.max(this.#head ?? this.#lastBlock, this.#lastBlock);
+    const lagBlocks = Math.max(0, headBlock - this.#confirmations - this.#lastBlock);
+    const status: IndexStatus = {
+      lastBlock: this.#lastBlock,
+      headBlock,
+      caughtUp: this.#synced && this.#lastError === undefined && lagBlocks === 0,
+      lagBlocks,
+      pendingManifests: this.#closed ? 0 : this.#reader.pendingManifests(),
+    };
+    if (this.#lastError) status.lastError = this.#lastError;
+    return status;
+  }
+
+  // ---------------------------------------------------------------- lookups (SQLite only)
+
+  /** The certificate's events, and the `BatchAnchored` of each batch that holds it, in chain order. */
+  history(certHash: string): CertificateHistoryEvent[] {
+    return this.#read(() => this.#reader.history(hash32(certHash, "certHash")));
+  }
+
+  /** The anchorings of certificate number `numberHash` (direct anchors and batch members), newest last. */
+  byNumberHash(numberHash: string): IndexedAnchor[] {
+    return this.#read(() => this.#reader.byNumberHash(hash32(numberHash, "numberHash")));
+  }
+
+  /** The certificate `certHash` with its status as its events make it, or undefined when the index does not know it. */
+  certificate(certHash: string): IndexedCertificate | undefined {
+    return this.#read(() => this.#reader.certificate(hash32(certHash, "certHash")));
+  }
+
+  /** A page of authority `authorityId`'s certificates, newest first, optionally filtered, with the total. */
+  listByAuthority(authorityId: number, options: ListByAuthorityOptions = {}): CertificatePage {
+    return this.#read(() => this.#reader.listByAuthority(uint32(authorityId, "authorityId"), listOptions(options)));
+  }
+
+  /** The batch member of `certHash` with its Merkle proof, from the manifests read so far. */
+  async locate(certHash: string): Promise<BatchMember | undefined> {
+    return this.#read(() => this.#reader.locate(hash32(certHash, "certHash")));
+  }
+
+  /** Certificates anchored more than once (in two batches, or in a batch and on their own), with every anchoring. */
+  duplicates(): DuplicateCertificate[] {
+    return this.#read(() => this.#reader.duplicates());
+  }
+
+  /** The batch anchored with `root` and the state of its manifest, or undefined. */
+  batch(root: string): IndexedBatch | undefined {
+    return this.#read(() => this.#reader.batch(hash32(root, "root")));
+  }
+
+  /**
+   * The registry events filed under `kind` and `key`, in chain order: `party` "KG", `authority` "3" (its own events,
+   * its keys' and recognitions of it), `signingKey` thumbprint, `recognition` importing party, `consortium` proposal id
+   * or "threshold".
+   */
+  events(kind: RegistryEventKind, key: string | number): RegistryEvent[] {
+    return this.#read(() => this.#reader.events(registryKind(kind), normaliseKey(kind, key)));
+  }
+
+  /** Authority `id` as its events make it, or undefined. */
+  authority(id: number): IndexedAuthority | undefined {
+    return this.#read(() => this.#reader.authority(uint32(id, "id")));
+  }
+
+  /** Every authority (of `party`, when given), by id. */
+  authorities(options: { party?: string } = {}): IndexedAuthority[] {
+    return this.#read(() => this.#reader.authorities(options.party));
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  async #sync(): Promise<number> {
+    this.#assertOpen();
+    this.#inFlight++;
+    try {
+      if (!this.#deploymentChecked) {
+        await this.#client.assertDeployment();
+        this.#deploymentChecked = true;
+      }
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.#follow();
+          break;
+        } catch (error) {
+          if (attempt >= REORG_ATTEMPTS || !isCertLedgerError(error, "CHAIN_REORGANISED")) throw error;
+        }
+      }
+      if (this.#payloads && !this.#closed) {
+        await readDueManifests(this.#writer, {
+          payloads: this.#payloads,
+          logger: this.#logger,
+          timeoutMs: this.#manifestTimeoutMs,
+          retryMs: this.#manifestRetryMs,
+        });
+      }
+      this.#synced = true;
+      this.#lastError = undefined;
+      return this.#lastBlock;
+    } catch (error) {
+      const failure = isCertLedgerError(error) ? error : new CertLedgerError("INDEX_UNAVAILABLE", String(error), { cause: error });
+      if (this.#lastError?.message !== failure.message) {
+        this.#logger.warn({ code: failure.code, lastBlock: this.#lastBlock }, `chain index: synchronisation failed: ${failure.message}`);
+      }
+      this.#lastError = { code: failure.code, message: failure.message, at: new Date().toISOString() };
+      throw failure;
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  /** Rolls back what the chain no longer has, then indexes chunk after chunk up to the head minus the confirmations. */
+  async #follow(): Promise<void> {
+    await this.#rollBackIfChainWentBack();
+    const head = await this.#chain.head();
+    this.#head = head;
+    const target = head - this.#confirmations;
+    let cursor = this.#writer.cursor();
+    while (cursor.block < target && !this.#closed) {
+      const to = Math.min(target, cursor.block + this.#batchBlocks);
+      const chunk = await this.#chain.readRange(cursor.block + 1, to, cursor.hash);
+      if (this.#closed) return;
+      this.#writer.applyChunk(chunk);
+      cursor = { block: to, hash: chunk.end.hash };
+      this.#lastBlock = to;
+    }
+  }
+
+  async #rollBackIfChainWentBack(): Promise<void> {
+    const cursor = this.#writer.cursor();
+    if (cursor.hash === undefined || (await this.#chain.hashAt(cursor.block)) === cursor.hash) return;
+    const head = await this.#chain.head();
+    const candidates = this.#writer.blocksUpTo(Math.min(head, cursor.block));
+    const safe = await lastBlockStillOnChain(candidates, (n) => this.#chain.hashAt(n));
+    if (this.#closed) return;
+    this.#writer.rollbackTo(safe);
+    this.#lastBlock = this.#writer.cursor().block;
+    this.#logger.warn(
+      { from: cursor.block, to: this.#lastBlock, head },
+      `chain index: block ${cursor.block} is no longer on the chain; rolled back to block ${this.#lastBlock} to read again`,
+    );
+  }
+
+  /** One turn of the background loop; a loop started before the last stop() (`generation` is stale) ends quietly. */
+  #loop(generation: number, delayMs: number): void {
+    this.#timer = setTimeout(() => {
+      this.syncOnce()
+        .catch(() => undefined) // kept in status().lastError and logged once
+        .finally(() => {
+          if (this.#running && generation === this.#generation) this.#loop(generation, this.#pollIntervalMs);
+        });
+    }, delayMs);
+    // The loop alone does not keep a process alive: a server has its own reasons to, a script that forgot stop() none.
+    this.#timer.unref();
+  }
+
+  #read<T>(lookup: () => T): T {
+    this.#assertOpen();
+    return lookup();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new CertLedgerError("INDEX_CLOSED", "the chain index is closed");
+  }
+}
+
+/** Records which ledger the file indexes on first use; refuses a file made for another chain, ledger or start block. */
+function bindToLedger(db: Database.Database, client: LedgerClient, file: string): void {
+  const expected: Record<string, string> = {
+    chain_id: String(client.deployment.chainId),
+    ledger: client.address.toLowerCase(),
+    deployment_block: String(client.deployment.ledger.deploymentBlock),
+  };
+  const get = db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?");
+  const set = db.prepare<[string, string]>("INSERT INTO meta (key, value) VALUES (?, ?)");
+  db.transaction(() => {
+    for (const [key, value] of Object.entries(expected)) {
+      const stored = get.get(key)?.value;
+      if (stored === undefined) set.run(key, value);
+      else if (stored !== value) {
+        throw new CertLedgerError("INDEX_MISMATCH", `${file} indexes ${key} ${stored}, not ${value}: use another file for this ledger`, {
+          details: { key, stored, expected: value },
+        });
+      }
+    }
+  })();
+}
+
+function normaliseKey(kind: RegistryEventKind, key: string | number): string {
+  const text = String(key);
+  return kind === "signingKey" ? text.toLowerCase() : kind === "party" || kind === "recognition" ? text.toUpperCase() : text;
+}

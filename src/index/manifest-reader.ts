@@ -1,0 +1,75 @@
+import { isCertLedgerError, type CertLedgerErrorCode } from "../errors";
+import { cidFromBytes } from "../ipfs/cid";
+import type { PayloadStore } from "../ipfs/payload-store";
+import { parseBatchManifest } from "../merkle/batch";
+import type { IndexWriter, PendingManifest } from "./index-writer";
+import { manifestMembers } from "./manifest-members";
+
+/** Where the index reports what it passes over: pino's `warn(details, message)` fits. */
+export interface IndexLogger {
+  warn(details: Record<string, unknown>, message: string): void;
+}
+
+/** How batch manifests are read from IPFS. */
+export interface ManifestReaderOptions {
+  payloads: PayloadStore;
+  logger: IndexLogger;
+  /** How long one manifest may take to arrive. */
+  timeoutMs: number;
+  /** The wait before the first retry of a manifest that did not arrive; it doubles with each failure, up to 5 minutes. */
+  retryMs: number;
+}
+
+const MAX_RETRY_MS = 5 * 60_000;
+const AT_ONCE = 4;
+const PER_SYNC = 64;
+/**
+ * A manifest leaf is about 160 bytes of JSON. A fetch may read what the batch's claimed leaf count needs, at least
+ * 16 MiB (the count is the issuer's word, not checked on chain) and at most 256 MiB (a CID can name any amount).
+ */
+const BYTES_PER_LEAF = 256;
+const MIN_MANIFEST_BYTES = 16 * 1024 * 1024;
+const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+
+/** Failures that will not go away by asking again: the manifest is not one, or not this batch's. */
+const PERMANENT: CertLedgerErrorCode[] = ["INVALID_CID", "INVALID_MANIFEST", "DUPLICATE_LEAF", "PAYLOAD_TOO_LARGE"];
+
+/** Reads the manifests that are due and stores their members; returns how many were indexed. */
+export async function readDueManifests(writer: IndexWriter, options: ManifestReaderOptions): Promise<number> {
+  const due = writer.dueManifests(Date.now(), PER_SYNC);
+  let indexed = 0;
+  for (let i = 0; i < due.length; i += AT_ONCE) {
+    const results = await Promise.all(due.slice(i, i + AT_ONCE).map((batch) => readOne(writer, batch, options)));
+    indexed += results.filter(Boolean).length;
+  }
+  return indexed;
+}
+
+async function readOne(writer: IndexWriter, pending: PendingManifest, options: ManifestReaderOptions): Promise<boolean> {
+  const { root } = pending;
+  let cid = "";
+  try {
+    cid = cidFromBytes(pending.manifestCid);
+    const maxBytes = Math.min(MAX_MANIFEST_BYTES, Math.max(MIN_MANIFEST_BYTES, pending.leafCount * BYTES_PER_LEAF));
+    const bytes = await options.payloads.get(cid, { signal: AbortSignal.timeout(options.timeoutMs), maxBytes });
+    const batch = manifestMembers(parseBatchManifest(bytes));
+    if (batch.root !== root) {
+      const message = `manifest ${cid} describes root ${batch.root}, not the anchored ${root}`;
+      writer.manifestRefused(root, message);
+      options.logger.warn({ root, manifestCid: cid, manifestRoot: batch.root }, `chain index: ignoring batch manifest: ${message}`);
+      return false;
+    }
+    return writer.storeManifest(root, batch.members);
+  } catch (error) {
+    const code = isCertLedgerError(error) ? error.code : undefined;
+    const message = `${code ?? "ERROR"}: ${error instanceof Error ? error.message : String(error)}`;
+    if (code !== undefined && PERMANENT.includes(code)) {
+      writer.manifestRefused(root, message);
+      options.logger.warn({ root, manifestCid: cid, code }, `chain index: ignoring batch manifest: ${message}`);
+    } else {
+      // Not on IPFS yet (or IPFS is down): the batch stays pending and is asked for again later, with a growing wait.
+      writer.manifestFailed(root, message, Date.now() + Math.min(MAX_RETRY_MS, options.retryMs * 2 ** pending.attempts));
+    }
+    return false;
+  }
+}
