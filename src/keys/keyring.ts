@@ -1,0 +1,176 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Signer } from "ethers";
+import { z } from "zod";
+import { loadJose } from "../crypto/jose";
+import { jwkThumbprint, jwkThumbprintHex, p256PrivateJwk, p256PublicJwk, type GeneratedKey, type JWK } from "../crypto/keys";
+import { CertLedgerError } from "../errors";
+
+/** A signing key of an authority, decrypted in memory. */
+export interface AuthoritySigningKey {
+  privateJwk: JWK;
+  publicJwk: JWK;
+  kid: string;
+  thumbprint: string;
+}
+
+/** How the keyring gets a signer for an on-chain account (an unlocked development account, or an encrypted keystore). */
+export type AccountSigner = (address: string) => Promise<Signer>;
+
+const FILE = "keyring.json";
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
+const keyringSchema = z.object({
+  version: z.literal(1),
+  authorities: z.record(z.string().regex(/^\d+$/), z.object({ account: address, signingKey: z.string() })),
+  parties: z.record(z.string().regex(/^[A-Z]{2}$/), z.object({ admin: address })),
+  service: z.object({ receiptKey: z.string() }).optional(),
+});
+type KeyringFile = z.infer<typeof keyringSchema>;
+
+/**
+ * The secrets a party's server acts with: for each of its issuing authorities the account that anchors and the private
+ * signing key (JWK) that signs credentials, for each of its parties the admin account, and the service's receipt key.
+ * Private JWKs are kept on disk only encrypted (JWE, PBES2-HS512+A256KW with the keyring password); accounts come from
+ * `accountSigner`, so their keys stay in their own keystores or node.
+ */
+export class Keyring {
+  readonly #file: string;
+  readonly #password: Uint8Array;
+  readonly #accountSigner: AccountSigner;
+  #data: KeyringFile;
+  readonly #keys = new Map<number, AuthoritySigningKey>();
+  readonly #signers = new Map<string, Signer>();
+  #receiptKey: AuthoritySigningKey | undefined;
+
+  private constructor(file: string, password: string, accountSigner: AccountSigner, data: KeyringFile) {
+    this.#file = file;
+    this.#password = new TextEncoder().encode(password);
+    this.#accountSigner = accountSigner;
+    this.#data = data;
+  }
+
+  /** Opens (or creates, empty) the keyring in `dir`, decrypting its keys with `password`. */
+  static async open(dir: string, options: { password: string; accountSigner: AccountSigner }): Promise<Keyring> {
+    if (options.password.length < 8) throw new CertLedgerError("INVALID_CONFIG", "the keyring password must have at least 8 characters");
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const file = path.join(dir, FILE);
+    let data: KeyringFile = { version: 1, authorities: {}, parties: {} };
+    const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return undefined;
+      throw new CertLedgerError("INVALID_KEYSTORE", `cannot read the keyring ${file}`, { cause: error });
+    });
+    if (text !== undefined) {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        throw new CertLedgerError("INVALID_KEYSTORE", `keyring ${file} is not JSON`);
+      }
+      const parsed = keyringSchema.safeParse(json);
+      if (!parsed.success)
+        throw new CertLedgerError(
+          "INVALID_KEYSTORE",
+          `keyring ${file}: ${parsed.error.issues[0].path.join(".")}: ${parsed.error.issues[0].message}`,
+        );
+      data = parsed.data;
+    }
+    const keyring = new Keyring(file, options.password, options.accountSigner, data);
+    for (const [id, entry] of Object.entries(data.authorities)) keyring.#keys.set(Number(id), await keyring.#decrypt(entry.signingKey));
+    if (data.service) keyring.#receiptKey = await keyring.#decrypt(data.service.receiptKey);
+    return keyring;
+  }
+
+  /** The signing key of `authorityId`, when this server holds it. */
+  signingKey(authorityId: number): AuthoritySigningKey | undefined {
+    return this.#keys.get(authorityId);
+  }
+
+  /** The authorities this server acts for. */
+  authorityIds(): number[] {
+    return [...this.#keys.keys()].sort((a, b) => a - b);
+  }
+
+  /** The parties this server administers. */
+  partyCodes(): string[] {
+    return Object.keys(this.#data.parties).sort();
+  }
+
+  /** The account `authorityId` anchors from, when this server holds it. */
+  authorityAccount(authorityId: number): string | undefined {
+    return this.#data.authorities[String(authorityId)]?.account;
+  }
+
+  /** A signer for `authorityId`'s account. */
+  async signerFor(authorityId: number): Promise<Signer | undefined> {
+    const account = this.authorityAccount(authorityId);
+    return account === undefined ? undefined : this.#signer(account);
+  }
+
+  /** A signer for the admin account of `party`. */
+  async signerForParty(party: string): Promise<Signer | undefined> {
+    const admin = this.#data.parties[party]?.admin;
+    return admin === undefined ? undefined : this.#signer(admin);
+  }
+
+  /** The key the service signs verification receipts with, created on first use. */
+  async receiptKey(generate: () => Promise<GeneratedKey>): Promise<AuthoritySigningKey> {
+    if (!this.#receiptKey) {
+      const key = await generate();
+      this.#data.service = { receiptKey: await this.#encrypt(key.privateJwk) };
+      this.#receiptKey = toSigningKey(key.privateJwk);
+      await this.#save();
+    }
+    return this.#receiptKey;
+  }
+
+  /** Records that this server acts for `authorityId` from `account` and signs with `key`. */
+  async addAuthority(authorityId: number, account: string, key: { privateJwk: JWK }): Promise<void> {
+    this.#data.authorities[String(authorityId)] = { account, signingKey: await this.#encrypt(key.privateJwk) };
+    this.#keys.set(authorityId, toSigningKey(key.privateJwk));
+    await this.#save();
+  }
+
+  /** Records that this server administers `party` from `admin`. */
+  async addParty(party: string, admin: string): Promise<void> {
+    this.#data.parties[party] = { admin };
+    await this.#save();
+  }
+
+  async #signer(account: string): Promise<Signer> {
+    let signer = this.#signers.get(account);
+    if (!signer) {
+      signer = await this.#accountSigner(account);
+      this.#signers.set(account, signer);
+    }
+    return signer;
+  }
+
+  async #encrypt(privateJwk: JWK): Promise<string> {
+    const jose = await loadJose();
+    const plaintext = new TextEncoder().encode(JSON.stringify(p256PrivateJwk(privateJwk)));
+    return new jose.CompactEncrypt(plaintext).setProtectedHeader({ alg: "PBES2-HS512+A256KW", enc: "A256GCM" }).encrypt(this.#password);
+  }
+
+  async #decrypt(jwe: string): Promise<AuthoritySigningKey> {
+    const jose = await loadJose();
+    try {
+      const { plaintext } = await jose.compactDecrypt(jwe, this.#password, { keyManagementAlgorithms: ["PBES2-HS512+A256KW"] });
+      return toSigningKey(JSON.parse(new TextDecoder().decode(plaintext)) as JWK);
+    } catch (error) {
+      if (error instanceof CertLedgerError) throw error;
+      throw new CertLedgerError("WRONG_PASSWORD", `cannot decrypt the keyring ${this.#file}: wrong password or a damaged file`);
+    }
+  }
+
+  async #save(): Promise<void> {
+    const temporary = `${this.#file}.${process.pid}.tmp`;
+    await writeFile(temporary, JSON.stringify(this.#data, null, 2) + "\n", { mode: 0o600 });
+    await rename(temporary, this.#file);
+  }
+}
+
+function toSigningKey(privateJwk: JWK): AuthoritySigningKey {
+  const priv = p256PrivateJwk(privateJwk);
+  const publicJwk = p256PublicJwk({ kty: priv.kty, crv: priv.crv, x: priv.x, y: priv.y });
+  return { privateJwk: priv, publicJwk, kid: jwkThumbprint(publicJwk), thumbprint: jwkThumbprintHex(publicJwk) };
+}
