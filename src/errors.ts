@@ -93,7 +93,37 @@ export type CertLedgerErrorCode =
   | "INVALID_LINK_KEY"
   | "DECRYPTION_FAILED"
   | "INVALID_CERTIFICATE_TYPE"
-  | "INVALID_REVOCATION_REASON";
+  | "INVALID_REVOCATION_REASON"
+  // the anchoring pipeline (src/pipeline/)
+  | "INVALID_ANCHOR_REQUEST"
+  | "REQUEST_CONFLICT"
+  | "IDEMPOTENCY_KEY_REUSED"
+  | "REQUEST_NOT_ANCHORED"
+  | "OUTBOX_UNAVAILABLE"
+  | "BATCHER_NOT_RUNNING"
+  | "ISSUER_MISMATCH"
+  | "UNTRUSTED_KEY"
+  | "NO_SIGNING_KEY"
+  // the chain index (src/index/)
+  | "INDEX_MISMATCH"
+  | "INDEX_CLOSED"
+  | "INDEX_UNAVAILABLE"
+  | "INVALID_INDEX_QUERY"
+  | "CHAIN_REORGANISED"
+  // the HTTP layer (server/): requests, authentication, the service itself
+  | "INVALID_REQUEST"
+  | "MALFORMED_JSON"
+  | "MALFORMED_MULTIPART"
+  | "UNSUPPORTED_CONTENT_TYPE"
+  | "REQUEST_TOO_LARGE"
+  | "UNAUTHENTICATED"
+  | "TOKEN_EXPIRED"
+  | "INVALID_TOKEN"
+  | "FORBIDDEN"
+  | "ROUTE_NOT_FOUND"
+  | "RATE_LIMITED"
+  | "NOT_READY"
+  | "INTERNAL_ERROR";
 
 /** The one base class of CertLedger's errors: a stable `code` plus a message naming what is wrong. */
 export class CertLedgerError extends Error {

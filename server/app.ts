@@ -1,0 +1,92 @@
+import { randomUUID } from "node:crypto";
+import express, { type Express, type RequestHandler } from "express";
+import { rateLimit } from "express-rate-limit";
+import helmet from "helmet";
+import type { Logger } from "pino";
+import { CertLedgerError } from "../src/errors";
+import type { AppDependencies } from "./dependencies";
+import { createLogger } from "./logger";
+import { Metrics } from "./metrics";
+import { mountOpenApiRoutes } from "./openapi";
+import type { MountContext } from "./operation";
+import { problemHandler, routeNotFound } from "./problem";
+import { mountRoutes } from "./routes";
+
+export type { AppDependencies } from "./dependencies";
+
+/** JSON bodies that carry no document (status changes, admin operations). */
+const SMALL_JSON_BYTES = 64 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * The Express application of the API, built from its dependencies: security headers, request logs without secrets,
+ * metrics, the public rate limit, every route under /v1 (plus /healthz, /readyz, /metrics, /openapi.json, /docs), and
+ * problem+json for every failure.
+ */
+export function createApp(deps: AppDependencies): Express {
+  const logger = deps.logger ?? createLogger(deps.config.logLevel);
+  const metrics = deps.metrics ?? new Metrics();
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(requestLog(logger));
+  app.use(helmet());
+  app.use(metrics.middleware());
+
+  const context: MountContext = {
+    auth: deps.auth,
+    logger,
+    publicLimiter: rateLimit({
+      windowMs: 60_000,
+      limit: deps.config.rateLimitPerMinute,
+      standardHeaders: "draft-8",
+      legacyHeaders: false,
+      // Callers with a valid token are the ledger's own issuers and admins, not the anonymous public.
+      skip: (_req, res) => res.locals.principal !== undefined,
+      handler: (_req, _res, next) =>
+        next(
+          new CertLedgerError(
+            "RATE_LIMITED",
+            `more than ${deps.config.rateLimitPerMinute} requests a minute from this address; wait a little`,
+          ),
+        ),
+    }),
+    limits: {
+      smallJsonBytes: SMALL_JSON_BYTES,
+      // A proof bundle or a batch may carry a whole file as base64 (4/3 of its size), plus its JSON around it.
+      documentJsonBytes: Math.ceil((deps.config.maxFileBytes * 4) / 3) + 1024 * 1024,
+      maxFileBytes: deps.config.maxFileBytes,
+    },
+  };
+  const router = express.Router();
+  mountRoutes(router, deps, context, metrics);
+  mountOpenApiRoutes(router, deps.config, context);
+  app.use(router);
+  app.use(routeNotFound());
+  app.use(problemHandler(logger));
+  return app;
+}
+
+/** Gives each request an id (echoing a well-formed X-Request-Id) and logs it when answered: method, route, status, time — never headers or bodies. */
+function requestLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const given = req.get("x-request-id");
+    const requestId = given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
+    res.set("X-Request-Id", requestId);
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const pattern = (req.route as { path?: unknown } | undefined)?.path;
+      logger.info(
+        {
+          requestId,
+          method: req.method,
+          route: typeof pattern === "string" ? pattern : undefined,
+          path: req.path,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        "request",
+      );
+    });
+    next();
+  };
+}

@@ -1,0 +1,122 @@
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import multer from "multer";
+import { CertLedgerError } from "../src/errors";
+
+/**
+ * Request bodies: JSON only where JSON is expected, multipart only where a file may be uploaded, each with its size
+ * limit. Whatever the parsers throw at a malformed, oversized or mistyped body becomes a CertLedgerError here, so the
+ * problem handler sees a 4xx code, never an unknown error.
+ */
+
+/** What a route takes as its body. */
+export interface BodyKinds {
+  /** JSON bodies up to this many bytes. */
+  json?: { limit: number };
+  /** multipart/form-data with at most one file in field `file` of up to `maxFileBytes`. */
+  multipart?: { maxFileBytes: number; fileField: string };
+  /** Whether a request may come without a body (then `req.body` is `{}`). */
+  optional?: boolean;
+}
+
+/** An uploaded file, in memory. */
+export interface UploadedFile {
+  bytes: Uint8Array;
+  /** The media type the client declared for the part. */
+  declaredType: string;
+  filename: string;
+}
+
+const JSON_TYPES = ["application/json", "application/*+json"];
+const MULTIPART_FIELD_BYTES = 1024 * 1024;
+const MULTIPART_FIELDS = 50;
+
+/** Middleware parsing the body as `kinds` allows, refusing any other content type with 415. */
+export function bodyParser(kinds: BodyKinds): RequestHandler {
+  const json = kinds.json ? express.json({ limit: kinds.json.limit, type: JSON_TYPES, strict: false }) : undefined;
+  const upload = kinds.multipart
+    ? multer({
+        storage: multer.memoryStorage(),
+        limits: {
+          fileSize: kinds.multipart.maxFileBytes,
+          files: 1,
+          fields: MULTIPART_FIELDS,
+          fieldSize: MULTIPART_FIELD_BYTES,
+          parts: MULTIPART_FIELDS + 1,
+        },
+      }).single(kinds.multipart.fileField)
+    : undefined;
+  const accepted = [...(json ? ["application/json"] : []), ...(upload ? ["multipart/form-data"] : [])].join(" or ");
+
+  return (req: Request, res: Response, next: NextFunction) => {
+    const done = (parser: "json" | "multipart") => (error?: unknown) => (error ? next(translate(error, kinds, parser)) : next());
+    if (!hasBody(req)) {
+      if (kinds.optional) {
+        req.body = {};
+        return next();
+      }
+      return next(new CertLedgerError("UNSUPPORTED_CONTENT_TYPE", `this operation needs a ${accepted} body`));
+    }
+    if (json && req.is(JSON_TYPES)) return json(req, res, done("json"));
+    if (upload && req.is("multipart/form-data")) return upload(req, res, done("multipart"));
+    const given = req.get("content-type") ?? "no Content-Type";
+    return next(new CertLedgerError("UNSUPPORTED_CONTENT_TYPE", `this operation takes ${accepted}, not ${given}`));
+  };
+}
+
+/** The uploaded file of a multipart request, if any. */
+export function uploadedFile(req: Request): UploadedFile | undefined {
+  const file = req.file;
+  if (!file) return undefined;
+  return { bytes: new Uint8Array(file.buffer), declaredType: file.mimetype, filename: file.originalname };
+}
+
+/** Whether the request carries a body (RFC 9112: a Content-Length above 0, or a Transfer-Encoding). */
+function hasBody(req: Request): boolean {
+  if (req.get("transfer-encoding") !== undefined) return true;
+  const length = Number(req.get("content-length") ?? "0");
+  return Number.isFinite(length) && length > 0;
+}
+
+/** A body parser's or multer's error as a CertLedgerError. */
+function translate(error: unknown, kinds: BodyKinds, parser: "json" | "multipart"): CertLedgerError {
+  if (error instanceof CertLedgerError) return error;
+  const e = error as { type?: string; name?: string; code?: string; field?: string; message?: string; status?: number };
+  if (e.name === "MulterError") {
+    switch (e.code) {
+      case "LIMIT_FILE_SIZE":
+        return new CertLedgerError("FILE_TOO_LARGE", `the file is larger than the limit of ${kinds.multipart?.maxFileBytes} bytes`);
+      case "LIMIT_UNEXPECTED_FILE":
+      case "LIMIT_FILE_COUNT":
+        return new CertLedgerError(
+          "MALFORMED_MULTIPART",
+          `unexpected file${e.field ? ` in field ${JSON.stringify(e.field)}` : ""}: send one file, in field "${kinds.multipart?.fileField}"`,
+        );
+      case "LIMIT_FIELD_VALUE":
+      case "LIMIT_FIELD_COUNT":
+      case "LIMIT_PART_COUNT":
+        return new CertLedgerError("REQUEST_TOO_LARGE", `the form is too large: ${e.message ?? e.code}`);
+      default:
+        return new CertLedgerError("MALFORMED_MULTIPART", `the multipart form is malformed: ${e.message ?? e.code}`);
+    }
+  }
+  switch (e.type) {
+    case "entity.parse.failed":
+      return new CertLedgerError("MALFORMED_JSON", "the body is not well-formed JSON");
+    case "entity.too.large":
+      return new CertLedgerError("REQUEST_TOO_LARGE", `the body is larger than the limit of ${kinds.json?.limit} bytes`);
+    case "encoding.unsupported":
+    case "charset.unsupported":
+      return new CertLedgerError("UNSUPPORTED_CONTENT_TYPE", "the body's encoding or charset is not supported; send UTF-8");
+    case "request.aborted":
+    case "request.size.invalid":
+      return new CertLedgerError("INVALID_REQUEST", "the body ended before its declared length");
+  }
+  // busboy's own errors ("Unexpected end of form", "Malformed part header", a missing boundary) are plain Errors.
+  if (parser === "multipart" && !(typeof e.status === "number" && e.status >= 500)) {
+    return new CertLedgerError("MALFORMED_MULTIPART", `the multipart form is malformed: ${e.message ?? "unreadable"}`);
+  }
+  if (typeof e.status === "number" && e.status >= 400 && e.status < 500) {
+    return new CertLedgerError("INVALID_REQUEST", "the body could not be read");
+  }
+  return new CertLedgerError("INTERNAL_ERROR", "the body could not be read", { cause: error });
+}

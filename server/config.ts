@@ -1,0 +1,129 @@
+import path from "node:path";
+import { z } from "zod";
+import { CertLedgerError } from "../src/errors";
+import { parseDuration } from "./duration";
+
+/**
+ * The server's configuration, read once from the environment at start-up. Every variable is documented in
+ * `.env.example`; an empty value counts as unset. A bad value stops the server with INVALID_CONFIG naming the variable.
+ */
+
+const MIB = 1024 * 1024;
+
+const integer = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .pipe(z.string().regex(/^\d+$/, `must be a whole number from ${min} to ${max}`))
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const url = (protocols: RegExp) =>
+  z.url({ protocol: protocols, error: `must be a URL (${protocols.source.replace(/[\^$]/g, "")})` }).optional();
+
+const envSchema = z.object({
+  PORT: integer(0, 65535, 8080),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATA_DIR: z.string().min(1).default("./.certledger"),
+  RPC_URL: url(/^(https?|wss?)$/),
+  CHAIN_PORT: integer(1, 65535, 8545),
+  KEYRING_PASSWORD: z.string().min(8, "must have at least 8 characters").optional(),
+  LEDGER_DEPLOYMENT: z.string().min(1).optional(),
+  IPFS_API_URL: url(/^https?$/),
+  CONFIRMATIONS: integer(1, 1000, 1),
+  BATCH_MAX_SIZE: integer(1, 1_000_000, 1000),
+  BATCH_MAX_WAIT_MS: integer(0, 3_600_000, 200),
+  MAX_FILE_BYTES: integer(1, 1024 * MIB, 20 * MIB),
+  MAX_BATCH_REQUEST: integer(1, 10_000, 100),
+  RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000, 120),
+  JWT_ISSUER: z.string().min(1).default("certledger"),
+  JWT_TTL: z
+    .string()
+    .default("1d")
+    .transform((value, ctx) => {
+      const seconds = parseDuration(value);
+      if (seconds === undefined) {
+        ctx.addIssue({ code: "custom", message: 'must be a duration such as "3600", "90m", "12h" or "30d"' });
+        return z.NEVER;
+      }
+      return seconds;
+    }),
+  PUBLIC_URL: url(/^https?$/),
+  CERTLEDGER_DEMO: z.enum(["0", "1"], { error: "must be 1 or 0" }).default("1"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+/** The validated configuration, with defaults applied and derived values resolved. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** Absolute path of the data folder. */
+  dataDir: string;
+  /** The JSON-RPC endpoint; undefined means the embedded anvil chain. */
+  rpcUrl: string | undefined;
+  /** The embedded anvil chain's port. */
+  chainPort: number;
+  /** Unlocks the keyring (authority signing keys, account keystores); required with RPC_URL. */
+  keyringPassword: string | undefined;
+  /** Absolute path of the deployment file (default: `deployment.json` in the data folder). */
+  deploymentFile: string;
+  /** The Kubo RPC API; undefined means the embedded Helia node. */
+  ipfsApiUrl: string | undefined;
+  confirmations: number;
+  batchMaxSize: number;
+  batchMaxWaitMs: number;
+  maxFileBytes: number;
+  maxBatchRequest: number;
+  rateLimitPerMinute: number;
+  jwtIssuer: string;
+  /** Default lifetime of a minted token, in seconds. */
+  jwtTtlSeconds: number;
+  /** Where clients reach this server, without a trailing slash: the base of every link it hands out. */
+  publicUrl: string;
+  demo: boolean;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+}
+
+/** The environment variables the server reads. */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+
+/** Reads and validates the configuration from `env`; throws INVALID_CONFIG naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const raw: Record<string, string | undefined> = {};
+  for (const name of CONFIG_VARIABLES) raw[name] = env[name] === "" ? undefined : env[name]?.trim();
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new CertLedgerError("INVALID_CONFIG", `invalid environment variable ${problems.join("; ")}`, {
+      details: { variables: parsed.error.issues.map((issue) => issue.path.join(".")) },
+    });
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    rpcUrl: e.RPC_URL,
+    chainPort: e.CHAIN_PORT,
+    keyringPassword: e.KEYRING_PASSWORD,
+    deploymentFile: e.LEDGER_DEPLOYMENT === undefined ? path.join(dataDir, "deployment.json") : path.resolve(e.LEDGER_DEPLOYMENT),
+    ipfsApiUrl: e.IPFS_API_URL,
+    confirmations: e.CONFIRMATIONS,
+    batchMaxSize: e.BATCH_MAX_SIZE,
+    batchMaxWaitMs: e.BATCH_MAX_WAIT_MS,
+    maxFileBytes: e.MAX_FILE_BYTES,
+    maxBatchRequest: e.MAX_BATCH_REQUEST,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    jwtIssuer: e.JWT_ISSUER,
+    jwtTtlSeconds: e.JWT_TTL,
+    publicUrl: (e.PUBLIC_URL ?? `http://${urlHost(e.HOST)}:${e.PORT}`).replace(/\/+$/, ""),
+    demo: e.CERTLEDGER_DEMO === "1",
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** A host as it appears in a URL (an IPv6 address in brackets). */
+function urlHost(host: string): string {
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+}

@@ -1,0 +1,46 @@
+import type { Signer } from "ethers";
+import type { Logger } from "pino";
+import type { LedgerClient } from "../src/chain/ledger-client";
+import type { ChainIndex } from "../src/index";
+import type { PayloadStore } from "../src/ipfs/payload-store";
+import type { PayloadRecipient } from "../src/crypto/payload-encryption";
+import type { AnchoringService, CertificateStatusService, Outbox } from "../src/pipeline";
+import type { BatchLocator, ReceiptSigningKey, Verifier } from "../src/verify";
+import type { Auth } from "./auth";
+import type { ServerConfig } from "./config";
+import type { Metrics } from "./metrics";
+
+/**
+ * Everything `createApp` builds the HTTP layer from. The server holds no business rule: it validates, authenticates,
+ * calls these, and maps their errors.
+ */
+export interface AppDependencies {
+  config: ServerConfig;
+  /** Reads of the ledger (and the base of admin writes, through `withSigner`). */
+  client: LedgerClient;
+  verifier: Verifier;
+  payloads: PayloadStore;
+  /** Finds a batched certificate's Merkle proof (the index does), for proof bundles. */
+  batches?: BatchLocator;
+  /** Accepts certificates for anchoring (src/pipeline). */
+  anchoring: Pick<AnchoringService, "submitCredential" | "submitFile">;
+  /** The anchoring requests this server took. */
+  outbox: Pick<Outbox, "get" | "list" | "counts">;
+  /** Suspends, reinstates and revokes certificates as the caller's account (src/pipeline). */
+  status: Pick<CertificateStatusService, "suspend" | "reinstate" | "revoke">;
+  /** The chain index: history, number lookups, an authority's certificates, and how far it has caught up. */
+  index: Pick<ChainIndex, "history" | "byNumberHash" | "certificate" | "listByAuthority" | "status">;
+  auth: Auth;
+  /** The key receipts are signed with. */
+  receiptKey: ReceiptSigningKey;
+  /** The admin account of a party this server administers, or undefined when it holds none. */
+  signerForParty(party: string): Promise<Signer | undefined>;
+  /** The account of an authority this server acts for, or undefined when it holds none. */
+  signerForAuthority(authorityId: number): Promise<Signer | undefined>;
+  /** The registered encryption keys of recipient parties (default: read from the ledger and IPFS, see recipient-keys.ts). */
+  recipientKeys?: (parties: string[]) => Promise<PayloadRecipient[]>;
+  /** Default: a fresh registry. */
+  metrics?: Metrics;
+  /** Default: pino at `config.logLevel` on stdout, with secrets redacted. */
+  logger?: Logger;
+}

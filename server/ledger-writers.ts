@@ -1,0 +1,33 @@
+import type { Signer } from "ethers";
+import type { LedgerClient } from "../src/chain/ledger-client";
+import { CertLedgerError } from "../src/errors";
+import type { Principal } from "./auth";
+import type { AppDependencies } from "./dependencies";
+
+/**
+ * The ledger client that writes for the caller: a party admin's token writes with its party's admin account, an
+ * issuer's with its authority's account. The ledger decides what that account may do; the server only picks it.
+ */
+export async function writerFor(deps: AppDependencies, principal: Principal): Promise<LedgerClient> {
+  return deps.client.withSigner(await signerFor(deps, principal));
+}
+
+/** The account the caller acts with: its party's admin account, or its authority's account (FORBIDDEN when none is held). */
+export async function signerFor(deps: AppDependencies, principal: Principal): Promise<Signer> {
+  const signer =
+    principal.role === "party-admin" ? await deps.signerForParty(principal.party) : await deps.signerForAuthority(principal.authorityId);
+  if (!signer) {
+    const who =
+      principal.role === "party-admin"
+        ? `an admin account of party ${principal.party}`
+        : `the account of authority ${principal.authorityId}`;
+    throw new CertLedgerError("FORBIDDEN", `this server holds no key for ${who}, so it cannot act for this token`);
+  }
+  return signer;
+}
+
+/** The latest block's timestamp: "now" as the ledger sees it (the default of validFrom, compromisedAt and the like). */
+export async function chainNow(client: LedgerClient): Promise<bigint> {
+  const block = await client.provider.getBlock("latest").catch(() => null);
+  return BigInt(block?.timestamp ?? Math.floor(Date.now() / 1000));
+}

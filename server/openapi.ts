@@ -1,0 +1,218 @@
+import path from "node:path";
+import type { Router } from "express";
+import { z } from "zod";
+import type { ServerConfig } from "./config";
+import { defineOperation, mount, type MountContext, type Operation } from "./operation";
+import { operations as routeOperations } from "./routes";
+import { requestComponents, responseComponents } from "./schemas";
+
+/**
+ * The OpenAPI 3.1 document, generated from the operations and their zod schemas (zod 4's own JSON Schema output, which
+ * is OpenAPI 3.1's dialect), and Swagger UI at /docs, served from swagger-ui-dist's files (no network needed).
+ */
+
+type JsonSchema = Record<string, unknown>;
+
+const SWAGGER_DIR = path.dirname(require.resolve("swagger-ui-dist/package.json"));
+const SWAGGER_FILES = ["swagger-ui.css", "index.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png"];
+
+export const openApiOperations = {
+  openapi: defineOperation({
+    operationId: "openapi",
+    method: "get",
+    path: "/openapi.json",
+    summary: "This document",
+    tags: ["service"],
+    responses: { 200: { description: "the OpenAPI 3.1 document", contentType: "application/json" } },
+  }),
+  docs: defineOperation({
+    operationId: "docs",
+    method: "get",
+    path: "/docs",
+    summary: "Swagger UI for this document",
+    tags: ["service"],
+    responses: { 200: { description: "an HTML page", contentType: "text/html" } },
+  }),
+};
+
+/** The OpenAPI 3.1 document of every operation, its server at `config.publicUrl`. */
+export function buildOpenApiDocument(config: ServerConfig, operations: Operation[] = allOperations()): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const operation of operations) {
+    paths[operation.path] ??= {};
+    paths[operation.path][operation.method] = operationObject(operation, config);
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "CertLedger API",
+      version: "1",
+      description:
+        "A trust ledger for cross-border trade certificates: anchor certificates, verify them by file, hash, number or proof " +
+        "bundle, and manage issuing authorities, their keys and recognition. Every failure is an RFC 9457 problem " +
+        "(application/problem+json) with a stable `code`.",
+      license: { name: "Apache-2.0", identifier: "Apache-2.0" },
+    },
+    servers: [{ url: config.publicUrl }],
+    paths,
+    components: {
+      schemas: { ...componentSchemas(requestComponents, "input"), ...componentSchemas(responseComponents, "output") },
+      securitySchemes: {
+        bearerAuth: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description: "An access token of role `issuer` (claim authorityId) or `party-admin` (claim party): `npm run token`.",
+        },
+      },
+    },
+  };
+}
+
+/** Mounts GET /openapi.json and the Swagger UI at /docs. */
+export function mountOpenApiRoutes(router: Router, config: ServerConfig, context: MountContext): void {
+  const document = JSON.stringify(buildOpenApiDocument(config));
+  mount(router, openApiOperations.openapi, context, async ({ res }) => {
+    res.type("application/json").send(document);
+  });
+  mount(router, openApiOperations.docs, context, async ({ res }) => {
+    res.type("html").send(DOCS_PAGE);
+  });
+  router.get("/docs/init.js", (_req, res) => {
+    res.type("text/javascript").send(DOCS_INIT);
+  });
+  for (const file of SWAGGER_FILES) {
+    router.get(`/docs/${file}`, (_req, res, next) => {
+      res.sendFile(file, { root: SWAGGER_DIR, maxAge: "1d" }, (error) => error && next(error));
+    });
+  }
+}
+
+function allOperations(): Operation[] {
+  return [...routeOperations, ...Object.values(openApiOperations)];
+}
+
+function operationObject(operation: Operation, config: ServerConfig): Record<string, unknown> {
+  const parameters = [
+    ...parametersOf(operation.params, "path"),
+    ...parametersOf(operation.query, "query"),
+    ...parametersOf(operation.headers, "header"),
+  ];
+  const roles = operation.auth && operation.auth !== "optional" ? operation.auth.roles : undefined;
+  const notes = [
+    roles ? `Requires a bearer token of role ${roles.map((r) => `\`${r}\``).join(" or ")}.` : undefined,
+    operation.rateLimited ? `Public: at most ${config.rateLimitPerMinute} requests a minute per address without a token.` : undefined,
+  ].filter(Boolean);
+  const object: Record<string, unknown> = {
+    operationId: operation.operationId,
+    summary: operation.summary,
+    description: [operation.description, ...notes].filter(Boolean).join("\n\n") || undefined,
+    tags: operation.tags,
+    parameters: parameters.length > 0 ? parameters : undefined,
+    requestBody: requestBodyOf(operation),
+    responses: Object.fromEntries(
+      Object.entries(operation.responses).map(([status, response]) => [
+        status,
+        {
+          description: response.description,
+          content:
+            response.schema || response.contentType
+              ? { [response.contentType ?? "application/json"]: response.schema ? { schema: schemaOf(response.schema, "output") } : {} }
+              : undefined,
+        },
+      ]),
+    ),
+    security: roles ? [{ bearerAuth: [] }] : operation.auth === "optional" ? [{}, { bearerAuth: [] }] : undefined,
+  };
+  return JSON.parse(JSON.stringify(object)) as Record<string, unknown>;
+}
+
+function requestBodyOf(operation: Operation): Record<string, unknown> | undefined {
+  if (!operation.json && !operation.form) return undefined;
+  const content: Record<string, unknown> = {};
+  if (operation.json) content["application/json"] = { schema: schemaOf(operation.json, "input") };
+  if (operation.form) {
+    const fields = schemaOf(operation.form, "input");
+    content["multipart/form-data"] = {
+      schema: {
+        allOf: [
+          fields,
+          {
+            type: "object",
+            properties: { file: { type: "string", contentMediaType: "application/octet-stream", description: "the document" } },
+            required: operation.fileRequired ? ["file"] : [],
+          },
+        ],
+      },
+    };
+  }
+  return { required: !operation.bodyOptional, content };
+}
+
+function parametersOf(schema: z.ZodType | undefined, where: "path" | "query" | "header"): Record<string, unknown>[] {
+  if (!schema || !(schema instanceof z.ZodObject)) return [];
+  return Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, field]) => {
+    const json = schemaOf(field, "input");
+    const { description, ...rest } = json;
+    return {
+      name: where === "header" ? headerName(name) : name,
+      in: where,
+      required: where === "path" || !field.safeParse(undefined).success,
+      description,
+      schema: rest,
+    };
+  });
+}
+
+/** A schema as a `$ref` to its component, or inline when it has none. */
+function schemaOf(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+  const id = (io === "input" ? requestComponents : responseComponents).get(schema)?.id;
+  if (id !== undefined) return { $ref: `#/components/schemas/${id}` };
+  return clean(z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema);
+}
+
+function componentSchemas(registry: typeof requestComponents, io: "input" | "output"): Record<string, JsonSchema> {
+  const { schemas } = z.toJSONSchema(registry, { io, unrepresentable: "any", uri: (id) => `#/components/schemas/${id}` }) as {
+    schemas: Record<string, JsonSchema>;
+  };
+  return Object.fromEntries(Object.entries(schemas).map(([id, schema]) => [id, clean(schema)]));
+}
+
+/** Drops what only a standalone JSON Schema document carries. */
+function clean(schema: JsonSchema): JsonSchema {
+  const { $schema: _schema, $id: _id, ...rest } = schema;
+  return rest;
+}
+
+function headerName(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, dash: string, letter: string) => dash + letter.toUpperCase());
+}
+
+const DOCS_PAGE = `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8">
+    <title>CertLedger API</title>
+    <link rel="stylesheet" href="/docs/swagger-ui.css">
+    <link rel="stylesheet" href="/docs/index.css">
+    <link rel="icon" type="image/png" href="/docs/favicon-32x32.png">
+  </head>
+  <body>
+    <div id="swagger-ui"></div>
+    <script src="/docs/swagger-ui-bundle.js"></script>
+    <script src="/docs/swagger-ui-standalone-preset.js"></script>
+    <script src="/docs/init.js"></script>
+  </body>
+</html>
+`;
+
+const DOCS_INIT = `window.onload = function () {
+  window.ui = SwaggerUIBundle({
+    url: "/openapi.json",
+    dom_id: "#swagger-ui",
+    deepLinking: true,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    layout: "StandaloneLayout",
+  });
+};
+`;

@@ -1,0 +1,76 @@
+import type { Router } from "express";
+import { CertLedgerError } from "../../src/errors";
+import { parseProofBundle, signReceipt, type VerifyInput, type VerifyOptions } from "../../src/verify";
+import type { AppDependencies } from "../dependencies";
+import { defineOperation, mount, problems, type MountContext } from "../operation";
+import { certHashParams, verifyForm, verifyJson, verifyQuery, verifyResponse } from "../schemas";
+
+/** Verification: by hash, number, credential, proof bundle or file, with an optional signed receipt. */
+export const verifyOperations = {
+  verify: defineOperation({
+    operationId: "verify",
+    method: "post",
+    path: "/v1/verify",
+    summary: "Verify a certificate",
+    description:
+      "Verifies by `certHash`, by `number` and issuing `party`, by credential (`jws`) or by offline proof `bundle` (JSON), " +
+      "or by the document itself (multipart/form-data, field `file`). The answer is a report with one entry per check and " +
+      "a verdict — NOT_FOUND, REVOKED and the other verdicts are answers, not errors. `receipt: true` adds the report " +
+      "signed by this server (a JWS a bank can keep).",
+    tags: ["verification"],
+    auth: "optional",
+    rateLimited: true,
+    json: verifyJson,
+    jsonSize: "document",
+    form: verifyForm,
+    fileRequired: true,
+    responses: { 200: { description: "the verification report", schema: verifyResponse }, ...problems(400, 413, 415, 429, 503) },
+  }),
+  verifyByHash: defineOperation({
+    operationId: "verifyByHash",
+    method: "get",
+    path: "/v1/verify/{certHash}",
+    summary: "Verify a certificate by its hash",
+    tags: ["verification"],
+    auth: "optional",
+    rateLimited: true,
+    params: certHashParams,
+    query: verifyQuery,
+    responses: { 200: { description: "the verification report", schema: verifyResponse }, ...problems(400, 429, 503) },
+  }),
+};
+
+/** Mounts the verification routes. */
+export function mountVerifyRoutes(router: Router, deps: AppDependencies, context: MountContext): void {
+  const answer = async (input: VerifyInput, options: VerifyOptions, receipt: boolean | undefined) => {
+    const { report } = await deps.verifier.verify(input, options);
+    const body = { report, receipt: receipt ? await signReceipt(report, deps.receiptKey) : undefined };
+    return { status: 200, body };
+  };
+
+  mount(router, verifyOperations.verify, context, async ({ body }) => {
+    if (body.kind === "form") {
+      const { asOf, forParty, receipt, expectedCertHash } = body.value;
+      const file = body.file!;
+      return answer({ kind: "file", bytes: file.bytes, expectedCertHash }, { asOf, forParty }, receipt);
+    }
+    const { certHash, number, party, jws, bundle, asOf, forParty, receipt } = body.value;
+    const options = { asOf, forParty };
+    if (certHash !== undefined) return answer({ kind: "hash", certHash }, options, receipt);
+    if (number !== undefined && party !== undefined) return answer({ kind: "number", number, party }, options, receipt);
+    if (jws !== undefined) return answer({ kind: "credential", jws }, options, receipt);
+    const parsed = parseProofBundle(bundle);
+    const chainId = await deps.client.chainId();
+    if (parsed.chainId !== chainId || parsed.ledger.toLowerCase() !== deps.client.address.toLowerCase()) {
+      throw new CertLedgerError(
+        "INVALID_BUNDLE",
+        `the bundle is for ledger ${parsed.ledger} on chain ${parsed.chainId}; this server verifies ledger ${deps.client.address} on chain ${chainId}`,
+      );
+    }
+    return answer({ kind: "bundle", bundle: parsed }, options, receipt);
+  });
+
+  mount(router, verifyOperations.verifyByHash, context, async ({ params, query }) =>
+    answer({ kind: "hash", certHash: params.certHash }, { asOf: query.asOf, forParty: query.forParty }, query.receipt),
+  );
+}

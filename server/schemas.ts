@@ -1,0 +1,498 @@
+/**
+ * The HTTP API's request and response schemas (zod). Requests are validated with them at the edge, once; the OpenAPI
+ * document is generated from the same objects (server/openapi.ts), so the two cannot drift apart. Every schema that
+ * appears in the document as a named component is added to `requestComponents` or `responseComponents`.
+ */
+import { z } from "zod";
+import { CERTIFICATE_TYPES } from "../src/documents/certificate-types";
+import { parseCertHash } from "../src/documents/hashing";
+import { REVOCATION_REASONS } from "../src/chain/revocation-reasons";
+import { proofBundleSchema, verificationReportSchema } from "../src/verify";
+import { HTTP_STATUS } from "./problem";
+import { LAST_ISO_SECOND } from "./views";
+
+/** Named request schemas (converted as the client sends them). */
+export const requestComponents = z.registry<{ id: string; description?: string }>();
+/** Named response schemas (converted as the server answers them). */
+export const responseComponents = z.registry<{ id: string; description?: string }>();
+
+// ------------------------------------------------------------------ primitives
+
+/** A certificate hash as typed or pasted: 64 hex digits, optionally 0x-prefixed, any case; canonical 0x lower case after. */
+export const certHashInput = z
+  .string()
+  .regex(/^(?:0[xX])?[0-9a-fA-F]{64}$/, "must be 64 hex digits (SHA-256), optionally 0x-prefixed")
+  .transform((value) => parseCertHash(value))
+  .meta({ description: "SHA-256 of the document: 64 hex digits, optionally 0x-prefixed", examples: ["0x" + "ab".repeat(32)] });
+
+/** A 32-byte hash as the server writes it. */
+export const hash = z.string().regex(/^0x[0-9a-f]{64}$/);
+
+/** An ISO 3166-1 alpha-2 party code. */
+export const partyCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, "must be two upper-case letters (ISO 3166-1 alpha-2)")
+  .meta({ examples: ["KG"] });
+
+/** An EVM account address. */
+export const accountAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an 0x-prefixed 20-byte address");
+
+/** An authority id (uint32 from 1), from a path or a query string. */
+export const authorityIdInput = z
+  .string()
+  .regex(/^[1-9]\d{0,9}$/, "must be a positive whole number")
+  .transform(Number)
+  .pipe(z.number().max(0xffffffff, "must fit in 32 bits"));
+
+const TYPE_NAMES = Object.keys(CERTIFICATE_TYPES) as [keyof typeof CERTIFICATE_TYPES, ...(keyof typeof CERTIFICATE_TYPES)[]];
+
+/** A certificate type by name ("conformityCertificate") or by its ledger number (1..63), as JSON or form text. */
+export const certTypeInput = z
+  .union([
+    z.enum(TYPE_NAMES),
+    z.int().min(1).max(63),
+    z
+      .string()
+      .regex(/^[1-9]\d?$/)
+      .transform(Number)
+      .pipe(z.number().max(63)),
+  ])
+  .transform((value) => (typeof value === "number" ? value : CERTIFICATE_TYPES[value]))
+  .meta({ description: `a certificate type: ${TYPE_NAMES.join(", ")} or its number (1..63)` });
+
+/** A point in time: an ISO 8601 date-time with offset, or Unix seconds (number or digits); seconds as a bigint after. */
+export const timeInput = z
+  .union([z.iso.datetime({ offset: true }), z.int().nonnegative(), z.string().regex(/^\d{1,12}$/)])
+  .transform((value) => (typeof value === "string" && !/^\d+$/.test(value) ? BigInt(Math.floor(Date.parse(value) / 1000)) : BigInt(value)))
+  // Later than that, a time has no ISO 8601 form with a four-digit year, and no certificate needs one.
+  .pipe(z.bigint().min(0n, "must not be before 1970").max(LAST_ISO_SECOND, "must be before the year 10000"))
+  .meta({ description: "an ISO 8601 date-time (e.g. 2026-01-31T00:00:00Z) or Unix seconds", examples: ["2026-12-31T00:00:00Z"] });
+
+/** Recipient parties: a JSON array, or in a form a comma-separated list (or the field repeated). */
+const recipientsInput = z
+  .union([z.array(partyCode), z.string()])
+  .transform((value, ctx) => {
+    const list = Array.isArray(value)
+      ? value
+      : value
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
+    for (const code of list)
+      if (!/^[A-Z]{2}$/.test(code)) ctx.addIssue({ code: "custom", message: `${JSON.stringify(code)} is not a party code` });
+    return list;
+  })
+  .pipe(z.array(z.string()).max(50, "at most 50 recipient parties"))
+  .meta({ description: "parties whose registered encryption keys may open the payload (besides the holder's link key)" });
+
+/** A form's boolean: true/false/1/0. */
+const formBoolean = z
+  .union([z.boolean(), z.enum(["true", "false", "1", "0"])])
+  .transform((value) => value === true || value === "true" || value === "1");
+
+/** An ISO date-time as the server writes it. */
+const isoTime = z.iso.datetime();
+
+const idempotencyKey = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, "must be 1 to 255 printable ASCII characters")
+  .meta({ description: "the same key sent again returns the first request's outcome instead of anchoring twice" });
+
+const problemCodes = Object.keys(HTTP_STATUS) as [keyof typeof HTTP_STATUS, ...(keyof typeof HTTP_STATUS)[]];
+
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string(),
+  code: z.enum(problemCodes),
+  instance: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+responseComponents.add(problemSchema, { id: "Problem", description: "an RFC 9457 problem (application/problem+json)" });
+
+// ------------------------------------------------------------------ certificates: submit
+
+const credentialObject = z.record(z.string(), z.unknown()).meta({
+  description: "an unsigned W3C VC 2.0 credential of one of the four certificate types; the server signs it with the authority's key",
+});
+const compactJws = z
+  .string()
+  .min(1)
+  .max(1_000_000)
+  .meta({ description: "a credential already secured as VC-JOSE (compact JWS, ES256, typ vc+jwt)" });
+
+const exactlyOne =
+  (...keys: string[]) =>
+  (value: Record<string, unknown>) =>
+    keys.filter((key) => value[key] !== undefined).length === 1;
+
+export const submitCertificateJson = z
+  .strictObject({ credential: credentialObject.optional(), jws: compactJws.optional(), recipients: recipientsInput.optional() })
+  .refine(exactlyOne("credential", "jws"), "give exactly one of credential or jws");
+requestComponents.add(submitCertificateJson, { id: "SubmitCredential" });
+
+export const submitCertificateForm = z.strictObject({
+  type: certTypeInput,
+  number: z.string().min(1).max(256).meta({ description: "the certificate number as printed" }),
+  validUntil: timeInput,
+  recipients: recipientsInput.optional(),
+});
+requestComponents.add(submitCertificateForm, { id: "SubmitFileForm", description: "the form fields besides `file`" });
+
+export const batchFileItem = z.strictObject({
+  base64: z.string().min(1).meta({ description: "the file's bytes, base64" }),
+  type: certTypeInput,
+  number: z.string().min(1).max(256),
+  validUntil: timeInput,
+});
+
+export const batchItem = z
+  .strictObject({
+    credential: credentialObject.optional(),
+    jws: compactJws.optional(),
+    file: batchFileItem.optional(),
+    recipients: recipientsInput.optional(),
+    idempotencyKey: idempotencyKey.optional(),
+  })
+  .refine(exactlyOne("credential", "jws", "file"), "give exactly one of credential, jws or file");
+requestComponents.add(batchItem, { id: "BatchItem" });
+
+export const submitBatchRequest = z.strictObject({
+  // Items are checked one by one, so that one bad item gets its own problem and the others still go through.
+  items: z
+    .array(z.unknown())
+    .min(1, "give at least one item")
+    .meta({ items: { $ref: "#/components/schemas/BatchItem" } } as Record<string, unknown>),
+});
+requestComponents.add(submitBatchRequest, { id: "SubmitBatch" });
+
+export const idempotencyHeaders = z.object({ "idempotency-key": idempotencyKey.optional() });
+
+const requestStatus = z.enum(["queued", "submitted", "anchored", "failed"]);
+
+export const certificateLinks = z.object({
+  self: z.url(),
+  verify: z.url().meta({ description: "the verification link; with the holder's link key in its fragment when the answer carries one" }),
+});
+
+export const certificateAccepted = z.object({
+  certHash: hash,
+  status: requestStatus,
+  numberHash: hash,
+  links: certificateLinks,
+  linkKey: z
+    .string()
+    .optional()
+    .meta({ description: "the holder's key to the encrypted payload; given in this answer only, and also in links.verify's fragment" }),
+});
+responseComponents.add(certificateAccepted, { id: "CertificateAccepted" });
+
+export const batchResult = z.object({
+  results: z.array(
+    z.object({
+      index: z.int().nonnegative(),
+      status: z.int().meta({ description: "202 when accepted, else the problem's status" }),
+      certificate: certificateAccepted.optional(),
+      problem: problemSchema.optional(),
+    }),
+  ),
+  accepted: z.int().nonnegative(),
+  refused: z.int().nonnegative(),
+});
+responseComponents.add(batchResult, { id: "BatchResult" });
+
+// ------------------------------------------------------------------ certificates: read
+
+export const certHashParams = z.object({ certHash: certHashInput });
+
+export const certificateQuery = z
+  .strictObject({
+    number: z.string().min(1).max(256).optional().meta({ description: "look up by certificate number (with `party`)" }),
+    party: partyCode.optional().meta({ description: "the issuing party of `number`" }),
+    authority: authorityIdInput.optional().meta({ description: "the console's listing: an issuer token's own authority" }),
+    status: z.enum(["queued", "submitted", "failed", "active", "suspended", "revoked"]).optional(),
+    type: certTypeInput.optional(),
+    limit: z
+      .string()
+      .regex(/^\d{1,4}$/)
+      .transform(Number)
+      .pipe(z.number().min(1).max(1000))
+      .optional(),
+    offset: z
+      .string()
+      .regex(/^\d{1,9}$/)
+      .transform(Number)
+      .optional(),
+  })
+  .refine((q) => (q.number === undefined) === (q.party === undefined), "number and party go together")
+  .refine((q) => (q.number !== undefined) !== (q.authority !== undefined), "give either number and party, or authority");
+
+export const anchorRequestView = z.object({
+  status: requestStatus,
+  authorityId: z.int(),
+  certType: z.int(),
+  validUntil: isoTime,
+  numberHash: hash,
+  payloadCid: z.string().optional(),
+  batchRoot: hash.optional(),
+  txHash: hash.optional(),
+  blockNumber: z.int().optional(),
+  error: z.string().optional().meta({ description: "why anchoring failed (shown to the issuer only)" }),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+responseComponents.add(anchorRequestView, { id: "AnchorRequest" });
+
+const revocationView = z.object({
+  reason: z.int(),
+  reasonName: z.string(),
+  effectiveAt: isoTime,
+  replacement: hash.optional(),
+  revokedAt: isoTime,
+  blockNumber: z.int(),
+  txHash: hash,
+});
+
+export const indexedCertificateView = z.object({
+  certHash: hash,
+  numberHash: hash,
+  authorityId: z.int(),
+  certType: z.int(),
+  certTypeName: z.string().optional(),
+  status: z.enum(["Active", "Suspended", "Revoked"]),
+  validUntil: isoTime,
+  anchoredAt: isoTime,
+  statusChangedAt: isoTime.optional(),
+  payloadCid: z.string().optional(),
+  batchRoot: hash.optional(),
+  blockNumber: z.int(),
+  txHash: hash,
+  revocation: revocationView.optional(),
+});
+responseComponents.add(indexedCertificateView, { id: "Certificate" });
+
+export const historyEventView = z.object({
+  event: z.string(),
+  at: isoTime,
+  blockNumber: z.int(),
+  txHash: hash,
+  logIndex: z.int(),
+  args: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+responseComponents.add(historyEventView, { id: "HistoryEvent" });
+
+export const chainRecordView = z.object({
+  authorityId: z.int(),
+  certType: z.int(),
+  status: z.enum(["Active", "Suspended", "Revoked"]),
+  revocationReason: z.int().optional(),
+  issuedAt: isoTime,
+  validUntil: isoTime,
+  statusChangedAt: isoTime,
+});
+
+export const certificateDetail = z.object({
+  certHash: hash,
+  request: anchorRequestView.optional().meta({ description: "this server's anchoring request, when it took one" }),
+  certificate: indexedCertificateView.optional().meta({ description: "the certificate as the ledger's events describe it" }),
+  record: chainRecordView
+    .optional()
+    .meta({ description: "the ledger's stored record (absent for a batched certificate whose status never changed)" }),
+  history: z.array(historyEventView),
+  links: z.object({ self: z.url(), verify: z.url(), bundle: z.url() }),
+});
+responseComponents.add(certificateDetail, { id: "CertificateDetail" });
+
+export const numberLookup = z.object({ numberHash: hash, certificates: z.array(indexedCertificateView) });
+responseComponents.add(numberLookup, { id: "NumberLookup" });
+
+export const certificateListing = z.object({
+  items: z.array(z.union([indexedCertificateView, anchorRequestView.extend({ certHash: hash })])),
+  total: z.int().nonnegative(),
+  limit: z.int(),
+  offset: z.int(),
+});
+responseComponents.add(certificateListing, { id: "CertificateListing" });
+
+export const certificateSearch = z.union([numberLookup, certificateListing]);
+responseComponents.add(certificateSearch, {
+  id: "CertificateSearch",
+  description: "a NumberLookup for a number, a CertificateListing for an authority",
+});
+
+// ------------------------------------------------------------------ certificates: status
+
+const REASON_NAMES = Object.keys(REVOCATION_REASONS) as [keyof typeof REVOCATION_REASONS, ...(keyof typeof REVOCATION_REASONS)[]];
+
+export const revokeRequest = z.strictObject({
+  reason: z
+    .union([z.enum(REASON_NAMES), z.int().min(0).max(255)])
+    .meta({ description: `an RFC 5280 reason: ${REASON_NAMES.join(", ")} or its code (0-5, 9, 10)` }),
+  effectiveAt: timeInput.optional().meta({ description: "when the revocation takes effect (default now); never before issuance" }),
+  replacement: certHashInput.optional().meta({ description: "the certificate that replaces this one" }),
+});
+requestComponents.add(revokeRequest, { id: "Revocation" });
+
+export const emptyRequest = z.strictObject({});
+
+export const statusChange = z.object({
+  certHash: hash,
+  action: z.enum(["suspend", "reinstate", "revoke"]),
+  txHash: hash,
+  blockNumber: z.int(),
+});
+responseComponents.add(statusChange, { id: "StatusChange" });
+
+// ------------------------------------------------------------------ verification
+
+export const verifyJson = z
+  .strictObject({
+    certHash: certHashInput.optional(),
+    number: z.string().min(1).max(256).optional(),
+    party: partyCode.optional().meta({ description: "the issuing party of `number`" }),
+    jws: compactJws.optional(),
+    bundle: z
+      .unknown()
+      .optional()
+      .meta({ $ref: "#/components/schemas/ProofBundle" } as Record<string, unknown>),
+    asOf: timeInput.optional().meta({ description: "verify as of this time (default: now)" }),
+    forParty: partyCode.optional().meta({ description: "report whether this party recognises the certificate" }),
+    receipt: z.boolean().optional().meta({ description: "also return a receipt: the report signed by this server (JWS)" }),
+  })
+  .refine((v) => (v.number === undefined) === (v.party === undefined), "number and party go together")
+  .refine(exactlyOne("certHash", "number", "jws", "bundle"), "give exactly one of certHash, number and party, jws or bundle");
+requestComponents.add(verifyJson, { id: "VerifyRequest" });
+
+export const verifyForm = z.strictObject({
+  asOf: timeInput.optional(),
+  forParty: partyCode.optional(),
+  receipt: formBoolean.optional(),
+  expectedCertHash: certHashInput.optional().meta({ description: "the certificate the file claims to be (e.g. from its QR code)" }),
+});
+requestComponents.add(verifyForm, { id: "VerifyFileForm", description: "the form fields besides `file`" });
+
+export const verifyQuery = z.strictObject({
+  asOf: timeInput.optional(),
+  forParty: partyCode.optional(),
+  receipt: formBoolean.optional(),
+});
+
+export const verificationReport = verificationReportSchema;
+responseComponents.add(verificationReport, { id: "VerificationReport" });
+
+export const verifyResponse = z.object({
+  report: verificationReport,
+  receipt: z.string().optional().meta({ description: "the report as a compact JWS (typ certledger-receipt+jwt) signed by this server" }),
+});
+responseComponents.add(verifyResponse, { id: "VerifyResponse" });
+
+export const proofBundle = proofBundleSchema;
+responseComponents.add(proofBundle, { id: "ProofBundle" });
+
+// ------------------------------------------------------------------ payloads
+
+export const cidParams = z.object({
+  cid: z
+    .string()
+    .regex(/^[a-zA-Z0-9]{10,200}$/, "must be a CID")
+    .meta({ description: "the payload's CID (CIDv1 base32)" }),
+});
+
+// ------------------------------------------------------------------ authorities, keys, recognition
+
+const certTypeList = z.array(certTypeInput).min(1).max(63);
+
+export const authorityParams = z.object({ id: authorityIdInput });
+export const authorityAccountParams = z.object({ id: authorityIdInput, account: accountAddress });
+
+export const registerAuthorityRequest = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  accounts: z.array(accountAddress).min(1).max(16),
+  scope: certTypeList.meta({ description: "the certificate types it may issue" }),
+  validFrom: timeInput.optional().meta({ description: "default now" }),
+  validUntil: timeInput,
+});
+requestComponents.add(registerAuthorityRequest, { id: "RegisterAuthority" });
+
+export const updateAuthorityRequest = z.strictObject({ scope: certTypeList, validFrom: timeInput, validUntil: timeInput });
+requestComponents.add(updateAuthorityRequest, { id: "UpdateAuthority" });
+
+export const authorityAccountRequest = z.strictObject({ account: accountAddress });
+
+const publicJwk = z
+  .looseObject({ kty: z.literal("EC"), crv: z.literal("P-256"), x: z.string(), y: z.string() })
+  .refine((jwk) => !("d" in jwk), "must be a public key (no d)");
+const thumbprint = z
+  .string()
+  .regex(/^(?:0x[0-9a-fA-F]{64}|[A-Za-z0-9_-]{43})$/, "must be a thumbprint: 0x + 64 hex digits, or a 43-character base64url kid");
+
+export const addKeyRequest = z
+  .strictObject({
+    jwk: publicJwk.optional().meta({ description: "the public key (its RFC 7638 thumbprint is registered)" }),
+    thumbprint: thumbprint.optional(),
+    alg: z.literal("ES256").default("ES256"),
+    validFrom: timeInput.optional().meta({ description: "default now" }),
+    validUntil: timeInput,
+  })
+  .refine(exactlyOne("jwk", "thumbprint"), "give exactly one of jwk or thumbprint");
+requestComponents.add(addKeyRequest, { id: "AddSigningKey" });
+
+export const rotateKeyRequest = z
+  .strictObject({
+    oldThumbprint: thumbprint,
+    jwk: publicJwk.optional(),
+    thumbprint: thumbprint.optional(),
+    alg: z.literal("ES256").default("ES256"),
+    validUntil: timeInput,
+  })
+  .refine(exactlyOne("jwk", "thumbprint"), "give exactly one of jwk or thumbprint of the new key");
+requestComponents.add(rotateKeyRequest, { id: "RotateSigningKey" });
+
+export const compromiseKeyRequest = z.strictObject({
+  thumbprint,
+  compromisedAt: timeInput.optional().meta({ description: "from when its signatures are invalid (default now; never in the future)" }),
+});
+requestComponents.add(compromiseKeyRequest, { id: "CompromiseSigningKey" });
+
+export const recognitionRequest = z
+  .strictObject({
+    issuer: partyCode.optional().meta({ description: "recognise every authority of this party" }),
+    authorityId: z.int().min(1).max(0xffffffff).optional().meta({ description: "or recognise this one authority" }),
+    types: z.array(certTypeInput).max(63).meta({ description: "the types recognised; [] withdraws recognition" }),
+  })
+  .refine(exactlyOne("issuer", "authorityId"), "give exactly one of issuer or authorityId");
+requestComponents.add(recognitionRequest, { id: "Recognition" });
+
+export const ledgerWrite = z.object({
+  txHash: hash,
+  blockNumber: z.int(),
+  authorityId: z.int().optional(),
+  thumbprint: hash.optional(),
+});
+responseComponents.add(ledgerWrite, { id: "LedgerWrite" });
+
+export const authorityView = z.object({
+  id: z.int(),
+  party: z.string(),
+  name: z.string(),
+  status: z.enum(["Active", "Suspended"]),
+  scope: z.array(z.int()),
+  validFrom: isoTime,
+  validUntil: isoTime,
+  accounts: z.array(z.string()),
+});
+responseComponents.add(authorityView, { id: "Authority" });
+
+// ------------------------------------------------------------------ service
+
+export const health = z.object({ status: z.literal("ok") });
+
+const readinessCheck = z.object({ ok: z.boolean(), detail: z.string() });
+export const readiness = z.object({
+  ready: z.boolean(),
+  checks: z.object({ chain: readinessCheck, ipfs: readinessCheck, index: readinessCheck }),
+});
+responseComponents.add(readiness, { id: "Readiness" });
+
+export const jwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
