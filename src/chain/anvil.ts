@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CertLedgerError } from "../errors";
 
@@ -35,7 +35,10 @@ export function anvilBinary(): string {
 /** Starts anvil with its state in `stateFile` and resolves once it answers JSON-RPC. */
 export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise<EmbeddedChain> {
   const host = options.host ?? "127.0.0.1";
-  await mkdir(path.dirname(path.resolve(options.stateFile)), { recursive: true });
+  const stateDir = path.dirname(path.resolve(options.stateFile));
+  await mkdir(stateDir, { recursive: true });
+  const pidFile = path.join(stateDir, "anvil.pid");
+  await stopOrphan(pidFile);
   const args = [
     "--host",
     host,
@@ -71,7 +74,31 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
       `anvil did not start on ${rpcUrl}: ${(error as Error).message}${detail ? ` (${detail})` : ""}`,
     );
   }
-  return { rpcUrl, stop: () => stopChild(child, exited) };
+  await writeFile(pidFile, String(child.pid));
+  return {
+    rpcUrl,
+    stop: async () => {
+      await stopChild(child, exited);
+      await rm(pidFile, { force: true });
+    },
+  };
+}
+
+/**
+ * Stops an anvil left running by a server that was killed (SIGKILL gives a parent no chance to stop its children), so
+ * that it releases the port and writes its state before the new one loads it. Only a process that is anvil is touched.
+ */
+async function stopOrphan(pidFile: string): Promise<void> {
+  const pid = Number(await readFile(pidFile, "utf8").catch(() => ""));
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const command = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+  if (command.includes("anvil")) {
+    process.kill(pid, "SIGINT");
+    for (let i = 0; i < 100 && (await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")) !== ""; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  await rm(pidFile, { force: true });
 }
 
 async function waitForRpc(rpcUrl: string, exited: Promise<number | null>, timeoutMs = 20_000): Promise<void> {

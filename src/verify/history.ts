@@ -14,7 +14,9 @@ export interface EffectiveRecord {
   statusChangedAt: bigint;
 }
 
-const iso = (seconds: bigint): string => new Date(Number(seconds) * 1000).toISOString();
+/** The last second of year 9999: ISO 8601 (and Date) stop there, while the chain's uint64 times go further. */
+const MAX_ISO_SECONDS = 253_402_300_799n;
+const iso = (seconds: bigint): string => new Date(Number(seconds > MAX_ISO_SECONDS ? MAX_ISO_SECONDS : seconds) * 1000).toISOString();
 
 /** The history entries of a certificate's events, for a person to read. */
 export function historyEntries(events: CertificateEvent[], batch?: BatchAnchoredEvent): HistoryEntry[] {

@@ -1,0 +1,81 @@
+import { CERTIFICATE_TYPES, typeSet, type CertificateTypeName } from "../src/documents/certificate-types";
+import type { LedgerClient } from "../src/chain/ledger-client";
+import { generateSigningKey } from "../src/crypto/keys";
+import type { Keyring } from "../src/keys/keyring";
+import type { Auth } from "./auth";
+
+/** What a newcomer needs to try the demo: a token per party admin and per issuing authority. */
+export interface DemoCredentials {
+  parties: Record<
+    string,
+    {
+      adminToken: string;
+      admin: string;
+      authorities: { id: number; name: string; account: string; scope: CertificateTypeName[]; token: string }[];
+    }
+  >;
+}
+
+const DEMO = [
+  { code: "KG", admin: 1, account: 4, name: "Kyrgyzstandard certification body", scope: ["conformityCertificate", "testReport"] },
+  { code: "KZ", admin: 2, account: 5, name: "KZ chamber of commerce", scope: ["certificateOfOrigin"] },
+  { code: "UZ", admin: 3, account: 6, name: "UZ plant quarantine inspectorate", scope: ["phytosanitaryCertificate"] },
+] as const;
+
+/** Demo tokens live a year: the demo is for trying things, not for production. */
+const DEMO_TOKEN_TTL = "365d";
+
+/**
+ * Seeds the demo consortium on a fresh embedded ledger whose parties KG, KZ and UZ were bootstrapped with the
+ * development accounts 1-3: one issuing authority each (accounts 4-6) with a registered ES256 signing key kept in the
+ * keyring, KZ recognising KG's conformity certificates, and access tokens for every admin and authority.
+ */
+export async function seedDemo(options: {
+  client: LedgerClient;
+  keyring: Keyring;
+  auth: Auth;
+  accounts: string[];
+}): Promise<DemoCredentials> {
+  const { client, keyring, auth, accounts } = options;
+  const parties: DemoCredentials["parties"] = {};
+  const now = BigInt((await client.provider.getBlock("latest"))!.timestamp);
+  for (const party of DEMO) {
+    const admin = accounts[party.admin];
+    const account = accounts[party.account];
+    await keyring.addParty(party.code, admin);
+    const asAdmin = client.withSigner((await keyring.signerForParty(party.code))!);
+    const { authorityId } = await asAdmin.registerAuthority({
+      party: party.code,
+      name: party.name,
+      accounts: [account],
+      scope: typeSet(...party.scope.map((t) => CERTIFICATE_TYPES[t])),
+      validFrom: now,
+      validUntil: now + 10n * 365n * 86_400n,
+    });
+    const key = await generateSigningKey();
+    await keyring.addAuthority(authorityId, account, key);
+    await client.withSigner((await keyring.signerFor(authorityId))!).addSigningKey({
+      authorityId,
+      thumbprint: key.thumbprint,
+      alg: "ES256",
+      validFrom: now,
+      validUntil: now + 5n * 365n * 86_400n,
+    });
+    parties[party.code] = {
+      admin,
+      adminToken: await auth.mintToken({ role: "party-admin", party: party.code, ttl: DEMO_TOKEN_TTL }),
+      authorities: [
+        {
+          id: authorityId,
+          name: party.name,
+          account,
+          scope: [...party.scope],
+          token: await auth.mintToken({ role: "issuer", authorityId, ttl: DEMO_TOKEN_TTL }),
+        },
+      ],
+    };
+  }
+  const kz = client.withSigner((await keyring.signerForParty("KZ"))!);
+  await kz.setPartyRecognition({ importer: "KZ", issuer: "KG", types: typeSet(CERTIFICATE_TYPES.conformityCertificate) });
+  return { parties };
+}

@@ -1,0 +1,169 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Signer } from "ethers";
+import { startEmbeddedChain, type EmbeddedChain } from "../src/chain/anvil";
+import { ensureDeployment } from "../src/chain/ensure-deployment";
+import { readDeployment, type Deployment } from "../src/chain/deployment";
+import { loadKeystoreSigner } from "../src/chain/keystore";
+import { LedgerClient } from "../src/chain/ledger-client";
+import { connectRpc } from "../src/chain/provider";
+import { generateSigningKey } from "../src/crypto/keys";
+import { CertLedgerError } from "../src/errors";
+import { ChainIndex } from "../src/index";
+import { createPayloadStore, type PayloadStore } from "../src/ipfs";
+import { Keyring } from "../src/keys/keyring";
+import { AnchoringService, Batcher, CertificateStatusService, Outbox } from "../src/pipeline";
+import { Verifier } from "../src/verify";
+import { createApp } from "./app";
+import { Auth } from "./auth";
+import type { ServerConfig } from "./config";
+import { seedDemo, type DemoCredentials } from "./demo";
+import { start as listen } from "./http-server";
+import { createLogger } from "./logger";
+import { loadServerKey } from "./server-key";
+
+/** A running CertLedger node: its API, and what it started. */
+export interface RunningLedger {
+  url: string;
+  rpcUrl: string;
+  deployment: Deployment;
+  /** Present on the first start of a demo data folder. */
+  demo?: DemoCredentials;
+  index: ChainIndex;
+  batcher: Batcher;
+  /** Stops everything in reverse order: HTTP, batcher, index, stores, the embedded chain. */
+  stop(): Promise<void>;
+}
+
+/** The embedded chain's development accounts: 0 deploys, 1-3 administer KG, KZ, UZ, 4-6 anchor for their authorities. */
+const DEV_ADMINS = [1, 2, 3];
+
+/**
+ * Starts a CertLedger node from `config`: the chain (embedded anvil unless RPC_URL), the deployment (deployed once
+ * on an embedded chain), the payload store (embedded Helia unless IPFS_API_URL), the keyring, the outbox and batcher,
+ * the chain index, the verifier and the HTTP API.
+ */
+export async function startLedger(config: ServerConfig): Promise<RunningLedger> {
+  const logger = createLogger(config.logLevel);
+  await mkdir(config.dataDir, { recursive: true });
+  const stack: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const stop of stack.reverse()) await stop();
+  };
+  try {
+    let chain: EmbeddedChain | undefined;
+    if (config.rpcUrl === undefined) {
+      chain = await startEmbeddedChain({ stateFile: path.join(config.dataDir, "chain", "state.json"), port: config.chainPort });
+      stack.push(() => chain!.stop());
+    }
+    const rpcUrl = config.rpcUrl ?? chain!.rpcUrl;
+    const provider = connectRpc(rpcUrl);
+    stack.push(() => provider.destroy());
+
+    let deployment: Deployment;
+    let created = false;
+    let accounts: string[] = [];
+    if (chain) {
+      accounts = await provider.send("eth_accounts", []);
+      ({ deployment, created } = await ensureDeployment(provider, config.deploymentFile, await provider.getSigner(accounts[0]), {
+        parties: ["KG", "KZ", "UZ"].map((code, i) => ({ code, admin: accounts[DEV_ADMINS[i]] })),
+        threshold: 2,
+      }));
+    } else {
+      deployment = await readDeployment(config.deploymentFile);
+    }
+    // On the embedded chain the development accounts are unlocked in the node; elsewhere each account the server writes
+    // from has an encrypted keystore in DATA_DIR/keys/accounts, opened with the keyring password.
+    const password = await keyringPassword(config, !chain);
+    const accountSigner = chain
+      ? (address: string) => provider.getSigner(address) as Promise<Signer>
+      : (address: string) =>
+          loadKeystoreSigner(path.join(config.dataDir, "keys", "accounts", `${address.toLowerCase()}.json`), password, provider);
+    const keyring = await Keyring.open(path.join(config.dataDir, "keys"), { password, accountSigner });
+
+    // Receipts are looked for every 100 ms: the default 500 ms would add up to half a second to every anchor.
+    const client = LedgerClient.connect({ deployment, provider, confirmations: config.confirmations, pollIntervalMs: 100 });
+    await client.assertDeployment();
+    const payloads: PayloadStore = await createPayloadStore(
+      config.ipfsApiUrl ? { kind: "kubo", url: config.ipfsApiUrl } : { kind: "helia", dataDir: path.join(config.dataDir, "ipfs") },
+    );
+    stack.push(() => payloads.stop());
+
+    const serverKey = await loadServerKey(config.dataDir);
+    const auth = new Auth(serverKey, { issuer: config.jwtIssuer, defaultTtlSeconds: config.jwtTtlSeconds });
+    let demo: DemoCredentials | undefined;
+    if (created && config.demo) {
+      demo = await seedDemo({ client, keyring, auth, accounts });
+      await writeFile(path.join(config.dataDir, "demo-credentials.json"), JSON.stringify(demo, null, 2) + "\n", { mode: 0o600 });
+    }
+
+    // The batcher asks for signers synchronously: resolve the keyring's once, now.
+    const signers = new Map<number, Signer>();
+    for (const id of keyring.authorityIds()) signers.set(id, (await keyring.signerFor(id))!);
+
+    const outbox = Outbox.open(path.join(config.dataDir, "outbox.sqlite"));
+    stack.push(() => outbox.close());
+    const index = ChainIndex.open({
+      file: path.join(config.dataDir, "index.sqlite"),
+      client,
+      payloads,
+      logger: { warn: (details, message) => logger.warn(details, message) },
+    });
+    stack.push(() => index.close());
+    await index.syncOnce().catch((error: unknown) => logger.warn({ error: String(error) }, "chain index: first synchronisation failed"));
+    index.start();
+    stack.push(() => index.stop());
+    const batcher = new Batcher({
+      outbox,
+      client,
+      payloads,
+      signerFor: (id) => signers.get(id),
+      maxBatchSize: config.batchMaxSize,
+      maxWaitMs: config.batchMaxWaitMs,
+      log: (event, details) => logger.info(details, `batcher: ${event}`),
+    });
+    batcher.start();
+    stack.push(() => batcher.stop());
+
+    const app = createApp({
+      config,
+      client,
+      verifier: new Verifier({ client, payloads, batches: index, maxFileBytes: config.maxFileBytes }),
+      payloads,
+      batches: index,
+      anchoring: new AnchoringService({ outbox, client, keyring, maxFileBytes: config.maxFileBytes }),
+      outbox,
+      status: new CertificateStatusService({ outbox, client }),
+      index,
+      auth,
+      receiptKey: await keyring.receiptKey(generateSigningKey),
+      signerForParty: (party) => keyring.signerForParty(party),
+      signerForAuthority: (id) => keyring.signerFor(id),
+      logger,
+    });
+    const http = await listen(app, { port: config.port, host: config.host });
+    stack.push(() => http.stop());
+    return { url: http.url, rpcUrl, deployment, demo, index, batcher, stop: stopAll };
+  } catch (error) {
+    await stopAll().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * The keyring's password: KEYRING_PASSWORD, required against an external chain. On the embedded demo chain it may be
+ * left unset, and a random one is made once and kept beside the keyring: the demo must start with one command, and its
+ * keys protect nothing of value.
+ */
+async function keyringPassword(config: ServerConfig, external: boolean): Promise<string> {
+  if (config.keyringPassword !== undefined) return config.keyringPassword;
+  if (external) throw new CertLedgerError("INVALID_CONFIG", "environment variable KEYRING_PASSWORD: is required when RPC_URL is set");
+  const file = path.join(config.dataDir, "keys", "demo-password");
+  const existing = await readFile(file, "utf8").catch(() => undefined);
+  if (existing !== undefined) return existing.trim();
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  const password = randomBytes(24).toString("base64url");
+  await writeFile(file, password + "\n", { mode: 0o600, flag: "wx" });
+  return password;
+}

@@ -1,0 +1,109 @@
+import { mkdtemp, readFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { ethers } from "ethers";
+import { readDeployment } from "../../src/chain/deployment";
+import { LedgerClient } from "../../src/chain/ledger-client";
+import { connectRpc } from "../../src/chain/provider";
+import { eventually, freePort, startNode, type NodeProcess } from "./node-process";
+
+const COUNT = 500;
+
+/** `count` distinct small PDFs as batch-request items of the KG certification body. */
+function pdfItems(count: number, tag: string) {
+  const validUntil = new Date(Date.now() + 90 * 86_400_000).toISOString();
+  return Array.from({ length: count }, (_, i) => {
+    const pdf = `%PDF-1.4\n% certificate ${tag}-${i} ${ethers.hexlify(ethers.randomBytes(8))}\n%%EOF\n`;
+    return { file: { base64: Buffer.from(pdf).toString("base64"), type: "conformityCertificate", number: `KG-${tag}-${i}`, validUntil } };
+  });
+}
+
+async function submitAll(api: string, token: string, items: ReturnType<typeof pdfItems>): Promise<string[]> {
+  const hashes: string[] = [];
+  for (let i = 0; i < items.length; i += 100) {
+    const response = await fetch(`${api}/v1/certificates/batch`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ items: items.slice(i, i + 100) }),
+    });
+    expect(response.status, await response.clone().text()).to.equal(200);
+    const body = (await response.json()) as { results: { status: number; certificate?: { certHash: string } }[] };
+    for (const result of body.results) {
+      expect(result.status).to.equal(202);
+      hashes.push(result.certificate!.certHash);
+    }
+  }
+  return hashes;
+}
+
+/** What the chain holds: the certificates anchored on their own (with how often each), and the batches. */
+async function onChain(rpcUrl: string, dataDir: string): Promise<{ direct: Map<string, number>; batchedLeaves: number }> {
+  const deployment = await readDeployment(path.join(dataDir, "deployment.json"));
+  const provider = connectRpc(rpcUrl, { chainId: deployment.chainId });
+  try {
+    const client = LedgerClient.connect({ deployment, provider });
+    const direct = new Map<string, number>();
+    const topic = ethers.id("CertificateAnchored(bytes32,bytes32,uint32,uint8,uint64,bytes)");
+    for (const log of await provider.getLogs({ address: deployment.ledger.address, topics: [topic], fromBlock: 0, toBlock: "latest" })) {
+      direct.set(log.topics[1], (direct.get(log.topics[1]) ?? 0) + 1);
+    }
+    const batchedLeaves = (await client.batchAnchors()).reduce((sum, b) => sum + b.leafCount, 0);
+    return { direct, batchedLeaves };
+  } finally {
+    provider.destroy();
+  }
+}
+
+describe("durability: nothing accepted is lost or anchored twice", function () {
+  this.timeout(600_000);
+  let node: NodeProcess | undefined;
+  afterEach(async function () {
+    if (node && node.child.exitCode === null) {
+      node.child.kill("SIGINT");
+      await node.exited;
+    }
+  });
+
+  it(`${COUNT} requests accepted but not anchored survive a SIGKILL of the server, and each is anchored exactly once after the restart`, async function () {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), "certledger-kill-"));
+    const ports = { CHAIN_PORT: String(await freePort()), PORT: String(await freePort()) };
+    const api = `http://127.0.0.1:${ports.PORT}`;
+    // A batch that waits ten minutes for company: the requests are accepted and stay queued.
+    node = startNode({ DATA_DIR: dataDir, ...ports, BATCH_MAX_WAIT_MS: "600000" });
+    await node.ready();
+    const token = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8")).parties.KG.authorities[0].token as string;
+    const hashes = await submitAll(api, token, pdfItems(COUNT, "kill"));
+    expect(new Set(hashes).size).to.equal(COUNT);
+    const before = (await (await fetch(`${api}/v1/certificates/${hashes[0]}`)).json()) as { request: { status: string } };
+    expect(before.request.status).to.equal("queued");
+
+    node.child.kill("SIGKILL");
+    await node.exited;
+
+    node = startNode({ DATA_DIR: dataDir, ...ports, BATCH_MAX_WAIT_MS: "200" });
+    await node.ready();
+    const anchored = async (hash: string) =>
+      ((await (await fetch(`${api}/v1/certificates/${hash}`)).json()) as { request?: { status: string } }).request?.status === "anchored";
+    await eventually("every request anchored", async () => {
+      for (const hash of hashes) if (!(await anchored(hash))) return false;
+      return true;
+    }).catch(async (error: Error) => {
+      const first = await (await fetch(`${api}/v1/certificates/${hashes[0]}`)).text();
+      throw new Error(`${error.message}\nfirst request: ${first.slice(0, 800)}\nnode output:\n${node!.output().slice(-3000)}`);
+    });
+    for (const hash of hashes) {
+      const status = (await (await fetch(`${api}/v1/certificates/${hash}`)).json()) as { request: { status: string } };
+      expect(status.request.status, hash).to.equal("anchored");
+    }
+    // Every certificate verifies against the chain, and the chain holds exactly as many anchors as requests: so each
+    // is anchored once (a certificate in two batches, or in a batch and on its own, would make the sum larger).
+    for (const hash of hashes) {
+      const verified = (await (await fetch(`${api}/v1/verify/${hash}`)).json()) as { report: { verdict: string } };
+      expect(verified.report.verdict, hash).to.equal("VALID");
+    }
+    const { direct, batchedLeaves } = await onChain(`http://127.0.0.1:${ports.CHAIN_PORT}`, dataDir);
+    expect([...direct.values()].every((n) => n === 1)).to.equal(true);
+    expect(batchedLeaves + direct.size).to.equal(COUNT);
+  });
+});

@@ -1,0 +1,61 @@
+/** A CertLedger node (`server/main.ts`) as its own process, for tests that stop, kill and restart it. */
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+/** A port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface NodeProcess {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+  /** Resolves once the node printed that it is ready. */
+  ready(timeoutMs?: number): Promise<void>;
+}
+
+/** Starts `server/main.ts` with `env` (as `npm start` does after compiling). */
+export function startNode(env: Record<string, string>): NodeProcess {
+  const child = spawn(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "server/main.ts"], {
+    cwd: ROOT,
+    // The tests poll hard from one address: the public rate limit is for the outside world.
+    env: { ...process.env, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "1000000", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let gone = false;
+  void exited.then(() => (gone = true));
+  return {
+    child,
+    output: () => output,
+    exited,
+    async ready(timeoutMs = 120_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!output.includes("CertLedger is ready")) {
+        if (gone) throw new Error(`the node exited before it was ready:\n${output}`);
+        if (Date.now() > deadline) throw new Error(`the node was not ready in time:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    },
+  };
+}
+
+/** Polls `probe` until it returns true, failing after `timeoutMs`. */
+export async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
