@@ -82,8 +82,11 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
           loadKeystoreSigner(path.join(config.dataDir, "keys", "accounts", `${address.toLowerCase()}.json`), password, provider);
     const keyring = await Keyring.open(path.join(config.dataDir, "keys"), { password, accountSigner });
 
-    // Receipts are looked for every 100 ms: the default 500 ms would add up to half a second to every anchor.
-    const client = LedgerClient.connect({ deployment, provider, confirmations: config.confirmations, pollIntervalMs: 100 });
+    // A provider pinned to the deployment's chain: ethers would otherwise ask the node for its chain id before every
+    // call. Receipts are looked for every 100 ms: the default 500 ms would add up to half a second to every anchor.
+    const chainProvider = connectRpc(rpcUrl, { chainId: deployment.chainId });
+    stack.push(() => chainProvider.destroy());
+    const client = LedgerClient.connect({ deployment, provider: chainProvider, confirmations: config.confirmations, pollIntervalMs: 100 });
     await client.assertDeployment();
     const payloads: PayloadStore = await createPayloadStore(
       config.ipfsApiUrl ? { kind: "kubo", url: config.ipfsApiUrl } : { kind: "helia", dataDir: path.join(config.dataDir, "ipfs") },
@@ -129,7 +132,13 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
     const app = createApp({
       config,
       client,
-      verifier: new Verifier({ client, payloads, batches: index, maxFileBytes: config.maxFileBytes }),
+      verifier: new Verifier({
+        client,
+        payloads,
+        batches: index,
+        events: { lastBlock: () => index.status().lastBlock, history: (h) => index.history(h), batch: (root) => index.batch(root) },
+        maxFileBytes: config.maxFileBytes,
+      }),
       payloads,
       batches: index,
       anchoring: new AnchoringService({ outbox, client, keyring, maxFileBytes: config.maxFileBytes }),

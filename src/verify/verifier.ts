@@ -43,11 +43,25 @@ export interface VerificationResult {
   document?: DecryptedDocument;
 }
 
-/** What the verifier reads from: the ledger, and optionally IPFS and a way to find batched certificates. */
+/**
+ * A chain index that already read the ledger's events (src/index's ChainIndex fits): the verifier takes histories and
+ * batch events from it instead of scanning the chain's logs, whenever it has read up to the block being verified at.
+ */
+export interface EventSource {
+  /** The last block it has read. */
+  lastBlock(): number;
+  /** The certificate's events in chain order (with the BatchAnchored of its batch, which the verifier skips). */
+  history(certHash: string): (CertificateEvent | { event: "BatchAnchored" })[];
+  /** The BatchAnchored event of `root`. */
+  batch(root: string): (Omit<BatchAnchoredEvent, "logIndex" | "timestamp"> & { anchoredAt: bigint }) | undefined;
+}
+
+/** What the verifier reads from: the ledger, and optionally IPFS, a way to find batched certificates, and an index. */
 export interface VerifierDependencies {
   client: LedgerClient;
   payloads?: PayloadStore;
   batches?: BatchLocator;
+  events?: EventSource;
   maxFileBytes?: number;
 }
 
@@ -83,7 +97,7 @@ export class Verifier {
     }
 
     const { anchor, certHash } = found;
-    const events = await client.certificateHistory(certHash, { toBlock: blockNumber });
+    const events = await this.#history(certHash, blockNumber);
     const record = effectiveRecord(anchor);
     const certType = anchor.kind === "direct" ? anchor.record.certType : anchor.event.certType;
     const authorityId = anchor.kind === "direct" ? anchor.record.authorityId : anchor.event.authorityId;
@@ -165,8 +179,31 @@ export class Verifier {
     if (record && (await client.batchOf(certHash, { blockTag: blockNumber })) === undefined) return { kind: "direct", record };
     const candidate = member?.certHash === certHash ? member : await this.deps.batches?.locate(certHash);
     if (!candidate || !(await client.isBatchMember(candidate, { blockTag: blockNumber }))) return undefined;
-    const event = (await client.batchAnchors(undefined, { toBlock: blockNumber })).find((e) => e.root === candidate.root);
+    const event = await this.#batchEvent(candidate.root, blockNumber);
     return event ? { kind: "batch", member: candidate, event, record } : undefined;
+  }
+
+  /** The certificate's history up to `blockNumber`: from the index when it has read that far, else from the logs. */
+  async #history(certHash: string, blockNumber: number): Promise<CertificateEvent[]> {
+    const { events } = this.deps;
+    if (events && events.lastBlock() >= blockNumber) {
+      return events
+        .history(certHash)
+        .filter((e): e is CertificateEvent => e.event !== "BatchAnchored" && (e as CertificateEvent).blockNumber <= blockNumber);
+    }
+    return this.deps.client.certificateHistory(certHash, { toBlock: blockNumber });
+  }
+
+  /** The BatchAnchored event of `root` (at or before `blockNumber`): from the index when it can, else from the logs. */
+  async #batchEvent(root: string, blockNumber: number): Promise<BatchAnchoredEvent | undefined> {
+    const { events } = this.deps;
+    if (events && events.lastBlock() >= blockNumber) {
+      const batch = events.batch(root);
+      if (!batch || batch.blockNumber > blockNumber) return undefined;
+      const { anchoredAt, ...rest } = batch;
+      return { ...rest, timestamp: anchoredAt, logIndex: 0 };
+    }
+    return (await this.deps.client.batchAnchors(undefined, { toBlock: blockNumber })).find((e) => e.root === root);
   }
 
   async #latestByNumber(numberHash: string, blockNumber: number): Promise<string | undefined> {

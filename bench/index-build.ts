@@ -1,5 +1,5 @@
 /**
- * Benchmark of the chain index (not a test: `npx hardhat run test/index/index-bench.ts`). Anchors 10,000
+ * Benchmark of the chain index (not a test: `npx hardhat run bench/index-build.ts`, part of `npm run bench`). Anchors 10,000
  * certificates on the in-process Hardhat network — 4,000 directly in full blocks, 1,000 directly one block each,
  * 5,000 in five batches of 1,000 with their manifests on a Helia node — plus 300 status changes, then prints how long
  * indexing them from scratch takes and how long each lookup takes.
@@ -7,14 +7,14 @@
 import { statSync } from "node:fs";
 import path from "node:path";
 import { ethers } from "hardhat";
-import { CERTIFICATE_TYPES } from "../../src/documents/certificate-types";
-import { cidToBytes } from "../../src/ipfs/cid";
-import { buildBatch, encodeBatchManifest } from "../../src/merkle/batch";
-import { ChainIndex } from "../../src/index";
-import { ICertificateLedger__factory } from "../../typechain-types";
-import { randomHash, time } from "../contracts/fixtures";
-import { DAY, payloadStore, stopPayloadStore, verifierWorld } from "../verify/world";
-import { indexFolder, numberHash, removeIndexFolders } from "./index-world";
+import { CERTIFICATE_TYPES } from "../src/documents/certificate-types";
+import { cidToBytes } from "../src/ipfs/cid";
+import { buildBatch, encodeBatchManifest } from "../src/merkle/batch";
+import { ChainIndex } from "../src/index";
+import { ICertificateLedger__factory } from "../typechain-types";
+import { randomHash, time } from "../test/contracts/fixtures";
+import { DAY, payloadStore, stopPayloadStore, verifierWorld } from "../test/verify/world";
+import { indexFolder, numberHash, removeIndexFolders } from "../test/index/index-world";
 
 const DENSE_DIRECT = 4_000;
 const SPARSE_DIRECT = 1_000;

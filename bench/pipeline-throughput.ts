@@ -1,5 +1,5 @@
 /**
- * The pipeline's throughput on the in-process Hardhat network: `npx hardhat run test/pipeline/throughput.bench.ts`.
+ * The pipeline's throughput on the in-process Hardhat network: `npx hardhat run bench/pipeline-throughput.ts` (part of `npm run bench`).
  * It prints figures and asserts nothing (speed is not a test). Each run submits N requests of one authority and type
  * at once into a fresh outbox (grouped enqueues, as concurrent HTTP requests make them) with a batcher running, and
  * times until every one is in a confirmed transaction; "with payloads" adds a 2 KB encrypted payload per request,
@@ -7,8 +7,8 @@
  * and finds nothing to run: the benchmark runs only as a script.
  */
 import { randomBytes } from "node:crypto";
-import { Outbox } from "../../src/pipeline/outbox";
-import { batcherFor, outboxFile, pipelineWorld, removeOutboxFiles, requestOf, stopPayloadStore } from "./fixtures";
+import { Outbox } from "../src/pipeline/outbox";
+import { batcherFor, outboxFile, pipelineWorld, removeOutboxFiles, requestOf, stopPayloadStore } from "../test/pipeline/fixtures";
 
 async function run(label: string, n: number, withPayloads: boolean): Promise<void> {
   const world = await pipelineWorld();

@@ -1,0 +1,91 @@
+/**
+ * `npm run bench` (part): the node as `npm start` runs it — embedded anvil, Helia, outbox, batcher, index, API —
+ * measured over HTTP. Prints figures; asserts nothing (speed is not a test).
+ *  1. Anchoring throughput: N PDFs posted to /v1/certificates/batch (100 per request, 4 requests at a time), timed
+ *     from the first request to the last certificate anchored in a confirmed transaction.
+ *  2. Verification by hash: GET /v1/verify/{certHash} under load (autocannon, 10 connections, 10 s) over the
+ *     anchored certificates: latency p50/p99 and requests/s.
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { freePort, startNode } from "../test/e2e/node-process";
+
+const N = Number(process.env.BENCH_CERTIFICATES ?? 5000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "certledger-bench-"));
+  const ports = { CHAIN_PORT: String(await freePort()), PORT: String(await freePort()) };
+  const api = `http://127.0.0.1:${ports.PORT}`;
+  const node = startNode({ DATA_DIR: dataDir, ...ports, LOG_LEVEL: "error" });
+  try {
+    await node.ready();
+    const token = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8")).parties.KG.authorities[0].token as string;
+    const validUntil = new Date(Date.now() + 90 * 86_400_000).toISOString();
+    const items = Array.from({ length: N }, (_, i) => ({
+      file: {
+        base64: Buffer.from(`%PDF-1.4\n% bench certificate ${i} ${Math.random()}\n%%EOF\n`).toString("base64"),
+        type: "conformityCertificate",
+        number: `BENCH-${i}`,
+        validUntil,
+      },
+    }));
+
+    const started = performance.now();
+    const hashes: string[] = [];
+    const chunks = Array.from({ length: Math.ceil(N / 100) }, (_, i) => items.slice(i * 100, i * 100 + 100));
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < chunks.length) {
+          const chunk = chunks[next++];
+          const response = await fetch(`${api}/v1/certificates/batch`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+            body: JSON.stringify({ items: chunk }),
+          });
+          const body = (await response.json()) as { results: { certificate?: { certHash: string } }[] };
+          for (const r of body.results) if (r.certificate) hashes.push(r.certificate.certHash);
+        }
+      }),
+    );
+    const acceptedMs = performance.now() - started;
+    for (;;) {
+      const metrics = await (await fetch(`${api}/metrics`)).text();
+      const anchored = Number(/certledger_outbox_requests\{status="anchored"\} (\d+)/.exec(metrics)?.[1] ?? 0);
+      if (anchored >= N) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const anchoredMs = performance.now() - started;
+    console.log(
+      `anchoring: ${N} certificates accepted in ${(acceptedMs / 1000).toFixed(2)} s (${Math.round(N / (acceptedMs / 1000))}/s), ` +
+        `all anchored in confirmed transactions after ${(anchoredMs / 1000).toFixed(2)} s: ${Math.round(N / (anchoredMs / 1000))} certificates/s`,
+    );
+
+    // Let the index catch up so verification reads settled data.
+    for (let i = 0; i < 100 && (await fetch(`${api}/readyz`)).status !== 200; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    const sample = hashes.slice(0, 200);
+    const result = await autocannon({
+      url: api,
+      connections: 10,
+      duration: SECONDS,
+      requests: sample.map((hash) => ({ method: "GET", path: `/v1/verify/${hash}` })),
+    });
+    const ok = result["2xx"];
+    console.log(
+      `verification by hash (GET /v1/verify/{certHash}, 10 connections, ${SECONDS} s): p50 ${result.latency.p50} ms, ` +
+        `p99 ${result.latency.p99} ms, ${Math.round(result.requests.average)} requests/s (${ok} answered 2xx, ${result.non2xx} other)`,
+    );
+  } finally {
+    node.child.kill("SIGINT");
+    await node.exited;
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
