@@ -1,9 +1,8 @@
 import { isCertLedgerError, type CertLedgerErrorCode } from "../errors";
 import { cidFromBytes } from "../ipfs/cid";
 import type { PayloadStore } from "../ipfs/payload-store";
-import { parseBatchManifest } from "../merkle/batch";
+import { batchFromManifest, parseBatchManifest } from "../merkle/batch";
 import type { IndexWriter, PendingManifest } from "./index-writer";
-import { manifestMembers } from "./manifest-members";
 
 /** Where the index reports what it passes over: pino's `warn(details, message)` fits. */
 export interface IndexLogger {
@@ -52,7 +51,8 @@ async function readOne(writer: IndexWriter, pending: PendingManifest, options: M
     cid = cidFromBytes(pending.manifestCid);
     const maxBytes = Math.min(MAX_MANIFEST_BYTES, Math.max(MIN_MANIFEST_BYTES, pending.leafCount * BYTES_PER_LEAF));
     const bytes = await options.payloads.get(cid, { signal: AbortSignal.timeout(options.timeoutMs), maxBytes });
-    const batch = manifestMembers(parseBatchManifest(bytes));
+    const built = batchFromManifest(parseBatchManifest(bytes));
+    const batch = { root: built.root, members: built.members() };
     if (batch.root !== root) {
       const message = `manifest ${cid} describes root ${batch.root}, not the anchored ${root}`;
       writer.manifestRefused(root, message);

@@ -3,8 +3,7 @@ import type { LedgerClient, WriteResult } from "../chain/ledger-client";
 import { CertLedgerError, isCertLedgerError } from "../errors";
 import { cidToBytes } from "../ipfs/cid";
 import type { PayloadStore } from "../ipfs/payload-store";
-import { encodeBatchManifest } from "../merkle/batch";
-import { composeBatch } from "./batch-composer";
+import { buildBatch, encodeBatchManifest } from "../merkle/batch";
 import { backoffDelay, DependencyGate, isPermanentFailure, recordedError, type BackoffOptions } from "./failures";
 import type { Outbox, PendingUpload, ReadyGroup, Submission } from "./outbox";
 
@@ -315,7 +314,7 @@ export class Batcher {
       }
       let batch;
       try {
-        batch = composeBatch(certType, members);
+        batch = buildBatch(certType, members);
       } catch (error) {
         this.#chain.release();
         this.#ipfs.release();
@@ -337,7 +336,7 @@ export class Batcher {
         root: batch.root,
         manifestCid,
         fromBlock,
-        members: batch.members,
+        members: batch.members().map(({ certHash, proof }) => ({ certHash, proof })),
       });
       void this.#track(submission, false);
     } catch (error) {

@@ -1,9 +1,8 @@
 import { expect } from "chai";
 import { CERTIFICATE_TYPES } from "../../src/documents/certificate-types";
 import { cidToBytes } from "../../src/ipfs/cid";
-import { encodeBatchManifest } from "../../src/merkle/batch";
+import { buildBatch, encodeBatchManifest } from "../../src/merkle/batch";
 import type { AnchorRequestInput } from "../../src/pipeline/anchor-request";
-import { composeBatch } from "../../src/pipeline/batch-composer";
 import { Outbox } from "../../src/pipeline/outbox";
 import { loadFixture } from "../contracts/fixtures";
 import {
@@ -153,7 +152,7 @@ describe("Recovery: every request accepted is anchored exactly once, whatever st
     const first = Outbox.open(file);
     for (const input of inputs) first.enqueue(input);
     // What the batcher does, stopped after each send: composition recorded, transaction sent, outcome never recorded.
-    const batch = composeBatch(CONFORMITY, inputs.slice(0, 5));
+    const batch = buildBatch(CONFORMITY, inputs.slice(0, 5));
     const manifestCid = await (await payloadStore()).add(encodeBatchManifest(batch.manifest));
     const fromBlock = await world.client.blockNumber();
     first.recordSubmission({
@@ -163,7 +162,7 @@ describe("Recovery: every request accepted is anchored exactly once, whatever st
       root: batch.root,
       manifestCid,
       fromBlock,
-      members: batch.members,
+      members: batch.members().map(({ certHash, proof }) => ({ certHash, proof })),
     });
     const plant = world.authorities.kgPlant;
     first.recordSubmission({
