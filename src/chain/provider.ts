@@ -15,6 +15,9 @@ export interface ConnectRpcOptions {
  * transaction (nonces, records) see it; the ledger's writes are sent back to back.
  */
 export function connectRpc(url: string, options: ConnectRpcOptions = {}): JsonRpcProvider {
-  if (options.chainId === undefined) return new JsonRpcProvider(url, undefined, { cacheTimeout: -1 });
-  return new JsonRpcProvider(url, Network.from(options.chainId), { cacheTimeout: -1, staticNetwork: true });
+  // ethers batches JSON-RPC calls by waiting 10 ms for company (batchStallTime): every single read would then take
+  // 10 ms more than the node needs (measured: 11.5 ms for eth_blockNumber against anvil, 0.5 ms without).
+  const common = { cacheTimeout: -1, batchStallTime: 0 };
+  if (options.chainId === undefined) return new JsonRpcProvider(url, undefined, common);
+  return new JsonRpcProvider(url, Network.from(options.chainId), { ...common, staticNetwork: true });
 }

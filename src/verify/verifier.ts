@@ -63,6 +63,8 @@ export interface VerifierDependencies {
   batches?: BatchLocator;
   events?: EventSource;
   maxFileBytes?: number;
+  /** Reports by hash kept per block, so repeated questions at one block are answered from memory (default 10,000; 0: none). */
+  reportCacheSize?: number;
 }
 
 /** Where a certificate is anchored, as found on the chain. */
@@ -72,6 +74,8 @@ type Anchor =
 
 /** Verifies certificates against the ledger (and IPFS): every check of DESIGN.md "Verification", and a verdict. */
 export class Verifier {
+  readonly #reports = new Map<string, VerificationReport>();
+
   constructor(private readonly deps: VerifierDependencies) {}
 
   /** Verifies `input` and reports each check and the verdict, read at one block of the chain. */
@@ -79,6 +83,29 @@ export class Verifier {
     const { client } = this.deps;
     const resolved = resolveInput(input, { maxFileBytes: this.deps.maxFileBytes });
     const blockNumber = await client.blockNumber();
+    // A report by hash, as of now, with no key to open the payload, depends only on the chain at this block (and on
+    // IPFS content, which its CID fixes): the same question at the same block has the same answer.
+    const cacheKey =
+      input.kind === "hash" && options.asOf === undefined && !options.linkKey && !options.recipientKey
+        ? `${blockNumber}|${resolved.certHash}|${options.forParty ?? ""}`
+        : undefined;
+    const cached = cacheKey === undefined ? undefined : this.#reports.get(cacheKey);
+    if (cached) return { report: { ...cached, verifiedAt: new Date().toISOString() } };
+    const result = await this.#verifyAt(resolved, options, blockNumber);
+    if (cacheKey !== undefined) this.#remember(cacheKey, result.report);
+    return result;
+  }
+
+  #remember(key: string, report: VerificationReport): void {
+    const size = this.deps.reportCacheSize ?? 10_000;
+    if (size <= 0) return;
+    // Insertion order is age: drop the oldest entries (reports of earlier blocks first) when full.
+    while (this.#reports.size >= size) this.#reports.delete(this.#reports.keys().next().value as string);
+    this.#reports.set(key, report);
+  }
+
+  async #verifyAt(resolved: ResolvedInput, options: VerifyOptions, blockNumber: number): Promise<VerificationResult> {
+    const { client } = this.deps;
     const block = await client.provider.getBlock(blockNumber);
     const now = BigInt(block?.timestamp ?? Math.floor(Date.now() / 1000));
     const asOf =

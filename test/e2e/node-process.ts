@@ -24,7 +24,9 @@ export interface NodeProcess {
 
 /** Starts `server/main.ts` with `env` (as `npm start` does after compiling). */
 export function startNode(env: Record<string, string>): NodeProcess {
-  const child = spawn(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "server/main.ts"], {
+  // NODE_PROFILE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the node; NODE_OPTIONS may not carry them.
+  const nodeArgs = (process.env.NODE_PROFILE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, require.resolve("ts-node/dist/bin.js"), "--transpile-only", "server/main.ts"], {
     cwd: ROOT,
     // The tests poll hard from one address: the public rate limit is for the outside world.
     env: { ...process.env, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "1000000", ...env },

@@ -54,8 +54,11 @@ describe("API: the full path of a certificate", function () {
       expect(await verdictOf(server, certHash, authority.party)).to.equal("VALID");
       await revoke(server, certHash, token);
       expect(await verdictOf(server, certHash)).to.equal("REVOKED");
-      const detail = await call(server, `/v1/certificates/${certHash}`);
-      expect((detail.body.history as { event: string }[]).map((h) => h.event)).to.include("CertificateRevoked");
+      // The history comes from the chain index, which follows the chain a poll behind.
+      await eventually(async () => {
+        const detail = await call(server, `/v1/certificates/${certHash}`);
+        return (detail.body.history as { event: string }[]).some((h) => h.event === "CertificateRevoked");
+      }, "the index shows the revocation");
     });
   }
 
