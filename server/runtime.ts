@@ -129,18 +129,20 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
     batcher.start();
     stack.push(() => batcher.stop());
 
+    // This node's own batched certificates are known from its outbox at once; others' once the index read the manifest.
+    const batches = { locate: async (certHash: string) => (await index.locate(certHash)) ?? outbox.member(certHash) };
     const app = createApp({
       config,
       client,
       verifier: new Verifier({
         client,
         payloads,
-        batches: index,
+        batches,
         events: { lastBlock: () => index.status().lastBlock, history: (h) => index.history(h), batch: (root) => index.batch(root) },
         maxFileBytes: config.maxFileBytes,
       }),
       payloads,
-      batches: index,
+      batches,
       anchoring: new AnchoringService({ outbox, client, keyring, maxFileBytes: config.maxFileBytes }),
       outbox,
       status: new CertificateStatusService({ outbox, client }),

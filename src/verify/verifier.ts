@@ -92,7 +92,8 @@ export class Verifier {
     const cached = cacheKey === undefined ? undefined : this.#reports.get(cacheKey);
     if (cached) return { report: { ...cached, verifiedAt: new Date().toISOString() } };
     const result = await this.#verifyAt(resolved, options, blockNumber);
-    if (cacheKey !== undefined) this.#remember(cacheKey, result.report);
+    // NOT_FOUND is not kept: a batched certificate may be found a moment later, once the locator has read its manifest.
+    if (cacheKey !== undefined && result.report.verdict !== "NOT_FOUND") this.#remember(cacheKey, result.report);
     return result;
   }
 
