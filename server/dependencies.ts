@@ -37,7 +37,7 @@ export interface AppDependencies {
   signerForParty(party: string): Promise<Signer | undefined>;
   /** The account of an authority this server acts for, or undefined when it holds none. */
   signerForAuthority(authorityId: number): Promise<Signer | undefined>;
-  /** The registered encryption keys of recipient parties (default: read from the ledger and IPFS, see recipient-keys.ts). */
+  /** The registered encryption keys of recipient parties (default: read from the ledger and IPFS, see src/pipeline/recipient-keys.ts). */
   recipientKeys?: (parties: string[]) => Promise<PayloadRecipient[]>;
   /** Default: a fresh registry. */
   metrics?: Metrics;

@@ -13,4 +13,4 @@ export { buildOpenApiDocument } from "./openapi";
 export { HTTP_STATUS, PROBLEM_MEDIA_TYPE, httpStatusOf, problemOf, type Problem } from "./problem";
 export { Metrics } from "./metrics";
 export { createLogger, REDACTED_PATHS } from "./logger";
-export { ledgerRecipientKeys } from "./recipient-keys";
+export { ledgerRecipientKeys } from "../src/pipeline/recipient-keys";

@@ -10,7 +10,7 @@ import type { AppDependencies } from "../dependencies";
 import { bundleUrl, certificateUrl, verificationLink } from "../links";
 import { defineOperation, mount, problems, type MountContext } from "../operation";
 import { problemOf } from "../problem";
-import { ledgerRecipientKeys } from "../recipient-keys";
+import { ledgerRecipientKeys } from "../../src/pipeline/recipient-keys";
 import {
   batchItem,
   batchResult,

@@ -34,4 +34,5 @@ export {
   type SubmissionOutcome,
 } from "./anchoring-service";
 export { certificateTypeOf, type SubmitCredentialInput, type SubmitFileInput } from "./submission-inputs";
+export { ledgerRecipientKeys } from "./recipient-keys";
 export { CertificateStatusService, type RevokeInput, type StatusChangeResult } from "./certificate-status";

@@ -1,9 +1,9 @@
-import type { LedgerClient } from "../src/chain/ledger-client";
-import { jwkThumbprintHex, p256PublicJwk } from "../src/crypto/keys";
-import type { PayloadRecipient } from "../src/crypto/payload-encryption";
-import { CertLedgerError } from "../src/errors";
-import { cidFromBytes } from "../src/ipfs/cid";
-import type { PayloadStore } from "../src/ipfs/payload-store";
+import type { LedgerClient } from "../chain/ledger-client";
+import { jwkThumbprintHex, p256PublicJwk } from "../crypto/keys";
+import type { PayloadRecipient } from "../crypto/payload-encryption";
+import { CertLedgerError } from "../errors";
+import { cidFromBytes } from "../ipfs/cid";
+import type { PayloadStore } from "../ipfs/payload-store";
 
 const FETCH_TIMEOUT_MS = 10_000;
 const MAX_JWK_BYTES = 16 * 1024;
