@@ -299,6 +299,9 @@ export const certificateDetail = z.object({
   record: chainRecordView
     .optional()
     .meta({ description: "the ledger's stored record (absent for a batched certificate whose status never changed)" }),
+  chain: z
+    .enum(["read", "unavailable"])
+    .meta({ description: "whether the ledger answered; when unavailable, the rest comes from this server's outbox and index alone" }),
   history: z.array(historyEventView),
   links: z.object({ self: z.url(), verify: z.url(), bundle: z.url() }),
 });

@@ -197,7 +197,15 @@ export function mountCertificateRoutes(router: Router, deps: AppDependencies, co
     const { certHash } = params;
     const request = deps.outbox.get(certHash);
     const certificate = deps.index.certificate(certHash);
-    const record = await deps.client.getCertificate(certHash);
+    // The outbox and the index answer without the chain: when the chain hangs or is down, say so and answer with them.
+    const chainRead = await withTimeout(deps.client.getCertificate(certHash), CHAIN_READ_TIMEOUT_MS).then(
+      (record) => ({ record, chain: "read" as const }),
+      (error: unknown) => {
+        if (request || certificate) return { record: undefined, chain: "unavailable" as const };
+        throw error;
+      },
+    );
+    const { record } = chainRead;
     if (!request && !certificate && !record)
       throw new CertLedgerError("CERT_NOT_FOUND", `certificate ${certHash} is not known here or on the ledger`);
     const principal = res.locals.principal;
@@ -210,6 +218,7 @@ export function mountCertificateRoutes(router: Router, deps: AppDependencies, co
         request: request ? requestView : undefined,
         certificate: certificate ? indexedCertificateJson(certificate) : undefined,
         record: record ? chainRecordJson(record) : undefined,
+        chain: chainRead.chain,
         history: deps.index.history(certHash).map(historyEventJson),
         links: {
           self: certificateUrl(publicUrl, certHash),
@@ -276,4 +285,16 @@ function decodeBase64(text: string): Uint8Array {
     throw new CertLedgerError("INVALID_REQUEST", "file.base64: not base64");
   }
   return new Uint8Array(Buffer.from(clean, "base64"));
+}
+
+/** How long the certificate view waits for the ledger before it answers from the outbox and index alone. */
+const CHAIN_READ_TIMEOUT_MS = 3_000;
+
+/** `promise`, or a CHAIN_UNAVAILABLE rejection after `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CertLedgerError("CHAIN_UNAVAILABLE", `the ledger did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -51,6 +51,10 @@ describe("a chain outage: requests are accepted, wait, and land once the chain i
     process.kill(anvilPid, "SIGSTOP");
     const hashes: string[] = [];
     for (let i = 0; i < 20; i++) hashes.push(await submit(String(i)));
+    // The certificate's view still answers, from the outbox, and says the ledger did not.
+    const during = (await (await fetch(`${api}/v1/certificates/${hashes[0]}`)).json()) as { chain: string; request: { status: string } };
+    expect(during.chain).to.equal("unavailable");
+    expect(during.request.status).to.be.oneOf(["queued", "submitted"]);
     const ready = await fetch(`${api}/readyz`);
     expect(ready.status).to.equal(503);
     expect(await ready.text()).to.match(/chain/);
@@ -65,6 +69,6 @@ describe("a chain outage: requests are accepted, wait, and land once the chain i
       const verified = (await (await fetch(`${api}/v1/verify/${hash}`)).json()) as { report: { verdict: string } };
       expect(verified.report.verdict).to.equal("VALID");
     }
-    expect((await fetch(`${api}/readyz`)).status).to.equal(200);
+    await eventually("ready again once the index caught up", async () => (await fetch(`${api}/readyz`)).status === 200);
   });
 });
