@@ -58,21 +58,29 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
       stack.push(() => chain!.stop());
     }
     const rpcUrl = config.rpcUrl ?? chain!.rpcUrl;
-    const provider = connectRpc(rpcUrl);
-    stack.push(() => provider.destroy());
 
     let deployment: Deployment;
     let created = false;
     let accounts: string[] = [];
     if (chain) {
-      accounts = await provider.send("eth_accounts", []);
-      ({ deployment, created } = await ensureDeployment(provider, config.deploymentFile, await provider.getSigner(accounts[0]), {
-        parties: ["KG", "KZ", "UZ"].map((code, i) => ({ code, admin: accounts[DEV_ADMINS[i]] })),
-        threshold: 2,
-      }));
+      // The chain id is known only once the deployment is: this provider serves the first deployment alone.
+      const bootstrap = connectRpc(rpcUrl);
+      try {
+        accounts = await bootstrap.send("eth_accounts", []);
+        ({ deployment, created } = await ensureDeployment(bootstrap, config.deploymentFile, await bootstrap.getSigner(accounts[0]), {
+          parties: ["KG", "KZ", "UZ"].map((code, i) => ({ code, admin: accounts[DEV_ADMINS[i]] })),
+          threshold: 2,
+        }));
+      } finally {
+        bootstrap.destroy();
+      }
     } else {
       deployment = await readDeployment(config.deploymentFile);
     }
+    // A provider pinned to the deployment's chain, for every read and every signer: ethers would otherwise ask the node
+    // for its chain id before each call.
+    const provider = connectRpc(rpcUrl, { chainId: deployment.chainId });
+    stack.push(() => provider.destroy());
     // On the embedded chain the development accounts are unlocked in the node; elsewhere each account the server writes
     // from has an encrypted keystore in DATA_DIR/keys/accounts, opened with the keyring password.
     const password = await keyringPassword(config, !chain);
@@ -82,11 +90,8 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
           loadKeystoreSigner(path.join(config.dataDir, "keys", "accounts", `${address.toLowerCase()}.json`), password, provider);
     const keyring = await Keyring.open(path.join(config.dataDir, "keys"), { password, accountSigner });
 
-    // A provider pinned to the deployment's chain: ethers would otherwise ask the node for its chain id before every
-    // call. Receipts are looked for every 100 ms: the default 500 ms would add up to half a second to every anchor.
-    const chainProvider = connectRpc(rpcUrl, { chainId: deployment.chainId });
-    stack.push(() => chainProvider.destroy());
-    const client = LedgerClient.connect({ deployment, provider: chainProvider, confirmations: config.confirmations, pollIntervalMs: 100 });
+    // Receipts are looked for every 100 ms: the default 500 ms would add up to half a second to every anchor.
+    const client = LedgerClient.connect({ deployment, provider, confirmations: config.confirmations, pollIntervalMs: 100 });
     await client.assertDeployment();
     const payloads: PayloadStore = await createPayloadStore(
       config.ipfsApiUrl ? { kind: "kubo", url: config.ipfsApiUrl } : { kind: "helia", dataDir: path.join(config.dataDir, "ipfs") },
