@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "artifacts/", "cache/", "typechain-types/", "coverage/", "dist/", ".certledger/"] },
+  { ignores: ["node_modules/", "artifacts/", "cache/", "typechain-types/", "coverage/", "dist/", "web/dist/", ".certledger/", "test-output/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -12,7 +12,7 @@ export default tseslint.config(
   },
   {
     // The library and the server take no shortcuts with types; tests may cast inputs they feed on purpose.
-    files: ["src/**/*.ts", "server/**/*.ts"],
+    files: ["src/**/*.ts", "server/**/*.ts", "web/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "error" },
   },
   {

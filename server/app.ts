@@ -11,6 +11,7 @@ import { mountOpenApiRoutes } from "./openapi";
 import type { MountContext } from "./operation";
 import { problemHandler, routeNotFound } from "./problem";
 import { mountRoutes } from "./routes";
+import { mountWebPages } from "./web-pages";
 
 export type { AppDependencies } from "./dependencies";
 
@@ -60,6 +61,7 @@ export function createApp(deps: AppDependencies): Express {
   const router = express.Router();
   mountRoutes(router, deps, context, metrics);
   mountOpenApiRoutes(router, deps.config, context);
+  mountWebPages(router, logger);
   app.use(router);
   app.use(routeNotFound());
   app.use(problemHandler(logger));

@@ -28,6 +28,8 @@ async function main(): Promise<void> {
     }
   }
   console.log(`chain        ${ledger.rpcUrl} (chain id ${ledger.deployment.chainId}), ledger ${ledger.deployment.ledger.address}`);
+  console.log(`verifier     ${ledger.url}/ (verification links: ${ledger.url}/v/<certHash>)`);
+  console.log(`console      ${ledger.url}/console (issuers and party admins, with a token)`);
   console.log(`API          ${ledger.url}/v1`);
   console.log(`docs         ${ledger.url}/docs (OpenAPI: ${ledger.url}/openapi.json)`);
   console.log(`health       ${ledger.url}/healthz, ${ledger.url}/readyz`);
