@@ -21,12 +21,20 @@ export interface FakeKuboFaults {
   missing?: "hang" | "error";
 }
 
-/** A stand-in for a Kubo node's RPC API on 127.0.0.1, answering add, cat and pin/add as Kubo does. */
+/**
+ * A stand-in for a Kubo node's RPC API on 127.0.0.1, answering add, cat and pin/add as Kubo does. Stopped, its port
+ * refuses connections, as a node that is down; restarted, it answers on the same port with the blocks it held.
+ */
 export interface FakeKubo {
   url: string;
   requests: KuboRequest[];
   faults: FakeKuboFaults;
+  /** Whether the node holds the content of `cid` (added, and kept across restarts). */
+  holds(cid: string): boolean;
+  /** Closes the port and every open connection. */
   stop(): Promise<void>;
+  /** Listens again on the same port, with the same blocks. */
+  restart(): Promise<void>;
 }
 
 /** Starts the fake node on a free port. */
@@ -81,16 +89,26 @@ export async function startFakeKubo(): Promise<FakeKubo> {
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => kuboError(response, 500, String(error)));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  await listen(0);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
     faults,
+    holds: (cid) => content.has(cid),
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
+    restart: () => listen(port),
   };
 }
 
