@@ -4,7 +4,7 @@ import type { LedgerClient } from "../src/chain/ledger-client";
 import type { ChainIndex } from "../src/index";
 import type { PayloadStore } from "../src/ipfs/payload-store";
 import type { PayloadRecipient } from "../src/crypto/payload-encryption";
-import type { AnchoringService, CertificateStatusService, Outbox } from "../src/pipeline";
+import type { AnchoringService, CertificateStatusService, IssuedCertificates, Outbox } from "../src/pipeline";
 import type { BatchLocator, ReceiptSigningKey, Verifier } from "../src/verify";
 import type { Auth } from "./auth";
 import type { ServerConfig } from "./config";
@@ -26,10 +26,12 @@ export interface AppDependencies {
   anchoring: Pick<AnchoringService, "submitCredential" | "submitFile">;
   /** The anchoring requests this server took. */
   outbox: Pick<Outbox, "get" | "list" | "counts">;
+  /** The issuer console's reads: its certificates, their kept link keys and documents (src/pipeline). */
+  issued: Pick<IssuedCertificates, "entry" | "get" | "list" | "document">;
   /** Suspends, reinstates and revokes certificates as the caller's account (src/pipeline). */
   status: Pick<CertificateStatusService, "suspend" | "reinstate" | "revoke">;
-  /** The chain index: history, number lookups, an authority's certificates, and how far it has caught up. */
-  index: Pick<ChainIndex, "history" | "byNumberHash" | "certificate" | "listByAuthority" | "status">;
+  /** The chain index: history, number lookups, an authority's certificates, the registry's lists, and how far it has caught up. */
+  index: Pick<ChainIndex, "history" | "byNumberHash" | "certificate" | "listByAuthority" | "status" | "events" | "authorities">;
   auth: Auth;
   /** The key receipts are signed with. */
   receiptKey: ReceiptSigningKey;

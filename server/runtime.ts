@@ -13,7 +13,7 @@ import { CertLedgerError } from "../src/errors";
 import { ChainIndex } from "../src/index";
 import { createPayloadStore, type PayloadStore } from "../src/ipfs";
 import { Keyring } from "../src/keys/keyring";
-import { AnchoringService, Batcher, CertificateStatusService, Outbox } from "../src/pipeline";
+import { AnchoringService, Batcher, CertificateStatusService, IssuedCertificates, LinkKeyStore, Outbox } from "../src/pipeline";
 import { Verifier } from "../src/verify";
 import { createApp } from "./app";
 import { Auth } from "./auth";
@@ -38,6 +38,12 @@ export interface RunningLedger {
 
 /** The embedded chain's development accounts: 0 deploys, 1-3 administer KG, KZ, UZ, 4-6 anchor for their authorities. */
 const DEV_ADMINS = [1, 2, 3];
+/**
+ * How stale the head block a verification reads at may be: a change made through another node (a revocation) shows
+ * here at most this long after its block reached our node; one made through this node shows at once (ChainHead).
+ * A quarter of a second is well under a block interval of a QBFT chain, and costs the node at most 4 requests a second.
+ */
+const HEAD_MAX_AGE_MS = 250;
 
 /**
  * Starts a CertLedger node from `config`: the chain (embedded anvil unless RPC_URL), the deployment (deployed once
@@ -90,8 +96,15 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
           loadKeystoreSigner(path.join(config.dataDir, "keys", "accounts", `${address.toLowerCase()}.json`), password, provider);
     const keyring = await Keyring.open(path.join(config.dataDir, "keys"), { password, accountSigner });
 
-    // Receipts are looked for every 100 ms: the default 500 ms would add up to half a second to every anchor.
-    const client = LedgerClient.connect({ deployment, provider, confirmations: config.confirmations, pollIntervalMs: 100 });
+    // Receipts are looked for every 100 ms: the default 500 ms would add up to half a second to every anchor. Readers
+    // share one head block up to HEAD_MAX_AGE_MS old instead of asking the node on every verification.
+    const client = LedgerClient.connect({
+      deployment,
+      provider,
+      confirmations: config.confirmations,
+      pollIntervalMs: 100,
+      headMaxAgeMs: HEAD_MAX_AGE_MS,
+    });
     await client.assertDeployment();
     const payloads: PayloadStore = await createPayloadStore(
       config.ipfsApiUrl ? { kind: "kubo", url: config.ipfsApiUrl } : { kind: "helia", dataDir: path.join(config.dataDir, "ipfs") },
@@ -112,6 +125,9 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
 
     const outbox = Outbox.open(path.join(config.dataDir, "outbox.sqlite"));
     stack.push(() => outbox.close());
+    // The link keys of this server's certificates, sealed under the keyring's data key, for the issuer's console.
+    const linkKeys = LinkKeyStore.open(path.join(config.dataDir, "link-keys.sqlite"), await keyring.dataKey());
+    stack.push(() => linkKeys.close());
     const index = ChainIndex.open({
       file: path.join(config.dataDir, "index.sqlite"),
       client,
@@ -148,8 +164,9 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
       }),
       payloads,
       batches,
-      anchoring: new AnchoringService({ outbox, client, keyring, maxFileBytes: config.maxFileBytes }),
+      anchoring: new AnchoringService({ outbox, client, keyring, maxFileBytes: config.maxFileBytes, linkKeys }),
       outbox,
+      issued: new IssuedCertificates({ linkKeys, outbox, index, payloads, maxPayloadBytes: 2 * config.maxFileBytes }),
       status: new CertificateStatusService({ outbox, client }),
       index,
       auth,

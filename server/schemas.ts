@@ -132,11 +132,16 @@ export const submitCertificateJson = z
   .refine(exactlyOne("credential", "jws"), "give exactly one of credential or jws");
 requestComponents.add(submitCertificateJson, { id: "SubmitCredential" });
 
+const STAMP_DESCRIPTION =
+  "a PDF is stamped on its first page with the QR code of its verification link and a 'Verify at …' line before it is " +
+  "hashed and anchored (default true); false anchors the PDF as it is (e.g. one stamped already). Other files are never changed.";
+
 export const submitCertificateForm = z.strictObject({
   type: certTypeInput,
   number: z.string().min(1).max(256).meta({ description: "the certificate number as printed" }),
   validUntil: timeInput,
   recipients: recipientsInput.optional(),
+  stamp: formBoolean.optional().meta({ description: STAMP_DESCRIPTION }),
 });
 requestComponents.add(submitCertificateForm, { id: "SubmitFileForm", description: "the form fields besides `file`" });
 
@@ -145,6 +150,7 @@ export const batchFileItem = z.strictObject({
   type: certTypeInput,
   number: z.string().min(1).max(256),
   validUntil: timeInput,
+  stamp: z.boolean().optional().meta({ description: STAMP_DESCRIPTION }),
 });
 
 export const batchItem = z
@@ -174,6 +180,11 @@ const requestStatus = z.enum(["queued", "submitted", "anchored", "failed"]);
 export const certificateLinks = z.object({
   self: z.url(),
   verify: z.url().meta({ description: "the verification link; with the holder's link key in its fragment when the answer carries one" }),
+  stamped: z.url().optional().meta({
+    description: "a stamped PDF's link as its QR code carries it: /v/{party}/{number}#k=…, naming the certificate without its hash",
+  }),
+  document: z.url().optional().meta({ description: "the exact document anchored (for its issuer)" }),
+  link: z.url().optional().meta({ description: "the verification link and its key again, and its QR codes (for its issuer)" }),
 });
 
 export const certificateAccepted = z.object({
@@ -211,7 +222,10 @@ export const certificateQuery = z
     number: z.string().min(1).max(256).optional().meta({ description: "look up by certificate number (with `party`)" }),
     party: partyCode.optional().meta({ description: "the issuing party of `number`" }),
     authority: authorityIdInput.optional().meta({ description: "the console's listing: an issuer token's own authority" }),
-    status: z.enum(["queued", "submitted", "failed", "active", "suspended", "revoked"]).optional(),
+    status: z
+      .enum(["queued", "submitted", "anchored", "failed", "active", "suspended", "revoked"])
+      .optional()
+      .meta({ description: "console: queued, submitted, anchored, failed, suspended or revoked; `authority`: also active" }),
     type: certTypeInput.optional(),
     limit: z
       .string()
@@ -223,10 +237,25 @@ export const certificateQuery = z
       .string()
       .regex(/^\d{1,9}$/)
       .transform(Number)
-      .optional(),
+      .optional()
+      .meta({ description: "paging of the `authority` listing" }),
+    match: z
+      .enum(["prefix", "exact"])
+      .optional()
+      .meta({ description: "console: how `number` (without `party`) is matched, default prefix" }),
+    cursor: z
+      .string()
+      .regex(/^[1-9]\d{0,15}$/, "must be a cursor this listing gave (nextCursor)")
+      .optional()
+      .meta({ description: "console: the previous page's nextCursor" }),
   })
-  .refine((q) => (q.number === undefined) === (q.party === undefined), "number and party go together")
-  .refine((q) => (q.number !== undefined) !== (q.authority !== undefined), "give either number and party, or authority");
+  .refine((q) => q.party === undefined || q.number !== undefined, "party names the issuer of a number: give number too")
+  .refine((q) => q.party === undefined || q.authority === undefined, "give either number and party, or authority")
+  .refine((q) => q.cursor === undefined || (q.party === undefined && q.authority === undefined), "cursor pages the console's listing only")
+  .refine(
+    (q) => q.offset === undefined || q.authority !== undefined,
+    "offset pages the `authority` listing only; the console's uses cursor",
+  );
 
 export const anchorRequestView = z.object({
   status: requestStatus,
@@ -318,11 +347,67 @@ export const certificateListing = z.object({
 });
 responseComponents.add(certificateListing, { id: "CertificateListing" });
 
-export const certificateSearch = z.union([numberLookup, certificateListing]);
+const consoleLinks = z.object({
+  self: z.url(),
+  verify: z.url().meta({ description: "the verification link without its key (GET link for the key)" }),
+  link: z.url(),
+  document: z.url(),
+  qrPng: z.url(),
+  qrSvg: z.url(),
+});
+
+export const consoleEntryView = z.object({
+  certHash: hash,
+  number: z.string().meta({ description: "the certificate number as the issuer gave it" }),
+  party: z.string(),
+  authorityId: z.int(),
+  certType: z.int(),
+  certTypeName: z.string().optional(),
+  status: z.enum(["queued", "submitted", "anchored", "failed", "suspended", "revoked"]),
+  stamped: z.boolean().meta({ description: "a PDF that carries the stamp with its /v/{party}/{number} link" }),
+  validUntil: isoTime,
+  createdAt: isoTime.meta({ description: "when this server accepted it" }),
+  anchoredAt: isoTime.optional(),
+  statusChangedAt: isoTime.optional(),
+  error: z.string().optional().meta({ description: "why anchoring failed, or the transient error it is waiting out" }),
+  revocation: indexedCertificateView.shape.revocation,
+  txHash: hash.optional(),
+  batchRoot: hash.optional(),
+  links: consoleLinks,
+});
+responseComponents.add(consoleEntryView, { id: "ConsoleCertificate" });
+
+export const consoleListing = z.object({
+  items: z.array(consoleEntryView),
+  nextCursor: z
+    .string()
+    .optional()
+    .meta({ description: "present when there may be more: pass it as `cursor` (a page may be short when a status is rare)" }),
+  limit: z.int(),
+});
+responseComponents.add(consoleListing, { id: "ConsoleListing" });
+
+export const certificateSearch = z.union([numberLookup, certificateListing, consoleListing]);
 responseComponents.add(certificateSearch, {
   id: "CertificateSearch",
-  description: "a NumberLookup for a number, a CertificateListing for an authority",
+  description: "a NumberLookup for a number and party, a CertificateListing for `authority`, a ConsoleListing otherwise",
 });
+
+export const certificateLinkView = z.object({
+  certHash: hash,
+  link: z.url().meta({ description: "the verification link /v/{certHash}, with #k=<linkKey> for the certificate's issuer" }),
+  linkKey: z.string().optional().meta({ description: "the holder's key to the encrypted payload (issuer only)" }),
+  stampedLink: z
+    .url()
+    .optional()
+    .meta({ description: "for a stamped PDF: the link its QR code carries, /v/{party}/{number}#k=… (issuer only)" }),
+  number: z.string().optional(),
+  party: z.string().optional(),
+  stamped: z.boolean().optional(),
+  document: z.url().optional().meta({ description: "the exact document anchored (issuer only)" }),
+  qr: z.object({ png: z.url(), svg: z.url() }).meta({ description: "the QR code of `link`, as PNG and SVG (send the same token)" }),
+});
+responseComponents.add(certificateLinkView, { id: "CertificateLink" });
 
 // ------------------------------------------------------------------ certificates: status
 

@@ -69,6 +69,7 @@ describe("npm start (the embedded default)", function () {
       form.append("file", new Blob([pdf], { type: "application/pdf" }), "certificate.pdf");
       form.append("type", "conformityCertificate");
       form.append("number", "KG-START-1");
+      form.append("stamp", "false");
       form.append("validUntil", new Date(Date.now() + 90 * 86_400_000).toISOString());
       const accepted = await fetch(`${api}/v1/certificates`, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: form });
       expect(accepted.status).to.equal(202);

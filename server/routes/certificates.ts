@@ -3,11 +3,11 @@ import type { z } from "zod";
 import { certificateNumberHash } from "../../src/documents/hashing";
 import { checkMediaType } from "../../src/documents/files";
 import { CertLedgerError } from "../../src/errors";
-import type { SubmissionOutcome } from "../../src/pipeline";
+import type { ConsoleEntry, FileSubmissionOutcome, SubmissionOutcome } from "../../src/pipeline";
 import { principalOf, type Principal } from "../auth";
 import type { UploadedFile } from "../body-parsers";
 import type { AppDependencies } from "../dependencies";
-import { bundleUrl, certificateUrl, verificationLink } from "../links";
+import { bundleUrl, certificateUrl, documentUrl, linkUrl, qrUrl, stampedLink, verificationLink } from "../links";
 import { defineOperation, mount, problems, type MountContext } from "../operation";
 import { problemOf } from "../problem";
 import { ledgerRecipientKeys } from "../../src/pipeline/recipient-keys";
@@ -19,13 +19,15 @@ import {
   certificateDetail,
   certificateQuery,
   certificateSearch,
+  consoleEntryView,
   idempotencyHeaders,
   submitBatchRequest,
   submitCertificateForm,
   submitCertificateJson,
 } from "../schemas";
 import { validate } from "../validation";
-import { anchorRequestJson, chainRecordJson, historyEventJson, indexedCertificateJson } from "../views";
+import { anchorRequestJson, chainRecordJson, historyEventJson, indexedCertificateJson, isoSeconds } from "../views";
+import { certificateTypeName } from "../../src/documents/certificate-types";
 
 const issuerOnly = { roles: ["issuer" as const] };
 
@@ -39,8 +41,11 @@ export const certificateOperations = {
     description:
       "A credential as JSON (`credential`, signed here with the authority's key, or `jws`, already signed), or a file as " +
       "multipart/form-data (`file`, `type`, `number`, `validUntil`). The request is stored durably and anchored within " +
-      "moments; `status` says where it is. The holder's `linkKey` is returned in this answer only (in `links.verify`'s " +
-      "fragment too). The same `Idempotency-Key` (or the same document) sent again returns the first request, without a link key.",
+      "moments; `status` says where it is. A PDF is stamped first (its first page gets the QR code of `links.stamped` and a " +
+      "'Verify at …' line), and the stamped bytes are what is hashed and anchored: download them from `links.document`; " +
+      "`stamp=false` anchors a PDF as it is. The holder's `linkKey` is in this answer (and in `links.verify`'s fragment); the " +
+      "issuer's console can show it again (`links.link`). The same `Idempotency-Key` (or the same document) sent again " +
+      "returns the first request, without a link key.",
     tags: ["certificates"],
     auth: issuerOnly,
     headers: idempotencyHeaders,
@@ -84,19 +89,25 @@ export const certificateOperations = {
     operationId: "listCertificates",
     method: "get",
     path: "/v1/certificates",
-    summary: "Look certificates up by number, or list an authority's",
+    summary: "Look certificates up by number, or list an issuer's certificates for its console",
     description:
-      "`?number=…&party=…` finds the certificates anchored with that number by that party (public). " +
-      "`?authority=…` lists an authority's certificates for its console (an issuer token of that authority, or its party's " +
-      "admin): on the ledger by `status` active, suspended or revoked (default all) and `type`, or in this server's queue by " +
-      "`status` queued, submitted or failed.",
+      "`?number=…&party=…` finds the certificates anchored with that number by that party (public); this is also how a " +
+      "stamped PDF's link `/v/{party}/{number}` is resolved. " +
+      "With an issuer token and neither: the console's list of the certificates this server accepted for the token's " +
+      "authority (a party admin's token: for every authority of its party), newest first, each with its status from " +
+      "the queue and the ledger; filters `status` (queued, submitted, anchored, failed, suspended, revoked), `type`, " +
+      "`number` (`match` prefix, the default, or exact); paging `limit` (default 50, at most 500) and `cursor` " +
+      "(the previous page's `nextCursor`). " +
+      "`?authority=…` lists an authority's certificates on the ledger (an issuer token of that authority, or its party's " +
+      "admin): by `status` active, suspended or revoked (default all) and `type`, or in this server's queue by " +
+      "`status` queued, submitted, anchored or failed; paging `limit` and `offset`.",
     tags: ["certificates"],
     auth: "optional",
     rateLimited: true,
     query: certificateQuery,
     responses: {
       200: {
-        description: "a NumberLookup for a number, a CertificateListing for an authority",
+        description: "a NumberLookup for a number and party, a CertificateListing for `authority`, a ConsoleListing otherwise",
         schema: certificateSearch,
       },
       ...problems(400, 401, 403, 429, 503),
@@ -109,13 +120,20 @@ export function mountCertificateRoutes(router: Router, deps: AppDependencies, co
   const recipientKeys = deps.recipientKeys ?? ledgerRecipientKeys(deps.client, deps.payloads);
   const { publicUrl } = deps.config;
 
-  const accepted = (outcome: SubmissionOutcome): z.input<typeof certificateAccepted> => {
-    const { request, linkKey } = outcome;
+  const accepted = (outcome: SubmissionOutcome & Pick<FileSubmissionOutcome, "stampedLink">): z.input<typeof certificateAccepted> => {
+    const { request, linkKey, stampedLink: stamped } = outcome;
     return {
       certHash: request.certHash,
       status: request.status,
       numberHash: request.numberHash,
-      links: { self: certificateUrl(publicUrl, request.certHash), verify: verificationLink(publicUrl, request.certHash, linkKey) },
+      links: {
+        self: certificateUrl(publicUrl, request.certHash),
+        verify: verificationLink(publicUrl, request.certHash, linkKey),
+        // A repeat carries no key: its stamped link is shown again by links.link.
+        stamped: linkKey === undefined ? undefined : stamped,
+        document: documentUrl(publicUrl, request.certHash),
+        link: linkUrl(publicUrl, request.certHash),
+      },
       linkKey,
     };
   };
@@ -132,6 +150,14 @@ export function mountCertificateRoutes(router: Router, deps: AppDependencies, co
       validUntil: fields.validUntil,
       recipients: await recipientKeys(fields.recipients ?? []),
       idempotencyKey: key,
+      // The QR code carries the key; the printed line, read by people, the link without it.
+      stamp:
+        fields.stamp === false
+          ? undefined
+          : ({ party, number, linkKey }) => ({
+              qrLink: stampedLink(publicUrl, party, number, linkKey),
+              printedLink: stampedLink(publicUrl, party, number),
+            }),
     });
   };
 
@@ -167,28 +193,30 @@ export function mountCertificateRoutes(router: Router, deps: AppDependencies, co
       );
     }
     const batchKey = headers["idempotency-key"];
-    const results = [];
-    // One after the other: each item is signed, encrypted and written to the outbox in order, as the client listed them.
-    for (const [index, raw] of items.entries()) {
-      try {
-        const item = validate(batchItem, raw, "body", ["items", index]);
-        const key = item.idempotencyKey ?? (batchKey === undefined ? undefined : `${batchKey}:${index}`);
-        const outcome = item.file
-          ? await submitFile(
-              authorityId,
-              { bytes: decodeBase64(item.file.base64), declaredType: "application/octet-stream", filename: "" },
-              { ...item.file, recipients: item.recipients },
-              key,
-            )
-          : await submitJson(authorityId, { credential: item.credential, jws: item.jws, recipients: item.recipients }, key);
-        results.push({ index, status: 202, certificate: accepted(outcome) });
-      } catch (error) {
-        // Items before this one are already accepted: an item's failure, even the server's own, is reported in its place.
-        const problem = problemOf(error, `/v1/certificates/batch#${index}`);
-        if (problem.status >= 500) context.logger.error({ err: error, item: index, code: problem.code }, "batch item failed");
-        results.push({ index, status: problem.status, problem });
-      }
-    }
+    // All at once: the items are signed and encrypted side by side, so their outbox writes share one commit (one fsync
+    // for the request, not one per item); each answer keeps its item's place.
+    const results = await Promise.all(
+      items.map(async (raw, index) => {
+        try {
+          const item = validate(batchItem, raw, "body", ["items", index]);
+          const key = item.idempotencyKey ?? (batchKey === undefined ? undefined : `${batchKey}:${index}`);
+          const outcome = item.file
+            ? await submitFile(
+                authorityId,
+                { bytes: decodeBase64(item.file.base64), declaredType: "application/octet-stream", filename: "" },
+                { ...item.file, recipients: item.recipients },
+                key,
+              )
+            : await submitJson(authorityId, { credential: item.credential, jws: item.jws, recipients: item.recipients }, key);
+          return { index, status: 202, certificate: accepted(outcome) };
+        } catch (error) {
+          // The other items are accepted all the same: an item's failure, even the server's own, is reported in its place.
+          const problem = problemOf(error, `/v1/certificates/batch#${index}`);
+          if (problem.status >= 500) context.logger.error({ err: error, item: index, code: problem.code }, "batch item failed");
+          return { index, status: problem.status, problem };
+        }
+      }),
+    );
     const acceptedCount = results.filter((r) => r.status === 202).length;
     return { status: 200, body: { results, accepted: acceptedCount, refused: results.length - acceptedCount } };
   });
@@ -242,19 +270,50 @@ export function mountCertificateRoutes(router: Router, deps: AppDependencies, co
       }
       return { status: 200, body: { numberHash, certificates } };
     }
-    const authorityId = query.authority!;
+    if (query.authority === undefined) {
+      const principal = res.locals.principal;
+      if (!principal) {
+        if (query.number !== undefined)
+          throw new CertLedgerError(
+            "INVALID_REQUEST",
+            "query.party: a number is looked up with its issuing party (or an issuer token, in the console)",
+          );
+        throw new CertLedgerError(
+          "UNAUTHENTICATED",
+          "the console's listing needs an issuer or party-admin token; or look up a number with `party`",
+        );
+      }
+      if (query.status === "active") throw new CertLedgerError("INVALID_REQUEST", "query.status: the console says anchored for active");
+      const limit = query.limit ?? 50;
+      const page = deps.issued.list({
+        ...(principal.role === "issuer" ? { authorityId: principal.authorityId } : { party: principal.party }),
+        status: query.status,
+        certType: query.type,
+        number: query.number,
+        numberPrefix: query.match !== "exact",
+        cursor: query.cursor,
+        limit: Math.min(limit, 500),
+      });
+      return { status: 200, body: { items: page.items.map(consoleEntryJson), nextCursor: page.nextCursor, limit } };
+    }
+    const authorityId = query.authority;
     await assertConsoleAccess(deps, res.locals.principal, authorityId);
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
-    if (query.status === "queued" || query.status === "submitted" || query.status === "failed") {
+    if (query.status === "queued" || query.status === "submitted" || query.status === "anchored" || query.status === "failed") {
       if (query.type !== undefined)
-        throw new CertLedgerError("INVALID_REQUEST", "query.type: filters the ledger's statuses, not queued, submitted or failed");
+        throw new CertLedgerError(
+          "INVALID_REQUEST",
+          "query.type: filters the ledger's statuses, not queued, submitted, anchored or failed",
+        );
       const requests = deps.outbox.list({ authorityId, status: query.status, limit, offset });
       return {
         status: 200,
         body: { items: requests.map((r) => anchorRequestJson(r, true)), total: offset + requests.length, limit, offset },
       };
     }
+    if (query.number !== undefined)
+      throw new CertLedgerError("INVALID_REQUEST", "query.number: with `authority`, look a number up with `party`");
     const status =
       query.status === undefined
         ? undefined
@@ -262,6 +321,36 @@ export function mountCertificateRoutes(router: Router, deps: AppDependencies, co
     const page = deps.index.listByAuthority(authorityId, { status, certType: query.type, limit, offset });
     return { status: 200, body: { items: page.items.map(indexedCertificateJson), total: page.total, limit, offset } };
   });
+
+  function consoleEntryJson(entry: ConsoleEntry): z.input<typeof consoleEntryView> {
+    const { request, certificate } = entry;
+    return {
+      certHash: entry.certHash,
+      number: entry.number,
+      party: entry.party,
+      authorityId: entry.authorityId,
+      certType: entry.certType,
+      certTypeName: certificateTypeName(entry.certType),
+      status: entry.status,
+      stamped: entry.stamped,
+      validUntil: isoSeconds(certificate?.validUntil ?? request?.validUntil ?? 0n),
+      createdAt: entry.createdAt,
+      anchoredAt: certificate ? isoSeconds(certificate.anchoredAt) : undefined,
+      statusChangedAt: certificate?.statusChangedAt === undefined ? undefined : isoSeconds(certificate.statusChangedAt),
+      error: request?.error ? `${request.error.code}: ${request.error.message}` : undefined,
+      revocation: certificate ? indexedCertificateJson(certificate).revocation : undefined,
+      txHash: certificate?.txHash ?? request?.txHash,
+      batchRoot: certificate?.batchRoot ?? request?.batchRoot,
+      links: {
+        self: certificateUrl(publicUrl, entry.certHash),
+        verify: verificationLink(publicUrl, entry.certHash),
+        link: linkUrl(publicUrl, entry.certHash),
+        document: documentUrl(publicUrl, entry.certHash),
+        qrPng: qrUrl(publicUrl, entry.certHash, "png"),
+        qrSvg: qrUrl(publicUrl, entry.certHash, "svg"),
+      },
+    };
+  }
 }
 
 /** The authority an issuer token acts for; a party admin's token cannot anchor. */

@@ -9,18 +9,21 @@ import type { MountContext, Operation } from "../operation";
 import { authorityOperations, mountAuthorityRoutes } from "./authorities";
 import { bundleOperations, mountBundleRoutes } from "./bundles";
 import { certificateOperations, mountCertificateRoutes } from "./certificates";
+import { certificateLinkOperations, mountCertificateLinkRoutes } from "./certificate-links";
 import { certificateStatusOperations, mountCertificateStatusRoutes } from "./certificate-status";
 import { healthOperations, mountHealthRoutes } from "./health";
 import { jwksOperations, mountJwksRoutes } from "./jwks";
 import { metricsOperations, mountMetricsRoutes } from "./metrics";
 import { mountPayloadRoutes, payloadOperations } from "./payloads";
 import { mountRecognitionRoutes, recognitionOperations } from "./recognition";
+import { mountRegistryListRoutes, registryListOperations } from "./registry-lists";
 import { mountSigningKeyRoutes, signingKeyOperations } from "./signing-keys";
 import { mountVerifyRoutes, verifyOperations } from "./verify";
 
 /** Every operation the routes mount. */
 export const operations: Operation[] = [
   ...Object.values(certificateOperations),
+  ...Object.values(certificateLinkOperations),
   ...Object.values(bundleOperations),
   ...Object.values(certificateStatusOperations),
   ...Object.values(verifyOperations),
@@ -28,6 +31,7 @@ export const operations: Operation[] = [
   ...Object.values(authorityOperations),
   ...Object.values(signingKeyOperations),
   ...Object.values(recognitionOperations),
+  ...Object.values(registryListOperations),
   ...Object.values(jwksOperations),
   ...Object.values(healthOperations),
   ...Object.values(metricsOperations),
@@ -36,6 +40,7 @@ export const operations: Operation[] = [
 /** Mounts every route on `router`. */
 export function mountRoutes(router: Router, deps: AppDependencies, context: MountContext, metrics: Metrics): void {
   mountCertificateRoutes(router, deps, context);
+  mountCertificateLinkRoutes(router, deps, context);
   mountBundleRoutes(router, deps, context);
   mountCertificateStatusRoutes(router, deps, context);
   mountVerifyRoutes(router, deps, context);
@@ -43,6 +48,7 @@ export function mountRoutes(router: Router, deps: AppDependencies, context: Moun
   mountAuthorityRoutes(router, deps, context);
   mountSigningKeyRoutes(router, deps, context);
   mountRecognitionRoutes(router, deps, context);
+  mountRegistryListRoutes(router, deps, context);
   mountJwksRoutes(router, deps, context);
   mountHealthRoutes(router, deps, context);
   mountMetricsRoutes(router, deps, context, metrics);

@@ -30,6 +30,11 @@ export interface EncryptPayloadOptions {
   contentType: string;
   /** Parties that may decrypt with their own keys, besides the holder of the link key. */
   recipients?: PayloadRecipient[];
+  /**
+   * The holder's link key (base64url, 32 bytes) when it must be known before encrypting, e.g. to stamp its link on a
+   * PDF; a fresh random one when absent.
+   */
+  linkKey?: string;
 }
 
 /** An encrypted payload: the JWE's bytes for IPFS and the holder's link key (base64url, for the link's fragment). */
@@ -103,7 +108,7 @@ export async function encryptPayload(plaintext: Uint8Array, options: EncryptPayl
   if (twice !== undefined) throw new CertLedgerError("INVALID_PAYLOAD", `recipient party ${twice} is named twice`);
 
   const jose = await loadJose();
-  const linkKey = new Uint8Array(randomBytes(LINK_KEY_BYTES));
+  const linkKey = options.linkKey === undefined ? new Uint8Array(randomBytes(LINK_KEY_BYTES)) : linkKeyBytes(options.linkKey);
   // jose draws a fresh random content key for every encrypt(), and wraps it once per recipient.
   const encrypt = new jose.GeneralEncrypt(plaintext).setProtectedHeader({ enc: ENC, cty: options.contentType, certHash });
   encrypt.addRecipient(linkKey).setUnprotectedHeader({ alg: LINK_KEY_ALG });
@@ -123,13 +128,19 @@ export function readPayloadHeader(bytes: Uint8Array): PayloadHeader {
 
 /** Decrypts a payload with the holder's link key (base64url, 32 bytes) from the verification link. */
 export async function decryptWithLinkKey(bytes: Uint8Array, linkKey: string): Promise<Uint8Array> {
+  const key = linkKeyBytes(linkKey);
+  const { jwe } = parsePayload(bytes);
+  const recipient = jwe.recipients.find((r) => r.header.alg === LINK_KEY_ALG) as JweRecipient;
+  return decrypt(jwe, recipient, key, "the link key");
+}
+
+/** The 32 bytes of a base64url link key, or INVALID_LINK_KEY. */
+function linkKeyBytes(linkKey: string): Uint8Array {
   const key = typeof linkKey === "string" ? decodeBase64url(linkKey) : undefined;
   if (key === undefined || key.length !== LINK_KEY_BYTES) {
     throw new CertLedgerError("INVALID_LINK_KEY", "the link key is not 32 bytes of base64url (43 characters)");
   }
-  const { jwe } = parsePayload(bytes);
-  const recipient = jwe.recipients.find((r) => r.header.alg === LINK_KEY_ALG) as JweRecipient;
-  return decrypt(jwe, recipient, key, "the link key");
+  return key;
 }
 
 /** Decrypts a payload as a recipient party, with the private half of the encryption key it was wrapped to. */

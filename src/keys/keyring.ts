@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Signer } from "ethers";
@@ -18,12 +19,14 @@ export interface AuthoritySigningKey {
 export type AccountSigner = (address: string) => Promise<Signer>;
 
 const FILE = "keyring.json";
+const DATA_KEY_BYTES = 32;
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
 const keyringSchema = z.object({
   version: z.literal(1),
   authorities: z.record(z.string().regex(/^\d+$/), z.object({ account: address, signingKey: z.string() })),
   parties: z.record(z.string().regex(/^[A-Z]{2}$/), z.object({ admin: address })),
-  service: z.object({ receiptKey: z.string() }).optional(),
+  // Each service secret is made on first use: a keyring may hold either without the other.
+  service: z.object({ receiptKey: z.string().optional(), dataKey: z.string().optional() }).optional(),
 });
 type KeyringFile = z.infer<typeof keyringSchema>;
 
@@ -41,6 +44,7 @@ export class Keyring {
   readonly #keys = new Map<number, AuthoritySigningKey>();
   readonly #signers = new Map<string, Signer>();
   #receiptKey: AuthoritySigningKey | undefined;
+  #dataKey: Uint8Array | undefined;
 
   private constructor(file: string, password: string, accountSigner: AccountSigner, data: KeyringFile) {
     this.#file = file;
@@ -76,7 +80,8 @@ export class Keyring {
     }
     const keyring = new Keyring(file, options.password, options.accountSigner, data);
     for (const [id, entry] of Object.entries(data.authorities)) keyring.#keys.set(Number(id), await keyring.#decrypt(entry.signingKey));
-    if (data.service) keyring.#receiptKey = await keyring.#decrypt(data.service.receiptKey);
+    if (data.service?.receiptKey) keyring.#receiptKey = await keyring.#decrypt(data.service.receiptKey);
+    if (data.service?.dataKey) keyring.#dataKey = await keyring.#decryptBytes(data.service.dataKey);
     return keyring;
   }
 
@@ -116,11 +121,25 @@ export class Keyring {
   async receiptKey(generate: () => Promise<GeneratedKey>): Promise<AuthoritySigningKey> {
     if (!this.#receiptKey) {
       const key = await generate();
-      this.#data.service = { receiptKey: await this.#encrypt(key.privateJwk) };
+      this.#data.service = { ...this.#data.service, receiptKey: await this.#encrypt(key.privateJwk) };
       this.#receiptKey = toSigningKey(key.privateJwk);
       await this.#save();
     }
     return this.#receiptKey;
+  }
+
+  /**
+   * The service's data key (32 random bytes, created on first use): it encrypts secrets the server keeps in bulk, such
+   * as its certificates' link keys, with a fast cipher, so that only this one key pays for the password's PBES2.
+   */
+  async dataKey(): Promise<Uint8Array> {
+    if (!this.#dataKey) {
+      const key = new Uint8Array(randomBytes(DATA_KEY_BYTES));
+      this.#data.service = { ...this.#data.service, dataKey: await this.#encryptBytes(key) };
+      this.#dataKey = key;
+      await this.#save();
+    }
+    return this.#dataKey;
   }
 
   /** Records that this server acts for `authorityId` from `account` and signs with `key`. */
@@ -146,18 +165,30 @@ export class Keyring {
   }
 
   async #encrypt(privateJwk: JWK): Promise<string> {
-    const jose = await loadJose();
-    const plaintext = new TextEncoder().encode(JSON.stringify(p256PrivateJwk(privateJwk)));
-    return new jose.CompactEncrypt(plaintext).setProtectedHeader({ alg: "PBES2-HS512+A256KW", enc: "A256GCM" }).encrypt(this.#password);
+    return this.#encryptBytes(new TextEncoder().encode(JSON.stringify(p256PrivateJwk(privateJwk))));
   }
 
   async #decrypt(jwe: string): Promise<AuthoritySigningKey> {
-    const jose = await loadJose();
+    const plaintext = await this.#decryptBytes(jwe);
     try {
-      const { plaintext } = await jose.compactDecrypt(jwe, this.#password, { keyManagementAlgorithms: ["PBES2-HS512+A256KW"] });
       return toSigningKey(JSON.parse(new TextDecoder().decode(plaintext)) as JWK);
     } catch (error) {
       if (error instanceof CertLedgerError) throw error;
+      throw new CertLedgerError("INVALID_KEYSTORE", `the keyring ${this.#file} holds a key that is not a P-256 JWK`);
+    }
+  }
+
+  async #encryptBytes(plaintext: Uint8Array): Promise<string> {
+    const jose = await loadJose();
+    return new jose.CompactEncrypt(plaintext).setProtectedHeader({ alg: "PBES2-HS512+A256KW", enc: "A256GCM" }).encrypt(this.#password);
+  }
+
+  async #decryptBytes(jwe: string): Promise<Uint8Array> {
+    const jose = await loadJose();
+    try {
+      const { plaintext } = await jose.compactDecrypt(jwe, this.#password, { keyManagementAlgorithms: ["PBES2-HS512+A256KW"] });
+      return plaintext;
+    } catch {
       throw new CertLedgerError("WRONG_PASSWORD", `cannot decrypt the keyring ${this.#file}: wrong password or a damaged file`);
     }
   }

@@ -1,20 +1,24 @@
+import { randomBytes } from "node:crypto";
 import type { LedgerClient } from "../chain/ledger-client";
 import { encryptPayload, type PayloadRecipient } from "../crypto/payload-encryption";
 import { certificateTypeNumber } from "../documents/certificate-types";
 import {
   credentialCertificateType,
   credentialIssuer,
+  credentialNumber,
   credentialNumberHash,
   validateCredential,
   type Credential,
 } from "../documents/credentials";
 import { inspectFile, type DocumentMediaType } from "../documents/files";
+import { stampPdf } from "../documents/pdf-stamp";
 import { certHashOf, certificateNumberHash, normalizeCertificateNumber } from "../documents/hashing";
 import { decodeCredentialJws, signCredential, verifyCredentialJws, VC_JWT_MEDIA_TYPE } from "../documents/vc-jose";
 import { CertLedgerError } from "../errors";
 import type { AnchorRequest } from "./anchor-request";
 import type { AuthorityKeyring } from "./authority-keyring";
 import { ChainDirectory } from "./chain-directory";
+import type { LinkKeyStore } from "./link-keys";
 import type { Outbox } from "./outbox";
 import { parseCredentialInput, parseFileInput, type SubmitCredentialInput, type SubmitFileInput } from "./submission-inputs";
 
@@ -28,6 +32,11 @@ export interface AnchoringServiceOptions {
   chainCacheMs?: number;
   /** The largest file accepted (default: inspectFile's 20 MiB). */
   maxFileBytes?: number;
+  /**
+   * Where the link keys of accepted certificates are kept (encrypted) for the issuer's console. Without it a link key
+   * is given once, in the submission's outcome, and a PDF stamped twice gets two different links.
+   */
+  linkKeys?: Pick<LinkKeyStore, "record" | "stampLinkKey">;
 }
 
 /** The outcome of a submission. */
@@ -49,10 +58,15 @@ export interface CredentialSubmissionOutcome extends SubmissionOutcome {
   jws: string;
 }
 
-/** The outcome of a file submission: also what the file turned out to be. */
+/** The outcome of a file submission: also what the file turned out to be, and the link stamped on it. */
 export interface FileSubmissionOutcome extends SubmissionOutcome {
   mediaType: DocumentMediaType;
+  /** The link the stamp's QR code carries, when the file is a PDF that was stamped. */
+  stampedLink?: string;
 }
+
+/** What the link-key store keeps of a new certificate besides its key. */
+type IssuedFacts = { party: string; number: string; stamped: boolean };
 
 const DEFAULT_CHAIN_CACHE_MS = 5_000;
 
@@ -76,12 +90,14 @@ export class AnchoringService {
   readonly #keyring: AuthorityKeyring;
   readonly #directory: ChainDirectory;
   readonly #maxFileBytes: number | undefined;
+  readonly #linkKeys: AnchoringServiceOptions["linkKeys"];
 
   constructor(options: AnchoringServiceOptions) {
     this.#outbox = options.outbox;
     this.#keyring = options.keyring;
     this.#directory = new ChainDirectory(options.client, options.chainCacheMs ?? DEFAULT_CHAIN_CACHE_MS);
     this.#maxFileBytes = options.maxFileBytes;
+    this.#linkKeys = options.linkKeys;
   }
 
   /**
@@ -131,17 +147,19 @@ export class AnchoringService {
       new TextEncoder().encode(jws),
       VC_JWT_MEDIA_TYPE,
       recipients,
+      { facts: { party: issuer.party, number: credentialNumber(vc), stamped: false } },
     );
     return { ...outcome, jws, chainChecked: authorityChecked !== "unchecked" && keyChecked };
   }
 
   /**
-   * Accepts a file (PDF, XML, image) for anchoring as it is: its certHash is the SHA-256 of its bytes, its number
-   * hash that of `number` in the authority's party.
+   * Accepts a file (PDF, XML, image) for anchoring: its certHash is the SHA-256 of its bytes, its number hash that of
+   * `number` in the authority's party. With `stamp`, a PDF is first stamped on its first page with the QR code of the
+   * link `stamp` makes (PDF_UNREADABLE when it cannot be), and the stamped bytes are what is hashed and anchored.
    */
   async submitFile(input: SubmitFileInput): Promise<FileSubmissionOutcome> {
-    const { authorityId, bytes, certType, number, validUntil, recipients, idempotencyKey } = parseFileInput(input);
-    const { mediaType } = inspectFile(bytes, { maxBytes: this.#maxFileBytes });
+    const { authorityId, bytes: given, certType, number, validUntil, recipients, idempotencyKey, stamp } = parseFileInput(input);
+    const { mediaType } = inspectFile(given, { maxBytes: this.#maxFileBytes });
     normalizeCertificateNumber(number);
     if (validUntil <= nowSeconds()) {
       throw new CertLedgerError("INVALID_CERTIFICATE_VALIDITY", `validUntil ${validUntil} has passed`, {
@@ -156,13 +174,24 @@ export class AnchoringService {
       );
     }
     const numberHash = certificateNumberHash(checked.party, number);
+    let bytes = given;
+    let stamped: { linkKey: string; link: string } | undefined;
+    if (stamp !== undefined && mediaType === "application/pdf") {
+      // Known before stamping, independent of the hash: derived from the PDF when a store is there, so a retry matches.
+      const linkKey = this.#linkKeys?.stampLinkKey(authorityId, number, certHashOf(given)) ?? randomLinkKey();
+      const links = stamp({ party: checked.party, number, linkKey });
+      bytes = await stampPdf(given, { qrLink: links.qrLink, printedLink: links.printedLink, number });
+      inspectFile(bytes, { maxBytes: this.#maxFileBytes });
+      stamped = { linkKey, link: links.qrLink };
+    }
     const outcome = await this.#enqueue(
       { certHash: certHashOf(bytes), authorityId, certType, validUntil, numberHash, idempotencyKey },
       bytes,
       mediaType,
       recipients,
+      { linkKey: stamped?.linkKey, facts: { party: checked.party, number, stamped: stamped !== undefined } },
     );
-    return { ...outcome, mediaType, chainChecked: true };
+    return { ...outcome, mediaType, chainChecked: true, ...(stamped && { stampedLink: stamped.link }) };
   }
 
   /** The earlier request submitted with `idempotencyKey`, when it carries the same credential; else IDEMPOTENCY_KEY_REUSED. */
@@ -221,23 +250,48 @@ export class AnchoringService {
     return true;
   }
 
-  /** Enqueues, encrypting the payload only for a certificate not seen before. */
+  /**
+   * Enqueues, encrypting the payload only for a certificate not seen before, under `linkKey` when given. The link key
+   * is kept (when there is a store) before the request is acknowledged, so the console can always show it again.
+   */
   async #enqueue(
     fields: Omit<Parameters<Outbox["enqueue"]>[0], "payload">,
     document: Uint8Array,
     contentType: string,
     recipients: PayloadRecipient[] | undefined,
+    issued: { linkKey?: string; facts: IssuedFacts },
   ): Promise<Omit<SubmissionOutcome, "chainChecked">> {
     if (this.#outbox.get(fields.certHash)) {
       // A repeat: the outbox checks it is the same request and returns it; its payload was made the first time.
       const { request, created } = await this.#outbox.enqueueGrouped(fields);
       return { request, created };
     }
-    const { bytes, linkKey } = await encryptPayload(document, { certHash: fields.certHash, contentType, recipients });
+    const { bytes, linkKey } = await encryptPayload(document, {
+      certHash: fields.certHash,
+      contentType,
+      recipients,
+      linkKey: issued.linkKey,
+    });
+    const record = () =>
+      this.#linkKeys?.record({
+        certHash: fields.certHash,
+        authorityId: fields.authorityId,
+        certType: fields.certType,
+        linkKey,
+        ...issued.facts,
+      });
+    // Kept before the request is durable (an orphan key is harmless; a request without its key is not).
+    record();
     const { request, created } = await this.#outbox.enqueueGrouped({ ...fields, payload: { bytes, contentType } });
-    // Another submission of the same certificate may have won the race: then this payload and its key are dropped.
-    return created ? { request, created, linkKey } : { request, created };
+    if (!created) return { request, created };
+    // Another submission of the same certificate may have written its key meanwhile: the winner's key is the one kept.
+    record();
+    return { request, created, linkKey };
   }
+}
+
+function randomLinkKey(): string {
+  return randomBytes(32).toString("base64url");
 }
 
 function nowSeconds(): bigint {

@@ -27,6 +27,18 @@ export interface SubmitFileInput {
   validUntil: bigint;
   recipients?: PayloadRecipient[];
   idempotencyKey?: string;
+  /**
+   * Stamp a PDF before anchoring it, with the links this function makes for its party, number and link key (see
+   * src/documents/pdf-stamp.ts); other files are anchored as they are. Absent: the PDF is anchored as it is.
+   */
+  stamp?: (target: StampTarget) => { qrLink: string; printedLink: string };
+}
+
+/** What a stamped PDF's links name: the issuing party, the certificate number and the holder's link key. */
+export interface StampTarget {
+  party: string;
+  number: string;
+  linkKey: string;
 }
 
 const MAX_RECIPIENTS = 32;
@@ -57,6 +69,9 @@ const fileInputSchema = z.strictObject({
   validUntil: z.bigint({ message: "must be a time in seconds as a bigint" }),
   recipients,
   idempotencyKey,
+  stamp: z
+    .custom<SubmitFileInput["stamp"]>((value) => typeof value === "function", "must be a function making the stamp's links")
+    .optional(),
 });
 
 /** The ledger's number of a certificate type given by number (1..63) or by name; INVALID_CERTIFICATE_TYPE otherwise. */

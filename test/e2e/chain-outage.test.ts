@@ -9,6 +9,8 @@ function pdfForm(tag: string): FormData {
   form.append("file", new Blob([`%PDF-1.4\n% certificate ${tag} ${Math.random()}\n%%EOF\n`], { type: "application/pdf" }), "c.pdf");
   form.append("type", "conformityCertificate");
   form.append("number", `KG-OUTAGE-${tag}`);
+  // A stand-in PDF that pdf-lib cannot open: anchored as it is, unstamped.
+  form.append("stamp", "false");
   form.append("validUntil", new Date(Date.now() + 90 * 86_400_000).toISOString());
   return form;
 }

@@ -15,7 +15,9 @@ function pdfItems(count: number, tag: string) {
   const validUntil = new Date(Date.now() + 90 * 86_400_000).toISOString();
   return Array.from({ length: count }, (_, i) => {
     const pdf = `%PDF-1.4\n% certificate ${tag}-${i} ${ethers.hexlify(ethers.randomBytes(8))}\n%%EOF\n`;
-    return { file: { base64: Buffer.from(pdf).toString("base64"), type: "conformityCertificate", number: `KG-${tag}-${i}`, validUntil } };
+    // stamp: false: stand-in PDFs, anchored as they are (stamping is tested in test/server/documents.test.ts).
+    const base64 = Buffer.from(pdf).toString("base64");
+    return { file: { base64, type: "conformityCertificate", number: `KG-${tag}-${i}`, validUntil, stamp: false } };
   });
 }
 

@@ -96,7 +96,8 @@ describe("API: certificates", function () {
       const server = await startServer();
       const { kgBody } = server.world.authorities;
       const pdf = pdfBytes("conformity certificate, multipart");
-      const fields = { type: "conformityCertificate", number: "KG-PDF-0001", validUntil: await validUntilInDays(90) };
+      // stamp=false: anchored as it is (stamping has its own tests in documents.test.ts).
+      const fields = { type: "conformityCertificate", number: "KG-PDF-0001", validUntil: await validUntilInDays(90), stamp: "false" };
       const answer = await call(server, "/v1/certificates", {
         method: "POST",
         token: await server.issuerToken(kgBody.id),
@@ -297,7 +298,15 @@ describe("API: certificates", function () {
         { jws: one.jws },
         { jws: "broken" },
         { credential: two.vc },
-        { file: { base64: Buffer.from(pdf).toString("base64"), type: 1, number: "KG-B-1", validUntil: await validUntilInDays(30) } },
+        {
+          file: {
+            base64: Buffer.from(pdf).toString("base64"),
+            type: 1,
+            number: "KG-B-1",
+            validUntil: await validUntilInDays(30),
+            stamp: false,
+          },
+        },
         {
           file: {
             base64: Buffer.from(pdfBytes("scope")).toString("base64"),
@@ -430,11 +439,11 @@ describe("API: certificates", function () {
       );
     });
 
-    it("refuses a lookup without its party, with a bad party, or with neither number nor authority (400)", async function () {
+    it("refuses a lookup without its party or with a bad party (400), and the console's listing without a token (401)", async function () {
       const server = await startServer();
       expectProblem(await call(server, "/v1/certificates?number=KG-1"), 400, "INVALID_REQUEST");
       expectProblem(await call(server, "/v1/certificates?number=KG-1&party=kg"), 400, "INVALID_PARTY_CODE");
-      expectProblem(await call(server, "/v1/certificates"), 400, "INVALID_REQUEST");
+      expectProblem(await call(server, "/v1/certificates"), 401, "UNAUTHENTICATED");
       expectProblem(await call(server, "/v1/certificates?number=a&number=b&party=KG"), 400, "INVALID_CERTIFICATE_NUMBER");
     });
   });

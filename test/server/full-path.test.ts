@@ -76,8 +76,12 @@ describe("API: the full path of a certificate", function () {
     expect(accepted.status, accepted.text).to.equal(202);
     const certHash = accepted.body.certHash as string;
     await anchoredAndIndexed(server, certHash);
+    // What was anchored is the stamped PDF the issuer downloads and hands on, not the upload.
+    const download = await fetch(`${server.url}/v1/certificates/${certHash}/document`, { headers: { authorization: `Bearer ${token}` } });
+    expect(download.status).to.equal(200);
+    const stamped = new Uint8Array(await download.arrayBuffer());
     const verifyFile = async () => {
-      const answer = await call(server, "/v1/verify", { method: "POST", body: form({}, { bytes: pdf }) });
+      const answer = await call(server, "/v1/verify", { method: "POST", body: form({}, { bytes: stamped }) });
       expect(answer.status, answer.text).to.equal(200);
       return (answer.body.report as { verdict: string }).verdict;
     };
