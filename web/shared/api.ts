@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The problem's structured facts, e.g. `issues: [{ field, message }]` naming the fields that were refused. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = "ApiError";
@@ -50,10 +52,12 @@ async function send(path: string, options: ApiOptions): Promise<Response> {
 
 async function problemOf(response: Response): Promise<ApiError> {
   try {
-    const problem = (await response.json()) as { code?: unknown; detail?: unknown; title?: unknown };
+    const problem = (await response.json()) as { code?: unknown; detail?: unknown; title?: unknown; details?: unknown };
     const text =
       typeof problem.detail === "string" ? problem.detail : typeof problem.title === "string" ? problem.title : response.statusText;
-    return new ApiError(response.status, typeof problem.code === "string" ? problem.code : `HTTP_${response.status}`, text);
+    const details =
+      typeof problem.details === "object" && problem.details !== null ? (problem.details as Record<string, unknown>) : undefined;
+    return new ApiError(response.status, typeof problem.code === "string" ? problem.code : `HTTP_${response.status}`, text, details);
   } catch {
     return new ApiError(response.status, `HTTP_${response.status}`, response.statusText);
   }
