@@ -3,11 +3,11 @@
  * (contracts deployed once), a Helia IPFS node, and the API with its docs — and seeds a demo consortium on the first
  * start. Configuration: environment variables, see `.env.example`. Ctrl-C stops everything cleanly.
  */
-import { loadConfig } from "./config";
+import { loadConfig, type ServerConfig } from "./config";
 import { startLedger } from "./runtime";
 
-async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+/** Runs a node from `config` until SIGINT or SIGTERM, printing where everything is (`npm start`, `certledger start`). */
+export async function runNode(config: ServerConfig): Promise<void> {
   const ledger = await startLedger(config);
   let stopping = false;
   const stop = async (signal: string) => {
@@ -37,7 +37,9 @@ async function main(): Promise<void> {
   console.log("CertLedger is ready. Ctrl-C stops it; the next start finds everything again.");
 }
 
-main().catch((error: unknown) => {
-  console.error(`certledger: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  runNode(loadConfig(process.env)).catch((error: unknown) => {
+    console.error(`certledger: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

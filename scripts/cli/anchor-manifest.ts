@@ -1,0 +1,83 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { UsageError } from "./errors";
+import type { AnchorKind } from "./anchor-files";
+
+/** Where a file stands: the server's request status, or refused (by the server or before sending). */
+export type EntryStatus = "queued" | "submitted" | "anchored" | "failed" | "refused";
+
+/** One file of an anchoring run, as the manifest records it. */
+export interface ManifestEntry {
+  file: string;
+  kind: AnchorKind;
+  status: EntryStatus;
+  certHash?: string;
+  number?: string;
+  numberHash?: string;
+  /** The verification link to hand to the holder (with the link key in its fragment, when this run received it). */
+  link?: string;
+  /**
+   * The link has no key yet: the server had the request already (an interrupted run sent it) and gives the key only to
+   * the first answer; the next run asks the server for it again (GET /v1/certificates/{certHash}/link).
+   */
+  linkKeyMissing?: boolean;
+  /** A PDF the server stamped with its QR code: the link the QR code carries, and where the stamped copy was saved. */
+  stampedLink?: string;
+  document?: string;
+  /** Why it was refused or failed. */
+  problem?: { status?: number; code: string; detail: string };
+  /** Once anchored: where, with the Merkle proof for a batch (the proof bundle's `anchor`). */
+  anchor?: Record<string, unknown>;
+  updatedAt: string;
+}
+
+/** The anchoring manifest and resume state of an output folder (`<out>/manifest.json`). */
+export interface Manifest {
+  format: "certledger-anchor-manifest";
+  version: 1;
+  api: string;
+  createdAt: string;
+  updatedAt: string;
+  entries: ManifestEntry[];
+}
+
+/** The manifest file of the output folder `out`. */
+export function manifestPath(out: string): string {
+  return path.join(out, "manifest.json");
+}
+
+/** The manifest of an earlier run in `out` (entries by file), or a new one. */
+export async function loadManifest(out: string, api: string): Promise<{ manifest: Manifest; byFile: Map<string, ManifestEntry> }> {
+  const file = manifestPath(out);
+  const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined;
+    throw new UsageError(`cannot read the manifest ${file}`);
+  });
+  const now = new Date().toISOString();
+  let manifest: Manifest = { format: "certledger-anchor-manifest", version: 1, api, createdAt: now, updatedAt: now, entries: [] };
+  if (text !== undefined) {
+    try {
+      manifest = JSON.parse(text) as Manifest;
+    } catch {
+      throw new UsageError(`the manifest ${file} is not JSON: move it away to start afresh`);
+    }
+    if (manifest.format !== "certledger-anchor-manifest" || !Array.isArray(manifest.entries)) {
+      throw new UsageError(`${file} is not a CertLedger anchoring manifest`);
+    }
+    if (manifest.api !== api) {
+      throw new UsageError(`the manifest ${file} records a run against ${manifest.api}, not ${api}: use another --out folder`);
+    }
+  }
+  return { manifest, byFile: new Map(manifest.entries.map((entry) => [entry.file, entry])) };
+}
+
+/** Writes the manifest atomically (a kill leaves the previous version or this one, never half of one). */
+export async function saveManifest(out: string, manifest: Manifest, byFile: Map<string, ManifestEntry>): Promise<void> {
+  manifest.entries = [...byFile.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  manifest.updatedAt = new Date().toISOString();
+  await mkdir(out, { recursive: true });
+  const file = manifestPath(out);
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify(manifest, null, 1) + "\n");
+  await rename(temporary, file);
+}

@@ -1,0 +1,354 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parseDuration } from "../../server/duration";
+import { apiClient, API_OPTIONS, type ApiClient } from "./api";
+import { findFiles, prepareItem, type FileFields, type FoundFile, type PreparedItem } from "./anchor-files";
+import { loadManifest, manifestPath, saveManifest, type Manifest, type ManifestEntry } from "./anchor-manifest";
+import { defineCommand, required } from "./command";
+import { ApiProblem, UsageError } from "./errors";
+import { EXIT } from "./exit-codes";
+import { mapLimit } from "./concurrency";
+import { ProgressBar } from "./progress";
+
+/** GET /v1/certificates/{certHash}, as far as anchoring needs it. */
+interface CertificateDetail {
+  request?: { status: "queued" | "submitted" | "anchored" | "failed"; error?: string };
+  certificate?: { status: string };
+}
+
+/** One item's outcome in POST /v1/certificates/batch. */
+interface BatchResult {
+  results: {
+    index: number;
+    status: number;
+    certificate?: {
+      certHash: string;
+      status: ManifestEntry["status"];
+      numberHash: string;
+      links: { verify: string; stamped?: string; document?: string };
+      linkKey?: string;
+    };
+    problem?: { status: number; code: string; detail: string };
+  }[];
+}
+
+/** Requests in flight at once when checking or fetching proofs: enough to hide latency, few enough for a small server. */
+const PARALLEL = 8;
+
+export const anchorCommand = defineCommand({
+  name: "anchor",
+  usage: "<files or folders…> --api URL --token T --out DIR [--type T] [--valid-until TIME] [--wait]",
+  help: [
+    "Sends every file (folders are walked) to POST /v1/certificates/batch, --chunk at a time, and records each one in",
+    "DIR/manifest.json: its certHash, certificate number, verification link (with the holder's link key) and, once",
+    "anchored, where and with which Merkle proof. Run it again with the same --out to resume: files already accepted",
+    "are checked with the server and not sent again; refused ones are tried again.",
+    "",
+    "  .json          an unsigned W3C credential (the server signs it with the authority's key)",
+    "  .jwt, .jws     a signed credential (compact JWS)",
+    "  anything else  a document file (PDF, XML, image) anchored as it is, with --type, --valid-until and its number",
+    "                 (the file name without its extension, after --number-prefix)",
+    "",
+    "options:",
+    "  --api URL             the API server (or CERTLEDGER_API)",
+    "  --token T             an issuer token of the authority (or CERTLEDGER_TOKEN)",
+    "  --out DIR             where the manifest goes (required; the same folder resumes)",
+    "  --type T              certificate type of document files: conformityCertificate (default), testReport,",
+    "                        certificateOfOrigin, phytosanitaryCertificate, or its number",
+    "  --valid-until TIME    validity of document files: an ISO date-time, or a duration from now (365d)",
+    "  --number-prefix P     put before each file's name to make its certificate number",
+    "  --recipients KG,KZ    parties whose encryption keys may also open the payloads",
+    "  --no-stamp            anchor PDFs as they are; by default the server stamps each PDF with the QR code of its",
+    "                        link first, and the stamped copy (the bytes anchored) is saved in DIR/documents/",
+    "  --chunk N             items per request (default 100; at most the server's MAX_BATCH_REQUEST)",
+    "  --wait                wait until every accepted file is anchored, and record its proof",
+    "  --timeout DURATION    how long --wait waits (default 10m)",
+    "  --json                print the summary as JSON",
+  ].join("\n"),
+  options: {
+    ...API_OPTIONS,
+    out: { type: "string" },
+    type: { type: "string" },
+    "valid-until": { type: "string" },
+    "number-prefix": { type: "string" },
+    recipients: { type: "string" },
+    "no-stamp": { type: "boolean" },
+    chunk: { type: "string" },
+    wait: { type: "boolean" },
+    timeout: { type: "string" },
+  },
+  async run({ values, positionals }, out) {
+    if (positionals.length === 0) throw new UsageError("give the files or folders to anchor");
+    const outDir = path.resolve(required(values.out, "out", "the folder of the manifest (and of the resume state)"));
+    const chunk = wholeNumber(values.chunk ?? "100", "chunk", 1, 10_000);
+    const timeoutSeconds = parseDuration(values.timeout ?? "10m");
+    if (timeoutSeconds === undefined) throw new UsageError(`--timeout ${values.timeout} is not a duration such as 90s, 10m or 2h`);
+    const api = apiClient(values, true);
+    const files = await findFiles(positionals, outDir);
+    if (files.length === 0) throw new UsageError(`no files in ${positionals.join(", ")}`);
+    const fields: FileFields = {
+      type: certType(values.type ?? "conformityCertificate"),
+      validUntil: files.some((f) => f.kind === "file") ? validUntil(values["valid-until"]) : "",
+      numberPrefix: values["number-prefix"] ?? "",
+      recipients: values.recipients === undefined ? undefined : partyList(values.recipients),
+      stamp: values["no-stamp"] !== true,
+    };
+
+    const { manifest, byFile } = await loadManifest(outDir, api.base);
+    const run = new AnchorRun(api, outDir, manifest, byFile, files);
+    await run.refresh("checking earlier run");
+    const toSend = files.filter((f) => {
+      const entry = byFile.get(f.file);
+      return entry === undefined || entry.status === "refused";
+    });
+    if (files.length > toSend.length) out.note(`${files.length - toSend.length} of ${files.length} files were accepted by an earlier run`);
+    await run.send(toSend, fields, chunk);
+    await run.completeLinks();
+    if (values.wait) await run.waitAnchored(Date.now() + timeoutSeconds * 1000);
+    else await run.recordProofs();
+
+    const counts = run.counts();
+    const incomplete = counts.refused + counts.failed > 0 || (values.wait === true && counts.pending > 0);
+    const manifestFile = manifestPath(outDir);
+    out.result({ manifest: manifestFile, ...counts, complete: !incomplete, problems: run.problems() }, [
+      `${counts.total} files: ${counts.accepted} accepted, ${counts.anchored} anchored, ${counts.pending} waiting, ` +
+        `${counts.refused} refused, ${counts.failed} failed`,
+      ...run.problems().map((line) => `  ${line}`),
+      `manifest: ${manifestFile}`,
+    ]);
+    return incomplete ? EXIT.INCOMPLETE : EXIT.OK;
+  },
+});
+
+/** One invocation of `anchor`: the files it is about, and their manifest entries. */
+class AnchorRun {
+  readonly #bar = new ProgressBar("anchor");
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly outDir: string,
+    private readonly manifest: Manifest,
+    private readonly byFile: Map<string, ManifestEntry>,
+    private readonly files: FoundFile[],
+  ) {}
+
+  #entries(): ManifestEntry[] {
+    return this.files.map((f) => this.byFile.get(f.file)).filter((e): e is ManifestEntry => e !== undefined);
+  }
+
+  async #save(): Promise<void> {
+    await saveManifest(this.outDir, this.manifest, this.byFile);
+  }
+
+  /** Asks the server where every accepted, not yet anchored file stands (a request it does not know is sent again). */
+  async refresh(label: string): Promise<void> {
+    const open = this.#entries().filter((e) => (e.status === "queued" || e.status === "submitted") && e.certHash);
+    if (open.length === 0) return;
+    let checked = 0;
+    await mapLimit(open, PARALLEL, async (entry) => {
+      const detail = await this.api.request<CertificateDetail>("GET", `/v1/certificates/${entry.certHash}`).catch((error: unknown) => {
+        if (error instanceof ApiProblem && error.status === 404) return undefined;
+        throw error;
+      });
+      const status = detail?.request?.status ?? (detail?.certificate ? "anchored" : undefined);
+      if (status === undefined) this.byFile.delete(entry.file);
+      else if (status !== entry.status) {
+        entry.status = status;
+        if (status === "failed") entry.problem = { code: "ANCHORING_FAILED", detail: detail?.request?.error ?? "anchoring failed" };
+        entry.updatedAt = new Date().toISOString();
+      }
+      this.#bar.update(++checked, open.length, label);
+    });
+    this.#bar.done();
+    await this.#save();
+  }
+
+  /** Sends `files`, `chunk` at a time, recording each outcome and saving the manifest after every request. */
+  async send(files: FoundFile[], fields: FileFields, chunk: number): Promise<void> {
+    let sent = 0;
+    let refused = 0;
+    try {
+      for (let start = 0; start < files.length; start += chunk) {
+        const slice = files.slice(start, start + chunk);
+        const prepared: { found: FoundFile; item: PreparedItem }[] = [];
+        const stamped: ManifestEntry[] = [];
+        for (const found of slice) {
+          try {
+            prepared.push({ found, item: await prepareItem(found, fields) });
+          } catch (error) {
+            refused++;
+            this.#record(found, { status: "refused", problem: { code: "UNREADABLE_FILE", detail: (error as Error).message } });
+          }
+        }
+        if (prepared.length > 0) {
+          const answer = await this.api
+            .request<BatchResult>("POST", "/v1/certificates/batch", { json: { items: prepared.map((p) => p.item.item) } })
+            .catch((error: unknown) => {
+              if (error instanceof ApiProblem && error.code === "REQUEST_TOO_LARGE") {
+                throw new UsageError(`the server refused ${prepared.length} items in one request (${error.message}): lower --chunk`);
+              }
+              throw error;
+            });
+          for (const result of answer.results) {
+            const { found, item } = prepared[result.index];
+            const certificate = result.certificate;
+            if (certificate) {
+              this.#record(found, {
+                status: certificate.status,
+                certHash: certificate.certHash,
+                number: item.number,
+                numberHash: certificate.numberHash,
+                link: certificate.links.verify,
+                linkKeyMissing: certificate.linkKey === undefined ? true : undefined,
+                stampedLink: certificate.links.stamped,
+              });
+              if (certificate.links.stamped && certificate.links.document) stamped.push(this.byFile.get(found.file)!);
+            } else {
+              refused++;
+              const problem = result.problem ?? { status: result.status, code: `HTTP_${result.status}`, detail: "refused" };
+              this.#record(found, { status: "refused", certHash: item.certHash, number: item.number, problem });
+            }
+          }
+        }
+        await mapLimit(stamped, PARALLEL, (entry) => this.#saveDocument(entry));
+        sent += slice.length;
+        await this.#save();
+        this.#bar.update(sent, files.length, `${refused} refused`);
+      }
+    } finally {
+      this.#bar.done();
+    }
+  }
+
+  /** Saves the stamped PDF the server anchored (the copy to hand to the holder) in DIR/documents/. */
+  async #saveDocument(entry: ManifestEntry): Promise<void> {
+    const bytes = await this.api.bytes(`/v1/certificates/${entry.certHash}/document`);
+    const file = path.join(this.outDir, "documents", path.basename(entry.file));
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, bytes);
+    entry.document = file;
+  }
+
+  /**
+   * Asks the server again for the link keys this run (or an interrupted one) did not receive, and for the stamped copies
+   * not saved yet: the issuer's server keeps both for its certificates.
+   */
+  async completeLinks(): Promise<void> {
+    const missing = this.#entries().filter(
+      (e) => e.certHash && e.status !== "refused" && (e.linkKeyMissing || (e.stampedLink && !e.document)),
+    );
+    await mapLimit(missing, PARALLEL, async (entry) => {
+      const link = await this.api
+        .request<{ link: string; linkKey?: string; stampedLink?: string; stamped?: boolean }>(
+          "GET",
+          `/v1/certificates/${entry.certHash}/link`,
+        )
+        .catch((error: unknown) => {
+          // A server without the link route (or that did not accept this certificate) leaves the link without its key.
+          if (error instanceof ApiProblem && error.status === 404) return undefined;
+          throw error;
+        });
+      if (link?.linkKey !== undefined) {
+        entry.link = link.link;
+        entry.linkKeyMissing = undefined;
+        entry.stampedLink = link.stampedLink;
+      }
+      if (link?.stamped && !entry.document) await this.#saveDocument(entry);
+    });
+    if (missing.length > 0) await this.#save();
+  }
+
+  #record(found: FoundFile, fields: Omit<ManifestEntry, "file" | "kind" | "updatedAt">): void {
+    this.byFile.set(found.file, { file: found.file, kind: found.kind, ...fields, updatedAt: new Date().toISOString() });
+  }
+
+  /** Polls until every accepted file is anchored (or failed), or `deadline`; records each one's proof on the way. */
+  async waitAnchored(deadline: number): Promise<void> {
+    for (;;) {
+      await this.refresh("waiting for anchors");
+      await this.recordProofs();
+      const { pending, accepted, anchored } = this.counts();
+      this.#bar.update(anchored, accepted, "anchored", true);
+      if (pending === 0 || Date.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    this.#bar.done();
+  }
+
+  /** Fetches the proof bundle of every anchored file that has no proof recorded yet. */
+  async recordProofs(): Promise<void> {
+    const missing = this.#entries().filter((e) => e.status === "anchored" && e.anchor === undefined && e.certHash);
+    if (missing.length === 0) return;
+    let done = 0;
+    await mapLimit(missing, PARALLEL, async (entry) => {
+      const bundle = await this.api.request<{ anchor: Record<string, unknown> }>("GET", `/v1/certificates/${entry.certHash}/bundle`);
+      entry.anchor = bundle.anchor;
+      entry.updatedAt = new Date().toISOString();
+      this.#bar.update(++done, missing.length, "recording proofs");
+    });
+    this.#bar.done();
+    await this.#save();
+  }
+
+  /** How the files of this run stand. */
+  counts(): { total: number; accepted: number; anchored: number; pending: number; refused: number; failed: number } {
+    const entries = this.#entries();
+    const count = (...statuses: ManifestEntry["status"][]) => entries.filter((e) => statuses.includes(e.status)).length;
+    const refused = count("refused");
+    return {
+      total: this.files.length,
+      accepted: count("queued", "submitted", "anchored", "failed"),
+      anchored: count("anchored"),
+      pending: count("queued", "submitted"),
+      refused: refused + (this.files.length - entries.length),
+      failed: count("failed"),
+    };
+  }
+
+  /** One line per refused or failed file (the first 20). */
+  problems(): string[] {
+    const bad = this.#entries().filter((e) => e.status === "refused" || e.status === "failed");
+    const lines = bad
+      .slice(0, 20)
+      .map((e) => `${e.status} ${path.relative(process.cwd(), e.file)}: ${e.problem?.code} ${e.problem?.detail}`);
+    if (bad.length > 20) lines.push(`… and ${bad.length - 20} more (see the manifest)`);
+    return lines;
+  }
+}
+
+function wholeNumber(text: string, option: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new UsageError(`--${option} ${text} is not a whole number from ${min} to ${max}`);
+  }
+  return Number(text);
+}
+
+const TYPE_NAMES = ["conformityCertificate", "testReport", "certificateOfOrigin", "phytosanitaryCertificate"];
+
+/** A certificate type by name or number, checked here so that a typo stops the run before anything is sent. */
+export function certType(text: string): string | number {
+  if (TYPE_NAMES.includes(text)) return text;
+  if (/^[1-9]\d?$/.test(text) && Number(text) <= 63) return Number(text);
+  throw new UsageError(`--type ${text} is not a certificate type (${TYPE_NAMES.join(", ")} or 1..63)`);
+}
+
+/** --valid-until: an ISO date-time, or a duration from now ("365d"); as an ISO date-time. */
+export function validUntil(text: string | undefined): string {
+  const given = required(text, "valid-until", "document files need a validity (an ISO date-time, or a duration such as 365d)");
+  const seconds = parseDuration(given);
+  if (seconds !== undefined && !/^\d+$/.test(given)) return new Date(Date.now() + seconds * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+  if (/^\d{4}-\d{2}-\d{2}T/.test(given) && !Number.isNaN(Date.parse(given))) return given;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(given) && !Number.isNaN(Date.parse(given))) return `${given}T00:00:00Z`;
+  throw new UsageError(`--valid-until ${given} is not an ISO date-time (2027-12-31T00:00:00Z) or a duration (365d)`);
+}
+
+/** "KG,KZ" → ["KG", "KZ"], each a party code. */
+export function partyList(text: string): string[] {
+  const list = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const code of list)
+    if (!/^[A-Z]{2}$/.test(code)) throw new UsageError(`${JSON.stringify(code)} is not a party code (two capital letters)`);
+  return list;
+}

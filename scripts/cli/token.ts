@@ -1,0 +1,68 @@
+import { Auth, type MintTokenInput } from "../../server/auth";
+import { loadConfig } from "../../server/config";
+import { loadServerKey } from "../../server/server-key";
+import { defineCommand, positionals } from "./command";
+import { UsageError } from "./errors";
+import { EXIT } from "./exit-codes";
+
+/** What a token is minted for, as given on the command line. */
+export interface TokenArguments {
+  role?: string;
+  authority?: string;
+  party?: string;
+  ttl?: string;
+  "data-dir"?: string;
+}
+
+/**
+ * Mints an API token signed with the server key of the data folder (DATA_DIR, created there if the server never
+ * started), with the issuer (JWT_ISSUER) and default lifetime (JWT_TTL) the server uses. `certledger token` and
+ * `npm run token` both call this.
+ */
+export async function mintToken(
+  args: TokenArguments,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ token: string; input: MintTokenInput }> {
+  let input: MintTokenInput;
+  if (args.role === "issuer" && args.authority !== undefined && args.party === undefined) {
+    if (!/^[1-9]\d{0,9}$/.test(args.authority)) throw new UsageError(`--authority ${args.authority} is not an authority id`);
+    input = { role: "issuer", authorityId: Number(args.authority), ttl: args.ttl };
+  } else if (args.role === "party-admin" && args.party !== undefined && args.authority === undefined) {
+    input = { role: "party-admin", party: args.party, ttl: args.ttl };
+  } else {
+    throw new UsageError("give --role issuer with --authority, or --role party-admin with --party");
+  }
+  const config = loadConfig(args["data-dir"] === undefined ? env : { ...env, DATA_DIR: args["data-dir"] });
+  const auth = new Auth(await loadServerKey(config.dataDir), { issuer: config.jwtIssuer, defaultTtlSeconds: config.jwtTtlSeconds });
+  return { token: await auth.mintToken(input), input };
+}
+
+export const tokenCommand = defineCommand({
+  name: "token",
+  usage: "--role issuer --authority ID | --role party-admin --party P  [--ttl 30d] [--data-dir DIR]",
+  help: [
+    "Prints an API token signed with the server key of the node's data folder: for an issuing authority (anchors,",
+    "suspends, revokes its certificates) or a party admin. Run it where the node's data folder is.",
+    "",
+    "options:",
+    "  --role R           issuer or party-admin",
+    "  --authority ID     the issuer's authority id",
+    "  --party P          the party admin's party code",
+    "  --ttl DURATION     lifetime (3600, 90m, 12h, 30d; default JWT_TTL)",
+    "  --data-dir DIR     the node's data folder (default DATA_DIR or ./.certledger)",
+    "  --json             print { token, role, … } as JSON",
+  ].join("\n"),
+  options: {
+    role: { type: "string" },
+    authority: { type: "string" },
+    party: { type: "string" },
+    ttl: { type: "string" },
+    "data-dir": { type: "string" },
+  },
+  async run({ values, positionals: args }, out) {
+    positionals(args, []);
+    const { token, input } = await mintToken(values);
+    out.result({ token, ...input }, token);
+    return EXIT.OK;
+  },
+});

@@ -1,0 +1,236 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { ethers } from "ethers";
+import { startEmbeddedChain, type EmbeddedChain } from "../../src/chain/anvil";
+import { readDeployment } from "../../src/chain/deployment";
+import { LedgerClient } from "../../src/chain/ledger-client";
+import { connectRpc } from "../../src/chain/provider";
+import { freePort } from "../e2e/node-process";
+import { runCli, spawnCli, until, type CliProcess, type CliResult } from "./cli-process";
+
+const FILES = 1_000;
+
+interface ManifestEntry {
+  file: string;
+  status: string;
+  certHash?: string;
+  link?: string;
+  linkKeyMissing?: boolean;
+  anchor?: { kind: string; txHash: string; proof?: string[] };
+}
+
+async function readManifest(out: string): Promise<ManifestEntry[] | undefined> {
+  const text = await readFile(path.join(out, "manifest.json"), "utf8").catch(() => undefined);
+  return text === undefined ? undefined : (JSON.parse(text) as { entries: ManifestEntry[] }).entries;
+}
+
+/** The certificates the chain holds: how many anchored on their own (and how often each), and how many batch leaves. */
+async function onChain(rpcUrl: string, dataDir: string): Promise<{ direct: Map<string, number>; batchedLeaves: number }> {
+  const deployment = await readDeployment(path.join(dataDir, "deployment.json"));
+  const provider = connectRpc(rpcUrl, { chainId: deployment.chainId });
+  try {
+    const client = LedgerClient.connect({ deployment, provider });
+    const topic = ethers.id("CertificateAnchored(bytes32,bytes32,uint32,uint8,uint64,bytes)");
+    const direct = new Map<string, number>();
+    for (const log of await provider.getLogs({ address: deployment.ledger.address, topics: [topic], fromBlock: 0, toBlock: "latest" })) {
+      direct.set(log.topics[1], (direct.get(log.topics[1]) ?? 0) + 1);
+    }
+    const batchedLeaves = (await client.batchAnchors()).reduce((sum, b) => sum + b.leafCount, 0);
+    return { direct, batchedLeaves };
+  } finally {
+    provider.destroy();
+  }
+}
+
+function explain(result: CliResult): string {
+  return `exit ${result.code}\nstdout: ${result.stdout.slice(-1500)}\nstderr: ${result.stderr.slice(-1500)}`;
+}
+
+describe("certledger, the command-line tool, against a real node", function () {
+  this.timeout(300_000);
+  let dir: string;
+  let dataDir: string;
+  let api: string;
+  let rpc: string;
+  let chainPort: number;
+  let token: string;
+  let node: CliProcess | undefined;
+  let chain: EmbeddedChain | undefined;
+  let entries: ManifestEntry[] = [];
+
+  before(async function () {
+    dir = await mkdtemp(path.join(os.tmpdir(), "certledger-cli-"));
+    dataDir = path.join(dir, "data");
+    chainPort = await freePort();
+    const port = await freePort();
+    api = `http://127.0.0.1:${port}`;
+    rpc = `http://127.0.0.1:${chainPort}`;
+    node = spawnCli(["start", "--data-dir", dataDir, "--port", String(port), "--chain-port", String(chainPort)]);
+    await until(
+      "the node started by certledger start is ready",
+      () => {
+        if (node!.child.exitCode !== null) throw new Error(`certledger start exited:\n${node!.stderr()}\n${node!.stdout()}`);
+        return node!.stdout().includes("CertLedger is ready");
+      },
+      120_000,
+    );
+    token = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8")).parties.KG.authorities[0].token as string;
+  });
+
+  after(async function () {
+    if (node && node.child.exitCode === null) {
+      node.child.kill("SIGINT");
+      await node.done;
+    }
+    await chain?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("refuses bad arguments and unreadable files with a clear message and exit code 2", async function () {
+    const cases: [string[], RegExp][] = [
+      [["frobnicate"], /unknown command "frobnicate"/],
+      [["anchor", "--api", api, "--token", token, "--out", dir], /give the files or folders to anchor/],
+      [
+        ["anchor", path.join(dir, "missing"), "--api", api, "--token", token, "--out", path.join(dir, "o")],
+        /cannot read .*missing: no such file or folder/,
+      ],
+      [["verify", path.join(dir, "missing.pdf"), "--api", api], /cannot read .*missing\.pdf: it is not a file, a certHash/],
+      [["verify-bundle", path.join(dir, "missing.bundle.json"), "--rpc", rpc], /cannot read the bundle file .*missing\.bundle\.json/],
+      [["revoke", "0x1234", "--api", api, "--token", token, "--reason", "superseded", "--bogus"], /Unknown option '--bogus'/],
+      [["revoke", "0x1234", "--api", api, "--token", token, "--reason", "superseded"], /"0x1234" is not a certHash/],
+    ];
+    const results = await Promise.all(cases.map(([args]) => runCli(args)));
+    results.forEach((result, i) => {
+      expect(result.code, `${cases[i][0].join(" ")}\n${explain(result)}`).to.equal(2);
+      expect(result.stderr, cases[i][0].join(" ")).to.match(cases[i][1]);
+    });
+  });
+
+  it(`anchors ${FILES} files, survives a SIGKILL in the middle, and a resume anchors each exactly once with its proof`, async function () {
+    const folder = path.join(dir, "certificates");
+    await mkdir(folder, { recursive: true });
+    const hashes = new Map<string, string>();
+    for (let i = 0; i < FILES; i++) {
+      const bytes = Buffer.from(`%PDF-1.4\n% certificate ${i} ${randomBytes(8).toString("hex")}\n%%EOF\n`);
+      const file = path.join(folder, `KG-${String(i).padStart(4, "0")}.pdf`);
+      await writeFile(file, bytes);
+      hashes.set(file, "0x" + createHash("sha256").update(bytes).digest("hex"));
+    }
+    const out = path.join(dir, "anchored");
+    // --no-stamp: these PDFs are anchored as they are, so their hashes are known here (stamping has tests of its own).
+    const args = ["anchor", folder, "--api", api, "--out", out, "--valid-until", "365d", "--chunk", "25", "--no-stamp"];
+    const env = { CERTLEDGER_TOKEN: token };
+
+    const first = spawnCli(args, env);
+    await until("the first run recorded 200 files", async () => ((await readManifest(out))?.length ?? 0) >= 200);
+    first.child.kill("SIGKILL");
+    const killed = await first.done;
+    expect(killed.signal, explain(killed)).to.equal("SIGKILL");
+    const partial = (await readManifest(out))!;
+    expect(partial.length).to.be.within(200, FILES - 1);
+
+    const resumed = await runCli([...args, "--wait", "--json"], env);
+    expect(resumed.code, explain(resumed)).to.equal(0);
+    expect(resumed.stderr).to.include(`of ${FILES} files were accepted by an earlier run`);
+    const summary = JSON.parse(resumed.stdout) as Record<string, unknown>;
+    expect(summary).to.include({ total: FILES, accepted: FILES, anchored: FILES, refused: 0, failed: 0, complete: true });
+
+    entries = (await readManifest(out))!;
+    expect(entries).to.have.length(FILES);
+    for (const entry of entries) {
+      expect(entry.status, entry.file).to.equal("anchored");
+      expect(entry.certHash, entry.file).to.equal(hashes.get(entry.file));
+      expect(entry.link!.split("#")[0]).to.equal(`${api}/v/${entry.certHash}`);
+      expect(entry.anchor?.txHash, entry.file).to.match(/^0x[0-9a-f]{64}$/);
+      if (entry.anchor?.kind === "batch") expect(entry.anchor.proof).to.be.an("array");
+    }
+    // The request in flight when the first run was killed got its answer lost with its link keys: the resume asked the
+    // server for them again, so every file has its link with the holder's key.
+    expect(entries.filter((e) => e.linkKeyMissing)).to.deep.equal([]);
+    expect(entries.every((e) => /#k=[\w-]{20,}$/.test(e.link!))).to.equal(true);
+    // The chain holds exactly as many anchors as files, each anchored: so each is anchored once.
+    const { direct, batchedLeaves } = await onChain(rpc, dataDir);
+    expect([...direct.values()].every((n) => n === 1)).to.equal(true);
+    expect(batchedLeaves + direct.size).to.equal(FILES);
+
+    // A third run has nothing left to do, and says so without sending anything.
+    const again = await runCli([...args, "--json"], env);
+    expect(again.code, explain(again)).to.equal(0);
+    expect(again.stderr).to.include(`${FILES} of ${FILES} files were accepted by an earlier run`);
+    expect((await onChain(rpc, dataDir)).batchedLeaves).to.equal(batchedLeaves);
+  });
+
+  it("verify exits with a distinct code per verdict: VALID 0, NOT_FOUND 10, TAMPERED 11, REVOKED 14, SUSPENDED 15", async function () {
+    expect(entries, "the bulk anchoring test ran first").to.have.length(FILES);
+    const [valid, suspended, revoked, original] = entries;
+    const env = { CERTLEDGER_TOKEN: token, CERTLEDGER_API: api };
+    const changes = await Promise.all([
+      runCli(["suspend", suspended.certHash!], env),
+      runCli(["revoke", revoked.certHash!, "--reason", "superseded", "--json"], env),
+    ]);
+    for (const change of changes) expect(change.code, explain(change)).to.equal(0);
+    expect(JSON.parse(changes[1].stdout)).to.include({ certHash: revoked.certHash, action: "revoke" });
+
+    const tampered = path.join(dir, "tampered.pdf");
+    await writeFile(tampered, Buffer.concat([await readFile(original.file), Buffer.from("% altered\n")]));
+    const [byLink, notFound, altered, isRevoked, isSuspended] = await Promise.all([
+      // A link names its server: no --api needed.
+      runCli(["verify", valid.link!]),
+      runCli(["verify", "0x" + randomBytes(32).toString("hex"), "--api", api]),
+      runCli(["verify", tampered, "--expect", original.certHash!, "--api", api]),
+      runCli(["verify", revoked.certHash!, "--api", api, "--json"]),
+      runCli(["verify", suspended.file, "--api", api]),
+    ]);
+    expect(byLink.code, explain(byLink)).to.equal(0);
+    expect(byLink.stdout).to.match(new RegExp(`^VALID  ${valid.certHash}`));
+    expect(byLink.stdout).to.match(/✓ anchored +Anchored in Merkle batch/);
+    expect(notFound.code, explain(notFound)).to.equal(10);
+    expect(notFound.stdout).to.match(/^NOT_FOUND/);
+    expect(altered.code, explain(altered)).to.equal(11);
+    expect(altered.stdout).to.match(/^TAMPERED/);
+    expect(isRevoked.code, explain(isRevoked)).to.equal(14);
+    expect(JSON.parse(isRevoked.stdout)).to.include({ verdict: "REVOKED", certHash: revoked.certHash });
+    expect(isSuspended.code, explain(isSuspended)).to.equal(15);
+    expect(isSuspended.stdout).to.match(/^SUSPENDED/);
+  });
+
+  it("a proof bundle verifies against the chain with the server stopped", async function () {
+    const [valid, , revoked] = entries;
+    const validBundle = path.join(dir, "valid.bundle.json");
+    const revokedBundle = path.join(dir, "revoked.bundle.json");
+    const written = await Promise.all([
+      runCli(["bundle", valid.certHash!, "--api", api, "--out", validBundle, "--document", valid.file]),
+      runCli(["bundle", revoked.certHash!, "--api", api, "--out", revokedBundle]),
+    ]);
+    for (const result of written) expect(result.code, explain(result)).to.equal(0);
+    expect(JSON.parse(await readFile(validBundle, "utf8"))).to.deep.include({
+      certHash: valid.certHash,
+      format: "certledger-proof-bundle",
+    });
+
+    // Stop the whole node (API, index, and its embedded chain), then bring back the chain alone from its state.
+    node!.child.kill("SIGINT");
+    await node!.done;
+    chain = await startEmbeddedChain({ stateFile: path.join(dataDir, "chain", "state.json"), port: chainPort });
+    const apiDown = await fetch(`${api}/healthz`).then(
+      () => false,
+      () => true,
+    );
+    expect(apiDown, "the API server is stopped").to.equal(true);
+
+    const [validResult, revokedResult] = await Promise.all([
+      runCli(["verify-bundle", validBundle, "--rpc", rpc, "--json"]),
+      runCli(["verify-bundle", revokedBundle, "--rpc", rpc]),
+    ]);
+    expect(validResult.code, explain(validResult)).to.equal(0);
+    const report = JSON.parse(validResult.stdout) as { verdict: string; checks: { id: string; result: string }[] };
+    expect(report.verdict).to.equal("VALID");
+    // The bundle carries the document: its integrity is checked too, not only its hash.
+    expect(report.checks.find((c) => c.id === "integrity")?.result).to.equal("pass");
+    expect(revokedResult.code, explain(revokedResult)).to.equal(14);
+    expect(revokedResult.stdout).to.match(/^REVOKED/);
+  });
+});
