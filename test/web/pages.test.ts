@@ -19,8 +19,8 @@ describe("web pages", function () {
       const response = await page.goto(`${server.url}${route}`);
       expect(response?.status(), route).to.equal(200);
       expect(response?.headers()["content-security-policy"], route).to.include("script-src 'self'");
-      await page.locator("main h1").first().waitFor();
-      expect(await page.locator("main h1").first().textContent(), route).to.match(heading);
+      await page.locator("h1").first().waitFor();
+      expect(await page.locator("h1").first().textContent(), route).to.match(heading);
     }
     expect(errors).to.deep.equal([]);
     await context.close();
