@@ -1,13 +1,17 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseDuration } from "../../server/duration";
+import { anchorDirect } from "./anchor-direct";
+import { certType, partyList, validUntil, wholeNumber } from "./anchor-fields";
 import { apiClient, API_OPTIONS, type ApiClient } from "./api";
 import { findFiles, prepareItem, type FileFields, type FoundFile, type PreparedItem } from "./anchor-files";
 import { loadManifest, manifestPath, saveManifest, type Manifest, type ManifestEntry } from "./anchor-manifest";
+import { SIGNER_HELP, SIGNER_OPTIONS } from "./chain";
 import { defineCommand, required } from "./command";
 import { ApiProblem, UsageError } from "./errors";
 import { EXIT } from "./exit-codes";
 import { mapLimit } from "./concurrency";
+import { IPFS_OPTIONS } from "./ipfs";
 import { ProgressBar } from "./progress";
 
 /** GET /v1/certificates/{certHash}, as far as anchoring needs it. */
@@ -37,36 +41,58 @@ const PARALLEL = 8;
 
 export const anchorCommand = defineCommand({
   name: "anchor",
-  usage: "<files or folders…> --api URL --token T --out DIR [--type T] [--valid-until TIME] [--wait]",
+  usage: "<files or folders…> --out DIR (--api URL --token T | --rpc URL --deployment FILE --keystore FILE) [options]",
   help: [
-    "Sends every file (folders are walked) to POST /v1/certificates/batch, --chunk at a time, and records each one in",
-    "DIR/manifest.json: its certHash, certificate number, verification link (with the holder's link key) and, once",
-    "anchored, where and with which Merkle proof. Run it again with the same --out to resume: files already accepted",
-    "are checked with the server and not sent again; refused ones are tried again.",
+    "Anchors every file (folders are walked) and records each one in DIR/manifest.json, which is also the resume state:",
+    "run it again with the same --out and the files already accepted or anchored are not sent again; refused ones are",
+    "tried again.",
     "",
-    "  .json          an unsigned W3C credential (the server signs it with the authority's key)",
+    "Through an API server (--api): the files go to POST /v1/certificates/batch, --chunk at a time; the server encrypts",
+    "each payload to IPFS, signs unsigned credentials and stamps PDFs. The manifest records each file's certHash,",
+    "certificate number, verification link (with the holder's link key) and, once anchored, its Merkle proof.",
+    "",
+    "Straight to the chain (--rpc, no server involved): the files become Merkle batches (one per certificate type),",
+    "sent with the authority's account. The manifest records each file's certHash, batch root, Merkle proof,",
+    "transaction and block. Each batch is recorded before it is sent, and a resume asks the ledger before sending it",
+    "again, so every batch is anchored exactly once. Its IPFS manifest (the leaves) goes to the Kubo node of --ipfs-api,",
+    "so that any party finds the certificates from the chain alone; without --ipfs-api it is written to",
+    "DIR/batches/<CID>.json and must be added to IPFS by you (ipfs add --cid-version 1 --raw-leaves gives the same CID).",
+    "No payload is encrypted or stored in this mode: the issuer keeps the documents, PDFs are anchored as they are (no",
+    "QR code stamped), and holders verify with the file itself, its hash, or a proof from the manifest.",
+    "",
+    "  .json          an unsigned W3C credential (the server signs it with the authority's key: --api only)",
     "  .jwt, .jws     a signed credential (compact JWS)",
     "  anything else  a document file (PDF, XML, image) anchored as it is, with --type, --valid-until and its number",
     "                 (the file name without its extension, after --number-prefix)",
     "",
     "options:",
-    "  --api URL             the API server (or CERTLEDGER_API)",
-    "  --token T             an issuer token of the authority (or CERTLEDGER_TOKEN)",
     "  --out DIR             where the manifest goes (required; the same folder resumes)",
     "  --type T              certificate type of document files: conformityCertificate (default), testReport,",
     "                        certificateOfOrigin, phytosanitaryCertificate, or its number",
     "  --valid-until TIME    validity of document files: an ISO date-time, or a duration from now (365d)",
     "  --number-prefix P     put before each file's name to make its certificate number",
+    "  --json                print the summary as JSON",
+    "through an API server:",
+    "  --api URL             the API server (or CERTLEDGER_API)",
+    "  --token T             an issuer token of the authority (or CERTLEDGER_TOKEN)",
     "  --recipients KG,KZ    parties whose encryption keys may also open the payloads",
     "  --no-stamp            anchor PDFs as they are; by default the server stamps each PDF with the QR code of its",
     "                        link first, and the stamped copy (the bytes anchored) is saved in DIR/documents/",
     "  --chunk N             items per request (default 100; at most the server's MAX_BATCH_REQUEST)",
     "  --wait                wait until every accepted file is anchored, and record its proof",
     "  --timeout DURATION    how long --wait waits (default 10m)",
-    "  --json                print the summary as JSON",
+    "straight to the chain (the account signing is an issuing authority's):",
+    ...SIGNER_HELP,
+    "  --ledger ADDRESS      instead of --deployment: the ledger's address",
+    "  --ipfs-api URL        a Kubo node's RPC API to store the batch manifests on (or IPFS_API_URL)",
+    "  --batch-size N        certificates per batch at most (default 10000)",
   ].join("\n"),
   options: {
     ...API_OPTIONS,
+    ...SIGNER_OPTIONS,
+    ...IPFS_OPTIONS,
+    ledger: { type: "string" },
+    "batch-size": { type: "string" },
     out: { type: "string" },
     type: { type: "string" },
     "valid-until": { type: "string" },
@@ -80,6 +106,15 @@ export const anchorCommand = defineCommand({
   async run({ values, positionals }, out) {
     if (positionals.length === 0) throw new UsageError("give the files or folders to anchor");
     const outDir = path.resolve(required(values.out, "out", "the folder of the manifest (and of the resume state)"));
+    if (values.rpc !== undefined || values.deployment !== undefined || values.ledger !== undefined) {
+      const apiOnly = (["api", "token", "recipients", "chunk", "timeout"] as const).find((option) => values[option] !== undefined);
+      if (apiOnly)
+        throw new UsageError(`--${apiOnly} is for anchoring through an API server; with --rpc the files go straight to the chain`);
+      return anchorDirect(values, positionals, outDir, out);
+    }
+    for (const option of ["keystore", "from", "ipfs-api", "batch-size"] as const) {
+      if (values[option] !== undefined) throw new UsageError(`--${option} is for anchoring straight to the chain: give --rpc URL too`);
+    }
     const chunk = wholeNumber(values.chunk ?? "100", "chunk", 1, 10_000);
     const timeoutSeconds = parseDuration(values.timeout ?? "10m");
     if (timeoutSeconds === undefined) throw new UsageError(`--timeout ${values.timeout} is not a duration such as 90s, 10m or 2h`);
@@ -94,7 +129,7 @@ export const anchorCommand = defineCommand({
       stamp: values["no-stamp"] !== true,
     };
 
-    const { manifest, byFile } = await loadManifest(outDir, api.base);
+    const { manifest, byFile } = await loadManifest(outDir, { api: api.base });
     const run = new AnchorRun(api, outDir, manifest, byFile, files);
     await run.refresh("checking earlier run");
     const toSend = files.filter((f) => {
@@ -314,41 +349,4 @@ class AnchorRun {
     if (bad.length > 20) lines.push(`… and ${bad.length - 20} more (see the manifest)`);
     return lines;
   }
-}
-
-function wholeNumber(text: string, option: string, min: number, max: number): number {
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new UsageError(`--${option} ${text} is not a whole number from ${min} to ${max}`);
-  }
-  return Number(text);
-}
-
-const TYPE_NAMES = ["conformityCertificate", "testReport", "certificateOfOrigin", "phytosanitaryCertificate"];
-
-/** A certificate type by name or number, checked here so that a typo stops the run before anything is sent. */
-export function certType(text: string): string | number {
-  if (TYPE_NAMES.includes(text)) return text;
-  if (/^[1-9]\d?$/.test(text) && Number(text) <= 63) return Number(text);
-  throw new UsageError(`--type ${text} is not a certificate type (${TYPE_NAMES.join(", ")} or 1..63)`);
-}
-
-/** --valid-until: an ISO date-time, or a duration from now ("365d"); as an ISO date-time. */
-export function validUntil(text: string | undefined): string {
-  const given = required(text, "valid-until", "document files need a validity (an ISO date-time, or a duration such as 365d)");
-  const seconds = parseDuration(given);
-  if (seconds !== undefined && !/^\d+$/.test(given)) return new Date(Date.now() + seconds * 1000).toISOString().replace(/\.\d+Z$/, "Z");
-  if (/^\d{4}-\d{2}-\d{2}T/.test(given) && !Number.isNaN(Date.parse(given))) return given;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(given) && !Number.isNaN(Date.parse(given))) return `${given}T00:00:00Z`;
-  throw new UsageError(`--valid-until ${given} is not an ISO date-time (2027-12-31T00:00:00Z) or a duration (365d)`);
-}
-
-/** "KG,KZ" → ["KG", "KZ"], each a party code. */
-export function partyList(text: string): string[] {
-  const list = text
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const code of list)
-    if (!/^[A-Z]{2}$/.test(code)) throw new UsageError(`${JSON.stringify(code)} is not a party code (two capital letters)`);
-  return list;
 }

@@ -1,8 +1,17 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { parseProofBundle, Verifier, type VerificationReport, type VerifyInput } from "../../src/verify";
+import {
+  ManifestBatchLocator,
+  parseProofBundle,
+  Verifier,
+  type BatchLocator,
+  type VerificationReport,
+  type VerifyInput,
+} from "../../src/verify";
 import { ApiClient, apiBase } from "./api";
 import { CHAIN_HELP, CHAIN_OPTIONS, connectLedger } from "./chain";
+import { IPFS_OPTIONS, kuboOf } from "./ipfs";
+import { firstLocator, manifestFileLocator } from "./manifest-locator";
 import { defineCommand, positionals } from "./command";
 import { UsageError } from "./errors";
 import { VERDICT_EXIT } from "./exit-codes";
@@ -34,13 +43,17 @@ export const verifyCommand = defineCommand({
     "  a link            a verification link (https://…/v/<certHash>#k=…, or a stamped PDF's …/v/<party>/<number>);",
     "                    with no --api, the link's server is asked",
     "",
-    "through an API server, or straight against a JSON-RPC node with no CertLedger server involved (a certificate in a",
-    "Merkle batch is found there only from a proof bundle: see certledger bundle).",
+    "through an API server, or straight against a JSON-RPC node with no CertLedger server involved. There, a certificate",
+    "in a Merkle batch is found through the batch manifests on IPFS (--ipfs-api), or with its proof from the manifest",
+    "that certledger anchor wrote (--manifest), or from a proof bundle (see certledger bundle).",
     "",
     "options:",
     "  --api URL            verify through this API server (or CERTLEDGER_API)",
     ...CHAIN_HELP,
     "  --ledger ADDRESS     instead of --deployment: the ledger's address",
+    "  --ipfs-api URL       (--rpc) a Kubo node's RPC API, to read the batch manifests the ledger's events name (or",
+    "                       IPFS_API_URL)",
+    "  --manifest FILE      (--rpc) the manifest.json of certledger anchor: batched certificates' proofs are taken from it",
     "  --expect HASH        the certHash the file claims to be (e.g. from its QR code): an altered copy reads TAMPERED",
     "  --as-of TIME         verify as of this time (ISO date-time or Unix seconds; default now)",
     "  --for-party P        report whether party P recognises the certificate",
@@ -50,7 +63,9 @@ export const verifyCommand = defineCommand({
   options: {
     api: { type: "string" },
     ...CHAIN_OPTIONS,
+    ...IPFS_OPTIONS,
     ledger: { type: "string" },
+    manifest: { type: "string" },
     expect: { type: "string" },
     "as-of": { type: "string" },
     "for-party": { type: "string" },
@@ -66,6 +81,10 @@ export const verifyCommand = defineCommand({
     const direct = values.rpc !== undefined || values.deployment !== undefined || values.ledger !== undefined;
     if (direct && values.api !== undefined) throw new UsageError("give --api, or --rpc with --deployment or --ledger, not both");
     if (direct && values.receipt !== undefined) throw new UsageError("--receipt needs --api: the server signs the receipt");
+    if (!direct && (values["ipfs-api"] !== undefined || values.manifest !== undefined)) {
+      const option = values.manifest !== undefined ? "--manifest" : "--ipfs-api";
+      throw new UsageError(`${option} is for verifying straight against the chain: give --rpc URL with --deployment or --ledger`);
+    }
     let report: VerificationReport;
     let receipt: string | undefined;
     if (direct) {
@@ -159,17 +178,27 @@ async function verifyThroughApi(
 async function verifyDirect(
   target: Target,
   asked: Asked,
-  values: { rpc?: string; deployment?: string; ledger?: string },
+  values: { rpc?: string; deployment?: string; ledger?: string; "ipfs-api"?: string; manifest?: string },
 ): Promise<VerificationReport> {
+  // The manifest first: a file that cannot be read stops here, before any node is asked.
+  const fromFile = values.manifest === undefined ? undefined : await manifestFileLocator(values.manifest);
+  const payloads = await kuboOf(values["ipfs-api"]);
   const connection = await connectLedger(values, values.ledger);
   try {
+    const locators: BatchLocator[] = [];
+    if (fromFile) locators.push(fromFile);
+    if (payloads) locators.push(new ManifestBatchLocator(connection.client, payloads));
     const input: VerifyInput =
       target.kind === "document"
         ? target.input
         : target.kind === "number"
           ? { kind: "number", number: target.number, party: target.party }
           : { kind: "hash", certHash: target.certHash };
-    const verifier = new Verifier({ client: connection.client });
+    const verifier = new Verifier({
+      client: connection.client,
+      payloads,
+      batches: locators.length > 0 ? firstLocator(locators) : undefined,
+    });
     const { report } = await verifier.verify(input, {
       asOf: asked.asOf === undefined ? undefined : asOfSeconds(asked.asOf),
       forParty: asked.forParty,
@@ -178,6 +207,7 @@ async function verifyDirect(
     return report;
   } finally {
     connection.close();
+    await payloads?.stop();
   }
 }
 

@@ -1,0 +1,59 @@
+import { readFile } from "node:fs/promises";
+import type { BatchMember } from "../../src/merkle";
+import type { BatchLocator } from "../../src/verify";
+import { UsageError } from "./errors";
+
+const HASH = /^0x[0-9a-f]{64}$/;
+
+/**
+ * Finds batched certificates in an output manifest of `certledger anchor` (straight to the chain, or through a server
+ * with the proofs recorded): the proof comes from the file, the ledger still decides whether it places the certificate
+ * under an anchored root, so a wrong or altered manifest can only make a certificate NOT_FOUND, never valid.
+ */
+export async function manifestFileLocator(file: string): Promise<BatchLocator> {
+  const text = await readFile(file, "utf8").catch(() => {
+    throw new UsageError(`cannot read the manifest ${file}`);
+  });
+  let json: { format?: unknown; entries?: unknown };
+  try {
+    json = JSON.parse(text) as typeof json;
+  } catch {
+    throw new UsageError(`the manifest ${file} is not JSON`);
+  }
+  if (json?.format !== "certledger-anchor-manifest" || !Array.isArray(json.entries)) {
+    throw new UsageError(`${file} is not a manifest written by certledger anchor`);
+  }
+  const members = new Map<string, BatchMember>();
+  for (const entry of json.entries as { certHash?: unknown; anchor?: Record<string, unknown> }[]) {
+    const member = memberOf(entry);
+    if (member) members.set(member.certHash, member);
+  }
+  return { locate: async (certHash) => members.get(certHash.toLowerCase()) };
+}
+
+/** The batch member an entry's anchor describes, or undefined (not anchored in a batch, or not well formed). */
+function memberOf(entry: { certHash?: unknown; anchor?: Record<string, unknown> }): BatchMember | undefined {
+  const anchor = entry?.anchor;
+  if (anchor?.kind !== "batch" || typeof entry.certHash !== "string") return undefined;
+  const { root, numberHash, validUntil, proof } = anchor;
+  const certHash = entry.certHash.toLowerCase();
+  if (!HASH.test(certHash) || typeof root !== "string" || !HASH.test(root) || typeof numberHash !== "string" || !HASH.test(numberHash)) {
+    return undefined;
+  }
+  if (typeof validUntil !== "string" || !/^\d{1,20}$/.test(validUntil)) return undefined;
+  if (!Array.isArray(proof) || !proof.every((step) => typeof step === "string" && HASH.test(step))) return undefined;
+  return { root, certHash, numberHash, validUntil: BigInt(validUntil), proof: proof as string[] };
+}
+
+/** Asks each locator in turn; the first that knows the certificate answers. */
+export function firstLocator(locators: BatchLocator[]): BatchLocator {
+  return {
+    async locate(certHash) {
+      for (const locator of locators) {
+        const member = await locator.locate(certHash);
+        if (member) return member;
+      }
+      return undefined;
+    },
+  };
+}
