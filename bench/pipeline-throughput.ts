@@ -3,7 +3,7 @@
  * It prints figures and asserts nothing (speed is not a test). Each run submits N requests of one authority and type
  * at once into a fresh outbox (grouped enqueues, as concurrent HTTP requests make them) with a batcher running, and
  * times until every one is in a confirmed transaction; "with payloads" adds a 2 KB encrypted payload per request,
- * which goes to the embedded Helia node first. `mocha` loads this file with the tests
+ * which goes to the embedded Helia node first (in bulk: a batch of payloads in one write). `mocha` loads this file with the tests
  * and finds nothing to run: the benchmark runs only as a script.
  */
 import { randomBytes } from "node:crypto";
@@ -38,7 +38,7 @@ async function run(label: string, n: number, withPayloads: boolean): Promise<voi
 
 async function main(): Promise<void> {
   await run("without payloads", 10_000, false);
-  await run("with payloads (Helia)", 2_000, true);
+  await run("with payloads (Helia)", 5_000, true);
   await stopPayloadStore();
   await removeOutboxFiles();
 }

@@ -29,7 +29,7 @@ export const ANCHORS_OF_SQL = `
          0 AS leaf_index, tx_hash, NULL AS root
     FROM cert_events WHERE cert_hash = :certHash AND event = 'CertificateAnchored'
   UNION ALL
-  SELECT m.cert_hash, m.number_hash, b.authority_id, b.cert_type, m.valid_until, NULL, b.timestamp, b.block_number, b.log_index,
+  SELECT m.cert_hash, m.number_hash, b.authority_id, b.cert_type, m.valid_until, m.payload_cid, b.timestamp, b.block_number, b.log_index,
          m.leaf_index, b.tx_hash, b.root
     FROM batch_members m JOIN batches b ON b.root = m.root WHERE m.cert_hash = :certHash
   ORDER BY block_number, log_index, leaf_index`;

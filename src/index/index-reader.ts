@@ -76,6 +76,7 @@ interface MemberRow {
   number_hash: string;
   valid_until: string;
   proof: Uint8Array;
+  payload_cid: Uint8Array | null;
 }
 
 interface AuthorityRow {
@@ -118,7 +119,7 @@ export class IndexReader {
                 0 AS leaf_index, tx_hash, NULL AS root
            FROM cert_events WHERE number_hash = ? AND event = 'CertificateAnchored'
          UNION ALL
-         SELECT m.cert_hash, m.number_hash, b.authority_id, b.cert_type, m.valid_until, NULL, b.timestamp, b.block_number, b.log_index,
+         SELECT m.cert_hash, m.number_hash, b.authority_id, b.cert_type, m.valid_until, m.payload_cid, b.timestamp, b.block_number, b.log_index,
                 m.leaf_index, b.tx_hash, b.root
            FROM batch_members m JOIN batches b ON b.root = m.root WHERE m.number_hash = ?
          ORDER BY block_number, log_index, leaf_index`,
@@ -128,7 +129,7 @@ export class IndexReader {
         "SELECT cert_hash FROM certificates WHERE anchor_count > 1 ORDER BY block_number, log_index, leaf_index",
       ),
       members: db.prepare<[string], MemberRow>(
-        `SELECT m.root, m.cert_hash, m.number_hash, m.valid_until, m.proof
+        `SELECT m.root, m.cert_hash, m.number_hash, m.valid_until, m.proof, m.payload_cid
            FROM batch_members m JOIN batches b ON b.root = m.root WHERE m.cert_hash = ? ORDER BY b.block_number, b.log_index`,
       ),
       events: db.prepare<
@@ -214,7 +215,16 @@ export class IndexReader {
     const row = members.find((m) => m.root === preferred) ?? members[0];
     const proof: string[] = [];
     for (let at = 0; at < row.proof.length; at += 32) proof.push("0x" + Buffer.from(row.proof.subarray(at, at + 32)).toString("hex"));
-    return { root: row.root, certHash: row.cert_hash, numberHash: row.number_hash, validUntil: BigInt(row.valid_until), proof };
+    const member: BatchMember = {
+      root: row.root,
+      certHash: row.cert_hash,
+      numberHash: row.number_hash,
+      validUntil: BigInt(row.valid_until),
+      proof,
+    };
+    const payloadCid = cidText(row.payload_cid);
+    if (payloadCid !== null) member.payloadCid = payloadCid;
+    return member;
   }
 
   /** The batch anchored with `root`, or undefined. */

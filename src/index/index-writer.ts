@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { BatchAnchoredEvent, CertificateEvent } from "../chain/ledger-events";
 import type { RegistryEvent } from "./index-types";
+import { cidToBytes } from "../ipfs/cid";
 import type { BatchMember } from "../merkle/batch";
 import { AuthorityState } from "./authority-state";
 import { CertificateState } from "./certificate-state";
@@ -78,8 +79,9 @@ export class IndexWriter {
           WHERE manifest_state = 'pending' AND next_attempt_at <= ? ORDER BY block_number, log_index LIMIT ?`,
       ),
       isPending: db.prepare<[string], { root: string }>("SELECT root FROM batches WHERE root = ? AND manifest_state = 'pending'"),
-      member: db.prepare<[string, number, string, string, string, Buffer]>(
-        "INSERT INTO batch_members (root, leaf_index, cert_hash, number_hash, valid_until, proof) VALUES (?, ?, ?, ?, ?, ?)",
+      member: db.prepare<[string, number, string, string, string, Buffer, Buffer | null]>(
+        `INSERT INTO batch_members (root, leaf_index, cert_hash, number_hash, valid_until, proof, payload_cid)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
       manifestState: db.prepare<[string, string | null, number, number, string]>(
         `UPDATE batches SET manifest_state = ?, manifest_error = ?, manifest_attempts = manifest_attempts + ?, next_attempt_at = ?
@@ -152,7 +154,8 @@ export class IndexWriter {
       if (!this.#statements.isPending.get(root)) return false;
       members.forEach((m, leafIndex) => {
         const proof = Buffer.concat(m.proof.map((node) => Buffer.from(node.slice(2), "hex")));
-        this.#statements.member.run(root, leafIndex, m.certHash, m.numberHash, m.validUntil.toString(), proof);
+        const payloadCid = m.payloadCid === undefined ? null : Buffer.from(cidToBytes(m.payloadCid));
+        this.#statements.member.run(root, leafIndex, m.certHash, m.numberHash, m.validUntil.toString(), proof, payloadCid);
       });
       for (const m of members) this.#certificates.refresh(m.certHash);
       this.#statements.manifestState.run("indexed", null, 0, 0, root);

@@ -4,7 +4,7 @@ import { CertLedgerError } from "../errors";
 /** The index's SQLite schema, and opening a database file with it. */
 
 /** Bumped with every change of the tables below; a file of a newer version is refused, not misread. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /*
  * Raw tables hold what the chain said (events, block hashes); derived tables (certificates, authorities, batch
@@ -40,10 +40,11 @@ CREATE TABLE batches (
 CREATE INDEX batches_by_block ON batches (block_number);
 CREATE INDEX batches_pending ON batches (next_attempt_at) WHERE manifest_state = 'pending';
 
--- A batch's leaves with their proofs (concatenated 32-byte nodes), written once its manifest is read.
+-- A batch's leaves with their proofs (concatenated 32-byte nodes) and payload CIDs (binary, when the manifest lists
+-- them: version 2), written once its manifest is read.
 CREATE TABLE batch_members (
   root TEXT NOT NULL REFERENCES batches (root) ON DELETE CASCADE, leaf_index INTEGER NOT NULL,
-  cert_hash TEXT NOT NULL, number_hash TEXT NOT NULL, valid_until TEXT NOT NULL, proof BLOB NOT NULL,
+  cert_hash TEXT NOT NULL, number_hash TEXT NOT NULL, valid_until TEXT NOT NULL, proof BLOB NOT NULL, payload_cid BLOB,
   PRIMARY KEY (root, leaf_index)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX batch_members_by_cert ON batch_members (cert_hash);
@@ -109,6 +110,16 @@ CREATE TABLE authorities (
 CREATE INDEX authorities_by_party ON authorities (party, id);
 `;
 
+/**
+ * Brings an index of an earlier schema version up to this one. Version 2 adds the payload CIDs of batch members, and
+ * reads again the manifests that version 1 refused: they may be version-2 manifests, which it could not parse.
+ */
+const UPGRADES: Record<number, string> = {
+  1: `ALTER TABLE batch_members ADD COLUMN payload_cid BLOB;
+      UPDATE batches SET manifest_state = 'pending', manifest_attempts = 0, manifest_error = NULL, next_attempt_at = 0
+       WHERE manifest_state = 'invalid';`,
+};
+
 /** Opens (creating if needed) the index database at `file`, in WAL mode with foreign keys on. */
 export function openIndexDatabase(file: string): Database.Database {
   let db: Database.Database;
@@ -128,6 +139,11 @@ export function openIndexDatabase(file: string): Database.Database {
     if (version === 0) {
       db.transaction(() => {
         db.exec(DDL);
+        db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      })();
+    } else if (version < SCHEMA_VERSION) {
+      db.transaction(() => {
+        for (let from = version; from < SCHEMA_VERSION; from++) db.exec(UPGRADES[from]);
         db.pragma(`user_version = ${SCHEMA_VERSION}`);
       })();
     } else if (version !== SCHEMA_VERSION) {

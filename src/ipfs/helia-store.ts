@@ -4,6 +4,7 @@
  * the network set-up is built by hand.
  */
 import "./polyfills";
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { UnixFS } from "@helia/unixfs" with { "resolution-mode": "import" };
@@ -12,17 +13,21 @@ import type { Helia } from "helia" with { "resolution-mode": "import" };
 import type { Libp2p } from "libp2p" with { "resolution-mode": "import" };
 import type { CID } from "multiformats/cid" with { "resolution-mode": "import" };
 import { CertLedgerError, isCertLedgerError } from "../errors";
-import { importWithKuboLayout, loadCid } from "./cid";
+import { cidToBytes, importWithKuboLayout, isSingleBlock, loadCid, singleBlockCid } from "./cid";
 import { lockDataDir } from "./data-dir-lock";
 import { createLibp2pNode } from "./libp2p-node";
 import { checkTimeout, fetchSignal, readAtMost } from "./limits";
 import { parseMultiaddr, peerIdOf } from "./multiaddrs";
 import type { PayloadStore } from "./payload-store";
+import { openSqliteStorage, type PinnedDag, type SqliteIpfsStorage } from "./sqlite-storage";
 import { verifiedBlocks } from "./verified-blocks";
 
 /** Where the Helia store keeps its data and whom it talks to. */
 export interface HeliaStoreOptions {
-  /** The node's folder: blocks go to `blocks/`, everything else (its private key, its pins) to `datastore/`. */
+  /**
+   * The node's folder: blocks and pins go to `ipfs.sqlite` (see sqlite-storage.ts), libp2p's own data (its private
+   * key) to `datastore/`. The `blocks/` folder of an earlier version is still read.
+   */
   dataDir: string;
   /** Multiaddrs to listen on; by default one TCP port on 127.0.0.1 chosen by the system. */
   listen?: string[];
@@ -34,6 +39,8 @@ export interface HeliaStoreOptions {
 
 /** A Helia-backed payload store, plus what an operator needs to link it to other nodes. */
 export interface HeliaStore extends PayloadStore {
+  /** Adds many payloads in one write (one SQLite transaction, synced to disk): see PayloadStore. */
+  addMany(payloads: readonly Uint8Array[], options?: { signal?: AbortSignal }): Promise<string[]>;
   /** The node's libp2p peer id; the same after a restart on the same data folder. */
   readonly peerId: string;
   /** The addresses other nodes can dial, each ending in /p2p/<peer id>. */
@@ -81,22 +88,33 @@ export async function createHeliaStore(options: HeliaStoreOptions): Promise<Heli
       import("@helia/block-brokers"),
       import("@helia/unixfs"),
     ]);
-    const blockstore = new FsBlockstore(path.join(dataDir, "blocks"));
-    await blockstore.open();
-    undo.push(() => blockstore.close());
     const datastore = new FsDatastore(path.join(dataDir, "datastore"));
     await datastore.open();
     undo.push(() => datastore.close());
+    const legacyBlocksDir = path.join(dataDir, "blocks");
+    let legacyBlocks;
+    if (existsSync(legacyBlocksDir)) {
+      legacyBlocks = new FsBlockstore(legacyBlocksDir);
+      await legacyBlocks.open();
+    }
+    const storage = await openSqliteStorage(path.join(dataDir, "ipfs.sqlite"), { blockstore: legacyBlocks, datastore });
+    undo.push(async () => storage.close());
     const libp2p = await createLibp2pNode({ datastore, listen });
     // createHeliaLight, not createHelia: the latter adds HTTP gateways and delegated routing, which reach the internet.
     // With no routers, bitswap asks only the peers it is connected to.
-    const helia = createHeliaLight({ blockstore, datastore, blockBrokers: [bitswap()], components: { libp2p } });
+    const helia = createHeliaLight({
+      blockstore: storage.blockstore,
+      datastore: storage.datastore,
+      blockBrokers: [bitswap()],
+      components: { libp2p },
+    });
     await helia.start();
     undo.push(() => helia.stop());
     await libp2p.start();
     undo.push(async () => libp2p.stop());
     return new HeliaPayloadStore({
       helia,
+      storage,
       libp2p,
       unixfs: unixfs({ blockstore: verifiedBlocks(helia.blockstore) }),
       kept,
@@ -115,6 +133,7 @@ export async function createHeliaStore(options: HeliaStoreOptions): Promise<Heli
 
 interface Parts {
   helia: Helia;
+  storage: SqliteIpfsStorage;
   libp2p: Libp2p;
   /** Reads through `verifiedBlocks`, so every block is checked against its CID. */
   unixfs: UnixFS;
@@ -155,11 +174,32 @@ class HeliaPayloadStore implements HeliaStore {
   }
 
   async add(bytes: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<string> {
+    const [cid] = await this.addMany([bytes], options);
+    return cid;
+  }
+
+  async addMany(payloads: readonly Uint8Array[], options: { signal?: AbortSignal } = {}): Promise<string[]> {
     this.#checkRunning();
     options.signal?.throwIfAborted();
-    const cid = await importWithKuboLayout(bytes, this.#parts.helia.blockstore);
-    await this.#pinLocal(cid, options.signal);
-    return cid.toString();
+    const { CID } = await import("multiformats/cid");
+    const dags: PinnedDag[] = [];
+    for (const bytes of payloads) {
+      if (isSingleBlock(bytes)) {
+        // Most payloads are one raw block, whose CID is its hash: no importer needed (cid.ts checks it is Kubo's).
+        const cid = CID.decode(cidToBytes(singleBlockCid(bytes)));
+        dags.push({ root: cid, blocks: [{ cid, bytes }] });
+      } else {
+        const blocks: PinnedDag["blocks"] = [];
+        const root = await importWithKuboLayout(bytes, { put: (cid: CID, block: Uint8Array) => (blocks.push({ cid, bytes: block }), cid) });
+        dags.push({ root, blocks });
+      }
+    }
+    options.signal?.throwIfAborted();
+    this.#checkRunning();
+    // Straight into the SQLite store, in one transaction: no block needs announcing over bitswap, since no peer can
+    // want a payload before its CID is published (on chain or in a manifest), which happens only after this returns.
+    this.#parts.storage.storePinned(dags);
+    return dags.map(({ root }) => root.toString());
   }
 
   async get(cid: string, options: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<Uint8Array> {

@@ -15,7 +15,7 @@ import { createHeliaStore, type HeliaStoreOptions } from "./helia-store";
 import { createKuboStore, type KuboStoreOptions } from "./kubo-store";
 import type { PayloadStore } from "./payload-store";
 
-export type { PayloadStore } from "./payload-store";
+export { addPayloads, type PayloadStore } from "./payload-store";
 export { createHeliaStore, type HeliaStore, type HeliaStoreOptions } from "./helia-store";
 export { createKuboStore, type KuboStoreOptions } from "./kubo-store";
 export { cidOf, verifyCid, parseCid, cidToBytes, cidFromBytes, KUBO_IMPORT, KUBO_ADD_PARAMS } from "./cid";

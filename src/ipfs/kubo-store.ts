@@ -7,7 +7,7 @@ import type { KuboRPCClient } from "kubo-rpc-client" with { "resolution-mode": "
 import { CertLedgerError, isCertLedgerError } from "../errors";
 import { cidOf, KUBO_ADD_PARAMS, parseCid, verifyCid } from "./cid";
 import { checkTimeout, fetchSignal, readAtMost } from "./limits";
-import type { PayloadStore } from "./payload-store";
+import { addEach, type PayloadStore } from "./payload-store";
 
 /** Which Kubo node to use. */
 export interface KuboStoreOptions {
@@ -50,6 +50,11 @@ class KuboPayloadStore implements PayloadStore {
       );
     }
     return reported;
+  }
+
+  async addMany(payloads: readonly Uint8Array[], options: { signal?: AbortSignal } = {}): Promise<string[]> {
+    // Kubo adds one file per RPC call and pins it itself: a few calls at once keep its pipeline busy.
+    return addEach((bytes, o) => this.add(bytes, o), payloads, { signal: options.signal, concurrency: 8 });
   }
 
   async get(cid: string, options: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<Uint8Array> {

@@ -2,7 +2,7 @@ import type { Signer } from "ethers";
 import type { LedgerClient, WriteResult } from "../chain/ledger-client";
 import { CertLedgerError, isCertLedgerError } from "../errors";
 import { cidToBytes } from "../ipfs/cid";
-import type { PayloadStore } from "../ipfs/payload-store";
+import { addPayloads, type PayloadStore } from "../ipfs/payload-store";
 import { buildBatch, encodeBatchManifest } from "../merkle/batch";
 import { backoffDelay, DependencyGate, isPermanentFailure, recordedError, type BackoffOptions } from "./failures";
 import type { Outbox, PendingUpload, ReadyGroup, Submission } from "./outbox";
@@ -26,7 +26,11 @@ export interface BatcherOptions {
   retry?: BackoffOptions;
   /** Transactions in flight at once (default 4): the next batch is composed while earlier ones wait for confirmations. */
   maxInFlight?: number;
-  /** Payload uploads to IPFS at once (default 16). */
+  /** Payloads added to IPFS in one go (default 1000): one write to the store, one outbox transaction for their CIDs. */
+  uploadBatchSize?: number;
+  /** The most payload bytes in one go (default 32 MiB; a larger payload goes on its own). */
+  uploadBatchBytes?: number;
+  /** Such bulk uploads in flight at once (default 2): the next is read from the outbox while the last is stored. */
   uploadConcurrency?: number;
   /** How long stop() waits for work in flight before abandoning it to the next reconcile (default 10 s). */
   stopTimeoutMs?: number;
@@ -49,7 +53,9 @@ const DEFAULTS = {
   pollIntervalMs: 50,
   retry: { baseDelayMs: 500, maxDelayMs: 30_000 },
   maxInFlight: 4,
-  uploadConcurrency: 16,
+  uploadBatchSize: 1000,
+  uploadBatchBytes: 32 * 1024 * 1024,
+  uploadConcurrency: 2,
   stopTimeoutMs: 10_000,
 };
 
@@ -58,7 +64,8 @@ type OnChain = { state: "absent" } | { state: "ours"; position: Partial<WriteRes
 
 /**
  * Turns queued requests into confirmed anchors, exactly once whatever stops in between:
- * 1. each payload goes to IPFS and its CID into the outbox (IPFS down: the request waits, with backoff);
+ * 1. payloads go to IPFS in bulk (one store write for up to uploadBatchSize of them) and their CIDs into the outbox in
+ *    one transaction, only once IPFS holds them (IPFS down: the requests wait, with backoff);
  * 2. ready requests are grouped by (authority, type), waiting up to maxWaitMs for more; a group of one is anchored
  *    on its own, a larger one as a Merkle batch of at most maxBatchSize whose manifest goes to IPFS first;
  * 3. the composition (root, members and proofs, manifest CID) is written to the outbox, status submitted, BEFORE the
@@ -78,9 +85,9 @@ export class Batcher {
   readonly #ipfs: DependencyGate;
   readonly #writers = new Map<number, { signer: Signer; client: LedgerClient }>();
   readonly #sends = new Map<number, Promise<void>>();
-  readonly #uploads = new Map<string, Promise<void>>();
-  #uploaded: { certHash: string; cid: string }[] = [];
-  #flushScheduled = false;
+  /** Bulk uploads in flight, by a key of their own. */
+  readonly #uploads = new Map<number, { certHashes: string[]; done: Promise<void> }>();
+  #nextUpload = 0;
   #running = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -103,6 +110,8 @@ export class Batcher {
         maxDelayMs: positiveInteger(options.retry?.maxDelayMs ?? DEFAULTS.retry.maxDelayMs, "retry.maxDelayMs"),
       },
       maxInFlight: positiveInteger(options.maxInFlight ?? DEFAULTS.maxInFlight, "maxInFlight"),
+      uploadBatchSize: positiveInteger(options.uploadBatchSize ?? DEFAULTS.uploadBatchSize, "uploadBatchSize"),
+      uploadBatchBytes: positiveInteger(options.uploadBatchBytes ?? DEFAULTS.uploadBatchBytes, "uploadBatchBytes"),
       uploadConcurrency: positiveInteger(options.uploadConcurrency ?? DEFAULTS.uploadConcurrency, "uploadConcurrency"),
       stopTimeoutMs: nonNegative(options.stopTimeoutMs ?? DEFAULTS.stopTimeoutMs, "stopTimeoutMs"),
     };
@@ -131,12 +140,11 @@ export class Batcher {
     try {
       // The loop may be composing a batch (waiting for the chain or IPFS); once stopped it records nothing more.
       await Promise.race([this.#loop, deadline]);
-      const inFlight = Promise.allSettled([...this.#sends.values(), ...this.#uploads.values()]);
+      const inFlight = Promise.allSettled([...this.#sends.values(), ...[...this.#uploads.values()].map((u) => u.done)]);
       await Promise.race([inFlight, deadline]);
     } finally {
       clearTimeout(timer);
     }
-    this.#flushUploads();
     this.#generation++;
   }
 
@@ -191,7 +199,6 @@ export class Batcher {
     while (current()) {
       this.#nextDue = Number.POSITIVE_INFINITY;
       try {
-        this.#flushUploads();
         this.#startUploads();
         await this.#dispatch(current);
       } catch (error) {
@@ -213,44 +220,47 @@ export class Batcher {
   // ---------------------------------------------------------------- payloads
 
   #startUploads(): void {
-    const free = this.#options.uploadConcurrency - this.#uploads.size;
-    if (free <= 0) return;
     const now = Date.now();
-    for (const item of this.#outbox.pendingUploads(now, free, new Set(this.#uploads.keys()))) {
-      if (!this.#ipfs.tryEnter(now)) break;
-      const upload = this.#upload(item).finally(() => this.#uploads.delete(item.certHash));
-      this.#uploads.set(item.certHash, upload);
+    while (this.#uploads.size < this.#options.uploadConcurrency) {
+      const inFlight = new Set([...this.#uploads.values()].flatMap((upload) => upload.certHashes));
+      const items = this.#outbox.pendingUploads(now, this.#options.uploadBatchSize, inFlight, this.#options.uploadBatchBytes);
+      if (items.length === 0 || !this.#ipfs.tryEnter(now)) return;
+      const key = this.#nextUpload++;
+      const done = this.#upload(items).finally(() => {
+        this.#uploads.delete(key);
+        this.#wake?.();
+      });
+      this.#uploads.set(key, { certHashes: items.map((item) => item.certHash), done });
     }
   }
 
-  async #upload(item: PendingUpload): Promise<void> {
+  /** Adds `items`' payloads to IPFS in one go, then records their CIDs (they become ready to anchor) in one transaction. */
+  async #upload(items: PendingUpload[]): Promise<void> {
     const generation = this.#generation;
+    let cids: string[];
     try {
-      const cid = await this.#payloads.add(item.bytes);
-      if (this.#ipfs.succeeded()) this.#log("ipfs.up", {});
-      if (generation !== this.#generation) return;
-      this.#uploaded.push({ certHash: item.certHash, cid });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        // Uploads finishing together are recorded in one SQLite transaction.
-        setImmediate(() => this.#flushUploads());
-      }
+      cids = await addPayloads(
+        this.#payloads,
+        items.map((item) => item.bytes),
+      );
     } catch (error) {
       const now = Date.now();
       if (this.#ipfs.failed(now)) this.#log("ipfs.down", { ...recordedError(error) });
-      this.#noteError("payload.retry", error, { certHash: item.certHash });
+      this.#noteError("payload.retry", error, { count: items.length });
       if (generation !== this.#generation) return;
-      this.#outbox.recordRequestRetry([item.certHash], recordedError(error), now + backoffDelay(item.attempts + 1, this.#options.retry));
+      // Each keeps its own attempt count; the group is retried after the longest backoff of its members.
+      const attempts = Math.max(...items.map((item) => item.attempts));
+      this.#outbox.recordRequestRetry(
+        items.map((item) => item.certHash),
+        recordedError(error),
+        now + backoffDelay(attempts + 1, this.#options.retry),
+      );
+      return;
     }
-  }
-
-  #flushUploads(): void {
-    this.#flushScheduled = false;
-    if (this.#uploaded.length === 0) return;
-    const done = this.#uploaded;
-    this.#uploaded = [];
+    if (this.#ipfs.succeeded()) this.#log("ipfs.up", {});
+    if (generation !== this.#generation) return;
     try {
-      this.#outbox.recordPayloads(done);
+      this.#outbox.recordPayloads(items.map((item, i) => ({ certHash: item.certHash, cid: cids[i] })));
     } catch (error) {
       // The outbox is closed or failing: the payloads are on IPFS, so uploading them again later is harmless.
       this.#noteError("outbox.error", error);

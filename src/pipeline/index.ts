@@ -9,6 +9,8 @@
  * - `Batcher`: payloads to IPFS, requests grouped into direct anchors and Merkle batches, confirmed transactions,
  *   retries with backoff, reconciliation with the chain at start-up, and a health report for readiness probes.
  * - `CertificateStatusService`: suspension, reinstatement and revocation, by record or (batched) by stored proof.
+ * - `LinkKeyStore`: the link keys of accepted certificates, sealed at rest, with what the console searches by.
+ * - `IssuedCertificates`: the issuer's console: its certificates (outbox + index), their links and documents.
  *
  * Errors (CertLedgerError codes): INVALID_ANCHOR_REQUEST, REQUEST_CONFLICT, IDEMPOTENCY_KEY_REUSED,
  * REQUEST_NOT_ANCHORED, OUTBOX_UNAVAILABLE, BATCHER_NOT_RUNNING, ISSUER_MISMATCH, UNTRUSTED_KEY, NO_SIGNING_KEY, plus
@@ -33,6 +35,16 @@ export {
   type FileSubmissionOutcome,
   type SubmissionOutcome,
 } from "./anchoring-service";
-export { certificateTypeOf, type SubmitCredentialInput, type SubmitFileInput } from "./submission-inputs";
+export { certificateTypeOf, type StampTarget, type SubmitCredentialInput, type SubmitFileInput } from "./submission-inputs";
+export { LinkKeyStore, type IssuedEntry, type IssuedFilter, type IssuedRecord } from "./link-keys";
+export {
+  CONSOLE_STATUSES,
+  IssuedCertificates,
+  type ConsoleEntry,
+  type ConsoleQuery,
+  type ConsolePage,
+  type ConsoleStatus,
+  type IssuedDocument,
+} from "./issued-certificates";
 export { ledgerRecipientKeys } from "./recipient-keys";
 export { CertificateStatusService, type RevokeInput, type StatusChangeResult } from "./certificate-status";

@@ -307,6 +307,15 @@ export class Outbox {
     return row?.jws ?? undefined;
   }
 
+  /** The encrypted payload of `certHash` while it waits for IPFS (afterwards it is there, under the request's payloadCid). */
+  pendingPayload(certHash: string): Uint8Array | undefined {
+    this.#check();
+    const row = this.#db
+      .prepare<[string], { payload: Buffer | null }>("SELECT payload FROM requests WHERE cert_hash = ?")
+      .get(certHash.toLowerCase());
+    return row?.payload ? new Uint8Array(row.payload) : undefined;
+  }
+
   /** Requests, newest first, optionally of one authority and/or status. */
   list(options: ListOptions = {}): AnchorRequest[] {
     this.#check();
@@ -347,29 +356,46 @@ export class Outbox {
     return { queued: count.get("queued")!.n, submitted: count.get("submitted")!.n };
   }
 
-  /** The batched certificate `certHash` with its stored Merkle proof, once its batch is anchored. */
+  /** The batched certificate `certHash` with its stored Merkle proof (and payload CID), once its batch is anchored. */
   member(certHash: string): BatchMember | undefined {
     const request = this.get(certHash);
     if (request?.status !== "anchored" || request.batchRoot === undefined || request.proof === undefined) return undefined;
-    const { batchRoot: root, numberHash, validUntil, proof } = request;
-    return { root, certHash: request.certHash, numberHash, validUntil, proof };
+    const { batchRoot: root, numberHash, validUntil, proof, payloadCid } = request;
+    const member: BatchMember = { root, certHash: request.certHash, numberHash, validUntil, proof };
+    if (payloadCid !== undefined) member.payloadCid = payloadCid;
+    return member;
   }
 
   // ---------------------------------------------------------------- the batcher's bookkeeping
 
-  /** Up to `limit` payloads due for upload to IPFS, oldest first, leaving out `excluding` (uploads in progress). */
-  pendingUploads(now: number, limit: number, excluding: ReadonlySet<string> = new Set()): PendingUpload[] {
+  /**
+   * Up to `limit` payloads due for upload to IPFS, oldest first, leaving out `excluding` (uploads in progress), and
+   * no more than `maxBytes` of them together (but always one, however large).
+   */
+  pendingUploads(
+    now: number,
+    limit: number,
+    excluding: ReadonlySet<string> = new Set(),
+    maxBytes = Number.POSITIVE_INFINITY,
+  ): PendingUpload[] {
     this.#check();
     const rows = this.#db
-      .prepare<[number, number], { cert_hash: string; payload: Buffer; attempts: number }>(
+      .prepare<[number], { cert_hash: string; payload: Buffer; attempts: number }>(
         `SELECT cert_hash, payload, attempts FROM requests
-         WHERE status = 'queued' AND payload IS NOT NULL AND next_attempt_at <= ? ORDER BY seq LIMIT ?`,
+         WHERE status = 'queued' AND payload IS NOT NULL AND next_attempt_at <= ? ORDER BY seq`,
       )
-      .all(now, limit + excluding.size);
-    return rows
-      .filter((row) => !excluding.has(row.cert_hash))
-      .slice(0, limit)
-      .map((row) => ({ certHash: row.cert_hash, bytes: new Uint8Array(row.payload), attempts: row.attempts }));
+      .iterate(now);
+    const uploads: PendingUpload[] = [];
+    let bytes = 0;
+    // Rows are read one at a time: leaving the loop early reads no further payloads.
+    for (const row of rows) {
+      if (uploads.length >= limit) break;
+      if (excluding.has(row.cert_hash)) continue;
+      if (uploads.length > 0 && bytes + row.payload.byteLength > maxBytes) break;
+      bytes += row.payload.byteLength;
+      uploads.push({ certHash: row.cert_hash, bytes: new Uint8Array(row.payload), attempts: row.attempts });
+    }
+    return uploads;
   }
 
   /** Records payload CIDs: each request drops its bytes and becomes ready to anchor. */

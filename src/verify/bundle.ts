@@ -67,6 +67,7 @@ export async function createProofBundle(
       txHash: batch.txHash,
       blockNumber: batch.blockNumber,
     },
+    payloadCid: member.payloadCid,
   });
 }
 

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { cidFromBytes, cidOf, cidToBytes, KUBO_IMPORT, parseCid, verifyCid } from "../../src/ipfs";
+import { importWithKuboLayout, isSingleBlock, singleBlockCid } from "../../src/ipfs/cid";
 import { pattern, rejection, thrown, utf8 } from "./fixtures";
 
 /**
@@ -33,6 +34,21 @@ describe("IPFS CIDs", function () {
         expect(await cidOf(bytes())).to.equal(cid);
       });
     }
+
+    it("computes a payload of one block from its hash, exactly as the importer lays it out; a larger one goes through the importer", async function () {
+      const discard = { put: async <T>(cid: T) => cid };
+      for (const size of [0, 1, 2_048, 262_143, 262_144]) {
+        const bytes = pattern(size);
+        expect(isSingleBlock(bytes), `${size} bytes`).to.equal(true);
+        const imported = (await importWithKuboLayout(bytes, discard)).toString();
+        expect(singleBlockCid(bytes), `${size} bytes`).to.equal(imported);
+        expect(await cidOf(bytes), `${size} bytes`).to.equal(imported);
+      }
+      const twoChunks = pattern(262_145);
+      expect(isSingleBlock(twoChunks)).to.equal(false);
+      thrown(() => singleBlockCid(twoChunks), "INVALID_CID");
+      expect(await cidOf(twoChunks)).to.equal((await importWithKuboLayout(twoChunks, discard)).toString());
+    });
 
     it("differs from Helia's own import defaults, which is why every import passes Kubo's settings", async function () {
       const { unixfs } = await import("@helia/unixfs");

@@ -1,6 +1,8 @@
 import path from "node:path";
 import { expect } from "chai";
-import { cidOf, createHeliaStore, createPayloadStore, type HeliaStore, type HeliaStoreOptions } from "../../src/ipfs";
+import Database from "better-sqlite3";
+import { cidOf, cidToBytes, createHeliaStore, createPayloadStore, type HeliaStore, type HeliaStoreOptions } from "../../src/ipfs";
+import { importWithKuboLayout } from "../../src/ipfs/cid";
 import { expectBytes, pattern, rejection, TempDirs, utf8 } from "./fixtures";
 
 describe("Helia payload store", function () {
@@ -113,20 +115,67 @@ describe("Helia payload store", function () {
 
     // Overwrite, with wrong bytes of the same length, the small payload's only block and the large one's second leaf
     // (a raw leaf's CID is the CID of its chunk).
-    const { FsBlockstore } = await import("blockstore-fs");
-    const { CID } = await import("multiformats/cid");
-    const blocks = new FsBlockstore(path.join(dataDir, "blocks"));
-    await blocks.open();
-    await blocks.put(CID.parse(smallCid), utf8("certificate PAYLOAD"));
     const secondLeaf = await cidOf(large.subarray(262_144, 2 * 262_144));
     const tampered = large.slice(262_144, 2 * 262_144);
     tampered[1000] ^= 0xff;
-    await blocks.put(CID.parse(secondLeaf), tampered);
-    await blocks.close();
+    overwriteBlock(dataDir, smallCid, utf8("certificate PAYLOAD"));
+    overwriteBlock(dataDir, secondLeaf, tampered);
 
     const reopened = await startStore({ dataDir, timeoutMs: 1_000 });
     expect((await rejection(reopened.get(smallCid), "CID_MISMATCH")).message).to.contain(smallCid);
     expect((await rejection(reopened.get(largeCid), "CID_MISMATCH")).message).to.contain(secondLeaf);
+  });
+
+  it("addMany stores payloads of every size in one go: add's CIDs, in order, each readable and kept after a restart", async function () {
+    const dataDir = await dirs.make();
+    const store = await startStore({ dataDir });
+    const inputs = [utf8("first"), new Uint8Array(0), pattern(262_144), pattern(262_145), utf8("first"), pattern(600_000)];
+    const cids = await store.addMany(inputs);
+    expect(cids).to.deep.equal(await Promise.all(inputs.map((bytes) => cidOf(bytes))));
+    expect(await store.addMany([])).to.deep.equal([]);
+    await store.stop();
+    const reopened = await startStore({ dataDir, timeoutMs: 1_000 });
+    for (const [i, cid] of cids.entries()) expectBytes(await reopened.get(cid), inputs[i], `payload ${i}`);
+  });
+
+  it("a data folder of the earlier layout (a file per block in blocks/, pins in datastore/) is still read, and its pins kept", async function () {
+    const dataDir = await dirs.make();
+    const [{ FsBlockstore }, { FsDatastore }, { Key }] = await Promise.all([
+      import("blockstore-fs"),
+      import("datastore-fs"),
+      import("interface-datastore"),
+    ]);
+    const blocks = new FsBlockstore(path.join(dataDir, "blocks"));
+    await blocks.open();
+    const small = utf8("a payload stored by an earlier version");
+    const large = pattern(262_144 * 2 + 5);
+    const smallCid = (await importWithKuboLayout(small, blocks)).toString();
+    const largeCid = (await importWithKuboLayout(large, blocks)).toString();
+    await blocks.close();
+    const datastore = new FsDatastore(path.join(dataDir, "datastore"));
+    await datastore.open();
+    // The top-level interface-datastore is an older copy than datastore-fs's: the same Key class at run time.
+    const pinKey = new Key(`/pin/${smallCid}`) as unknown as Parameters<typeof datastore.put>[0];
+    await datastore.put(pinKey, utf8("pin record"));
+    await datastore.close();
+
+    const store = await startStore({ dataDir, timeoutMs: 1_000 });
+    expectBytes(await store.get(smallCid), small);
+    expectBytes(await store.get(largeCid), large);
+    await store.pin(largeCid);
+    // Adding the same bytes again finds them stored (and pinned): same CID.
+    expect(await store.add(small)).to.equal(smallCid);
+    await store.stop();
+    const db = new Database(path.join(dataDir, "ipfs.sqlite"), { readonly: true });
+    try {
+      const keys = db
+        .prepare<[], { key: string }>("SELECT key FROM data WHERE key LIKE '/pin/%'")
+        .all()
+        .map((row) => row.key);
+      expect(keys).to.include(`/pin/${smallCid}`);
+    } finally {
+      db.close();
+    }
   });
 
   it("get refuses content larger than maxBytes with PAYLOAD_TOO_LARGE", async function () {
@@ -193,3 +242,15 @@ describe("Helia payload store", function () {
     }
   });
 });
+
+/** Replaces the stored bytes of block `cid` in a stopped store's SQLite file, as a bad disk or another program might. */
+function overwriteBlock(dataDir: string, cid: string, bytes: Uint8Array): void {
+  const db = new Database(path.join(dataDir, "ipfs.sqlite"));
+  try {
+    // The key is the CID's multihash: its binary form less the version and codec bytes.
+    const { changes } = db.prepare("UPDATE blocks SET bytes = ? WHERE multihash = ?").run(bytes, cidToBytes(cid).subarray(2));
+    expect(changes, `block ${cid} overwritten`).to.equal(1);
+  } finally {
+    db.close();
+  }
+}

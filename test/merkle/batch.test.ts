@@ -12,7 +12,11 @@ import {
 } from "../../src/merkle/batch";
 import { LedgerClient } from "../../src/chain/ledger-client";
 import { isCertLedgerError } from "../../src/errors";
+import { cidFromBytes } from "../../src/ipfs/cid";
 import { CertType, DAY, YEAR, loadFixture, randomCid, randomHash, time, withAuthorities } from "../contracts/fixtures";
+
+/** A random raw CIDv1 in text form, as a payload's. */
+const randomCidText = (): string => cidFromBytes(Uint8Array.from([1, 0x55, 0x12, 0x20, ...ethers.randomBytes(32)]));
 
 const leaves = (n: number, validUntil = 2_000_000_000n): BatchLeafInput[] =>
   Array.from({ length: n }, () => ({ certHash: randomHash(), numberHash: randomHash(), validUntil }));
@@ -97,6 +101,44 @@ describe("Merkle batches", function () {
     expect(Buffer.from(encodeBatchManifest(rebuilt.manifest)).equals(Buffer.from(bytes))).to.equal(true);
   });
 
+  it("with payload CIDs the manifest is version 2: each leaf lists its payload's CID (or null), and members carry it", function () {
+    const input = leaves(4).map((leaf, i) => (i === 2 ? leaf : { ...leaf, payloadCid: randomCidText() }));
+    const batch = buildBatch(CertType.Conformity, input);
+    expect(batch.manifest.version).to.equal(2);
+    const bytes = encodeBatchManifest(batch.manifest);
+    const parsed = parseBatchManifest(bytes);
+    expect(parsed).to.deep.equal(batch.manifest);
+    const rebuilt = batchFromManifest(parsed);
+    expect(rebuilt.root).to.equal(batch.root);
+    // The payload CID is not part of the Merkle leaf: the root is the one of the same leaves without them.
+    expect(rebuilt.root).to.equal(
+      buildBatch(
+        CertType.Conformity,
+        input.map(({ payloadCid: _, ...leaf }) => leaf),
+      ).root,
+    );
+    for (const leaf of input) {
+      const listed = parsed.leaves.find(([certHash]) => certHash === leaf.certHash)!;
+      expect(listed[3]).to.equal(leaf.payloadCid ?? null);
+      expect(rebuilt.member(leaf.certHash)!.payloadCid).to.equal(leaf.payloadCid);
+      expect(rebuilt.member(leaf.certHash)).to.deep.equal(batch.member(leaf.certHash));
+    }
+    expect(Buffer.from(encodeBatchManifest(rebuilt.manifest)).equals(Buffer.from(bytes))).to.equal(true);
+    // Without any payload the manifest stays version 1, which earlier servers read.
+    expect(buildBatch(CertType.Conformity, leaves(2)).manifest.version).to.equal(1);
+    const bad = thrown(() => buildBatch(CertType.Conformity, [{ ...input[0], payloadCid: "not a cid" }]));
+    expect(isCertLedgerError(bad, "INVALID_BATCH_LEAF"), String(bad)).to.equal(true);
+    expect((bad as Error).message).to.match(/batch leaf 0: payloadCid/);
+  });
+
+  it("a version 1 manifest (no payload CIDs) still parses, and its members have none", function () {
+    const [a, b] = leaves(2);
+    const v1 = { version: 1, certType: 1, leaves: [a, b].map((l) => [l.certHash, l.numberHash, l.validUntil.toString()]) };
+    const batch = batchFromManifest(parseBatchManifest(JSON.stringify(v1)));
+    expect(batch.member(a.certHash)).to.not.have.property("payloadCid");
+    expect(batch.root).to.equal(buildBatch(1, [a, b]).root);
+  });
+
   it("a manifest keeps a validUntil of 2^64 - 1 exactly", function () {
     const max = (1n << 64n) - 1n;
     const batch = buildBatch(1, leaves(2, max));
@@ -112,7 +154,10 @@ describe("Merkle batches", function () {
       [new Uint8Array([0xff, 0xfe, 0x00]), /not UTF-8 JSON/],
       ["{not json", /not UTF-8 JSON/],
       [null, /\(root\)/],
-      [{ ...good, version: 2 }, /version/],
+      [{ ...good, version: 3 }, /version: a manifest version is 1 or 2/],
+      [{ ...good, version: 2 }, /leaves\[0\]/],
+      [{ version: 2, certType: 1, leaves: [[c, n, v, "QmNotACidV1"]] }, /leaves\[0\]\.payloadCid/],
+      [{ version: 2, certType: 1, leaves: [[c, n, v, 7]] }, /leaves\[0\]\.payloadCid/],
       [{ ...good, certType: 0 }, /certType/],
       [{ ...good, certType: 64 }, /certType/],
       [{ ...good, certType: "1" }, /certType/],
