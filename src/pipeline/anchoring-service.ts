@@ -36,7 +36,7 @@ export interface AnchoringServiceOptions {
    * Where the link keys of accepted certificates are kept (encrypted) for the issuer's console. Without it a link key
    * is given once, in the submission's outcome, and a PDF stamped twice gets two different links.
    */
-  linkKeys?: Pick<LinkKeyStore, "record" | "stampLinkKey">;
+  linkKeys?: Pick<LinkKeyStore, "recordGrouped" | "stampLinkKey">;
 }
 
 /** The outcome of a submission. */
@@ -272,8 +272,8 @@ export class AnchoringService {
       recipients,
       linkKey: issued.linkKey,
     });
-    const record = () =>
-      this.#linkKeys?.record({
+    const record = async () =>
+      this.#linkKeys?.recordGrouped({
         certHash: fields.certHash,
         authorityId: fields.authorityId,
         certType: fields.certType,
@@ -281,11 +281,11 @@ export class AnchoringService {
         ...issued.facts,
       });
     // Kept before the request is durable (an orphan key is harmless; a request without its key is not).
-    record();
+    await record();
     const { request, created } = await this.#outbox.enqueueGrouped({ ...fields, payload: { bytes, contentType } });
     if (!created) return { request, created };
     // Another submission of the same certificate may have written its key meanwhile: the winner's key is the one kept.
-    record();
+    await record();
     return { request, created, linkKey };
   }
 }

@@ -83,12 +83,19 @@ export class LinkKeyStore {
   readonly #db: Database.Database;
   readonly #sealKey: Buffer;
   readonly #deriveKey: Buffer;
+  readonly #upsert: Database.Statement;
+  readonly #grouped: { record: IssuedRecord; resolve: () => void; reject: (error: unknown) => void }[] = [];
   #closed = false;
 
   private constructor(db: Database.Database, dataKey: Uint8Array) {
     this.#db = db;
     this.#sealKey = Buffer.from(hkdfSync("sha256", dataKey, new Uint8Array(0), "certledger link-key seal", 32));
     this.#deriveKey = Buffer.from(hkdfSync("sha256", dataKey, new Uint8Array(0), "certledger stamped link key", 32));
+    this.#upsert = db.prepare(
+      `INSERT INTO issued (cert_hash, authority_id, party, cert_type, number, number_norm, stamped, link_key, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (cert_hash) DO UPDATE SET link_key = excluded.link_key, stamped = excluded.stamped`,
+    );
   }
 
   /** Opens (creating it if needed) the store in SQLite file `file`, sealing with `dataKey` (32 bytes, see Keyring.dataKey). */
@@ -114,6 +121,7 @@ export class LinkKeyStore {
   /** Closes the file; the store cannot be used afterwards. */
   close(): void {
     if (this.#closed) return;
+    if (this.#grouped.length > 0) this.#commitGrouped();
     this.#closed = true;
     this.#db.close();
   }
@@ -128,24 +136,50 @@ export class LinkKeyStore {
   /** Keeps `record` (its link key sealed), replacing what was kept for its certHash. */
   record(record: IssuedRecord): void {
     this.#check();
+    this.#insert(record);
+  }
+
+  /**
+   * What {@link record} does, committed together with the other records of the same event-loop turn: one fsync for all
+   * of them (as the outbox's grouped enqueue), so concurrent submissions do not each wait for the disk. Resolves once
+   * the key is durable.
+   */
+  recordGrouped(record: IssuedRecord): Promise<void> {
+    this.#check();
+    if (!LINK_KEY.test(record.linkKey)) return Promise.reject(new RangeError("a link key is 43 characters of base64url"));
+    return new Promise((resolve, reject) => {
+      this.#grouped.push({ record, resolve, reject });
+      if (this.#grouped.length === 1) setImmediate(() => this.#commitGrouped());
+    });
+  }
+
+  #commitGrouped(): void {
+    const group = this.#grouped.splice(0);
+    try {
+      this.#check();
+      this.#db.transaction(() => {
+        for (const { record } of group) this.#insert(record);
+      })();
+    } catch (error) {
+      for (const item of group) item.reject(error);
+      return;
+    }
+    for (const item of group) item.resolve();
+  }
+
+  #insert(record: IssuedRecord): void {
     if (!LINK_KEY.test(record.linkKey)) throw new RangeError("a link key is 43 characters of base64url");
-    this.#db
-      .prepare(
-        `INSERT INTO issued (cert_hash, authority_id, party, cert_type, number, number_norm, stamped, link_key, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (cert_hash) DO UPDATE SET link_key = excluded.link_key, stamped = excluded.stamped`,
-      )
-      .run(
-        record.certHash,
-        record.authorityId,
-        record.party,
-        record.certType,
-        record.number,
-        normalizeCertificateNumber(record.number),
-        record.stamped ? 1 : 0,
-        this.#seal(record.certHash, record.linkKey),
-        Date.now(),
-      );
+    this.#upsert.run(
+      record.certHash,
+      record.authorityId,
+      record.party,
+      record.certType,
+      record.number,
+      normalizeCertificateNumber(record.number),
+      record.stamped ? 1 : 0,
+      this.#seal(record.certHash, record.linkKey),
+      Date.now(),
+    );
   }
 
   /** What is kept for `certHash`, with its link key unsealed, or undefined. */

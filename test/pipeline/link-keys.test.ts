@@ -105,4 +105,19 @@ describe("LinkKeyStore", function () {
     expect(s.stampLinkKey(1, "KG-1", hashOf(8))).not.to.equal(key);
     expect(store(new Uint8Array(randomBytes(32))).stampLinkKey(1, "KG-1", hashOf(7))).not.to.equal(key);
   });
+
+  it("records of the same event-loop turn are committed together, each durable once its promise resolves, and a bad one refused alone", async function () {
+    const keys = store();
+    const settled = await Promise.allSettled([
+      keys.recordGrouped(record(1)),
+      keys.recordGrouped(record(2, { linkKey: "short" })),
+      keys.recordGrouped(record(3)),
+    ]);
+    expect(settled.map((s) => s.status)).to.deep.equal(["fulfilled", "rejected", "fulfilled"]);
+    keys.close();
+    const reopened = store();
+    expect(reopened.get(hashOf(1))?.linkKey).to.equal(keyOf(1));
+    expect(reopened.get(hashOf(2))).to.equal(undefined);
+    expect(reopened.get(hashOf(3))?.linkKey).to.equal(keyOf(3));
+  });
 });
