@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { TRANSACTION_TYPES, type TransactionFees } from "../src/chain/transaction-fees";
 import { CertLedgerError } from "../src/errors";
 import { parseDuration } from "./duration";
 
@@ -31,6 +32,12 @@ const envSchema = z.object({
   LEDGER_DEPLOYMENT: z.string().min(1).optional(),
   IPFS_API_URL: url(/^https?$/),
   CONFIRMATIONS: integer(1, 1000, 1),
+  TX_TYPE: z.enum(TRANSACTION_TYPES, { error: `must be ${TRANSACTION_TYPES.join(", ")}` }).default("auto"),
+  GAS_PRICE_WEI: z
+    .string()
+    .regex(/^\d{1,30}$/, "must be a whole number of wei (0 on a zero-gas-price chain)")
+    .transform(BigInt)
+    .optional(),
   BATCH_MAX_SIZE: integer(1, 1_000_000, 1000),
   BATCH_MAX_WAIT_MS: integer(0, 3_600_000, 200),
   MAX_FILE_BYTES: integer(1, 1024 * MIB, 20 * MIB),
@@ -70,6 +77,8 @@ export interface ServerConfig {
   /** The Kubo RPC API; undefined means the embedded Helia node. */
   ipfsApiUrl: string | undefined;
   confirmations: number;
+  /** How the server prices its transactions (TX_TYPE, GAS_PRICE_WEI). */
+  fees: TransactionFees;
   batchMaxSize: number;
   batchMaxWaitMs: number;
   maxFileBytes: number;
@@ -110,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     deploymentFile: e.LEDGER_DEPLOYMENT === undefined ? path.join(dataDir, "deployment.json") : path.resolve(e.LEDGER_DEPLOYMENT),
     ipfsApiUrl: e.IPFS_API_URL,
     confirmations: e.CONFIRMATIONS,
+    fees: transactionFees(e.TX_TYPE, e.GAS_PRICE_WEI),
     batchMaxSize: e.BATCH_MAX_SIZE,
     batchMaxWaitMs: e.BATCH_MAX_WAIT_MS,
     maxFileBytes: e.MAX_FILE_BYTES,
@@ -121,6 +131,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     demo: e.CERTLEDGER_DEMO === "1",
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** TX_TYPE and GAS_PRICE_WEI as fees; a price without a type (auto) has nothing to apply to, so it is refused. */
+function transactionFees(type: (typeof TRANSACTION_TYPES)[number], gasPrice: bigint | undefined): TransactionFees {
+  if (type === "auto") {
+    if (gasPrice === undefined) return { type };
+    throw new CertLedgerError("INVALID_CONFIG", "invalid environment variable GAS_PRICE_WEI: needs TX_TYPE=legacy or TX_TYPE=eip1559", {
+      details: { variables: ["GAS_PRICE_WEI"] },
+    });
+  }
+  return { type, gasPrice };
 }
 
 /** A host as it appears in a URL (an IPv6 address in brackets). */

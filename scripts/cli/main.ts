@@ -21,11 +21,12 @@ const load = {
   authority: () => require("./authority") as typeof import("./authority"),
   key: () => require("./key") as typeof import("./key"),
   recognition: () => require("./recognition") as typeof import("./recognition"),
+  kit: () => require("./kit") as typeof import("./kit"),
 };
 const COMMANDS: Record<string, { group: string; summary: string; load: () => Command }> = {
   anchor: {
     group: "certificates (through an API server)",
-    summary: "anchor many files or credentials; resumable; writes a manifest with links and proofs",
+    summary: "anchor many files through a server, or straight to the chain as Merkle batches (--rpc); resumable",
     load: () => load.anchor().anchorCommand,
   },
   suspend: { group: "certificates (through an API server)", summary: "suspend a certificate", load: () => load.status().suspendCommand },
@@ -61,6 +62,11 @@ const COMMANDS: Record<string, { group: string; summary: string; load: () => Com
     group: "operating a node",
     summary: "keystore new|import|list: encrypted account keys and JWK signing keys",
     load: () => load.keystore().keystoreCommand,
+  },
+  kit: {
+    group: "operating a node",
+    summary: "kit network|keys: a Besu QBFT + Kubo network and a docker-compose file per party",
+    load: () => load.kit().kitCommand,
   },
   party: { group: GOVERNANCE, summary: "party propose|approve|execute|list", load: () => load.party().partyCommand },
   authority: { group: GOVERNANCE, summary: "authority add|suspend|reactivate|list", load: () => load.authority().authorityCommand },

@@ -4,6 +4,7 @@ import { CertificateLedger__factory } from "../../typechain-types";
 import { CertLedgerError } from "../errors";
 import type { Deployment } from "./deployment";
 import { partyCodeToBytes2 } from "./party-code";
+import { feeFields, type TransactionFees } from "./transaction-fees";
 
 /** What a deployment starts with: the bootstrap parties and their first admins, and the consortium's rules. */
 export const deployParamsSchema = z
@@ -42,8 +43,8 @@ export function parseDeployParams(input: unknown): z.output<typeof deployParamsS
   return parsed.data;
 }
 
-/** Deploys the ledger with `deployer` on whatever chain it is connected to, and describes where it landed. */
-export async function deployLedger(deployer: Signer, input: DeployParams): Promise<Deployment> {
+/** Deploys the ledger with `deployer` on whatever chain it is connected to (priced by `options.fees`), and describes where it landed. */
+export async function deployLedger(deployer: Signer, input: DeployParams, options: { fees?: TransactionFees } = {}): Promise<Deployment> {
   const params = parseDeployParams(input);
   const provider = deployer.provider;
   if (!provider) throw new CertLedgerError("INVALID_DEPLOY_PARAMS", "the deployer signer is not connected to a provider");
@@ -52,6 +53,7 @@ export async function deployLedger(deployer: Signer, input: DeployParams): Promi
     params.parties.map((p) => p.admin),
     params.threshold,
     params.proposalLifetimeSeconds,
+    feeFields(options.fees),
   );
   const tx = contract.deploymentTransaction();
   const receipt = tx ? await tx.wait() : null;
