@@ -91,6 +91,8 @@ export class AnchoringService {
   readonly #directory: ChainDirectory;
   readonly #maxFileBytes: number | undefined;
   readonly #linkKeys: AnchoringServiceOptions["linkKeys"];
+  /** Certificates being enqueued right now, and whether two submissions of one of them overlapped (see #enqueue). */
+  readonly #inFlight = new Map<string, { count: number; contended: boolean }>();
 
   constructor(options: AnchoringServiceOptions) {
     this.#outbox = options.outbox;
@@ -261,6 +263,26 @@ export class AnchoringService {
     recipients: PayloadRecipient[] | undefined,
     issued: { linkKey?: string; facts: IssuedFacts },
   ): Promise<Omit<SubmissionOutcome, "chainChecked">> {
+    // Counted before the outbox is asked: a submission that finds nothing there overlaps any other still in flight.
+    const flight = this.#inFlight.get(fields.certHash) ?? { count: 0, contended: false };
+    flight.contended ||= flight.count > 0;
+    flight.count++;
+    this.#inFlight.set(fields.certHash, flight);
+    try {
+      return await this.#enqueueInFlight(fields, document, contentType, recipients, issued, flight);
+    } finally {
+      if (--flight.count === 0) this.#inFlight.delete(fields.certHash);
+    }
+  }
+
+  async #enqueueInFlight(
+    fields: Omit<Parameters<Outbox["enqueue"]>[0], "payload">,
+    document: Uint8Array,
+    contentType: string,
+    recipients: PayloadRecipient[] | undefined,
+    issued: { linkKey?: string; facts: IssuedFacts },
+    flight: { contended: boolean },
+  ): Promise<Omit<SubmissionOutcome, "chainChecked">> {
     if (this.#outbox.get(fields.certHash)) {
       // A repeat: the outbox checks it is the same request and returns it; its payload was made the first time.
       const { request, created } = await this.#outbox.enqueueGrouped(fields);
@@ -285,7 +307,9 @@ export class AnchoringService {
     const { request, created } = await this.#outbox.enqueueGrouped({ ...fields, payload: { bytes, contentType } });
     if (!created) return { request, created };
     // Another submission of the same certificate may have written its key meanwhile: the winner's key is the one kept.
-    await record();
+    // Only one that overlapped this one can have (a later one finds the request in the outbox and writes no key), so
+    // an uncontended submission, nearly all of them, is spared a second sealed write and its fsync.
+    if (flight.contended) await record();
     return { request, created, linkKey };
   }
 }

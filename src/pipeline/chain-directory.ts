@@ -13,6 +13,7 @@ export type DirectoryAnswer<T> = { record: T | undefined } | "unavailable";
 export class ChainDirectory {
   readonly #authorities = new Map<number, { at: number; record: AuthorityRecord | undefined }>();
   readonly #keys = new Map<string, { at: number; record: SigningKeyRecord | undefined }>();
+  readonly #reading = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly client: LedgerClient,
@@ -21,23 +22,44 @@ export class ChainDirectory {
 
   /** Authority `id` as the chain has it. */
   authority(id: number): Promise<DirectoryAnswer<AuthorityRecord>> {
-    return cached(this.#authorities, id, this.ttlMs, () => this.client.getAuthority(id));
+    const hit = fresh(this.#authorities, id, this.ttlMs);
+    if (hit) return Promise.resolve(hit);
+    return this.#once(`authority ${id}`, () => cached(this.#authorities, id, () => this.client.getAuthority(id)));
   }
 
   /** Signing key `thumbprint` (0x hex) as the chain has it. */
   signingKey(thumbprint: string): Promise<DirectoryAnswer<SigningKeyRecord>> {
-    return cached(this.#keys, thumbprint.toLowerCase(), this.ttlMs, () => this.client.getSigningKey(thumbprint));
+    const key = thumbprint.toLowerCase();
+    const hit = fresh(this.#keys, key, this.ttlMs);
+    if (hit) return Promise.resolve(hit);
+    return this.#once(`key ${key}`, () => cached(this.#keys, key, () => this.client.getSigningKey(thumbprint)));
+  }
+
+  /**
+   * One read at a time per record: when the cache runs out under a burst (an API batch of a hundred certificates of
+   * one authority), the submissions share the read that is under way instead of each sending its own.
+   */
+  #once<T>(name: string, read: () => Promise<DirectoryAnswer<T>>): Promise<DirectoryAnswer<T>> {
+    const pending = this.#reading.get(name) as Promise<DirectoryAnswer<T>> | undefined;
+    if (pending) return pending;
+    const reading = read().finally(() => this.#reading.delete(name));
+    this.#reading.set(name, reading);
+    return reading;
   }
 }
 
+function fresh<K, T>(cache: Map<K, { at: number; record: T | undefined }>, key: K, ttlMs: number): { record: T | undefined } | undefined {
+  const hit = cache.get(key);
+  return hit && Date.now() - hit.at < ttlMs ? { record: hit.record } : undefined;
+}
+
+/** Reads a record into the cache; when the chain does not answer, the last answer however old, or "unavailable". */
 async function cached<K, T>(
   cache: Map<K, { at: number; record: T | undefined }>,
   key: K,
-  ttlMs: number,
   read: () => Promise<T | undefined>,
 ): Promise<DirectoryAnswer<T>> {
   const hit = cache.get(key);
-  if (hit && Date.now() - hit.at < ttlMs) return { record: hit.record };
   try {
     const record = await read();
     cache.set(key, { at: Date.now(), record });

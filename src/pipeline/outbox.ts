@@ -133,6 +133,8 @@ export class Outbox {
   readonly #byCertHash: Database.Statement<[string], RequestRow>;
   readonly #byKey: Database.Statement<[number, string], RequestRow>;
   readonly #insert: Database.Statement<unknown[]>;
+  // Made once: a transaction function nested in another runs as a savepoint (see #commitGrouped).
+  readonly #enqueueSavepoint: (input: ValidAnchorRequestInput) => { request: AnchorRequest; created: boolean };
 
   private constructor(file: string, db: Database.Database) {
     this.file = file;
@@ -143,6 +145,7 @@ export class Outbox {
       `INSERT INTO requests (cert_hash, authority_id, cert_type, valid_until, number_hash, idempotency_key, jws, payload,
         payload_type, status, ready_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
     );
+    this.#enqueueSavepoint = db.transaction((input: ValidAnchorRequestInput) => this.#enqueueOne(input));
   }
 
   /** Opens (creating it if needed) the outbox in SQLite file `file`, bringing its schema up to date. */
@@ -212,7 +215,7 @@ export class Outbox {
           for (const { input } of group) {
             try {
               // A nested transaction is a savepoint: a request refused leaves the others of the group untouched.
-              outcomes.push({ ok: this.#db.transaction(() => this.#enqueueOne(input))() });
+              outcomes.push({ ok: this.#enqueueSavepoint(input) });
             } catch (error) {
               outcomes.push({ error });
             }
@@ -274,7 +277,19 @@ export class Outbox {
       now,
       now,
     );
-    return { request: toRequest(this.#byCertHash.get(input.certHash)!), created: true };
+    // The row just written, as toRequest would read it back.
+    const request: AnchorRequest = {
+      certHash: input.certHash,
+      authorityId: input.authorityId,
+      certType: input.certType,
+      validUntil: input.validUntil,
+      numberHash: input.numberHash,
+      status: "queued",
+      attempts: 0,
+      createdAt: new Date(now).toISOString(),
+      updatedAt: new Date(now).toISOString(),
+    };
+    return { request, created: true };
   }
 
   // ---------------------------------------------------------------- reading requests

@@ -69,6 +69,27 @@ describe("Payload encryption", function () {
       expect(text(out)).to.equal(text(plaintext));
       expect(protectedHeader).to.deep.equal({ enc: "A256GCM", cty: "application/vc+jwt", certHash });
     });
+
+    it("a payload for the holder alone is the JWE jose makes, member for member, and jose decrypts it", async function () {
+      const jose = await loadJose();
+      const { bytes, linkKey } = await encryptPayload(plaintext, { certHash, contentType: "application/pdf" });
+      const key = Buffer.from(linkKey, "base64url");
+      const byJose = await new jose.GeneralEncrypt(plaintext)
+        .setProtectedHeader({ enc: "A256GCM", cty: "application/pdf", certHash })
+        .addRecipient(key)
+        .setUnprotectedHeader({ alg: "A256KW" })
+        .encrypt();
+      const ours = jweOf(bytes);
+      const shape = (jwe: object) =>
+        JSON.stringify(jwe, (name, value: unknown) => (typeof value === "string" && name !== "alg" ? "" : value));
+      expect(shape(ours)).to.equal(shape(byJose));
+      expect(ours.protected).to.equal(byJose.protected);
+      expect((ours.iv as string).length).to.equal(byJose.iv!.length);
+      expect(ours.ciphertext.length).to.equal(byJose.ciphertext.length);
+      const { plaintext: out, protectedHeader } = await jose.generalDecrypt(ours as never, key);
+      expect(text(out)).to.equal(text(plaintext));
+      expect(protectedHeader).to.deep.equal({ enc: "A256GCM", cty: "application/pdf", certHash });
+    });
   });
 
   describe("keys", function () {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import { LedgerClient } from "../../src/chain/ledger-client";
 import { connectRpc } from "../../src/chain/provider";
@@ -7,6 +8,7 @@ import { CERTIFICATE_TYPES } from "../../src/documents/certificate-types";
 import { certHashOf, certificateNumberHash } from "../../src/documents/hashing";
 import { AnchoringService } from "../../src/pipeline/anchoring-service";
 import type { AuthorityKeyring } from "../../src/pipeline/authority-keyring";
+import { LinkKeyStore, type IssuedRecord } from "../../src/pipeline/link-keys";
 import { Outbox } from "../../src/pipeline/outbox";
 import { certificateTypeOf } from "../../src/pipeline/submission-inputs";
 import { ManifestBatchLocator, Verifier } from "../../src/verify";
@@ -334,6 +336,66 @@ describe("AnchoringService", function () {
         expect(outbox.counts().queued).to.equal(0);
       } finally {
         outbox.close();
+      }
+    });
+  });
+
+  describe("submissions at the same time", function () {
+    it("files submitted at once share one read of their authority and write each link key once; the same file twice at once is one request keeping the winner's key", async function () {
+      const world = await loadFixture(pipelineWorld);
+      const outbox = Outbox.open(await outboxFile());
+      const store = LinkKeyStore.open(await outboxFile(), randomBytes(32));
+      let authorityReads = 0;
+      // The real client, counting its authority reads.
+      const client = new Proxy(world.client, {
+        get(target, name) {
+          if (name === "getAuthority") {
+            return (id: number) => {
+              authorityReads++;
+              return target.getAuthority(id);
+            };
+          }
+          const value: unknown = Reflect.get(target, name, target);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+      const written: string[] = [];
+      const linkKeys = {
+        stampLinkKey: (authorityId: number, number: string, documentHash: string) => store.stampLinkKey(authorityId, number, documentHash),
+        recordGrouped: (record: IssuedRecord) => {
+          written.push(record.certHash);
+          return store.recordGrouped(record);
+        },
+      };
+      // No cache: every submission would read the chain, were reads under way not shared.
+      const service = new AnchoringService({ outbox, client, keyring: keyringOf(world), chainCacheMs: 0, linkKeys });
+      try {
+        const file = {
+          authorityId: world.authorities.kgBody.id,
+          certType: "testReport",
+          validUntil: BigInt(await time.latest()) + 30n * DAY,
+        };
+        const burst = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => service.submitFile({ ...file, bytes: pdfBytes(`burst ${i}`), number: `KG-BURST-${i}` })),
+        );
+        expect(authorityReads).to.equal(1);
+        expect(burst.map((r) => r.created)).to.deep.equal(Array(10).fill(true));
+        expect([...written].sort()).to.deep.equal(burst.map((r) => r.request.certHash).sort());
+        for (const result of burst) expect(store.get(result.request.certHash)?.linkKey).to.equal(result.linkKey);
+
+        written.length = 0;
+        const twin = { ...file, bytes: pdfBytes("twin"), number: "KG-TWIN" };
+        const both = await Promise.all([service.submitFile(twin), service.submitFile(twin)]);
+        expect(both.map((r) => r.created).sort()).to.deep.equal([false, true]);
+        const winner = both.find((r) => r.created)!;
+        expect(winner.linkKey).to.match(/^[A-Za-z0-9_-]{43}$/);
+        // Both wrote a key before the outbox decided; the winner wrote its own again, last.
+        expect(written).to.have.length(3);
+        expect(store.get(winner.request.certHash)?.linkKey).to.equal(winner.linkKey);
+        expect(outbox.counts().queued).to.equal(11);
+      } finally {
+        outbox.close();
+        store.close();
       }
     });
   });
