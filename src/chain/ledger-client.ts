@@ -2,6 +2,7 @@ import type { BlockTag, Interface, Log, LogDescription, Provider, Signer, Transa
 import { ICertificateLedger__factory, type ICertificateLedger } from "../../typechain-types";
 import { CertLedgerError } from "../errors";
 import type { BatchMember } from "../merkle/batch";
+import { ChainHead } from "./chain-head";
 import { waitForConfirmations } from "./confirmations";
 import type { Deployment } from "./deployment";
 import { toCertLedgerError } from "./errors";
@@ -28,6 +29,7 @@ import {
   type BatchRecord,
   type CertificateRecord,
   type CertificateStateName,
+  type PartyNode,
   type PartyRecord,
   type ProposalKindName,
   type ProposalRecord,
@@ -35,7 +37,9 @@ import {
 } from "./ledger-records";
 import { nonceSignerFor, type NonceSigner } from "./nonce-signer";
 import { bytes2ToPartyCode, partyCodeToBytes2, type PartyCode } from "./party-code";
+import { LedgerViews, type LedgerViewArgs, type LedgerViewName, type LedgerViewResult } from "./ledger-views";
 import { withRetry, type RetryOptions } from "./retry";
+import { feeFields, type TransactionFees } from "./transaction-fees";
 import { address, algBytes16, bytes32, cidBytes, nonZero, optionalBytes32, smallUint, uint64 } from "./values";
 
 /** How to reach the ledger. */
@@ -56,6 +60,10 @@ export interface LedgerClientOptions {
   confirmationTimeoutMs?: number;
   /** Blocks per eth_getLogs request (default 10,000, what most nodes allow). */
   logChunkSize?: number;
+  /** How old {@link LedgerClient.head} may be when answered (default 0: fresh from the node each time). */
+  headMaxAgeMs?: number;
+  /** How writes are priced (default `auto`: what ethers picks); a zero-gas-price chain takes `{ type: "legacy", gasPrice: 0n }`. */
+  fees?: TransactionFees;
 }
 
 /** What a write returns once it has its confirmations. */
@@ -153,15 +161,19 @@ export class LedgerClient {
   readonly address: string;
   /** The signer writes go through, when there is one. */
   readonly signer: NonceSigner | undefined;
+  /** The chain's head block, shared with every client made from this one by {@link withSigner}; writes update it. */
+  readonly head: ChainHead;
   readonly #ledger: ICertificateLedger;
+  readonly #views: LedgerViews;
   readonly #confirmations: number;
   readonly #retry: RetryOptions;
   readonly #pollIntervalMs: number;
   readonly #confirmationTimeoutMs: number;
   readonly #logChunkSize: number;
+  readonly #fees: TransactionFees | undefined;
   readonly #timestamps = new Map<string, bigint>();
 
-  private constructor(options: LedgerClientOptions) {
+  private constructor(options: LedgerClientOptions, head?: ChainHead) {
     this.deployment = options.deployment;
     this.provider = options.provider;
     this.address = options.deployment.ledger.address;
@@ -170,6 +182,8 @@ export class LedgerClient {
     this.#pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
     this.#confirmationTimeoutMs = options.confirmationTimeoutMs ?? DEFAULT_CONFIRMATION_TIMEOUT_MS;
     this.#logChunkSize = options.logChunkSize ?? DEFAULT_LOG_CHUNK;
+    this.#fees = options.fees;
+    feeFields(this.#fees); // a bad price fails here, at start-up, not at the first write
     if (!Number.isInteger(this.#confirmations) || this.#confirmations < 1) {
       throw new CertLedgerError("INVALID_CONFIG", `confirmations must be a positive integer, not ${this.#confirmations}`);
     }
@@ -177,6 +191,8 @@ export class LedgerClient {
       throw new CertLedgerError("INVALID_CONFIG", `logChunkSize must be a positive integer, not ${this.#logChunkSize}`);
     }
     this.#ledger = ICertificateLedger__factory.connect(this.address, this.provider);
+    this.#views = new LedgerViews(this.#ledger.interface, this.provider, this.address);
+    this.head = head ?? new ChainHead(this.provider, { maxAgeMs: options.headMaxAgeMs, retry: this.#retry });
     const signer = options.signer && !options.signer.provider ? options.signer.connect(this.provider) : options.signer;
     this.signer = signer ? nonceSignerFor(signer, { retry: this.#retry }) : undefined;
   }
@@ -188,16 +204,20 @@ export class LedgerClient {
 
   /** The same client writing as `signer`. */
   withSigner(signer: Signer): LedgerClient {
-    return new LedgerClient({
-      deployment: this.deployment,
-      provider: this.provider,
-      signer,
-      confirmations: this.#confirmations,
-      retry: this.#retry,
-      pollIntervalMs: this.#pollIntervalMs,
-      confirmationTimeoutMs: this.#confirmationTimeoutMs,
-      logChunkSize: this.#logChunkSize,
-    });
+    return new LedgerClient(
+      {
+        deployment: this.deployment,
+        provider: this.provider,
+        signer,
+        confirmations: this.#confirmations,
+        retry: this.#retry,
+        pollIntervalMs: this.#pollIntervalMs,
+        confirmationTimeoutMs: this.#confirmationTimeoutMs,
+        logChunkSize: this.#logChunkSize,
+        fees: this.#fees,
+      },
+      this.head,
+    );
   }
 
   // ---------------------------------------------------------------- chain
@@ -276,45 +296,43 @@ export class LedgerClient {
   /** The record of `certHash`, or undefined when it has none (unknown, or batched and never changed). */
   async getCertificate(certHash: string, options: ReadOptions = {}): Promise<CertificateRecord | undefined> {
     const hash = bytes32(certHash, "certHash");
-    return toCertificateRecord(hash, await this.#read("getCertificate", () => this.#ledger.getCertificate(hash, options)));
+    return toCertificateRecord(hash, await this.#view("getCertificate", [hash], options));
   }
 
   /** What `certHash` is at `time` (seconds). */
   async certificateStateAt(certHash: string, time: bigint, options: ReadOptions = {}): Promise<CertificateStateName> {
     const args = [bytes32(certHash, "certHash"), uint64(time, "time")] as const;
-    return toCertificateState(await this.#read("certificateStateAt", () => this.#ledger.certificateStateAt(...args, options)));
+    return toCertificateState(await this.#view("certificateStateAt", args, options));
   }
 
   /** What a batched certificate is at `time`; Unknown when its proof fails. */
   async batchedCertificateStateAt(member: BatchMember, time: bigint, options: ReadOptions = {}): Promise<CertificateStateName> {
     const args = [memberStruct(member), uint64(time, "time")] as const;
-    return toCertificateState(
-      await this.#read("batchedCertificateStateAt", () => this.#ledger.batchedCertificateStateAt(...args, options)),
-    );
+    return toCertificateState(await this.#view("batchedCertificateStateAt", args, options));
   }
 
   /** Whether `member.proof` places the certificate under an anchored batch. */
   async isBatchMember(member: BatchMember, options: ReadOptions = {}): Promise<boolean> {
     const struct = memberStruct(member);
-    return this.#read("isBatchMember", () => this.#ledger.isBatchMember(struct, options));
+    return this.#view("isBatchMember", [struct], options);
   }
 
   /** The batch anchored with `root`, or undefined. */
   async getBatch(root: string, options: ReadOptions = {}): Promise<BatchRecord | undefined> {
     const hash = bytes32(root, "root");
-    return toBatchRecord(hash, await this.#read("getBatch", () => this.#ledger.getBatch(hash, options)));
+    return toBatchRecord(hash, await this.#view("getBatch", [hash], options));
   }
 
   /** The replacement named when `certHash` was revoked, or undefined. */
   async replacementOf(certHash: string, options: ReadOptions = {}): Promise<string | undefined> {
     const hash = bytes32(certHash, "certHash");
-    return nonZero(await this.#read("replacementOf", () => this.#ledger.replacementOf(hash, options)));
+    return nonZero(await this.#view("replacementOf", [hash], options));
   }
 
   /** The batch root `certHash` was materialised from, or undefined. */
   async batchOf(certHash: string, options: ReadOptions = {}): Promise<string | undefined> {
     const hash = bytes32(certHash, "certHash");
-    return nonZero(await this.#read("batchOf", () => this.#ledger.batchOf(hash, options)));
+    return nonZero(await this.#view("batchOf", [hash], options));
   }
 
   // ---------------------------------------------------------------- authorities and keys
@@ -394,8 +412,8 @@ export class LedgerClient {
   async getAuthority(id: number, options: ReadOptions = {}): Promise<AuthorityRecord | undefined> {
     const authorityId = smallUint(id, 32, "authorityId");
     const [record, name] = await Promise.all([
-      this.#read("getAuthority", () => this.#ledger.getAuthority(authorityId, options)),
-      this.#read("authorityName", () => this.#ledger.authorityName(authorityId, options)),
+      this.#view("getAuthority", [authorityId], options),
+      this.#view("authorityName", [authorityId], options),
     ]);
     return toAuthorityRecord(authorityId, record, name);
   }
@@ -403,26 +421,26 @@ export class LedgerClient {
   /** The accounts that write for authority `id`. */
   async authorityAccounts(id: number, options: ReadOptions = {}): Promise<string[]> {
     const authorityId = smallUint(id, 32, "authorityId");
-    return this.#read("authorityAccounts", () => this.#ledger.authorityAccounts(authorityId, options));
+    return this.#view("authorityAccounts", [authorityId], options);
   }
 
   /** The authority `account` writes for, or undefined. */
   async authorityOfAccount(account: string, options: ReadOptions = {}): Promise<number | undefined> {
     const who = address(account, "account");
-    const id = Number(await this.#read("authorityOfAccount", () => this.#ledger.authorityOfAccount(who, options)));
+    const id = Number(await this.#view("authorityOfAccount", [who], options));
     return id === 0 ? undefined : id;
   }
 
   /** Key `thumbprint`, or undefined. */
   async getSigningKey(thumbprint: string, options: ReadOptions = {}): Promise<SigningKeyRecord | undefined> {
     const key = bytes32(thumbprint, "thumbprint");
-    return toSigningKeyRecord(key, await this.#read("getSigningKey", () => this.#ledger.getSigningKey(key, options)));
+    return toSigningKeyRecord(key, await this.#view("getSigningKey", [key], options));
   }
 
   /** Whether a signature made with `thumbprint` at `time` is valid. */
   async isKeyValidAt(thumbprint: string, time: bigint, options: ReadOptions = {}): Promise<boolean> {
     const args = [bytes32(thumbprint, "thumbprint"), uint64(time, "time")] as const;
-    return this.#read("isKeyValidAt", () => this.#ledger.isKeyValidAt(...args, options));
+    return this.#view("isKeyValidAt", args, options);
   }
 
   // ---------------------------------------------------------------- parties and recognition
@@ -430,25 +448,25 @@ export class LedgerClient {
   /** Party `code` ("KG"), or undefined. */
   async getParty(code: PartyCode, options: ReadOptions = {}): Promise<PartyRecord | undefined> {
     const party = partyCodeToBytes2(code);
-    return toPartyRecord(code, await this.#read("getParty", () => this.#ledger.getParty(party, options)));
+    return toPartyRecord(code, await this.#view("getParty", [party], options));
   }
 
   /** Every party ever admitted, in order of admission. */
   async partyCodes(options: ReadOptions = {}): Promise<PartyCode[]> {
-    return (await this.#read("partyCodes", () => this.#ledger.partyCodes(options))).map(bytes2ToPartyCode);
+    return (await this.#view("partyCodes", [], options)).map(bytes2ToPartyCode);
   }
 
   /** The party `account` administers, or undefined. */
   async partyOfAdmin(account: string, options: ReadOptions = {}): Promise<PartyCode | undefined> {
     const who = address(account, "account");
-    const party = await this.#read("partyOfAdmin", () => this.#ledger.partyOfAdmin(who, options));
+    const party = await this.#view("partyOfAdmin", [who], options);
     return party === "0x0000" ? undefined : bytes2ToPartyCode(party);
   }
 
   /** The binary IPFS CID of party `code`'s encryption key (JWK), or undefined when none was set. */
   async partyEncryptionKeyCid(code: PartyCode, options: ReadOptions = {}): Promise<Uint8Array | undefined> {
     const party = partyCodeToBytes2(code);
-    const cid = await this.#read("partyEncryptionKeyCid", () => this.#ledger.partyEncryptionKeyCid(party, options));
+    const cid = await this.#view("partyEncryptionKeyCid", [party], options);
     return cid === "0x" ? undefined : Buffer.from(cid.slice(2), "hex");
   }
 
@@ -458,6 +476,21 @@ export class LedgerClient {
       partyCodeToBytes2(input.party),
       bytes32(input.thumbprint, "thumbprint"),
       cidBytes(input.cid, "cid"),
+    ]);
+  }
+
+  /** Party `code`'s registered IPFS node (libp2p peer id and multiaddr), or undefined when it registered none. */
+  async partyNode(code: PartyCode, options: ReadOptions = {}): Promise<PartyNode | undefined> {
+    const [peerId, multiaddr] = await this.#view("partyNode", [partyCodeToBytes2(code)], options);
+    return peerId === "" ? undefined : { peerId, multiaddr };
+  }
+
+  /** Records `party`'s IPFS node, which the other parties' nodes then accept; empty strings withdraw it. */
+  async setPartyNode(input: { party: PartyCode } & PartyNode): Promise<WriteResult> {
+    return this.#write("setPartyNode", [
+      partyCodeToBytes2(input.party),
+      nodeField(input.peerId, "peerId"),
+      nodeField(input.multiaddr, "multiaddr"),
     ]);
   }
 
@@ -492,7 +525,7 @@ export class LedgerClient {
   /** Whether `party` recognises certificates of `certType` issued by `authorityId`. */
   async recognises(party: PartyCode, authorityId: number, certType: number, options: ReadOptions = {}): Promise<boolean> {
     const args = [partyCodeToBytes2(party), smallUint(authorityId, 32, "authorityId"), smallUint(certType, 8, "certType")] as const;
-    return this.#read("recognises", () => this.#ledger.recognises(...args, options));
+    return this.#view("recognises", args, options);
   }
 
   // ---------------------------------------------------------------- consortium
@@ -523,7 +556,7 @@ export class LedgerClient {
 
   /** Proposal `proposalId`, or undefined. */
   async getProposal(proposalId: bigint, options: ReadOptions = {}): Promise<ProposalRecord | undefined> {
-    return toProposalRecord(proposalId, await this.#read("getProposal", () => this.#ledger.getProposal(proposalId, options)));
+    return toProposalRecord(proposalId, await this.#view("getProposal", [proposalId], options));
   }
 
   // ---------------------------------------------------------------- events
@@ -561,6 +594,10 @@ export class LedgerClient {
 
   // ---------------------------------------------------------------- internals
 
+  #view<M extends LedgerViewName>(method: M, args: LedgerViewArgs<M>, options: ReadOptions): Promise<LedgerViewResult<M>> {
+    return this.#read(method, () => this.#views.call(method, args, options.blockTag));
+  }
+
   #read<T>(action: string, operation: () => Promise<T>): Promise<T> {
     return withRetry(operation, this.#retry).catch((error: unknown) => {
       throw toCertLedgerError(error, action);
@@ -582,7 +619,8 @@ export class LedgerClient {
       const request = { to: this.address, from, data };
       // Estimating first means a refused write fails here, with the revert data, and spends no nonce.
       const estimate = await withRetry(() => this.provider.estimateGas(request), this.#retry);
-      const response = await signer.sendTransaction({ to: this.address, data, gasLimit: (estimate * GAS_MARGIN_PERCENT) / 100n });
+      const gasLimit = (estimate * GAS_MARGIN_PERCENT) / 100n;
+      const response = await signer.sendTransaction({ to: this.address, data, gasLimit, ...feeFields(this.#fees) });
       const receipt = await waitForConfirmations(this.provider, response.hash, {
         confirmations: this.#confirmations,
         pollIntervalMs: this.#pollIntervalMs,
@@ -590,6 +628,7 @@ export class LedgerClient {
         retry: this.#retry,
       });
       if (receipt.status !== 1) await this.#explainFailure(request, receipt);
+      this.head.observe(receipt.blockNumber);
       return { txHash: response.hash, blockNumber: receipt.blockNumber, receipt };
     } catch (error) {
       throw toCertLedgerError(error, method);
@@ -667,6 +706,7 @@ type LedgerWriteMethod =
   | "rotateSigningKey"
   | "compromiseSigningKey"
   | "setPartyEncryptionKey"
+  | "setPartyNode"
   | "addPartyAdmin"
   | "removePartyAdmin"
   | "setPartyRecognition"
@@ -674,6 +714,12 @@ type LedgerWriteMethod =
   | "propose"
   | "approve"
   | "execute";
+
+/** A party node's peer id or multiaddr: a string the ledger stores as it is (it checks only the lengths). */
+function nodeField(value: string, name: string): string {
+  if (typeof value !== "string") throw new CertLedgerError("INVALID_CHAIN_ARGUMENT", `${name}: expected a string, got ${typeof value}`);
+  return value;
+}
 
 function memberStruct(member: BatchMember) {
   if (!member || !Array.isArray(member.proof))

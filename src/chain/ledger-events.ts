@@ -1,4 +1,4 @@
-import { getBytes, type Log } from "ethers";
+import { getBytes, LogDescription, type EventFragment, type Log } from "ethers";
 import { ICertificateLedger__factory } from "../../typechain-types";
 import { nonZero } from "./values";
 
@@ -78,6 +78,17 @@ export const EVENT_TOPICS = {
   BatchAnchored: ledgerInterface.getEvent("BatchAnchored").topicHash,
 } as const;
 
+/** The ledger's events by topic0, hashed once: ethers' parseLog hashes every event's signature again for each log. */
+const EVENTS_BY_TOPIC = new Map<string, EventFragment>();
+ledgerInterface.forEachEvent((fragment) => EVENTS_BY_TOPIC.set(fragment.topicHash, fragment));
+
+/** `log` decoded as one of the ledger's events, exactly as `Interface.parseLog` does; null when it is none of them. */
+export function parseLedgerLog(log: { topics: readonly string[]; data: string }): LogDescription | null {
+  const fragment = log.topics.length > 0 ? EVENTS_BY_TOPIC.get(log.topics[0].toLowerCase()) : undefined;
+  if (!fragment || fragment.anonymous) return null;
+  return new LogDescription(fragment, fragment.topicHash, ledgerInterface.decodeEventLog(fragment, log.data, log.topics));
+}
+
 /** The topics of a certificate's own events; each has certHash as its first indexed field. */
 export const CERTIFICATE_EVENT_TOPICS = [
   EVENT_TOPICS.CertificateAnchored,
@@ -94,7 +105,7 @@ export function positionOf(log: Log, timestamp: bigint): EventPosition {
 
 /** A certificate event read from `log`, or undefined when the log is not one. */
 export function parseCertificateEvent(log: Log, timestamp: bigint): CertificateEvent | undefined {
-  const parsed = ledgerInterface.parseLog(log);
+  const parsed = parseLedgerLog(log);
   if (!parsed) return undefined;
   const at = positionOf(log, timestamp);
   const a = parsed.args;
@@ -136,7 +147,7 @@ export function parseCertificateEvent(log: Log, timestamp: bigint): CertificateE
 
 /** A `BatchAnchored` event read from `log`, or undefined when the log is not one. */
 export function parseBatchAnchored(log: Log, timestamp: bigint): BatchAnchoredEvent | undefined {
-  const parsed = ledgerInterface.parseLog(log);
+  const parsed = parseLedgerLog(log);
   if (!parsed || parsed.name !== "BatchAnchored") return undefined;
   const a = parsed.args;
   return {

@@ -1,6 +1,6 @@
 import type { LedgerClient } from "../chain/ledger-client";
 import type { CertificateEvent } from "../chain/ledger-events";
-import type { AuthorityRecord } from "../chain/ledger-records";
+import type { AuthorityRecord, PartyRecord } from "../chain/ledger-records";
 import { revocationReasonName } from "../chain/revocation-reasons";
 import { decryptAsRecipient, decryptWithLinkKey, readPayloadHeader } from "../crypto/payload-encryption";
 import { certificateTypeName, certificateTypeNumber } from "../documents/certificate-types";
@@ -23,6 +23,10 @@ export interface CheckContext {
   certType: number;
   authorityId: number;
   authority: AuthorityRecord | undefined;
+  /** The issuing authority's party, read at the block (undefined when there is no authority or no such party). */
+  party: PartyRecord | undefined;
+  /** Whether `options.forParty` recognises this issuer for this type, read at the block; undefined with no party named. */
+  recognised: boolean | undefined;
   record: EffectiveRecord;
   document: GivenDocument | undefined;
   payloads: PayloadStore | undefined;
@@ -39,7 +43,7 @@ export interface DecryptedDocument {
 const typeLabel = (n: number): string => certificateTypeName(n) ?? `type ${n}`;
 
 /** Issuing authority registered, active and in scope at issuance; and, for a credential, the issuer it names. */
-export async function checkIssuer(c: CheckContext): Promise<Check> {
+export function checkIssuer(c: CheckContext): Check {
   const fail = (detail: string): Check => ({ id: "issuer", result: "fail", verdictOnFailure: "UNTRUSTED_ISSUER", detail });
   const { authority } = c;
   if (!authority) return fail(`The anchoring authority ${c.authorityId} is not registered on the ledger.`);
@@ -62,8 +66,7 @@ export async function checkIssuer(c: CheckContext): Promise<Check> {
   // validity and with the type in its scope: so these held at issuance. What changed since is worth saying.
   const since: string[] = [];
   if (authority.status !== "Active") since.push("the authority has since been suspended");
-  const party = await c.client.getParty(authority.party, { blockTag: c.blockNumber });
-  if (party?.status !== "Active") since.push(`its party ${authority.party} has since been suspended by the consortium`);
+  if (c.party?.status !== "Active") since.push(`its party ${authority.party} has since been suspended by the consortium`);
   const detail = `Issued by ${who}, registered, active and authorised for ${typeLabel(c.certType)} when it anchored on ${isoTime(c.record.issuedAt)}.`;
   if (since.length > 0) return { id: "issuer", result: "warn", detail: `${detail} Note: ${since.join("; ")}.` };
   return { id: "issuer", result: "pass", detail };
@@ -216,11 +219,11 @@ async function openPayload(bytes: Uint8Array, options: VerifyOptions): Promise<{
 }
 
 /** Whether the party the verification is for recognises this issuer for this certificate type. */
-export async function checkRecognition(c: CheckContext): Promise<Check> {
+export function checkRecognition(c: CheckContext): Check {
   const party = c.options.forParty;
   if (party === undefined) return { id: "recognition", result: "skip", detail: "No party was named to check recognition for." };
   const issuer = c.authority ? `${c.authority.name} (${c.authority.party})` : `authority ${c.authorityId}`;
-  if (await c.client.recognises(party, c.authorityId, c.certType, { blockTag: c.blockNumber })) {
+  if (c.recognised) {
     return { id: "recognition", result: "pass", detail: `${party} recognises ${typeLabel(c.certType)} certificates from ${issuer}.` };
   }
   return {

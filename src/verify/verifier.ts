@@ -1,3 +1,4 @@
+import type { HeadBlock } from "../chain/chain-head";
 import type { LedgerClient } from "../chain/ledger-client";
 import type { BatchAnchoredEvent, CertificateEvent } from "../chain/ledger-events";
 import type { AuthorityRecord, CertificateRecord } from "../chain/ledger-records";
@@ -5,7 +6,7 @@ import { revocationReasonName } from "../chain/revocation-reasons";
 import type { JWK } from "../crypto/keys";
 import { certificateTypeName } from "../documents/certificate-types";
 import { credentialNumberHash } from "../documents/credentials";
-import { cidFromBytes } from "../ipfs/cid";
+import { cidFromBytes, cidToBytes } from "../ipfs/cid";
 import type { PayloadStore } from "../ipfs/payload-store";
 import type { BatchMember } from "../merkle/batch";
 import type { BatchLocator } from "./batch-locator";
@@ -67,6 +68,8 @@ export interface VerifierDependencies {
   reportCacheSize?: number;
 }
 
+const REGISTRY_READS_PER_BLOCK = 10_000;
+
 /** Where a certificate is anchored, as found on the chain. */
 type Anchor =
   | { kind: "direct"; record: CertificateRecord }
@@ -75,26 +78,39 @@ type Anchor =
 /** Verifies certificates against the ledger (and IPFS): every check of DESIGN.md "Verification", and a verdict. */
 export class Verifier {
   readonly #reports = new Map<string, VerificationReport>();
+  readonly #inFlight = new Map<string, Promise<VerificationReport>>();
+  /** Registry reads (authorities, parties, recognition) at the newest block verified at, shared by its verifications. */
+  #registry = { block: -1, reads: new Map<string, Promise<unknown>>() };
 
   constructor(private readonly deps: VerifierDependencies) {}
 
   /** Verifies `input` and reports each check and the verdict, read at one block of the chain. */
   async verify(input: VerifyInput, options: VerifyOptions = {}): Promise<VerificationResult> {
-    const { client } = this.deps;
     const resolved = resolveInput(input, { maxFileBytes: this.deps.maxFileBytes });
-    const blockNumber = await client.blockNumber();
+    // The client's shared head: no RPC per verification when it is fresh enough (see ChainHead for how stale it may be).
+    const head = await this.deps.client.head.latest();
     // A report by hash, as of now, with no key to open the payload, depends only on the chain at this block (and on
     // IPFS content, which its CID fixes): the same question at the same block has the same answer.
     const cacheKey =
       input.kind === "hash" && options.asOf === undefined && !options.linkKey && !options.recipientKey
-        ? `${blockNumber}|${resolved.certHash}|${options.forParty ?? ""}`
+        ? `${head.number}|${resolved.certHash}|${options.forParty ?? ""}`
         : undefined;
-    const cached = cacheKey === undefined ? undefined : this.#reports.get(cacheKey);
+    if (cacheKey === undefined) return this.#verifyAt(resolved, options, head);
+    const cached = this.#reports.get(cacheKey);
     if (cached) return { report: { ...cached, verifiedAt: new Date().toISOString() } };
-    const result = await this.#verifyAt(resolved, options, blockNumber);
-    // NOT_FOUND is not kept: a batched certificate may be found a moment later, once the locator has read its manifest.
-    if (cacheKey !== undefined && result.report.verdict !== "NOT_FOUND") this.#remember(cacheKey, result.report);
-    return result;
+    // The same question asked again before the first answer is ready shares that answer: right after a new block, every
+    // request for a popular certificate would otherwise verify it on its own.
+    const pending = this.#inFlight.get(cacheKey);
+    if (pending) return { report: { ...(await pending), verifiedAt: new Date().toISOString() } };
+    const verifying = this.#verifyAt(resolved, options, head)
+      .then(({ report }) => {
+        // NOT_FOUND is not kept: a batched certificate may be found a moment later, once the locator has read its manifest.
+        if (report.verdict !== "NOT_FOUND") this.#remember(cacheKey, report);
+        return report;
+      })
+      .finally(() => this.#inFlight.delete(cacheKey));
+    this.#inFlight.set(cacheKey, verifying);
+    return { report: await verifying };
   }
 
   #remember(key: string, report: VerificationReport): void {
@@ -105,10 +121,10 @@ export class Verifier {
     this.#reports.set(key, report);
   }
 
-  async #verifyAt(resolved: ResolvedInput, options: VerifyOptions, blockNumber: number): Promise<VerificationResult> {
+  async #verifyAt(resolved: ResolvedInput, options: VerifyOptions, head: HeadBlock): Promise<VerificationResult> {
     const { client } = this.deps;
-    const block = await client.provider.getBlock(blockNumber);
-    const now = BigInt(block?.timestamp ?? Math.floor(Date.now() / 1000));
+    const blockNumber = head.number;
+    const now = head.timestamp;
     const asOf =
       options.asOf === undefined ? now : options.asOf instanceof Date ? BigInt(Math.floor(options.asOf.getTime() / 1000)) : options.asOf;
     const header = {
@@ -129,12 +145,27 @@ export class Verifier {
     const record = effectiveRecord(anchor);
     const certType = anchor.kind === "direct" ? anchor.record.certType : anchor.event.certType;
     const authorityId = anchor.kind === "direct" ? anchor.record.authorityId : anchor.event.authorityId;
-    const authority = await client.getAuthority(authorityId, { blockTag: blockNumber });
+    const at = { blockTag: blockNumber };
+    // Certificates of one authority share these reads at a block: most verifications find them already made.
+    const forParty = options.forParty;
+    const [authority, recognised] = await Promise.all([
+      this.#registryRead(blockNumber, `authority ${authorityId}`, () => client.getAuthority(authorityId, at)),
+      forParty === undefined
+        ? undefined
+        : this.#registryRead(blockNumber, `recognition ${forParty} ${authorityId} ${certType}`, () =>
+            client.recognises(forParty, authorityId, certType, at),
+          ),
+    ]);
+    const party =
+      authority && (await this.#registryRead(blockNumber, `party ${authority.party}`, () => client.getParty(authority.party, at)));
     const anchoredEvent = events.find((e) => e.event === "CertificateAnchored");
     const payloadCid =
       anchoredEvent?.event === "CertificateAnchored" && anchoredEvent.args.payloadCid.length > 0
         ? anchoredEvent.args.payloadCid
-        : undefined;
+        : // A batched certificate's payload CID is in its batch's manifest (version 2), bound to the batch by the manifest's CID.
+          anchor.kind === "batch" && anchor.member.payloadCid !== undefined
+          ? cidToBytes(anchor.member.payloadCid)
+          : undefined;
 
     const context: CheckContext = {
       client,
@@ -143,19 +174,26 @@ export class Verifier {
       certType,
       authorityId,
       authority,
+      party,
+      recognised,
       record,
       document: resolved.document,
       payloads: this.deps.payloads,
       payloadCid,
       options,
     };
-    checks.push(integrityCheck(resolved, certHash), anchoredCheck(anchor, anchoredEvent));
-    checks.push(await checkIssuer(context));
-    checks.push(await checkSignature(context));
     const state = stateAt(record, events, asOf);
-    checks.push(await checkStatus(context, state, asOf, events));
-    const payload = await checkPayload(context);
-    checks.push(payload.check, await checkRecognition(context));
+    // The checks read independently of each other: started together, their chain reads travel in one JSON-RPC batch
+    // and the payload is fetched meanwhile.
+    const [issuer, signature, status, payload, recognition] = await Promise.all([
+      checkIssuer(context),
+      checkSignature(context),
+      checkStatus(context, state, asOf, events),
+      checkPayload(context),
+      checkRecognition(context),
+    ]);
+    checks.push(integrityCheck(resolved, certHash), anchoredCheck(anchor, anchoredEvent));
+    checks.push(issuer, signature, status, payload.check, recognition);
 
     const certificate = describeCertificate(context, anchor, anchoredEvent, state, events);
     return {
@@ -168,6 +206,28 @@ export class Verifier {
       }),
       document: payload.document,
     };
+  }
+
+  /**
+   * `read()` at `block`, or the same read already made (or under way) for another verification at that block. Only the
+   * newest block's reads are kept; a verification still running at an older block reads for itself. A read that
+   * failed is not kept. Like the report cache, this takes a block number to name one state: the ledger's chains
+   * (QBFT, a single embedded node) do not reorganise.
+   */
+  #registryRead<T>(block: number, key: string, read: () => Promise<T>): Promise<T> {
+    if (block !== this.#registry.block) {
+      if (block < this.#registry.block) return read();
+      this.#registry = { block, reads: new Map() };
+    }
+    const { reads } = this.#registry;
+    const known = reads.get(key) as Promise<T> | undefined;
+    if (known) return known;
+    // Bounded: an authority, a party and a recognition per issuer the block's verifications met.
+    if (reads.size >= REGISTRY_READS_PER_BLOCK) reads.clear();
+    const reading = read();
+    reads.set(key, reading);
+    reading.catch(() => reads.delete(key));
+    return reading;
   }
 
   /**
@@ -201,12 +261,24 @@ export class Verifier {
     return { certHash };
   }
 
+  /**
+   * Anchored on its own (a record not materialised from a batch) or in a batch (a proof the ledger accepts). The reads
+   * go out together, so that they travel in one JSON-RPC batch: with a known batch member, the record and the proof;
+   * without, the record and its batch of origin (needed only when there is a record, which is then the usual case).
+   */
   async #anchorOf(certHash: string, member: BatchMember | undefined, blockNumber: number): Promise<Anchor | undefined> {
     const { client } = this.deps;
-    const record = await client.getCertificate(certHash, { blockTag: blockNumber });
-    if (record && (await client.batchOf(certHash, { blockTag: blockNumber })) === undefined) return { kind: "direct", record };
+    const at = { blockTag: blockNumber };
     const candidate = member?.certHash === certHash ? member : await this.deps.batches?.locate(certHash);
-    if (!candidate || !(await client.isBatchMember(candidate, { blockTag: blockNumber }))) return undefined;
+    const [record, origin, proven] = await Promise.all([
+      client.getCertificate(certHash, at),
+      candidate ? undefined : client.batchOf(certHash, at),
+      candidate ? client.isBatchMember(candidate, at) : false,
+    ]);
+    // A batch member that was suspended or revoked has a record too: materialised from its batch, not anchored directly.
+    const materialised = candidate && record ? await client.batchOf(certHash, at) : origin;
+    if (record && materialised === undefined) return { kind: "direct", record };
+    if (!candidate || !proven) return undefined;
     const event = await this.#batchEvent(candidate.root, blockNumber);
     return event ? { kind: "batch", member: candidate, event, record } : undefined;
   }

@@ -10,7 +10,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { Writable } from "node:stream";
 import type { Signer } from "ethers";
 import { ChainIndex } from "../../src/index";
-import { AnchoringService, Batcher, CertificateStatusService, Outbox } from "../../src/pipeline";
+import { Keyring } from "../../src/keys/keyring";
+import { AnchoringService, Batcher, CertificateStatusService, IssuedCertificates, LinkKeyStore, Outbox } from "../../src/pipeline";
 import { Verifier } from "../../src/verify";
 import { Auth, type MintTokenInput } from "../../server/auth";
 import { createApp, type AppDependencies } from "../../server/app";
@@ -40,6 +41,8 @@ export interface TestServer {
   issuerToken(authorityId: number): Promise<string>;
   adminToken(party: string): Promise<string>;
   dataDir: string;
+  /** Set before stop() to keep the data folder for a restart. */
+  keepDataDir?: boolean;
   stop(): Promise<void>;
 }
 
@@ -53,12 +56,16 @@ export interface ServerOptions {
   indexing?: boolean;
   /** Start the batcher (default true). */
   anchoring?: boolean;
+  /** The world to serve, as another server left it (default: a fresh snapshot). */
+  world?: World;
+  /** A data folder to reuse, as another server left it (a restart): not deleted on stop. */
+  dataDir?: string;
 }
 
 /** The world's ledger (a fresh snapshot) behind a freshly started API server. */
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
-  const world = await loadFixture(verifierWorld);
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), "certledger-server-"));
+  const world = options.world ?? (await loadFixture(verifierWorld));
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "certledger-server-")));
   const config = loadConfig({
     DATA_DIR: dataDir,
     PORT: "0",
@@ -79,6 +86,14 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   );
   const payloads = await payloadStore();
   const outbox = Outbox.open(path.join(dataDir, "outbox.sqlite"));
+  // A real keyring for the data key that seals link keys, as runtime.ts has it (the signing keys are the world's).
+  const vault = await Keyring.open(path.join(dataDir, "keys"), {
+    password: "test keyring password",
+    accountSigner: async () => {
+      throw new Error("the test keyring holds no accounts");
+    },
+  });
+  const linkKeys = LinkKeyStore.open(path.join(dataDir, "link-keys.sqlite"), await vault.dataKey());
   const authorities = Object.values(world.authorities);
   const accountOf = (authorityId: number) => authorities.find((a) => a.id === authorityId)?.account;
   const admins: Record<string, Signer> = { KG: world.kgAdmin, KZ: world.kzAdmin, UZ: world.uzAdmin };
@@ -110,8 +125,9 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     verifier: new Verifier({ client: world.client, payloads, batches: index, maxFileBytes: config.maxFileBytes }),
     payloads,
     batches: index,
-    anchoring: new AnchoringService({ outbox, client: world.client, keyring, maxFileBytes: config.maxFileBytes }),
+    anchoring: new AnchoringService({ outbox, client: world.client, keyring, maxFileBytes: config.maxFileBytes, linkKeys }),
     outbox,
+    issued: new IssuedCertificates({ linkKeys, outbox, index, payloads }),
     status: new CertificateStatusService({ outbox, client: world.client }),
     index,
     auth,
@@ -137,12 +153,16 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     issuerToken: (authorityId) => auth.mintToken({ role: "issuer", authorityId }),
     adminToken: (party) => auth.mintToken({ role: "party-admin", party }),
     async stop() {
+      // Stopped once: a test that restarts a server stops the first itself.
+      const at = running.indexOf(server);
+      if (at >= 0) running.splice(at, 1);
       await http.stop({ graceMs: 100 });
       await batcher.stop();
       await index.stop();
       index.close();
       outbox.close();
-      await rm(dataDir, { recursive: true, force: true });
+      linkKeys.close();
+      if (options.dataDir === undefined && !server.keepDataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
   running.push(server);

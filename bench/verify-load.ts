@@ -1,0 +1,128 @@
+/**
+ * The verification half of `npm run bench` (bench/api.ts): GET /v1/verify/{certHash} over HTTP against a running node,
+ * with autocannon. Prints figures; asserts nothing but that the answers are reports (speed is not a test).
+ *  - cold: certificates never verified before, each asked once (10 connections): every check is read from the chain
+ *    at the head block (records, authority, key, recognition by eth_call; history from the index), so this is what
+ *    a stream of distinct certificates costs.
+ *  - one client, first time: the hot set's certificates verified one after the other, each for the first time — the
+ *    latency a single customs officer sees for a certificate nobody asked about yet.
+ *  - hot: the same set of already verified certificates asked again and again (10 connections, then 1): answered from
+ *    the per-block report cache after the head block is known (no RPC per request), so this measures the HTTP layer,
+ *    the cache and the head tracker. The embedded chain mines only on transactions, so no block arrives during the
+ *    run; on a chain with a block every few seconds each certificate is verified cold once per block, then hot.
+ * The head block before and after is printed: a block in between would mix cold answers into the hot figures. On a
+ * shared machine latency and requests/s move with the neighbours' load; the CPU time the node and the chain spent per
+ * request (from /proc, on Linux) moves much less, so it is printed too.
+ */
+import { readFileSync } from "node:fs";
+import autocannon from "autocannon";
+
+/** What to load: the node's URL, anchored certificates, how long each timed phase may last. */
+export interface VerificationBenchOptions {
+  api: string;
+  hashes: string[];
+  seconds: number;
+  /** Certificates in the hot set (default 200, at most a fifth of `hashes`); the rest are verified cold. */
+  hotCount?: number;
+  /** The processes whose CPU time per request to print (e.g. `{ node: pid, chain: anvilPid }`). */
+  processes?: Record<string, number | undefined>;
+}
+
+interface Report {
+  verdict: string;
+  chain: { blockNumber: number };
+}
+
+/** Runs the cold, first-time and hot verification phases against `options.api` and prints their figures. */
+export async function benchVerification(options: VerificationBenchOptions): Promise<void> {
+  const { api, hashes, seconds } = options;
+  const cpu = cpuMeter(options.processes ?? {});
+  const hotCount = Math.max(1, Math.min(options.hotCount ?? 200, Math.floor(hashes.length / 5)));
+  const hot = hashes.slice(0, hotCount);
+  const cold = hashes.slice(hotCount);
+  const before = await verifyOnce(api, cold[0] ?? hot[0]);
+  console.log(
+    `verification: ${hashes.length} certificates, ${cold.length} cold and ${hot.length} hot; a sample verifies ${before.report.verdict}`,
+  );
+
+  if (cold.length >= 10) {
+    // Each request takes the next certificate nobody asked about yet; the run stops when they run out or time is up.
+    let next = 0;
+    const started = cpu();
+    const result = await autocannon({
+      url: api,
+      connections: 10,
+      duration: seconds,
+      maxOverallRequests: cold.length,
+      requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: `/v1/verify/${cold[next++ % cold.length]}` }) }],
+    });
+    print(`cold (${Math.min(next, cold.length)} certificates never verified before, 10 connections)`, result, started);
+  }
+
+  const latencies: number[] = [];
+  for (const hash of hot) {
+    const started = performance.now();
+    await verifyOnce(api, hash);
+    latencies.push(performance.now() - started);
+  }
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(1);
+  console.log(`  first time, one client (${hot.length} certificates in turn): p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`);
+
+  const requests = hot.map((hash) => ({ method: "GET" as const, path: `/v1/verify/${hash}` }));
+  let started = cpu();
+  const many = await autocannon({ url: api, connections: 10, duration: seconds, requests });
+  print(`hot (${hot.length} certificates verified before, 10 connections, ${seconds} s)`, many, started);
+  started = cpu();
+  const one = await autocannon({ url: api, connections: 1, duration: Math.min(seconds, 3), requests });
+  print(`hot, one client (${Math.min(seconds, 3)} s)`, one, started);
+
+  const after = await verifyOnce(api, hot[0]);
+  const blocks = `${before.report.chain.blockNumber} → ${after.report.chain.blockNumber}`;
+  console.log(
+    `  head block during the runs: ${blocks}${before.report.chain.blockNumber === after.report.chain.blockNumber ? "" : " (blocks arrived: some hot answers were cold)"}`,
+  );
+}
+
+async function verifyOnce(api: string, hash: string): Promise<{ report: Report }> {
+  const response = await fetch(`${api}/v1/verify/${hash}`);
+  if (response.status !== 200) throw new Error(`GET /v1/verify/${hash}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { report: Report };
+}
+
+/** The CPU time each measured process spends from now on, per request: a snapshot to compare with later. */
+type CpuSnapshot = (requests: number) => string;
+
+function print(what: string, result: autocannon.Result, since: CpuSnapshot): void {
+  const perSecond = Math.round(result.requests.total / result.duration);
+  const cpu = since(result.requests.total);
+  console.log(
+    `  ${what}: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${perSecond} requests/s ` +
+      `(${result["2xx"]} answered 2xx, ${result.non2xx} other, ${result.errors} errors)${cpu && `; CPU per request: ${cpu}`}`,
+  );
+}
+
+/** Takes snapshots of the CPU time (user + system, from /proc) of the named processes; empty where /proc is not. */
+function cpuMeter(processes: Record<string, number | undefined>): () => CpuSnapshot {
+  const msPerTick = 1000 / 100; // USER_HZ is 100 on every Linux this runs on
+  const read = (pid: number | undefined): number | undefined => {
+    if (pid === undefined) return undefined;
+    try {
+      // The fields after the command (which may hold spaces, hence the last ")"): utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(")").at(-1)!.trim().split(" ");
+      return (Number(fields[11]) + Number(fields[12])) * msPerTick;
+    } catch {
+      return undefined;
+    }
+  };
+  return () => {
+    const before = Object.entries(processes).map(([name, pid]) => ({ name, pid, ms: read(pid) }));
+    return (requests) =>
+      before
+        .flatMap(({ name, pid, ms }) => {
+          const now = read(pid);
+          return ms === undefined || now === undefined || requests === 0 ? [] : [`${name} ${((now - ms) / requests).toFixed(2)} ms`];
+        })
+        .join(", ");
+  };
+}
