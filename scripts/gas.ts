@@ -49,6 +49,10 @@ async function main(): Promise<void> {
   await measure("addPartyAdmin", ledger.connect(kgAdmin).addPartyAdmin(KG, spare.address));
   await measure("removePartyAdmin", ledger.connect(kgAdmin).removePartyAdmin(KG, spare.address));
   await measure("setPartyEncryptionKey", ledger.connect(kgAdmin).setPartyEncryptionKey(KG, randomHash(), randomCid()));
+  await measure(
+    "setPartyNode",
+    ledger.connect(kgAdmin).setPartyNode(KG, "12D3KooWQvZ5pBkqUXtzjCRsTkoeJoGQqt1fcq8QSNuUVcy6Wqa1", "/dns4/ipfs.kg.example/tcp/4001"),
+  );
 
   const TJ = partyCodeToBytes2("TJ");
   await measure("propose (admit party)", ledger.connect(kgAdmin).propose(0, TJ, tjAdmin.address, 0));

@@ -31,6 +31,11 @@ const envSchema = z.object({
   KEYRING_PASSWORD: z.string().min(8, "must have at least 8 characters").optional(),
   LEDGER_DEPLOYMENT: z.string().min(1).optional(),
   IPFS_API_URL: url(/^https?$/),
+  IPFS_LISTEN: z
+    .string()
+    .regex(/^\/(ip4|ip6|dns4|dns6|dns)\/[^/]+\/tcp\/\d{1,5}$/, "must be a TCP multiaddr such as /ip4/0.0.0.0/tcp/4001")
+    .default("/ip4/127.0.0.1/tcp/0"),
+  IPFS_ANNOUNCE: z.enum(["0", "1"], { error: "must be 1 or 0" }).default("0"),
   CONFIRMATIONS: integer(1, 1000, 1),
   TX_TYPE: z.enum(TRANSACTION_TYPES, { error: `must be ${TRANSACTION_TYPES.join(", ")}` }).default("auto"),
   GAS_PRICE_WEI: z
@@ -76,6 +81,10 @@ export interface ServerConfig {
   deploymentFile: string;
   /** The Kubo RPC API; undefined means the embedded Helia node. */
   ipfsApiUrl: string | undefined;
+  /** Where the embedded Helia node listens for the other parties' nodes (a TCP multiaddr; port 0: any free port). */
+  ipfsListen: string;
+  /** Register the embedded node (and the party's encryption key) on the ledger, as each party this server administers. */
+  ipfsAnnounce: boolean;
   confirmations: number;
   /** How the server prices its transactions (TX_TYPE, GAS_PRICE_WEI). */
   fees: TransactionFees;
@@ -118,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     keyringPassword: e.KEYRING_PASSWORD,
     deploymentFile: e.LEDGER_DEPLOYMENT === undefined ? path.join(dataDir, "deployment.json") : path.resolve(e.LEDGER_DEPLOYMENT),
     ipfsApiUrl: e.IPFS_API_URL,
+    ipfsListen: e.IPFS_LISTEN,
+    ipfsAnnounce: e.IPFS_ANNOUNCE === "1",
     confirmations: e.CONFIRMATIONS,
     fees: transactionFees(e.TX_TYPE, e.GAS_PRICE_WEI),
     batchMaxSize: e.BATCH_MAX_SIZE,

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { LedgerClient } from "../src/chain/ledger-client";
 import type { ChainIndex } from "../src/index";
 import type { PayloadStore } from "../src/ipfs/payload-store";
+import type { JWK } from "../src/crypto/keys";
 import type { PayloadRecipient } from "../src/crypto/payload-encryption";
 import type { AnchoringService, CertificateStatusService, IssuedCertificates, Outbox } from "../src/pipeline";
 import type { BatchLocator, ReceiptSigningKey, Verifier } from "../src/verify";
@@ -39,6 +40,8 @@ export interface AppDependencies {
   signerForParty(party: string): Promise<Signer | undefined>;
   /** The account of an authority this server acts for, or undefined when it holds none. */
   signerForAuthority(authorityId: number): Promise<Signer | undefined>;
+  /** The private encryption key of a party this server administers, to open payloads addressed to it (verify, for its admins). */
+  partyDecryptionKey?(party: string): JWK | undefined;
   /** The registered encryption keys of recipient parties (default: read from the ledger and IPFS, see src/pipeline/recipient-keys.ts). */
   recipientKeys?: (parties: string[]) => Promise<PayloadRecipient[]>;
   /** Default: a fresh registry. */

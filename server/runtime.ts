@@ -11,7 +11,6 @@ import { connectRpc } from "../src/chain/provider";
 import { generateSigningKey } from "../src/crypto/keys";
 import { CertLedgerError } from "../src/errors";
 import { ChainIndex } from "../src/index";
-import { createPayloadStore, type PayloadStore } from "../src/ipfs";
 import { Keyring } from "../src/keys/keyring";
 import { AnchoringService, Batcher, CertificateStatusService, IssuedCertificates, LinkKeyStore, Outbox } from "../src/pipeline";
 import { Verifier } from "../src/verify";
@@ -20,6 +19,7 @@ import { Auth } from "./auth";
 import type { ServerConfig } from "./config";
 import { seedDemo, type DemoCredentials } from "./demo";
 import { start as listen } from "./http-server";
+import { joinConsortium, openPayloadStore } from "./ipfs-node";
 import { createLogger } from "./logger";
 import { loadServerKey } from "./server-key";
 
@@ -102,13 +102,12 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
       deployment,
       provider,
       confirmations: config.confirmations,
+      fees: config.fees,
       pollIntervalMs: 100,
       headMaxAgeMs: HEAD_MAX_AGE_MS,
     });
     await client.assertDeployment();
-    const payloads: PayloadStore = await createPayloadStore(
-      config.ipfsApiUrl ? { kind: "kubo", url: config.ipfsApiUrl } : { kind: "helia", dataDir: path.join(config.dataDir, "ipfs") },
-    );
+    const { payloads, helia } = await openPayloadStore(config);
     stack.push(() => payloads.stop());
 
     const serverKey = await loadServerKey(config.dataDir);
@@ -118,6 +117,8 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
       demo = await seedDemo({ client, keyring, auth, accounts });
       await writeFile(path.join(config.dataDir, "demo-credentials.json"), JSON.stringify(demo, null, 2) + "\n", { mode: 0o600 });
     }
+
+    if (helia) stack.push(await joinConsortium({ config, client, keyring, helia, logger }));
 
     // The batcher asks for signers synchronously: resolve the keyring's once, now.
     const signers = new Map<number, Signer>();
@@ -173,6 +174,7 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
       receiptKey: await keyring.receiptKey(generateSigningKey),
       signerForParty: (party) => keyring.signerForParty(party),
       signerForAuthority: (id) => keyring.signerFor(id),
+      partyDecryptionKey: (party) => keyring.partyEncryptionKey(party)?.privateJwk,
       logger,
     });
     const http = await listen(app, { port: config.port, host: config.host });

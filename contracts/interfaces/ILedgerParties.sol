@@ -27,6 +27,9 @@ interface ILedgerParties {
     error LedgerLastPartyAdmin(bytes2 party);
     /// @notice The zero address cannot be an admin or an authority account.
     error LedgerZeroAddress();
+    /// @notice A party node needs both a peer id and a multiaddr (or neither, to withdraw it), each at most
+    /// `max` bytes long; `party` gave `peerIdLength` and `multiaddrLength` bytes.
+    error LedgerInvalidPartyNode(bytes2 party, uint256 peerIdLength, uint256 multiaddrLength, uint256 max);
 
     /// @notice `party` joined the consortium with `admin` as its first admin.
     event PartyAdmitted(bytes2 indexed party, address indexed admin);
@@ -40,6 +43,9 @@ interface ILedgerParties {
     event PartyAdminRemoved(bytes2 indexed party, address indexed account);
     /// @notice `party` registered its encryption public key: RFC 7638 `thumbprint` and the IPFS `cid` of the JWK.
     event PartyEncryptionKeySet(bytes2 indexed party, bytes32 thumbprint, bytes cid);
+    /// @notice `party` registered its IPFS node: libp2p `peerId` and the `multiaddr` other parties dial (both empty:
+    /// the party withdrew its node).
+    event PartyNodeSet(bytes2 indexed party, string peerId, string multiaddr);
 
     /// @notice Adds `account` as an admin of `party`. Only an admin of `party` may call.
     function addPartyAdmin(bytes2 party, address account) external;
@@ -51,11 +57,19 @@ interface ILedgerParties {
     /// Only an admin of `party` may call.
     function setPartyEncryptionKey(bytes2 party, bytes32 thumbprint, bytes calldata cid) external;
 
+    /// @notice Records `party`'s IPFS node: its libp2p `peerId` and the `multiaddr` the other parties' nodes dial. Nodes
+    /// of the consortium exchange payloads only with the nodes registered here for active parties. Both empty withdraws
+    /// the node. Only an admin of `party` may call, while `party` is active.
+    function setPartyNode(bytes2 party, string calldata peerId, string calldata multiaddr) external;
+
     /// @notice The record of `party` (status `None` when unknown).
     function getParty(bytes2 party) external view returns (Party memory);
 
     /// @notice The IPFS CID of `party`'s encryption public key (JWK), empty when none was set.
     function partyEncryptionKeyCid(bytes2 party) external view returns (bytes memory);
+
+    /// @notice `party`'s IPFS node: its libp2p peer id and multiaddr, both empty when none is registered.
+    function partyNode(bytes2 party) external view returns (string memory peerId, string memory multiaddr);
 
     /// @notice The codes of every party ever admitted, in order of admission.
     function partyCodes() external view returns (bytes2[] memory);

@@ -50,6 +50,13 @@ struct Party {
     bytes32 encryptionKeyThumbprint;
 }
 
+/// @notice A party's IPFS node: its libp2p peer id (e.g. "12D3KooW…") and the multiaddr other parties dial
+/// (e.g. "/dns4/ipfs.example.kg/tcp/4001"). Two strings, a slot or more each: set rarely, read by servers, never by anchoring.
+struct PartyNode {
+    string peerId;
+    string multiaddr;
+}
+
 /// @notice An issuing authority. `scope` is a bit set of certificate types: bit `t` set means type `t` may be issued.
 /// @dev One slot: party (16) | status (8) | scope (64) | validFrom (64) | validUntil (64) = 216 bits.
 struct Authority {

@@ -2,16 +2,20 @@
 pragma solidity ^0.8.24;
 
 import {ILedgerParties} from "../interfaces/ILedgerParties.sol";
-import {Party, PartyStatus} from "../interfaces/LedgerTypes.sol";
+import {Party, PartyNode, PartyStatus} from "../interfaces/LedgerTypes.sol";
 
 /// @title Parties, their admins and encryption key references.
 /// @dev Admission, suspension and reinstatement are internal: only the consortium's votes reach them.
 abstract contract LedgerParties is ILedgerParties {
     /// @dev Votes are counted in uint8, so the consortium has at most this many parties.
     uint256 internal constant MAX_PARTIES = 255;
+    /// @dev The longest peer id or multiaddr of a party node, in bytes: an Ed25519 or RSA peer id in base58 is under
+    /// 60 bytes and a DNS multiaddr with a port well under 200, so this only stops a party bloating everyone's reads.
+    uint256 internal constant MAX_NODE_FIELD = 256;
 
     mapping(bytes2 code => Party party) private _parties;
     mapping(bytes2 code => bytes cid) private _encryptionKeyCids;
+    mapping(bytes2 code => PartyNode node) private _nodes;
     mapping(address account => bytes2 party) private _adminParty;
     bytes2[] private _partyCodes;
     uint16 private _activePartyCount;
@@ -59,6 +63,22 @@ abstract contract LedgerParties is ILedgerParties {
     }
 
     /// @inheritdoc ILedgerParties
+    function setPartyNode(
+        bytes2 party,
+        string calldata peerId,
+        string calldata multiaddr
+    ) external onlyActivePartyAdmin(party) {
+        uint256 peerIdLength = bytes(peerId).length;
+        uint256 multiaddrLength = bytes(multiaddr).length;
+        // Both or neither: a peer id nobody can dial, or an address whose peer nobody can check, is of no use.
+        if ((peerIdLength == 0) != (multiaddrLength == 0) || peerIdLength > MAX_NODE_FIELD || multiaddrLength > MAX_NODE_FIELD) {
+            revert LedgerInvalidPartyNode(party, peerIdLength, multiaddrLength, MAX_NODE_FIELD);
+        }
+        _nodes[party] = PartyNode(peerId, multiaddr);
+        emit PartyNodeSet(party, peerId, multiaddr);
+    }
+
+    /// @inheritdoc ILedgerParties
     function getParty(bytes2 party) external view returns (Party memory) {
         return _parties[party];
     }
@@ -66,6 +86,12 @@ abstract contract LedgerParties is ILedgerParties {
     /// @inheritdoc ILedgerParties
     function partyEncryptionKeyCid(bytes2 party) external view returns (bytes memory) {
         return _encryptionKeyCids[party];
+    }
+
+    /// @inheritdoc ILedgerParties
+    function partyNode(bytes2 party) external view returns (string memory peerId, string memory multiaddr) {
+        PartyNode storage node = _nodes[party];
+        return (node.peerId, node.multiaddr);
     }
 
     /// @inheritdoc ILedgerParties

@@ -1,6 +1,7 @@
-import type { Router } from "express";
+import type { Response, Router } from "express";
 import { CertLedgerError } from "../../src/errors";
 import { parseProofBundle, signReceipt, type VerifyInput, type VerifyOptions } from "../../src/verify";
+import type { Principal } from "../auth";
 import type { AppDependencies } from "../dependencies";
 import { defineOperation, mount, problems, type MountContext } from "../operation";
 import { certHashParams, verifyForm, verifyJson, verifyQuery, verifyResponse } from "../schemas";
@@ -16,7 +17,8 @@ export const verifyOperations = {
       "Verifies by `certHash`, by `number` and issuing `party`, by credential (`jws`) or by offline proof `bundle` (JSON), " +
       "or by the document itself (multipart/form-data, field `file`). The answer is a report with one entry per check and " +
       "a verdict — NOT_FOUND, REVOKED and the other verdicts are answers, not errors. `receipt: true` adds the report " +
-      "signed by this server (a JWS a bank can keep).",
+      "signed by this server (a JWS a bank can keep). With a party admin's token, a payload addressed to that party is " +
+      "opened with the party's key this server holds, and the payload check says whether it decrypts to the anchored document.",
     tags: ["verification"],
     auth: "optional",
     rateLimited: true,
@@ -42,20 +44,27 @@ export const verifyOperations = {
 
 /** Mounts the verification routes. */
 export function mountVerifyRoutes(router: Router, deps: AppDependencies, context: MountContext): void {
+  // A party admin's verification opens what was addressed to its party: the key never leaves this server, only the
+  // payload check's outcome is reported.
+  const recipientKeyOf = (res: Response) => {
+    const principal = res.locals.principal as Principal | undefined;
+    return principal?.role === "party-admin" ? deps.partyDecryptionKey?.(principal.party) : undefined;
+  };
   const answer = async (input: VerifyInput, options: VerifyOptions, receipt: boolean | undefined) => {
     const { report } = await deps.verifier.verify(input, options);
     const body = { report, receipt: receipt ? await signReceipt(report, deps.receiptKey) : undefined };
     return { status: 200, body };
   };
 
-  mount(router, verifyOperations.verify, context, async ({ body }) => {
+  mount(router, verifyOperations.verify, context, async ({ body, res }) => {
+    const recipientKey = recipientKeyOf(res);
     if (body.kind === "form") {
       const { asOf, forParty, receipt, expectedCertHash } = body.value;
       const file = body.file!;
-      return answer({ kind: "file", bytes: file.bytes, expectedCertHash }, { asOf, forParty }, receipt);
+      return answer({ kind: "file", bytes: file.bytes, expectedCertHash }, { asOf, forParty, recipientKey }, receipt);
     }
     const { certHash, number, party, jws, bundle, asOf, forParty, receipt } = body.value;
-    const options = { asOf, forParty };
+    const options = { asOf, forParty, recipientKey };
     if (certHash !== undefined) return answer({ kind: "hash", certHash }, options, receipt);
     if (number !== undefined && party !== undefined) return answer({ kind: "number", number, party }, options, receipt);
     if (jws !== undefined) return answer({ kind: "credential", jws }, options, receipt);
@@ -70,7 +79,11 @@ export function mountVerifyRoutes(router: Router, deps: AppDependencies, context
     return answer({ kind: "bundle", bundle: parsed }, options, receipt);
   });
 
-  mount(router, verifyOperations.verifyByHash, context, async ({ params, query }) =>
-    answer({ kind: "hash", certHash: params.certHash }, { asOf: query.asOf, forParty: query.forParty }, query.receipt),
+  mount(router, verifyOperations.verifyByHash, context, async ({ params, query, res }) =>
+    answer(
+      { kind: "hash", certHash: params.certHash },
+      { asOf: query.asOf, forParty: query.forParty, recipientKey: recipientKeyOf(res) },
+      query.receipt,
+    ),
   );
 }

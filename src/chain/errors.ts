@@ -21,6 +21,7 @@ export const LEDGER_ERROR_CODES = {
   LedgerAccountAlreadyPartyAdmin: "ACCOUNT_ALREADY_PARTY_ADMIN",
   LedgerLastPartyAdmin: "LAST_PARTY_ADMIN",
   LedgerZeroAddress: "ZERO_ADDRESS",
+  LedgerInvalidPartyNode: "INVALID_PARTY_NODE",
   // ILedgerConsortium
   LedgerUnknownProposal: "PROPOSAL_NOT_FOUND",
   LedgerProposalExpired: "PROPOSAL_EXPIRED",

@@ -83,6 +83,14 @@ export interface PartyRecord {
   encryptionKeyThumbprint: string | undefined;
 }
 
+/** A party's IPFS node as it registered it on the ledger (`setPartyNode`). */
+export interface PartyNode {
+  /** Its libp2p peer id, e.g. "12D3KooW…". */
+  peerId: string;
+  /** The multiaddr other parties' nodes dial, e.g. "/dns4/ipfs.example.kg/tcp/4001" (with or without /p2p/<peer id>). */
+  multiaddr: string;
+}
+
 /** A consortium proposal. */
 export interface ProposalRecord {
   id: bigint;

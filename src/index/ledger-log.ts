@@ -37,6 +37,7 @@ const FILED_UNDER: Record<string, (a: Args) => RegistryKey[]> = {
   PartyAdminAdded: (a) => [["party", str(a.party)]],
   PartyAdminRemoved: (a) => [["party", str(a.party)]],
   PartyEncryptionKeySet: (a) => [["party", str(a.party)]],
+  PartyNodeSet: (a) => [["party", str(a.party)]],
   AuthorityRegistered: (a) => [
     ["authority", str(a.authorityId)],
     ["party", str(a.party)],

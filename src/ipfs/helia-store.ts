@@ -17,7 +17,8 @@ import { cidToBytes, importWithKuboLayout, isSingleBlock, loadCid, singleBlockCi
 import { lockDataDir } from "./data-dir-lock";
 import { createLibp2pNode } from "./libp2p-node";
 import { checkTimeout, fetchSignal, readAtMost } from "./limits";
-import { parseMultiaddr, peerIdOf } from "./multiaddrs";
+import { parseMultiaddr, peerAddress, peerIdOf } from "./multiaddrs";
+import { PeerGate } from "./peer-gate";
 import type { PayloadStore } from "./payload-store";
 import { openSqliteStorage, type PinnedDag, type SqliteIpfsStorage } from "./sqlite-storage";
 import { verifiedBlocks } from "./verified-blocks";
@@ -35,6 +36,17 @@ export interface HeliaStoreOptions {
   peers?: string[];
   /** How long `get` and `pin` wait for content before IPFS_NOT_FOUND; 30 s by default. */
   timeoutMs?: number;
+  /**
+   * When given, the node talks only to these peer ids, in and out, from its very start (a connection gater: see
+   * peer-gate.ts for why not a private-network key); `admitOnly` changes the list. Unset, any peer may connect.
+   */
+  allowedPeers?: readonly string[];
+}
+
+/** A peer a node admits: its peer id, and where to dial it (with or without /p2p/<peer id>) if it is to be kept. */
+export interface AdmittedPeer {
+  peerId: string;
+  multiaddr?: string;
 }
 
 /** A Helia-backed payload store, plus what an operator needs to link it to other nodes. */
@@ -47,6 +59,14 @@ export interface HeliaStore extends PayloadStore {
   multiaddrs(): string[];
   /** Connects to the node at `multiaddr` and keeps the connection (redialling if it drops) until the store stops. */
   connect(multiaddr: string, options?: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * Admits only `peers` from now on: connections to any other peer are closed and its address is no longer kept, and
+   * each admitted peer with a multiaddr is dialled and kept. Throws INVALID_MULTIADDR (admitting nobody new) when an
+   * entry is malformed. This node's own peer id may be in the list; it is skipped.
+   */
+  admitOnly(peers: readonly AdmittedPeer[]): Promise<void>;
+  /** The peer ids this node has an open connection with. */
+  connectedPeers(): string[];
 }
 
 const DEFAULT_LISTEN = ["/ip4/127.0.0.1/tcp/0"];
@@ -63,6 +83,7 @@ export async function createHeliaStore(options: HeliaStoreOptions): Promise<Heli
   const listen = checkList(options.listen ?? DEFAULT_LISTEN, "listen");
   await Promise.all(listen.map((text, i) => parseMultiaddr(text, `listen[${i}]`, "INVALID_CONFIG")));
   const peerList = checkList(options.peers ?? [], "peers");
+  const gate = new PeerGate(options.allowedPeers === undefined ? undefined : checkList(options.allowedPeers, "allowedPeers"));
   const peers = await Promise.all(peerList.map((text, i) => parseMultiaddr(text, `peers[${i}]`, "INVALID_CONFIG")));
   const kept = new Map<string, Multiaddr>();
   peers.forEach((address, i) => {
@@ -99,7 +120,7 @@ export async function createHeliaStore(options: HeliaStoreOptions): Promise<Heli
     }
     const storage = await openSqliteStorage(path.join(dataDir, "ipfs.sqlite"), { blockstore: legacyBlocks, datastore });
     undo.push(async () => storage.close());
-    const libp2p = await createLibp2pNode({ datastore, listen });
+    const libp2p = await createLibp2pNode({ datastore, listen, connectionGater: gate.connectionGater() });
     // createHeliaLight, not createHelia: the latter adds HTTP gateways and delegated routing, which reach the internet.
     // With no routers, bitswap asks only the peers it is connected to.
     const helia = createHeliaLight({
@@ -118,6 +139,7 @@ export async function createHeliaStore(options: HeliaStoreOptions): Promise<Heli
       libp2p,
       unixfs: unixfs({ blockstore: verifiedBlocks(helia.blockstore) }),
       kept,
+      gate,
       timeoutMs,
       undo,
     });
@@ -138,6 +160,7 @@ interface Parts {
   /** Reads through `verifiedBlocks`, so every block is checked against its CID. */
   unixfs: UnixFS;
   kept: Map<string, Multiaddr>;
+  gate: PeerGate;
   timeoutMs: number;
   undo: Array<() => Promise<unknown>>;
 }
@@ -171,6 +194,36 @@ class HeliaPayloadStore implements HeliaStore {
     } catch (cause) {
       throw new CertLedgerError("IPFS_UNAVAILABLE", `could not connect to ${multiaddr}: ${(cause as Error).message}`, { cause });
     }
+  }
+
+  async admitOnly(peers: readonly AdmittedPeer[]): Promise<void> {
+    this.#checkRunning();
+    if (!Array.isArray(peers)) throw new CertLedgerError("INVALID_MULTIADDR", `peers: expected a list, got ${typeof peers}`);
+    const addresses = new Map<string, Multiaddr | undefined>();
+    for (const [i, peer] of peers.entries()) {
+      if (typeof peer?.peerId !== "string" || peer.peerId === "") {
+        throw new CertLedgerError("INVALID_MULTIADDR", `peers[${i}].peerId: expected a peer id`);
+      }
+      if (peer.peerId === this.peerId) continue;
+      const address = peer.multiaddr === undefined ? undefined : await peerAddress(peer.peerId, peer.multiaddr, `peers[${i}].multiaddr`);
+      addresses.set(peer.peerId, address);
+    }
+    const { gate, kept, libp2p } = this.#parts;
+    gate.set(addresses.keys());
+    for (const peerId of kept.keys()) if (!addresses.has(peerId)) kept.delete(peerId);
+    for (const [peerId, address] of addresses) if (address !== undefined) kept.set(peerId, address);
+    // The gater stops new connections; those already open to a peer that is no longer admitted are closed here.
+    await Promise.all(
+      libp2p
+        .getConnections()
+        .filter((connection) => !gate.allows(connection.remotePeer.toString()))
+        .map((connection) => connection.close().catch(() => connection.abort(new Error("peer no longer admitted")))),
+    );
+    this.#redial();
+  }
+
+  connectedPeers(): string[] {
+    return [...new Set(this.#parts.libp2p.getConnections().map((connection) => connection.remotePeer.toString()))];
   }
 
   async add(bytes: Uint8Array, options: { signal?: AbortSignal } = {}): Promise<string> {
@@ -280,7 +333,7 @@ class HeliaPayloadStore implements HeliaStore {
     const { libp2p, kept } = this.#parts;
     const connected = new Set(libp2p.getConnections().map((connection) => connection.remotePeer.toString()));
     for (const [peerId, address] of kept) {
-      if (connected.has(peerId) || this.#dialing.has(peerId)) continue;
+      if (connected.has(peerId) || this.#dialing.has(peerId) || !this.#parts.gate.allows(peerId)) continue;
       this.#dialing.add(peerId);
       libp2p
         .dial(address, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })

@@ -14,6 +14,8 @@ export interface Libp2pNodeOptions {
   datastore: NonNullable<Libp2pOptions["datastore"]>;
   /** Multiaddrs to listen on, e.g. "/ip4/127.0.0.1/tcp/0". */
   listen: string[];
+  /** Decides which peers may connect (peer-gate.ts); unset, libp2p's default, which allows every peer. */
+  connectionGater?: Libp2pOptions["connectionGater"];
 }
 
 /**
@@ -38,6 +40,7 @@ export async function createLibp2pNode(options: Libp2pNodeOptions): Promise<Libp
     // peers it keeps), and libp2p goes on writing peer records for a moment after stop() has returned, which on disk
     // would race the next node to open the folder.
     addresses: { listen: options.listen },
+    connectionGater: options.connectionGater,
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],

@@ -18,3 +18,17 @@ export async function parseMultiaddr(text: string, label: string, code: CertLedg
 export function peerIdOf(address: Multiaddr): string | undefined {
   return address.getComponents().findLast((component) => component.name === "p2p")?.value;
 }
+
+/**
+ * The address to dial peer `peerId` at: `multiaddr` with /p2p/<peerId> appended when it has no /p2p/ part. One that
+ * names another peer is refused (INVALID_MULTIADDR), since the dial would reach a node other than the one admitted.
+ */
+export async function peerAddress(peerId: string, multiaddr: string, label: string): Promise<Multiaddr> {
+  const address = await parseMultiaddr(multiaddr, label, "INVALID_MULTIADDR");
+  const named = peerIdOf(address);
+  if (named === undefined) return parseMultiaddr(`${address.toString()}/p2p/${peerId}`, label, "INVALID_MULTIADDR");
+  if (named !== peerId) {
+    throw new CertLedgerError("INVALID_MULTIADDR", `${label}: ${multiaddr} names peer ${named}, not ${peerId}`);
+  }
+  return address;
+}

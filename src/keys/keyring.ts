@@ -24,7 +24,8 @@ const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
 const keyringSchema = z.object({
   version: z.literal(1),
   authorities: z.record(z.string().regex(/^\d+$/), z.object({ account: address, signingKey: z.string() })),
-  parties: z.record(z.string().regex(/^[A-Z]{2}$/), z.object({ admin: address })),
+  // encryptionKey: the party's private encryption key (a JWE like the signing keys), which opens payloads addressed to it.
+  parties: z.record(z.string().regex(/^[A-Z]{2}$/), z.object({ admin: address, encryptionKey: z.string().optional() })),
   // Each service secret is made on first use: a keyring may hold either without the other.
   service: z.object({ receiptKey: z.string().optional(), dataKey: z.string().optional() }).optional(),
 });
@@ -42,6 +43,7 @@ export class Keyring {
   readonly #accountSigner: AccountSigner;
   #data: KeyringFile;
   readonly #keys = new Map<number, AuthoritySigningKey>();
+  readonly #partyKeys = new Map<string, AuthoritySigningKey>();
   readonly #signers = new Map<string, Signer>();
   #receiptKey: AuthoritySigningKey | undefined;
   #dataKey: Uint8Array | undefined;
@@ -80,6 +82,9 @@ export class Keyring {
     }
     const keyring = new Keyring(file, options.password, options.accountSigner, data);
     for (const [id, entry] of Object.entries(data.authorities)) keyring.#keys.set(Number(id), await keyring.#decrypt(entry.signingKey));
+    for (const [code, entry] of Object.entries(data.parties)) {
+      if (entry.encryptionKey) keyring.#partyKeys.set(code, await keyring.#decrypt(entry.encryptionKey));
+    }
     if (data.service?.receiptKey) keyring.#receiptKey = await keyring.#decrypt(data.service.receiptKey);
     if (data.service?.dataKey) keyring.#dataKey = await keyring.#decryptBytes(data.service.dataKey);
     return keyring;
@@ -151,8 +156,28 @@ export class Keyring {
 
   /** Records that this server administers `party` from `admin`. */
   async addParty(party: string, admin: string): Promise<void> {
-    this.#data.parties[party] = { admin };
+    this.#data.parties[party] = { ...this.#data.parties[party], admin };
     await this.#save();
+  }
+
+  /** The encryption key (ECDH-ES, P-256) that opens payloads addressed to `party`, when this server holds it. */
+  partyEncryptionKey(party: string): AuthoritySigningKey | undefined {
+    return this.#partyKeys.get(party);
+  }
+
+  /** The encryption key of `party` (one this server administers), made with `generate` and kept on first use. */
+  async ensurePartyEncryptionKey(party: string, generate: () => Promise<GeneratedKey>): Promise<AuthoritySigningKey> {
+    const entry = this.#data.parties[party];
+    if (!entry) throw new CertLedgerError("NO_SIGNER", `this server does not administer party ${party}`);
+    let key = this.#partyKeys.get(party);
+    if (!key) {
+      const generated = await generate();
+      entry.encryptionKey = await this.#encrypt(generated.privateJwk);
+      key = toSigningKey(generated.privateJwk);
+      this.#partyKeys.set(party, key);
+      await this.#save();
+    }
+    return key;
   }
 
   async #signer(account: string): Promise<Signer> {

@@ -11,6 +11,8 @@
  * - `CertificateStatusService`: suspension, reinstatement and revocation, by record or (batched) by stored proof.
  * - `LinkKeyStore`: the link keys of accepted certificates, sealed at rest, with what the console searches by.
  * - `IssuedCertificates`: the issuer's console: its certificates (outbox + index), their links and documents.
+ * - `ConsortiumPeers`: keeps the embedded IPFS node admitting exactly the nodes the ledger registers for active parties;
+ *   `announcePartyNode` registers this server's node and its party's encryption key.
  *
  * Errors (CertLedgerError codes): INVALID_ANCHOR_REQUEST, REQUEST_CONFLICT, IDEMPOTENCY_KEY_REUSED,
  * REQUEST_NOT_ANCHORED, OUTBOX_UNAVAILABLE, BATCHER_NOT_RUNNING, ISSUER_MISMATCH, UNTRUSTED_KEY, NO_SIGNING_KEY, plus
@@ -47,4 +49,6 @@ export {
   type IssuedDocument,
 } from "./issued-certificates";
 export { ledgerRecipientKeys } from "./recipient-keys";
+export { ConsortiumPeers, type ConsortiumPeer, type ConsortiumPeersOptions, type GatedNode } from "./consortium-peers";
+export { announcePartyNode, type PartyAnnouncement } from "./party-node";
 export { CertificateStatusService, type RevokeInput, type StatusChangeResult } from "./certificate-status";

@@ -36,6 +36,8 @@ type Signer = HardhatEthersSigner;
 
 /** The party code no party can have; nobody administers it. */
 const NO_PARTY = "0x0000";
+/** An IPFS node as a party registers it. */
+const NODE = { peerId: "12D3KooWQvZ5pBkqUXtzjCRsTkoeJoGQqt1fcq8QSNuUVcy6Wqa1", multiaddr: "/ip4/10.0.0.1/tcp/4001" };
 const Y = BigInt(YEAR);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -227,6 +229,17 @@ const ops = {
     fn: "setPartyEncryptionKey",
     does: "set an encryption key for the empty party code 0x0000",
     send: (l, c) => l.setPartyEncryptionKey(NO_PARTY, c.input.thumbprint, c.input.jwkCid),
+  },
+  setPartyNode: {
+    fn: "setPartyNode",
+    does: "register KG's IPFS node",
+    send: (l) => l.setPartyNode(KG, NODE.peerId, NODE.multiaddr),
+    emits: () => [["PartyNodeSet", [KG, NODE.peerId, NODE.multiaddr]]],
+  },
+  setNoPartyNode: {
+    fn: "setPartyNode",
+    does: "register an IPFS node for the empty party code 0x0000",
+    send: (l) => l.setPartyNode(NO_PARTY, NODE.peerId, NODE.multiaddr),
   },
   // Consortium
   propose: {
@@ -451,6 +464,14 @@ const denied: Denied[] = [
   [ops.setPartyEncryptionKey, as.removedAdmin, notAdminOf(KG)],
   [ops.setPartyEncryptionKey, as.kgAdminPartySuspended, kgNotActive],
   [ops.setNoPartyEncryptionKey, as.outsider, notAdminOf(NO_PARTY)],
+  // --- setPartyNode: an admin of KG, while KG is active ---
+  [ops.setPartyNode, as.kzAdmin, notAdminOf(KG)],
+  [ops.setPartyNode, as.kgBody, notAdminOf(KG)],
+  [ops.setPartyNode, as.kzChamber, notAdminOf(KG)],
+  [ops.setPartyNode, as.outsider, notAdminOf(KG)],
+  [ops.setPartyNode, as.removedAdmin, notAdminOf(KG)],
+  [ops.setPartyNode, as.kgAdminPartySuspended, kgNotActive],
+  [ops.setNoPartyNode, as.outsider, notAdminOf(NO_PARTY)],
   // --- propose: an admin of an active party ---
   [ops.propose, as.kgBody, adminOfNoParty],
   [ops.propose, as.kzChamber, adminOfNoParty],
@@ -626,6 +647,8 @@ const allowed: Allowed[] = [
   [ops.removePartyAdmin, as.kgAdmin2],
   [ops.setPartyEncryptionKey, as.kgAdmin],
   [ops.setPartyEncryptionKey, as.kgAdmin2],
+  [ops.setPartyNode, as.kgAdmin],
+  [ops.setPartyNode, as.kgAdmin2],
   [ops.propose, as.kgAdmin],
   [ops.propose, as.uzAdmin],
   [ops.approve, as.kgAdmin],
@@ -697,6 +720,7 @@ const FUNCTIONS = [
   "addPartyAdmin",
   "removePartyAdmin",
   "setPartyEncryptionKey",
+  "setPartyNode",
   "propose",
   "approve",
   "execute",

@@ -1,0 +1,364 @@
+/**
+ * `npm run network [-- --parties KG,KZ,UZ --dir ./.certledger-network]`: several parties on one machine, as they run
+ * across borders. One shared anvil chain; for each party its own CertLedger server process (own port, data folder,
+ * SQLite files, keystores and keyring) with its own embedded Helia node. The ledger is deployed once with every
+ * party bootstrapped; each server then registers its IPFS node and its party's encryption key on the ledger
+ * (IPFS_ANNOUNCE=1), and its node exchanges payloads only with the nodes the ledger registers for active parties.
+ *
+ * The party accounts are derived from anvil's well-known development mnemonic (indexes 100 and up) and funded from
+ * anvil's first account: a development network, nothing here protects anything of value. Ctrl-C stops everything;
+ * the next run finds the chain, the certificates and the tokens again.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { access, mkdir, readFile, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import net from "node:net";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { HDNodeWallet, parseEther, type JsonRpcProvider } from "ethers";
+import { startEmbeddedChain, type EmbeddedChain } from "../src/chain/anvil";
+import { ensureDeployment } from "../src/chain/ensure-deployment";
+import { writeKeystore } from "../src/chain/keystore";
+import { LedgerClient } from "../src/chain/ledger-client";
+import { connectRpc } from "../src/chain/provider";
+import { CERTIFICATE_TYPES, typeSet } from "../src/documents/certificate-types";
+import { generateSigningKey } from "../src/crypto/keys";
+import { Keyring } from "../src/keys/keyring";
+import { Auth } from "../server/auth";
+import { loadServerKey } from "../server/server-key";
+
+const ROOT = path.resolve(__dirname, "..");
+/** Anvil's development mnemonic: its first accounts are the ones anvil funds and unlocks. */
+const ANVIL_MNEMONIC = "test test test test test test test test test test test junk";
+const ALL_TYPES = typeSet(...Object.values(CERTIFICATE_TYPES));
+const TOKEN_TTL = "365d";
+
+/** How to lay out the network. */
+export interface NetworkOptions {
+  /** Folder of the whole network: `chain/`, `deployment.json`, `network.json` and one data folder per party. */
+  dir: string;
+  /** Party codes, in order; default KG, KZ, UZ. */
+  parties?: string[];
+  /** The chain's JSON-RPC port (0: any free port). */
+  chainPort?: number;
+  /** The first party's API port, the next ones follow (0: any free ports). */
+  apiPort?: number;
+  /** The first party's IPFS (libp2p TCP) port, the next ones follow (0: any free ports). */
+  ipfsPort?: number;
+  /** scrypt cost of the account keystores (default ethers'); tests lower it. */
+  scryptN?: number;
+  /** Extra environment for every server (e.g. LOG_LEVEL). */
+  env?: Record<string, string>;
+  /** Each line a server or the chain prints, by party ("chain" for anvil). */
+  log?: (source: string, line: string) => void;
+}
+
+/** One party of the running network: where its server is and the tokens to use it. */
+export interface NetworkParty {
+  code: string;
+  url: string;
+  dataDir: string;
+  admin: string;
+  adminToken: string;
+  authorityId: number;
+  authorityAccount: string;
+  issuerToken: string;
+  process: ChildProcess;
+}
+
+export interface RunningNetwork {
+  rpcUrl: string;
+  deploymentFile: string;
+  parties: NetworkParty[];
+  /** Stops every server, then the chain. */
+  stop(): Promise<void>;
+}
+
+/** What `network.json` keeps between runs: per party its keyring password, authority and tokens. */
+interface PartySetup {
+  code: string;
+  admin: string;
+  authorityAccount: string;
+  authorityId: number;
+  password: string;
+  adminToken: string;
+  issuerToken: string;
+}
+
+/** Starts (or restarts) the network in `options.dir` and resolves once every party's server is ready. */
+export async function startNetwork(options: NetworkOptions): Promise<RunningNetwork> {
+  const dir = path.resolve(options.dir);
+  const codes = options.parties ?? ["KG", "KZ", "UZ"];
+  const log = options.log ?? (() => undefined);
+  await mkdir(dir, { recursive: true });
+  const stack: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stack.splice(0).reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const chain: EmbeddedChain = await startEmbeddedChain({
+      stateFile: path.join(dir, "chain", "state.json"),
+      port: options.chainPort === 0 || options.chainPort === undefined ? await freePort() : options.chainPort,
+      log: (line) => log("chain", line),
+    });
+    stack.push(() => chain.stop());
+    const deploymentFile = path.join(dir, "deployment.json");
+    const setups = await setUpParties({ dir, codes, rpcUrl: chain.rpcUrl, deploymentFile, scryptN: options.scryptN });
+
+    const parties = await Promise.all(
+      setups.map(async (setup, i) => {
+        const dataDir = path.join(dir, setup.code);
+        const port = options.apiPort ? options.apiPort + i : await freePort();
+        const ipfsPort = options.ipfsPort ? options.ipfsPort + i : await freePort();
+        const child = spawnServer(
+          {
+            ...options.env,
+            PORT: String(port),
+            DATA_DIR: dataDir,
+            RPC_URL: chain.rpcUrl,
+            LEDGER_DEPLOYMENT: deploymentFile,
+            KEYRING_PASSWORD: setup.password,
+            CERTLEDGER_DEMO: "0",
+            IPFS_LISTEN: `/ip4/127.0.0.1/tcp/${ipfsPort}`,
+            IPFS_ANNOUNCE: "1",
+          },
+          (line) => log(setup.code, line),
+        );
+        stack.push(() => stopProcess(child.process));
+        await child.ready;
+        const party: NetworkParty = {
+          code: setup.code,
+          url: `http://127.0.0.1:${port}`,
+          dataDir,
+          admin: setup.admin,
+          adminToken: setup.adminToken,
+          authorityId: setup.authorityId,
+          authorityAccount: setup.authorityAccount,
+          issuerToken: setup.issuerToken,
+          process: child.process,
+        };
+        return party;
+      }),
+    );
+    return { rpcUrl: chain.rpcUrl, deploymentFile, parties, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/**
+ * Deploys the ledger with every party bootstrapped (first run), and gives each party what its server needs: the admin
+ * and authority accounts in encrypted keystores, a keyring holding them and the authority's signing key, the authority
+ * registered on the ledger with its key, and tokens signed with the party server's own key. Each party recognises the
+ * others' certificates of every type. A later run reads it all back from `network.json`.
+ */
+async function setUpParties(options: {
+  dir: string;
+  codes: string[];
+  rpcUrl: string;
+  deploymentFile: string;
+  scryptN?: number;
+}): Promise<PartySetup[]> {
+  const { dir, codes, rpcUrl, deploymentFile } = options;
+  const stateFile = path.join(dir, "network.json");
+  const existing = await readFile(stateFile, "utf8").then(
+    (text) => JSON.parse(text) as { parties: PartySetup[] },
+    () => undefined,
+  );
+  const bootstrap = connectRpc(rpcUrl);
+  try {
+    const [first] = (await bootstrap.send("eth_accounts", [])) as string[];
+    const funder = await bootstrap.getSigner(first);
+    const accounts = codes.map((code, i) => ({ code, admin: devWallet(100 + 2 * i), authority: devWallet(101 + 2 * i) }));
+    const { deployment, created } = await ensureDeployment(bootstrap, deploymentFile, funder, {
+      parties: accounts.map(({ code, admin }) => ({ code, admin: admin.address })),
+      threshold: Math.max(1, Math.ceil(codes.length / 2)),
+    });
+    if (!created && existing) {
+      const known = existing.parties.map((p) => p.code).join(",");
+      if (known !== codes.join(",")) throw new Error(`${dir} holds a network of ${known}, not ${codes.join(",")}: use another --dir`);
+      return existing.parties;
+    }
+    if (!created) throw new Error(`${dir} has a deployment but no network.json: remove the folder to start afresh`);
+
+    const provider = connectRpc(rpcUrl, { chainId: deployment.chainId });
+    try {
+      const client = LedgerClient.connect({ deployment, provider, pollIntervalMs: 50 });
+      for (const { admin, authority } of accounts) await fund(provider, funder, [admin.address, authority.address]);
+      const now = BigInt((await provider.getBlock("latest"))!.timestamp);
+      const setups: PartySetup[] = [];
+      for (const { code, admin, authority } of accounts) {
+        const dataDir = path.join(dir, code);
+        const password = randomBytes(18).toString("base64url");
+        const keysDir = path.join(dataDir, "keys");
+        for (const wallet of [admin, authority]) {
+          await writeKeystore(path.join(keysDir, "accounts", `${wallet.address.toLowerCase()}.json`), wallet, password, {
+            scryptN: options.scryptN,
+          });
+        }
+        const signers = new Map([admin, authority].map((w) => [w.address.toLowerCase(), w.connect(provider)]));
+        const keyring = await Keyring.open(keysDir, { password, accountSigner: async (a) => signers.get(a.toLowerCase())! });
+        await keyring.addParty(code, admin.address);
+        const asAdmin = client.withSigner(signers.get(admin.address.toLowerCase())!);
+        const { authorityId } = await asAdmin.registerAuthority({
+          party: code,
+          name: `${code} certification body`,
+          accounts: [authority.address],
+          scope: ALL_TYPES,
+          validFrom: now,
+          validUntil: now + 10n * 365n * 86_400n,
+        });
+        const key = await generateSigningKey();
+        await keyring.addAuthority(authorityId, authority.address, key);
+        await client.withSigner(signers.get(authority.address.toLowerCase())!).addSigningKey({
+          authorityId,
+          thumbprint: key.thumbprint,
+          alg: "ES256",
+          validFrom: now,
+          validUntil: now + 5n * 365n * 86_400n,
+        });
+        for (const other of codes) {
+          if (other !== code) await asAdmin.setPartyRecognition({ importer: code, issuer: other, types: ALL_TYPES });
+        }
+        const auth = new Auth(await loadServerKey(dataDir), { issuer: "certledger", defaultTtlSeconds: 86_400 });
+        setups.push({
+          code,
+          admin: admin.address,
+          authorityAccount: authority.address,
+          authorityId,
+          password,
+          adminToken: await auth.mintToken({ role: "party-admin", party: code, ttl: TOKEN_TTL }),
+          issuerToken: await auth.mintToken({ role: "issuer", authorityId, ttl: TOKEN_TTL }),
+        });
+      }
+      await writeFile(stateFile, JSON.stringify({ parties: setups }, null, 2) + "\n", { mode: 0o600 });
+      return setups;
+    } finally {
+      provider.destroy();
+    }
+  } finally {
+    bootstrap.destroy();
+  }
+}
+
+function devWallet(index: number): HDNodeWallet {
+  return HDNodeWallet.fromPhrase(ANVIL_MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`);
+}
+
+async function fund(provider: JsonRpcProvider, funder: Awaited<ReturnType<JsonRpcProvider["getSigner"]>>, addresses: string[]) {
+  for (const to of addresses) {
+    if ((await provider.getBalance(to)) > 0n) continue;
+    await (await funder.sendTransaction({ to, value: parseEther("100") })).wait();
+  }
+}
+
+/** Starts `server/main.ts` with `env`; `ready` resolves once it printed that it is ready, and rejects if it exits first. */
+function spawnServer(env: Record<string, string>, log: (line: string) => void): { process: ChildProcess; ready: Promise<void> } {
+  const child = spawn(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "server/main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      for (const line of chunk.toString().split("\n").filter(Boolean)) log(line);
+      if (output.includes("CertLedger is ready")) resolve();
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`the server in ${env.DATA_DIR} exited (${code}) before it was ready:\n${output}`)));
+  });
+  return { process: child, ready };
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      parties: { type: "string", default: "KG,KZ,UZ" },
+      dir: { type: "string", default: "./.certledger-network" },
+      "chain-port": { type: "string", default: "8645" },
+      "api-port": { type: "string", default: "8081" },
+      "ipfs-port": { type: "string", default: "4101" },
+      verbose: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(
+      "usage: npm run network -- [--parties KG,KZ,UZ] [--dir DIR] [--chain-port 8645] [--api-port 8081] [--ipfs-port 4101] [--verbose]",
+    );
+    return;
+  }
+  const parties = values.parties.split(",").map((code) => code.trim());
+  for (const code of parties)
+    if (!/^[A-Z]{2}$/.test(code)) throw new Error(`--parties: ${JSON.stringify(code)} is not a party code such as KG`);
+  if (new Set(parties).size !== parties.length) throw new Error("--parties: a party is named twice");
+  const port = (name: "chain-port" | "api-port" | "ipfs-port") => {
+    const value = Number(values[name]);
+    if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`--${name}: ${values[name]} is not a port`);
+    return value;
+  };
+  const dir = path.resolve(values.dir);
+  const fresh = await access(path.join(dir, "network.json")).then(
+    () => false,
+    () => true,
+  );
+  console.log(`${fresh ? "starting" : "restarting"} a network of ${parties.join(", ")} in ${dir} …`);
+  const network = await startNetwork({
+    dir,
+    parties,
+    chainPort: port("chain-port"),
+    apiPort: port("api-port"),
+    ipfsPort: port("ipfs-port"),
+    env: { LOG_LEVEL: values.verbose ? "info" : "warn" },
+    log: (source, line) => {
+      if (values.verbose || source !== "chain") console.log(`[${source}] ${line}`);
+    },
+  });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping every server and the chain (everything is saved in ${dir})`);
+    await network.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  console.log(`\nchain       ${network.rpcUrl} (deployment: ${network.deploymentFile})`);
+  for (const party of network.parties) {
+    console.log(`\n${party.code}  API ${party.url}/v1   verifier ${party.url}/   console ${party.url}/console   data ${party.dataDir}`);
+    console.log(`    party admin ${party.admin}: ${party.adminToken}`);
+    console.log(`    authority ${party.authorityId} (${party.code} certification body, ${party.authorityAccount}): ${party.issuerToken}`);
+  }
+  console.log(`\ntokens are also in ${path.join(dir, "network.json")}. Ctrl-C stops the network.`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(`network: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
