@@ -68,6 +68,11 @@ export interface Manifest {
   api?: string;
   /** The chain and ledger of a run straight to the chain. */
   chain?: { chainId: number; ledger: string };
+  /**
+   * The validity of document files as the first run resolved it: a duration such as "365d" counts from the first
+   * run, so that a resume sends the requests an interrupted run may already have delivered exactly as they were.
+   */
+  validity?: { given: string; validUntil: string };
   createdAt: string;
   updatedAt: string;
   entries: ManifestEntry[];

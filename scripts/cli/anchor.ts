@@ -121,15 +121,16 @@ export const anchorCommand = defineCommand({
     const api = apiClient(values, true);
     const files = await findFiles(positionals, outDir);
     if (files.length === 0) throw new UsageError(`no files in ${positionals.join(", ")}`);
+    const { manifest, byFile } = await loadManifest(outDir, { api: api.base });
     const fields: FileFields = {
       type: certType(values.type ?? "conformityCertificate"),
-      validUntil: files.some((f) => f.kind === "file") ? validUntil(values["valid-until"]) : "",
+      validUntil: files.some((f) => f.kind === "file") ? resumedValidity(manifest, values["valid-until"]) : "",
       numberPrefix: values["number-prefix"] ?? "",
       recipients: values.recipients === undefined ? undefined : partyList(values.recipients),
       stamp: values["no-stamp"] !== true,
     };
-
-    const { manifest, byFile } = await loadManifest(outDir, { api: api.base });
+    // Kept before anything is sent: a run killed after the server accepted a chunk resumes with the same validity.
+    await saveManifest(outDir, manifest, byFile);
     const run = new AnchorRun(api, outDir, manifest, byFile, files);
     await run.refresh("checking earlier run");
     const toSend = files.filter((f) => {
@@ -349,4 +350,18 @@ class AnchorRun {
     if (bad.length > 20) lines.push(`… and ${bad.length - 20} more (see the manifest)`);
     return lines;
   }
+}
+
+/**
+ * The validity of document files: the first run's when --valid-until is given as it was then (a duration counts from
+ * the first run, not from each resume, or the server would see a resumed request as a conflicting one).
+ */
+function resumedValidity(manifest: Manifest, given: string | undefined): string {
+  // Read back from a file: checked again as an ISO date-time, like a --valid-until given now.
+  if (given !== undefined && manifest.validity?.given === given && typeof manifest.validity.validUntil === "string") {
+    return validUntil(manifest.validity.validUntil);
+  }
+  const resolved = validUntil(given);
+  manifest.validity = { given: given!, validUntil: resolved };
+  return resolved;
 }
