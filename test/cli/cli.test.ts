@@ -3,11 +3,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { ethers } from "ethers";
+import { anchorsOnChain } from "../e2e/anchors-on-chain";
 import { startEmbeddedChain, type EmbeddedChain } from "../../src/chain/anvil";
-import { readDeployment } from "../../src/chain/deployment";
-import { LedgerClient } from "../../src/chain/ledger-client";
-import { connectRpc } from "../../src/chain/provider";
 import { freePort } from "../e2e/node-process";
 import { runCli, spawnCli, until, type CliProcess, type CliResult } from "./cli-process";
 
@@ -25,24 +22,6 @@ interface ManifestEntry {
 async function readManifest(out: string): Promise<ManifestEntry[] | undefined> {
   const text = await readFile(path.join(out, "manifest.json"), "utf8").catch(() => undefined);
   return text === undefined ? undefined : (JSON.parse(text) as { entries: ManifestEntry[] }).entries;
-}
-
-/** The certificates the chain holds: how many anchored on their own (and how often each), and how many batch leaves. */
-async function onChain(rpcUrl: string, dataDir: string): Promise<{ direct: Map<string, number>; batchedLeaves: number }> {
-  const deployment = await readDeployment(path.join(dataDir, "deployment.json"));
-  const provider = connectRpc(rpcUrl, { chainId: deployment.chainId });
-  try {
-    const client = LedgerClient.connect({ deployment, provider });
-    const topic = ethers.id("CertificateAnchored(bytes32,bytes32,uint32,uint8,uint64,bytes)");
-    const direct = new Map<string, number>();
-    for (const log of await provider.getLogs({ address: deployment.ledger.address, topics: [topic], fromBlock: 0, toBlock: "latest" })) {
-      direct.set(log.topics[1], (direct.get(log.topics[1]) ?? 0) + 1);
-    }
-    const batchedLeaves = (await client.batchAnchors()).reduce((sum, b) => sum + b.leafCount, 0);
-    return { direct, batchedLeaves };
-  } finally {
-    provider.destroy();
-  }
 }
 
 function explain(result: CliResult): string {
@@ -152,7 +131,7 @@ describe("certledger, the command-line tool, against a real node", function () {
     expect(entries.filter((e) => e.linkKeyMissing)).to.deep.equal([]);
     expect(entries.every((e) => /#k=[\w-]{20,}$/.test(e.link!))).to.equal(true);
     // The chain holds exactly as many anchors as files, each anchored: so each is anchored once.
-    const { direct, batchedLeaves } = await onChain(rpc, dataDir);
+    const { direct, batchedLeaves } = await anchorsOnChain(rpc, dataDir);
     expect([...direct.values()].every((n) => n === 1)).to.equal(true);
     expect(batchedLeaves + direct.size).to.equal(FILES);
 
@@ -160,7 +139,7 @@ describe("certledger, the command-line tool, against a real node", function () {
     const again = await runCli([...args, "--json"], env);
     expect(again.code, explain(again)).to.equal(0);
     expect(again.stderr).to.include(`${FILES} of ${FILES} files were accepted by an earlier run`);
-    expect((await onChain(rpc, dataDir)).batchedLeaves).to.equal(batchedLeaves);
+    expect((await anchorsOnChain(rpc, dataDir)).batchedLeaves).to.equal(batchedLeaves);
   });
 
   it("verify exits with a distinct code per verdict: VALID 0, NOT_FOUND 10, TAMPERED 11, REVOKED 14, SUSPENDED 15", async function () {

@@ -2,10 +2,8 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
+import { anchorsOnChain } from "./anchors-on-chain";
 import { ethers } from "ethers";
-import { readDeployment } from "../../src/chain/deployment";
-import { LedgerClient } from "../../src/chain/ledger-client";
-import { connectRpc } from "../../src/chain/provider";
 import { eventually, freePort, startNode, type NodeProcess } from "./node-process";
 
 const COUNT = 500;
@@ -37,24 +35,6 @@ async function submitAll(api: string, token: string, items: ReturnType<typeof pd
     }
   }
   return hashes;
-}
-
-/** What the chain holds: the certificates anchored on their own (with how often each), and the batches. */
-async function onChain(rpcUrl: string, dataDir: string): Promise<{ direct: Map<string, number>; batchedLeaves: number }> {
-  const deployment = await readDeployment(path.join(dataDir, "deployment.json"));
-  const provider = connectRpc(rpcUrl, { chainId: deployment.chainId });
-  try {
-    const client = LedgerClient.connect({ deployment, provider });
-    const direct = new Map<string, number>();
-    const topic = ethers.id("CertificateAnchored(bytes32,bytes32,uint32,uint8,uint64,bytes)");
-    for (const log of await provider.getLogs({ address: deployment.ledger.address, topics: [topic], fromBlock: 0, toBlock: "latest" })) {
-      direct.set(log.topics[1], (direct.get(log.topics[1]) ?? 0) + 1);
-    }
-    const batchedLeaves = (await client.batchAnchors()).reduce((sum, b) => sum + b.leafCount, 0);
-    return { direct, batchedLeaves };
-  } finally {
-    provider.destroy();
-  }
 }
 
 describe("durability: nothing accepted is lost or anchored twice", function () {
@@ -104,7 +84,7 @@ describe("durability: nothing accepted is lost or anchored twice", function () {
       const verified = (await (await fetch(`${api}/v1/verify/${hash}`)).json()) as { report: { verdict: string } };
       expect(verified.report.verdict, hash).to.equal("VALID");
     }
-    const { direct, batchedLeaves } = await onChain(`http://127.0.0.1:${ports.CHAIN_PORT}`, dataDir);
+    const { direct, batchedLeaves } = await anchorsOnChain(`http://127.0.0.1:${ports.CHAIN_PORT}`, dataDir);
     expect([...direct.values()].every((n) => n === 1)).to.equal(true);
     expect(batchedLeaves + direct.size).to.equal(COUNT);
   });

@@ -2,11 +2,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
+import { anchorsOnChain } from "./anchors-on-chain";
 import { ethers } from "ethers";
-import { readDeployment } from "../../src/chain/deployment";
-import { LedgerClient } from "../../src/chain/ledger-client";
-import { connectRpc } from "../../src/chain/provider";
-import { cidFromBytes } from "../../src/ipfs/cid";
 import { startFakeKubo, type FakeKubo } from "../ipfs/fake-kubo";
 import { eventually, freePort, startNode } from "./node-process";
 
@@ -35,31 +32,6 @@ function xmlForm(tag: string): FormData {
   form.append("number", `KG-IPFS-${tag}`);
   form.append("validUntil", new Date(Date.now() + 90 * 86_400_000).toISOString());
   return form;
-}
-
-/** What the chain holds: how often each certificate was anchored on its own, the batches' leaves and manifest CIDs. */
-async function onChain(
-  rpcUrl: string,
-  dataDir: string,
-): Promise<{ direct: Map<string, number>; batchedLeaves: number; manifests: string[] }> {
-  const deployment = await readDeployment(path.join(dataDir, "deployment.json"));
-  const provider = connectRpc(rpcUrl, { chainId: deployment.chainId });
-  try {
-    const client = LedgerClient.connect({ deployment, provider });
-    const direct = new Map<string, number>();
-    const topic = ethers.id("CertificateAnchored(bytes32,bytes32,uint32,uint8,uint64,bytes)");
-    for (const log of await provider.getLogs({ address: deployment.ledger.address, topics: [topic], fromBlock: 0, toBlock: "latest" })) {
-      direct.set(log.topics[1], (direct.get(log.topics[1]) ?? 0) + 1);
-    }
-    const batches = await client.batchAnchors();
-    return {
-      direct,
-      batchedLeaves: batches.reduce((sum, b) => sum + b.leafCount, 0),
-      manifests: batches.map((b) => cidFromBytes(b.manifestCid)),
-    };
-  } finally {
-    provider.destroy();
-  }
 }
 
 /** A node on a fresh data folder whose payload store is the Kubo stand-in `kubo`, with its API helpers. */
@@ -122,7 +94,7 @@ async function expectAnchoredOnce(ledger: KuboNode, kubo: FakeKubo, hashes: stri
   }
   // As many anchors on chain as requests, none twice: a certificate in two batches, or in a batch and on its own,
   // would make the sum larger.
-  const { direct, batchedLeaves, manifests } = await onChain(ledger.rpcUrl, ledger.dataDir);
+  const { direct, batchedLeaves, manifests } = await anchorsOnChain(ledger.rpcUrl, ledger.dataDir);
   expect([...direct.values()].every((n) => n === 1)).to.equal(true);
   expect(batchedLeaves + direct.size).to.equal(hashes.length);
   for (const cid of manifests) expect(kubo.holds(cid), `batch manifest ${cid} in Kubo`).to.equal(true);
@@ -154,7 +126,7 @@ async function submitWhileDown(ledger: KuboNode, tag: string): Promise<string[]>
     expect(view.request!.payloadCid, hash).to.equal(undefined);
     expect(view.record, hash).to.equal(undefined);
   }
-  const { direct, batchedLeaves } = await onChain(ledger.rpcUrl, ledger.dataDir);
+  const { direct, batchedLeaves } = await anchorsOnChain(ledger.rpcUrl, ledger.dataDir);
   expect(direct.size + batchedLeaves, "anchors on chain while IPFS is down").to.equal(0);
   return hashes;
 }
