@@ -2,7 +2,10 @@
  * The issuer console in headless Chromium against the real API (in-process chain, Helia, pipeline, index): a PDF issued
  * in the console, downloaded stamped, verified on the verifier page (VALID; one byte changed: TAMPERED; revoked in the
  * console: REVOKED with its reason); a credential through the form, with the API's field error shown on the field; a
- * party admin's authority and recognition decision; a wrong token's message. Screenshots: test-output/screenshots/console-*.png.
+ * party admin's authority and recognition decision; a wrong token's message; a certificate suspended and reinstated
+ * (verifier and status filter follow); an authority suspended, reactivated, given an account, its key rotated (each read
+ * back from the API); Russian mid-session and after a reload; the anchor form and the confirmation dialog by keyboard
+ * alone. Screenshots: test-output/screenshots/console-*.png.
  */
 import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -11,10 +14,19 @@ import path from "node:path";
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import { PDFDocument, StandardFonts } from "pdf-lib";
-import type { Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { generateSigningKey } from "../../src/crypto/keys";
-import { startServer, stopPayloadStore, stopServers, type TestServer } from "../server/server-world";
-import { closeBrowser, openPage, screenshot } from "./browser";
+import { call, eventually, form, startServer, stopPayloadStore, stopServers, type TestServer } from "../server/server-world";
+import { closeBrowser, openPage as openBrowserPage, screenshot } from "./browser";
+
+const contexts: BrowserContext[] = [];
+
+/** A fresh page (see browser.ts), closed after its test even when the test fails half-way. */
+async function openPage(...args: Parameters<typeof openBrowserPage>): ReturnType<typeof openBrowserPage> {
+  const opened = await openBrowserPage(...args);
+  contexts.push(opened.context);
+  return opened;
+}
 
 /** A real one-page PDF certificate, as an authority's own system would print it. */
 async function certificatePdf(number: string): Promise<Uint8Array> {
@@ -45,6 +57,58 @@ async function verifyFile(page: Page, server: TestServer, file: string): Promise
   return (await verdict.getAttribute("data-verdict")) ?? "";
 }
 
+/** Anchors a PDF through the API (as an authority's own system would) and waits until the ledger and index have it. */
+async function anchorPdfThroughApi(server: TestServer, token: string, number: string): Promise<string> {
+  const validUntil = new Date(Date.now() + 365 * 86_400_000).toISOString();
+  const fields = { type: "conformityCertificate", number, validUntil, stamp: "false" };
+  const answer = await call(server, "/v1/certificates", {
+    method: "POST",
+    token,
+    body: form(fields, { bytes: await certificatePdf(number) }),
+  });
+  expect(answer.status, answer.text).to.equal(202);
+  const certHash = answer.body.certHash as string;
+  await eventually(async () => {
+    const detail = await call(server, `/v1/certificates/${certHash}`);
+    const body = detail.body as { request?: { status: string }; certificate?: unknown };
+    return body.request?.status === "anchored" && body.certificate !== undefined;
+  }, `${number} is anchored and indexed`);
+  return certHash;
+}
+
+/** Opens the verification link of `certHash` (no key: status only) and returns the verdict shown for it. */
+async function verifyHash(page: Page, server: TestServer, certHash: string): Promise<string> {
+  await page.goto(`${server.url}/v/${certHash}`);
+  const verdict = page.locator('[data-testid="verdict"]');
+  await verdict.waitFor({ timeout: 20_000 });
+  await page.locator('[data-testid="facts"] code.hash', { hasText: certHash }).first().waitFor();
+  return (await verdict.getAttribute("data-verdict")) ?? "";
+}
+
+/** The ledger's record of `certHash` as GET /v1/certificates/{certHash} reads it. */
+async function ledgerStatus(server: TestServer, certHash: string): Promise<string | undefined> {
+  const detail = await call(server, `/v1/certificates/${certHash}`);
+  return (detail.body as { record?: { status: string } }).record?.status;
+}
+
+/** Presses Tab (Shift+Tab when `backwards`) until the focused element matches `selector`; fails after `max` presses. */
+async function tabTo(page: Page, selector: string, options: { backwards?: boolean; max?: number } = {}): Promise<void> {
+  for (let i = 0; i < (options.max ?? 40); i++) {
+    if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return;
+    await page.keyboard.press(options.backwards ? "Shift+Tab" : "Tab");
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+/** Where the keyboard focus is: the focused element's id or data-testid, and whether it sits in an open dialog. */
+// A string, not a function: the tests are type-checked without the DOM's types.
+function focused(page: Page): Promise<{ id: string; testId: string; inDialog: boolean }> {
+  return page.evaluate(`(() => {
+    const active = document.activeElement;
+    return { id: active?.id ?? "", testId: active?.dataset?.testid ?? "", inDialog: active?.closest("dialog[open]") != null };
+  })()`);
+}
+
 describe("issuer console (headless Chromium)", function () {
   this.timeout(120_000);
   let server: TestServer;
@@ -53,6 +117,9 @@ describe("issuer console (headless Chromium)", function () {
   before(async function () {
     server = await startServer();
     dir = await mkdtemp(path.join(os.tmpdir(), "certledger-console-"));
+  });
+  afterEach(async function () {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
   });
   after(async function () {
     await closeBrowser();
@@ -135,6 +202,7 @@ describe("issuer console (headless Chromium)", function () {
     await screenshot(page, "console-revoke-dialog");
     await page.click('[data-testid="dialog-confirm"]');
     await page.locator(`tr[data-cert-hash="${certHash}"][data-status="revoked"]`).waitFor({ timeout: 20_000 });
+    expect(await row.locator("td.status").textContent()).to.equal("Revoked: Withdrawn (conditions no longer met)");
 
     expect(await verifyFile(verifier, server, stamped)).to.equal("REVOKED");
     const reason = verifier.locator('[data-testid="history"] [data-testid="revocation-reason"]');
@@ -239,6 +307,224 @@ describe("issuer console (headless Chromium)", function () {
     await keys.locator(`tr[data-thumbprint="${fresh.thumbprint}"][data-compromised="true"]`).waitFor({ timeout: 10_000 });
     expect((await server.world.client.getSigningKey(fresh.thumbprint))?.compromisedAt).to.be.a("bigint");
     await screenshot(page, "console-signing-keys");
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it("a certificate suspended in the console, behind a confirmation, reads SUSPENDED on the verifier and under the status filter; reinstated, it is VALID again", async function () {
+    const authority = server.world.authorities.kgBody;
+    const token = await server.issuerToken(authority.id);
+    const number = `KG-SUSPEND-${Date.now()}`;
+    const certHash = await anchorPdfThroughApi(server, token, number);
+
+    const { context, page, errors } = await openPage();
+    const { context: verifierContext, page: verifier, errors: verifierErrors } = await openPage();
+    expect(await verifyHash(verifier, server, certHash)).to.equal("VALID");
+    await signIn(page, server, token);
+    await page.click('[data-tab="certificates"]');
+    const row = page.locator(`tr[data-cert-hash="${certHash}"]`);
+    await row.waitFor();
+    expect(await row.getAttribute("data-status")).to.equal("anchored");
+
+    await row.locator('[data-action="suspend"]').click();
+    const dialog = page.locator('[data-testid="status-dialog"]');
+    await dialog.waitFor();
+    expect(await dialog.locator("#status-dialog-question").textContent()).to.contain(number);
+    await screenshot(page, "console-suspend-dialog");
+    await dialog.locator('[data-testid="dialog-confirm"]').click();
+    await dialog.waitFor({ state: "detached", timeout: 20_000 });
+    await page.locator(`tr[data-cert-hash="${certHash}"][data-status="suspended"]`).waitFor({ timeout: 20_000 });
+    expect(await ledgerStatus(server, certHash)).to.equal("Suspended");
+
+    expect(await verifyHash(verifier, server, certHash)).to.equal("SUSPENDED");
+    await verifier.locator('[data-testid="history"] li[data-event="CertificateSuspended"]').waitFor();
+    await screenshot(verifier, "console-verifier-suspended");
+
+    // The status filter: found among the suspended ones, absent from the anchored ones.
+    const summary = page.locator('[data-testid="list-summary"]');
+    await page.fill("#list-number", number);
+    await page.selectOption("#list-status", "anchored");
+    await page.click('[data-testid="list-submit"]');
+    await summary.filter({ hasText: "No certificates" }).waitFor();
+    expect(await row.count()).to.equal(0);
+    await page.selectOption("#list-status", "suspended");
+    await page.click('[data-testid="list-submit"]');
+    await row.waitFor();
+    expect(await page.locator("tr[data-cert-hash]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-status")))).to.deep.equal([
+      "suspended",
+    ]);
+    await screenshot(page, "console-filter-suspended");
+
+    await row.locator('[data-action="reinstate"]').click();
+    expect(await dialog.locator("#status-dialog-question").textContent()).to.contain(number);
+    await dialog.locator('[data-testid="dialog-confirm"]').click();
+    await dialog.waitFor({ state: "detached", timeout: 20_000 });
+    await page.selectOption("#list-status", "anchored");
+    await page.click('[data-testid="list-submit"]');
+    await page.locator(`tr[data-cert-hash="${certHash}"][data-status="anchored"]`).waitFor({ timeout: 20_000 });
+    expect(await ledgerStatus(server, certHash)).to.equal("Active");
+    expect(await verifyHash(verifier, server, certHash)).to.equal("VALID");
+    await verifier.locator('[data-testid="history"] li[data-event="CertificateReinstated"]').waitFor();
+    expect(errors).to.deep.equal([]);
+    expect(verifierErrors).to.deep.equal([]);
+    await verifierContext.close();
+    await context.close();
+  });
+
+  it("a party admin suspends and reactivates an authority, adds an account to it and rotates its signing key, each read back from the API", async function () {
+    const adminToken = await server.adminToken("KG");
+    const validUntil = new Date(Date.now() + 2 * 365 * 86_400_000).toISOString();
+    const name = `KG rotation laboratory ${Date.now()}`;
+    const registered = await call(server, "/v1/authorities", {
+      method: "POST",
+      token: adminToken,
+      json: { name, accounts: [Wallet.createRandom().address], scope: ["testReport"], validUntil },
+    });
+    expect(registered.status, registered.text).to.equal(201);
+    const id = registered.body.authorityId as number;
+    const oldKey = await generateSigningKey();
+    const keyAdded = await call(server, `/v1/authorities/${id}/keys`, {
+      method: "POST",
+      token: adminToken,
+      json: { jwk: oldKey.publicJwk, validUntil },
+    });
+    expect(keyAdded.status, keyAdded.text).to.be.oneOf([200, 201]);
+    const authorityOnLedger = async () => (await call(server, `/v1/authorities/${id}`)).body as { status: string; accounts: string[] };
+
+    const { context, page, errors } = await openPage();
+    await signIn(page, server, adminToken);
+    const row = page.locator(`[data-testid="authorities"] tr[data-authority-id="${id}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.getAttribute("data-status")).to.equal("Active");
+
+    await row.locator('[data-action="suspend"]').click();
+    expect(await page.locator("#confirm-question").textContent()).to.contain(name);
+    await page.click('[data-testid="dialog-confirm"]');
+    await page.locator(`[data-testid="authorities"] tr[data-authority-id="${id}"][data-status="Suspended"]`).waitFor({ timeout: 10_000 });
+    expect((await authorityOnLedger()).status).to.equal("Suspended");
+    await screenshot(page, "console-authority-suspended");
+    await row.locator('[data-action="reactivate"]').click();
+    await page.click('[data-testid="dialog-confirm"]');
+    await page.locator(`[data-testid="authorities"] tr[data-authority-id="${id}"][data-status="Active"]`).waitFor({ timeout: 10_000 });
+    expect((await authorityOnLedger()).status).to.equal("Active");
+
+    const account = Wallet.createRandom().address;
+    await page.selectOption("#account-authority", String(id));
+    await page.fill("#account-address", account);
+    await page.click('[data-testid="add-account"]');
+    await page.locator('[data-testid="account-message"][data-kind="ok"]').waitFor({ timeout: 10_000 });
+    expect((await authorityOnLedger()).accounts.map((a) => a.toLowerCase())).to.include(account.toLowerCase());
+    await row.filter({ hasText: account }).waitFor({ timeout: 10_000 });
+
+    await page.click('[data-tab="keys"]');
+    await page.selectOption("#keys-authority", String(id));
+    const keys = page.locator('[data-testid="signing-keys"] tbody');
+    const oldRow = keys.locator(`tr[data-thumbprint="${oldKey.thumbprint}"]`);
+    await oldRow.waitFor();
+    const newKey = await generateSigningKey();
+    await oldRow.locator('[data-action="rotate"]').click();
+    await page.fill("#rotate-key", JSON.stringify(newKey.publicJwk));
+    await screenshot(page, "console-rotate-dialog");
+    await page.click('[data-testid="dialog-confirm"]');
+    await keys.locator(`tr[data-thumbprint="${newKey.thumbprint}"]`).waitFor({ timeout: 10_000 });
+    const { keys: listed } = (await call(server, `/v1/authorities/${id}/keys`)).body as {
+      keys: { thumbprint: string; validUntil: string }[];
+    };
+    const ended = listed.find((k) => k.thumbprint === oldKey.thumbprint)!;
+    const successor = listed.find((k) => k.thumbprint === newKey.thumbprint)!;
+    expect(Date.parse(ended.validUntil), "the rotated key ends now").to.be.at.most(Date.now() + 60_000);
+    expect(Date.parse(successor.validUntil)).to.be.greaterThan(Date.now() + 365 * 86_400_000);
+    // The screen says so too: the old key has ended (it is no longer "valid") and cannot be rotated again.
+    await keys.locator(`tr[data-thumbprint="${oldKey.thumbprint}"][data-state="ended"]`).waitFor({ timeout: 10_000 });
+    expect(await oldRow.textContent()).to.match(/replaced .* by 0x[0-9a-f]{8}/);
+    expect(await oldRow.locator('[data-action="rotate"]').count()).to.equal(0);
+    expect(await keys.locator(`tr[data-thumbprint="${newKey.thumbprint}"]`).getAttribute("data-state")).to.equal("valid");
+    await screenshot(page, "console-key-rotated");
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it("switched to Russian mid-session, the console's labels change in place, and the choice is remembered on reload", async function () {
+    const { context, page, errors } = await openPage();
+    await signIn(page, server, await server.issuerToken(server.world.authorities.kgBody.id));
+    await page.click('[data-tab="certificates"]');
+    await page.locator('[data-testid="list-summary"]').filter({ hasNotText: "Loading" }).waitFor();
+    expect(await page.locator("#list-heading").textContent()).to.equal("Certificates");
+    expect(await page.locator("html").getAttribute("lang")).to.equal("en");
+
+    await page.selectOption("#language-select", "ru");
+    await page.locator('[data-tab="anchor"]', { hasText: "Зарегистрировать сертификат" }).waitFor();
+    expect(await page.locator("html").getAttribute("lang")).to.equal("ru");
+    // Still signed in, on the same screen, with the focus kept on the switch.
+    expect(await page.locator('[data-tab="certificates"]').getAttribute("aria-current")).to.equal("page");
+    expect(await page.locator('label[for="list-status"]').textContent()).to.equal("Статус");
+    expect(await page.locator('[data-testid="list-submit"]').textContent()).to.equal("Показать");
+    expect(await page.locator('[data-testid="signed-in-as"]').textContent()).to.match(/^Орган \d+: KG certification body \(KG\)/);
+    expect(await page.title()).to.equal("CertLedger — консоль органа выдачи");
+    expect((await focused(page)).id).to.equal("language-select");
+    await screenshot(page, "console-russian");
+
+    await page.reload();
+    await page.locator('[data-testid="signed-in-as"]').waitFor();
+    expect(await page.locator("html").getAttribute("lang")).to.equal("ru");
+    expect(await page.locator('[data-tab="anchor"]').textContent()).to.equal("Зарегистрировать сертификат");
+    expect(await page.locator("#language-select").inputValue()).to.equal("ru");
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it("keyboard only: the anchoring form is filled and sent with Tab, Space and Enter; the confirmation dialog keeps the focus and Escape closes it without acting", async function () {
+    const number = `KG-KEYS-${Date.now()}`;
+    const file = path.join(dir, "keyboard.pdf");
+    await writeFile(file, await certificatePdf(number));
+    const { context, page, errors } = await openPage();
+    const posted: string[] = [];
+    page.on("request", (request) => {
+      if (request.method() === "POST") posted.push(new URL(request.url()).pathname);
+    });
+    await signIn(page, server, await server.issuerToken(server.world.authorities.kgBody.id));
+
+    await tabTo(page, "#file-file");
+    const [chooser] = await Promise.all([page.waitForEvent("filechooser", { timeout: 5_000 }), page.keyboard.press("Space")]);
+    await chooser.setFiles(file);
+    await page.keyboard.press("Tab");
+    expect((await focused(page)).id, "the number follows the file").to.equal("file-number");
+    await page.keyboard.type(number);
+    await tabTo(page, '[data-testid="anchor-file-submit"]');
+    await page.keyboard.press("Enter");
+    await page.locator('[data-testid="anchor-status"][data-status="anchored"]').waitFor({ timeout: 30_000 });
+    const certHash = (await page.locator('[data-testid="anchoring"]').getAttribute("data-cert-hash"))!;
+    expect(posted).to.deep.equal(["/v1/certificates"]);
+
+    await tabTo(page, '[data-tab="certificates"]', { backwards: true });
+    await page.keyboard.press("Enter");
+    const suspend = `tr[data-cert-hash="${certHash}"] [data-action="suspend"]`;
+    await page.locator(suspend).waitFor();
+    await tabTo(page, suspend);
+    await page.keyboard.press("Enter");
+    const dialog = page.locator('[data-testid="status-dialog"]');
+    await dialog.waitFor();
+    expect((await focused(page)).testId, "the safe choice has the focus").to.equal("dialog-cancel");
+    await screenshot(page, "console-keyboard-dialog");
+    const stops: string[] = [];
+    for (const key of ["Tab", "Tab", "Tab", "Tab", "Shift+Tab", "Shift+Tab", "Shift+Tab", "Shift+Tab", "Shift+Tab"]) {
+      await page.keyboard.press(key);
+      const where = await focused(page);
+      expect(where.inDialog, `after ${key} the focus is still in the dialog (${stops.join(", ")})`).to.equal(true);
+      stops.push(where.testId || where.id);
+    }
+    expect(stops).to.include.members(["dialog-cancel", "dialog-confirm"]);
+
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    expect(
+      await page.evaluate(`document.activeElement?.matches(${JSON.stringify(suspend)}) ?? false`),
+      "the focus is back on the button",
+    ).to.equal(true);
+    // Nothing was asked of the ledger.
+    expect(posted).to.deep.equal(["/v1/certificates"]);
+    expect(await ledgerStatus(server, certHash)).to.equal("Active");
+    expect(await page.locator(`tr[data-cert-hash="${certHash}"]`).getAttribute("data-status")).to.equal("anchored");
     expect(errors).to.deep.equal([]);
     await context.close();
   });

@@ -64,6 +64,7 @@ export function authoritiesScreen(ctx: ConsoleContext): HTMLElement {
     }
   };
 
+  const toggle = (a: AuthorityView) => (a.status === "Active" ? "suspend" : "reactivate");
   const row = (a: AuthorityView) =>
     h(
       "tr",
@@ -76,9 +77,18 @@ export function authoritiesScreen(ctx: ConsoleContext): HTMLElement {
       h(
         "td",
         { class: "row-actions" },
-        a.status === "Active"
-          ? h("button", { type: "button", class: "danger", onclick: () => void act(a, "suspend") }, t("suspend"))
-          : h("button", { type: "button", class: "secondary", onclick: () => void act(a, "reactivate") }, t("reactivate")),
+        // The label names the authority: a screen reader's list of buttons would otherwise say "Suspend" again and again.
+        h(
+          "button",
+          {
+            type: "button",
+            class: a.status === "Active" ? "danger" : "secondary",
+            "data-action": toggle(a),
+            "aria-label": `${t(toggle(a))} ${a.name}`,
+            onclick: () => void act(a, toggle(a)),
+          },
+          t(toggle(a)),
+        ),
       ),
     );
 
@@ -137,7 +147,7 @@ export function authoritiesScreen(ctx: ConsoleContext): HTMLElement {
 
   // Add an account to an authority.
   const account = h("input", { id: "account-address", name: "account", type: "text", placeholder: "0x…", spellcheck: false });
-  const accountButton = h("button", { type: "submit" }, t("addAccount"));
+  const accountButton = h("button", { type: "submit", "data-testid": "add-account" }, t("addAccount"));
   const accountMessage = messageLine("account-message");
   const accountForm = h(
     "form",

@@ -7,7 +7,7 @@ import { h, replaceChildren } from "../shared/dom";
 import { linksPanel } from "./certificate-links";
 import type { ConsoleContext } from "./context";
 import { failureText, field, messageLine, setMessage, shortHash } from "./form-ui";
-import { CERTIFICATE_TYPES, typeLabel, type ConsoleKey } from "./i18n";
+import { CERTIFICATE_TYPES, REVOCATION_REASONS, typeLabel, type ConsoleKey } from "./i18n";
 import { confirmStatusChange, type StatusAction } from "./status-dialog";
 
 /** One certificate of the console listing. */
@@ -144,7 +144,9 @@ function row(ctx: ConsoleContext, entry: ConsoleEntry, reload: () => void): HTML
   const { t } = ctx;
   const detail = h("tr", { class: "detail", hidden: true }, h("td", { colspan: 6 }));
   const statusText =
-    t(STATUS_KEYS[entry.status]) + (entry.revocation ? ` (${entry.revocation.reasonName})` : "") + (entry.error ? ` — ${entry.error}` : "");
+    t(STATUS_KEYS[entry.status]) +
+    (entry.revocation ? `: ${reasonLabel(ctx, entry.revocation.reasonName)}` : "") +
+    (entry.error ? ` — ${entry.error}` : "");
   const rowMessage = h("span", { class: "muted", role: "status", "aria-live": "polite" });
   const actions = ACTIONS[entry.status].map((action) =>
     h(
@@ -205,4 +207,10 @@ function row(ctx: ConsoleContext, entry: ConsoleEntry, reload: () => void): HTML
     ),
     detail,
   ];
+}
+
+/** A revocation reason in words, in the console's language (the ledger's name when it is one the console does not know). */
+function reasonLabel(ctx: ConsoleContext, name: string): string {
+  const reason = REVOCATION_REASONS.find((r) => r.name === name);
+  return reason ? reason[ctx.t.language] : name;
 }

@@ -1,13 +1,13 @@
 /** A modal confirmation (<dialog>): a question, optional fields, Cancel and a confirming button. */
 import { h } from "../shared/dom";
 import type { ConsoleContext } from "./context";
+import { showModal } from "./modal";
 
-/** Asks `question`; resolves true when confirmed. Focus returns to where it was. */
+/** Asks `question`; resolves true when confirmed (Escape and Cancel: false). Focus returns to where it was. */
 export function confirmDialog(
   ctx: ConsoleContext,
   options: { title: string; question: string; confirm: string; danger?: boolean; content?: HTMLElement },
 ): Promise<boolean> {
-  const before = document.activeElement as HTMLElement | null;
   const ok = h("button", { type: "submit", class: options.danger ? "danger" : "", "data-testid": "dialog-confirm" }, options.confirm);
   const cancel = h("button", { type: "button", class: "secondary", "data-testid": "dialog-cancel" }, ctx.t("cancel"));
   const dialog = h(
@@ -29,10 +29,9 @@ export function confirmDialog(
     cancel.addEventListener("click", () => dialog.close());
     dialog.addEventListener("close", () => {
       dialog.remove();
-      before?.focus();
       resolve(confirmed);
     });
-    dialog.showModal();
+    showModal(dialog);
     cancel.focus();
   });
 }

@@ -40,7 +40,10 @@ export function signingKeysScreen(ctx: ConsoleContext): HTMLElement {
     heading.textContent = t("keysHeading", { id: authoritySelect.value });
     try {
       const { keys } = await ctx.call<{ keys: KeyView[] }>(`/v1/authorities/${authorityId()}/keys`);
-      replaceChildren(rows, ...(keys.length === 0 ? [h("tr", {}, h("td", { colspan: 4 }, t("noKeys")))] : keys.map(row)));
+      replaceChildren(
+        rows,
+        ...(keys.length === 0 ? [h("tr", {}, h("td", { colspan: 4 }, t("noKeys")))] : keys.map((key) => row(key, keys))),
+      );
     } catch (error) {
       setMessage(message, "error", failureText(t, error));
     }
@@ -91,23 +94,31 @@ export function signingKeysScreen(ctx: ConsoleContext): HTMLElement {
       await write("/rotate", { oldThumbprint: key.thumbprint, ...keyInput(next.value), validUntil: dateToIso(until.value) }, t("rotate"));
   };
 
-  const row = (key: KeyView) =>
-    h(
+  const row = (key: KeyView, all: KeyView[]) => {
+    // Rotation ends the old key at the moment the new one starts (the ledger's clock, not this browser's): it still
+    // verifies what it signed before, but is no longer one to rotate.
+    const successor = all.find((other) => other !== key && other.validFrom === key.validUntil);
+    const state = key.compromisedAt ? "compromised" : successor || Date.parse(key.validUntil) <= Date.now() ? "ended" : "valid";
+    const stateText =
+      state === "compromised"
+        ? t("keyCompromised", { date: t.date(key.compromisedAt) })
+        : successor
+          ? t("keyRotated", { date: t.date(key.validUntil), key: shortHash(successor.thumbprint) })
+          : state === "ended"
+            ? t("keyEnded", { date: t.date(key.validUntil) })
+            : t("keyValid");
+    return h(
       "tr",
-      { "data-thumbprint": key.thumbprint, "data-compromised": String(key.compromisedAt !== undefined) },
+      { "data-thumbprint": key.thumbprint, "data-compromised": String(key.compromisedAt !== undefined), "data-state": state },
       h("td", { class: "mono", title: key.thumbprint }, shortHash(key.thumbprint), " ", h("span", { class: "muted" }, key.alg)),
       h("td", {}, `${t.date(key.validFrom)} – ${t.date(key.validUntil)}`),
-      h(
-        "td",
-        { class: key.compromisedAt ? "error" : "" },
-        key.compromisedAt ? t("keyCompromised", { date: t.date(key.compromisedAt) }) : t("keyValid"),
-      ),
+      h("td", { class: state === "compromised" ? "error" : state === "ended" ? "muted" : "" }, stateText),
       h(
         "td",
         { class: "row-actions" },
-        key.compromisedAt
-          ? null
-          : h("button", { type: "button", class: "secondary", "data-action": "rotate", onclick: () => void rotate(key) }, t("rotate")),
+        state === "valid"
+          ? h("button", { type: "button", class: "secondary", "data-action": "rotate", onclick: () => void rotate(key) }, t("rotate"))
+          : null,
         key.compromisedAt
           ? null
           : h(
@@ -117,6 +128,7 @@ export function signingKeysScreen(ctx: ConsoleContext): HTMLElement {
             ),
       ),
     );
+  };
 
   const jwk = h("textarea", { id: "key-jwk", name: "jwk", rows: 3, spellcheck: false });
   const validUntil = h("input", { id: "key-validUntil", name: "validUntil", type: "date", value: dateInputValue(2 * 365) });

@@ -6,6 +6,7 @@ import { h } from "../shared/dom";
 import type { ConsoleContext } from "./context";
 import { busy, clearFieldErrors, failureText, field, messageLine, problemFields, setFieldError, setMessage, shortHash } from "./form-ui";
 import { REVOCATION_REASONS } from "./i18n";
+import { showModal } from "./modal";
 
 /** A status change. */
 export type StatusAction = "suspend" | "reinstate" | "revoke";
@@ -106,7 +107,7 @@ export function confirmStatusChange(
         }
       });
     });
-    dialog.showModal();
+    showModal(dialog);
     (action === "revoke" ? reason : cancel).focus();
   });
 }
