@@ -4,6 +4,8 @@
  * SQLite files, keystores and keyring) with its own embedded Helia node. The ledger is deployed once with every
  * party bootstrapped; each server then registers its IPFS node and its party's encryption key on the ledger
  * (IPFS_ANNOUNCE=1), and its node exchanges payloads only with the nodes the ledger registers for active parties.
+ * Each party gets two authorities: a certification body (every type) and a test laboratory (test reports). A party
+ * the consortium votes in later joins a running network with `addParty`; `stopParty` stops one party's server.
  *
  * The party accounts are derived from anvil's well-known development mnemonic (indexes 100 and up) and funded from
  * anvil's first account: a development network, nothing here protects anything of value. Ctrl-C stops everything;
@@ -15,8 +17,9 @@ import { randomBytes } from "node:crypto";
 import net from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { HDNodeWallet, parseEther, type JsonRpcProvider } from "ethers";
+import { HDNodeWallet, parseEther, type Provider, type Signer } from "ethers";
 import { startEmbeddedChain, type EmbeddedChain } from "../src/chain/anvil";
+import { readDeployment } from "../src/chain/deployment";
 import { ensureDeployment } from "../src/chain/ensure-deployment";
 import { writeKeystore } from "../src/chain/keystore";
 import { LedgerClient } from "../src/chain/ledger-client";
@@ -63,13 +66,24 @@ export interface NetworkParty {
   authorityId: number;
   authorityAccount: string;
   issuerToken: string;
+  /** The party's test laboratory: a second authority, scoped to test reports (absent in networks made before it). */
+  lab?: { authorityId: number; account: string; token: string };
   process: ChildProcess;
 }
 
 export interface RunningNetwork {
   rpcUrl: string;
   deploymentFile: string;
+  /** The running parties' servers, in order (a stopped one is removed, an added one appended). */
   parties: NetworkParty[];
+  /**
+   * Starts the server of a party the consortium has admitted since (by vote, with {@link networkAdminWallet} of its
+   * index as admin): its accounts funded, its authorities registered, recognising every other party; it joins the
+   * IPFS network by announcing its node on the ledger.
+   */
+  addParty(code: string): Promise<NetworkParty>;
+  /** Stops one party's server (and so its IPFS node); the chain and the others keep running. */
+  stopParty(code: string): Promise<void>;
   /** Stops every server, then the chain. */
   stop(): Promise<void>;
 }
@@ -83,6 +97,9 @@ interface PartySetup {
   password: string;
   adminToken: string;
   issuerToken: string;
+  labAuthorityId?: number;
+  labAccount?: string;
+  labToken?: string;
 }
 
 /** Starts (or restarts) the network in `options.dir` and resolves once every party's server is ready. */
@@ -105,42 +122,77 @@ export async function startNetwork(options: NetworkOptions): Promise<RunningNetw
     const deploymentFile = path.join(dir, "deployment.json");
     const setups = await setUpParties({ dir, codes, rpcUrl: chain.rpcUrl, deploymentFile, scryptN: options.scryptN });
 
-    const parties = await Promise.all(
-      setups.map(async (setup, i) => {
-        const dataDir = path.join(dir, setup.code);
-        const port = options.apiPort ? options.apiPort + i : await freePort();
-        const ipfsPort = options.ipfsPort ? options.ipfsPort + i : await freePort();
-        const child = spawnServer(
-          {
-            ...options.env,
-            PORT: String(port),
-            DATA_DIR: dataDir,
-            RPC_URL: chain.rpcUrl,
-            LEDGER_DEPLOYMENT: deploymentFile,
-            KEYRING_PASSWORD: setup.password,
-            CERTLEDGER_DEMO: "0",
-            IPFS_LISTEN: `/ip4/127.0.0.1/tcp/${ipfsPort}`,
-            IPFS_ANNOUNCE: "1",
-          },
-          (line) => log(setup.code, line),
-        );
-        stack.push(() => stopProcess(child.process));
-        await child.ready;
-        const party: NetworkParty = {
-          code: setup.code,
-          url: `http://127.0.0.1:${port}`,
-          dataDir,
-          admin: setup.admin,
-          adminToken: setup.adminToken,
-          authorityId: setup.authorityId,
-          authorityAccount: setup.authorityAccount,
-          issuerToken: setup.issuerToken,
-          process: child.process,
-        };
+    const servers = new Map<string, () => Promise<void>>();
+    const startServer = async (setup: PartySetup, i: number): Promise<NetworkParty> => {
+      const dataDir = path.join(dir, setup.code);
+      const port = options.apiPort ? options.apiPort + i : await freePort();
+      const ipfsPort = options.ipfsPort ? options.ipfsPort + i : await freePort();
+      const child = spawnServer(
+        {
+          ...options.env,
+          PORT: String(port),
+          DATA_DIR: dataDir,
+          RPC_URL: chain.rpcUrl,
+          LEDGER_DEPLOYMENT: deploymentFile,
+          KEYRING_PASSWORD: setup.password,
+          CERTLEDGER_DEMO: "0",
+          IPFS_LISTEN: `/ip4/127.0.0.1/tcp/${ipfsPort}`,
+          IPFS_ANNOUNCE: "1",
+        },
+        (line) => log(setup.code, line),
+      );
+      const stopServer = () => stopProcess(child.process);
+      stack.push(stopServer);
+      servers.set(setup.code, stopServer);
+      await child.ready;
+      return {
+        code: setup.code,
+        url: `http://127.0.0.1:${port}`,
+        dataDir,
+        admin: setup.admin,
+        adminToken: setup.adminToken,
+        authorityId: setup.authorityId,
+        authorityAccount: setup.authorityAccount,
+        issuerToken: setup.issuerToken,
+        lab:
+          setup.labAuthorityId === undefined
+            ? undefined
+            : { authorityId: setup.labAuthorityId, account: setup.labAccount!, token: setup.labToken! },
+        process: child.process,
+      };
+    };
+    const parties = await Promise.all(setups.map(startServer));
+    const network: RunningNetwork = {
+      rpcUrl: chain.rpcUrl,
+      deploymentFile,
+      parties,
+      stop: stopAll,
+      addParty: async (code) => {
+        const known = await readNetworkState(dir);
+        const existing = known.parties.find((p) => p.code === code);
+        const index = existing ? known.parties.indexOf(existing) : known.parties.length;
+        const setup =
+          existing ??
+          (await setUpJoiningParty({
+            dir,
+            code,
+            index,
+            others: known.parties.map((p) => p.code),
+            rpcUrl: chain.rpcUrl,
+            deploymentFile,
+            scryptN: options.scryptN,
+          }));
+        const party = await startServer(setup, index);
+        network.parties.push(party);
         return party;
-      }),
-    );
-    return { rpcUrl: chain.rpcUrl, deploymentFile, parties, stop: stopAll };
+      },
+      stopParty: async (code) => {
+        await servers.get(code)?.();
+        servers.delete(code);
+        network.parties = network.parties.filter((p) => p.code !== code);
+      },
+    };
+    return network;
   } catch (error) {
     await stopAll();
     throw error;
@@ -148,10 +200,8 @@ export async function startNetwork(options: NetworkOptions): Promise<RunningNetw
 }
 
 /**
- * Deploys the ledger with every party bootstrapped (first run), and gives each party what its server needs: the admin
- * and authority accounts in encrypted keystores, a keyring holding them and the authority's signing key, the authority
- * registered on the ledger with its key, and tokens signed with the party server's own key. Each party recognises the
- * others' certificates of every type. A later run reads it all back from `network.json`.
+ * Deploys the ledger with every party bootstrapped (first run), and gives each party what its server needs (see
+ * {@link setUpParty}). A later run reads it all back from `network.json`.
  */
 async function setUpParties(options: {
   dir: string;
@@ -161,78 +211,32 @@ async function setUpParties(options: {
   scryptN?: number;
 }): Promise<PartySetup[]> {
   const { dir, codes, rpcUrl, deploymentFile } = options;
-  const stateFile = path.join(dir, "network.json");
-  const existing = await readFile(stateFile, "utf8").then(
-    (text) => JSON.parse(text) as { parties: PartySetup[] },
-    () => undefined,
-  );
+  const existing = await readNetworkState(dir).catch(() => undefined);
   const bootstrap = connectRpc(rpcUrl);
   try {
     const [first] = (await bootstrap.send("eth_accounts", [])) as string[];
     const funder = await bootstrap.getSigner(first);
-    const accounts = codes.map((code, i) => ({ code, admin: devWallet(100 + 2 * i), authority: devWallet(101 + 2 * i) }));
     const { deployment, created } = await ensureDeployment(bootstrap, deploymentFile, funder, {
-      parties: accounts.map(({ code, admin }) => ({ code, admin: admin.address })),
+      parties: codes.map((code, i) => ({ code, admin: networkAdminWallet(i).address })),
       threshold: Math.max(1, Math.ceil(codes.length / 2)),
     });
     if (!created && existing) {
-      const known = existing.parties.map((p) => p.code).join(",");
-      if (known !== codes.join(",")) throw new Error(`${dir} holds a network of ${known}, not ${codes.join(",")}: use another --dir`);
-      return existing.parties;
+      // Parties admitted later (addParty) follow the bootstrapped ones.
+      const known = existing.parties.map((p) => p.code);
+      if (known.slice(0, codes.length).join(",") !== codes.join(","))
+        throw new Error(`${dir} holds a network of ${known.join(",")}, not ${codes.join(",")}: use another --dir`);
+      return existing.parties.slice(0, codes.length);
     }
     if (!created) throw new Error(`${dir} has a deployment but no network.json: remove the folder to start afresh`);
 
     const provider = connectRpc(rpcUrl, { chainId: deployment.chainId });
     try {
       const client = LedgerClient.connect({ deployment, provider, pollIntervalMs: 50 });
-      for (const { admin, authority } of accounts) await fund(provider, funder, [admin.address, authority.address]);
-      const now = BigInt((await provider.getBlock("latest"))!.timestamp);
       const setups: PartySetup[] = [];
-      for (const { code, admin, authority } of accounts) {
-        const dataDir = path.join(dir, code);
-        const password = randomBytes(18).toString("base64url");
-        const keysDir = path.join(dataDir, "keys");
-        for (const wallet of [admin, authority]) {
-          await writeKeystore(path.join(keysDir, "accounts", `${wallet.address.toLowerCase()}.json`), wallet, password, {
-            scryptN: options.scryptN,
-          });
-        }
-        const signers = new Map([admin, authority].map((w) => [w.address.toLowerCase(), w.connect(provider)]));
-        const keyring = await Keyring.open(keysDir, { password, accountSigner: async (a) => signers.get(a.toLowerCase())! });
-        await keyring.addParty(code, admin.address);
-        const asAdmin = client.withSigner(signers.get(admin.address.toLowerCase())!);
-        const { authorityId } = await asAdmin.registerAuthority({
-          party: code,
-          name: `${code} certification body`,
-          accounts: [authority.address],
-          scope: ALL_TYPES,
-          validFrom: now,
-          validUntil: now + 10n * 365n * 86_400n,
-        });
-        const key = await generateSigningKey();
-        await keyring.addAuthority(authorityId, authority.address, key);
-        await client.withSigner(signers.get(authority.address.toLowerCase())!).addSigningKey({
-          authorityId,
-          thumbprint: key.thumbprint,
-          alg: "ES256",
-          validFrom: now,
-          validUntil: now + 5n * 365n * 86_400n,
-        });
-        for (const other of codes) {
-          if (other !== code) await asAdmin.setPartyRecognition({ importer: code, issuer: other, types: ALL_TYPES });
-        }
-        const auth = new Auth(await loadServerKey(dataDir), { issuer: "certledger", defaultTtlSeconds: 86_400 });
-        setups.push({
-          code,
-          admin: admin.address,
-          authorityAccount: authority.address,
-          authorityId,
-          password,
-          adminToken: await auth.mintToken({ role: "party-admin", party: code, ttl: TOKEN_TTL }),
-          issuerToken: await auth.mintToken({ role: "issuer", authorityId, ttl: TOKEN_TTL }),
-        });
+      for (const [i, code] of codes.entries()) {
+        setups.push(await setUpParty({ dir, client, funder, code, index: i, others: codes, scryptN: options.scryptN }));
       }
-      await writeFile(stateFile, JSON.stringify({ parties: setups }, null, 2) + "\n", { mode: 0o600 });
+      await writeFile(path.join(dir, "network.json"), JSON.stringify({ parties: setups }, null, 2) + "\n", { mode: 0o600 });
       return setups;
     } finally {
       provider.destroy();
@@ -242,11 +246,126 @@ async function setUpParties(options: {
   }
 }
 
+/** Sets up a party the consortium admitted after the network started, and records it in `network.json`. */
+async function setUpJoiningParty(options: {
+  dir: string;
+  code: string;
+  index: number;
+  others: string[];
+  rpcUrl: string;
+  deploymentFile: string;
+  scryptN?: number;
+}): Promise<PartySetup> {
+  const deployment = await readDeployment(options.deploymentFile);
+  const provider = connectRpc(options.rpcUrl, { chainId: deployment.chainId });
+  try {
+    const client = LedgerClient.connect({ deployment, provider, pollIntervalMs: 50 });
+    const admin = networkAdminWallet(options.index).address;
+    const party = await client.getParty(options.code);
+    if (party?.status !== "Active" || (await client.partyOfAdmin(admin)) !== options.code)
+      throw new Error(`party ${options.code} is not admitted with admin ${admin}: the consortium votes it in first`);
+    const [first] = (await provider.send("eth_accounts", [])) as string[];
+    const setup = await setUpParty({ ...options, client, funder: await provider.getSigner(first) });
+    const state = await readNetworkState(options.dir);
+    state.parties.push(setup);
+    await writeFile(path.join(options.dir, "network.json"), JSON.stringify(state, null, 2) + "\n", { mode: 0o600 });
+    return setup;
+  } finally {
+    provider.destroy();
+  }
+}
+
+/**
+ * Gives party `code` what its server needs: its admin, authority and lab accounts funded and in encrypted keystores,
+ * a keyring holding them and the authorities' signing keys, its certification body (every type) and test laboratory
+ * (test reports) registered on the ledger with their keys, recognition of every other party's certificates of every
+ * type, and tokens signed with the party server's own key.
+ */
+async function setUpParty(options: {
+  dir: string;
+  client: LedgerClient;
+  funder: Signer;
+  code: string;
+  index: number;
+  others: string[];
+  scryptN?: number;
+}): Promise<PartySetup> {
+  const { dir, client, funder, code, index } = options;
+  const provider = client.provider;
+  const admin = networkAdminWallet(index);
+  const authority = devWallet(101 + 2 * index);
+  const lab = devWallet(200 + index);
+  await fund(provider, funder, [admin.address, authority.address, lab.address]);
+  const now = BigInt((await provider.getBlock("latest"))!.timestamp);
+  const dataDir = path.join(dir, code);
+  const password = randomBytes(18).toString("base64url");
+  const keysDir = path.join(dataDir, "keys");
+  for (const wallet of [admin, authority, lab]) {
+    await writeKeystore(path.join(keysDir, "accounts", `${wallet.address.toLowerCase()}.json`), wallet, password, {
+      scryptN: options.scryptN,
+    });
+  }
+  const signers = new Map([admin, authority, lab].map((w) => [w.address.toLowerCase(), w.connect(provider)]));
+  const keyring = await Keyring.open(keysDir, { password, accountSigner: async (a) => signers.get(a.toLowerCase())! });
+  await keyring.addParty(code, admin.address);
+  const asAdmin = client.withSigner(signers.get(admin.address.toLowerCase())!);
+  const register = async (name: string, account: HDNodeWallet, scope: bigint) => {
+    const { authorityId } = await asAdmin.registerAuthority({
+      party: code,
+      name,
+      accounts: [account.address],
+      scope,
+      validFrom: now,
+      validUntil: now + 10n * 365n * 86_400n,
+    });
+    const key = await generateSigningKey();
+    await keyring.addAuthority(authorityId, account.address, key);
+    await client.withSigner(signers.get(account.address.toLowerCase())!).addSigningKey({
+      authorityId,
+      thumbprint: key.thumbprint,
+      alg: "ES256",
+      validFrom: now,
+      validUntil: now + 5n * 365n * 86_400n,
+    });
+    return authorityId;
+  };
+  const authorityId = await register(`${code} certification body`, authority, ALL_TYPES);
+  const labAuthorityId = await register(`${code} test laboratory`, lab, typeSet(CERTIFICATE_TYPES.testReport));
+  for (const other of options.others) {
+    if (other !== code) await asAdmin.setPartyRecognition({ importer: code, issuer: other, types: ALL_TYPES });
+  }
+  const auth = new Auth(await loadServerKey(dataDir), { issuer: "certledger", defaultTtlSeconds: 86_400 });
+  return {
+    code,
+    admin: admin.address,
+    authorityAccount: authority.address,
+    authorityId,
+    password,
+    adminToken: await auth.mintToken({ role: "party-admin", party: code, ttl: TOKEN_TTL }),
+    issuerToken: await auth.mintToken({ role: "issuer", authorityId, ttl: TOKEN_TTL }),
+    labAuthorityId,
+    labAccount: lab.address,
+    labToken: await auth.mintToken({ role: "issuer", authorityId: labAuthorityId, ttl: TOKEN_TTL }),
+  };
+}
+
+async function readNetworkState(dir: string): Promise<{ parties: PartySetup[] }> {
+  return JSON.parse(await readFile(path.join(dir, "network.json"), "utf8")) as { parties: PartySetup[] };
+}
+
+/**
+ * The admin account of the network's `index`-th party (0: the first bootstrapped; a party admitted later takes the
+ * next index): a development key, derived from anvil's mnemonic.
+ */
+export function networkAdminWallet(index: number): HDNodeWallet {
+  return devWallet(100 + 2 * index);
+}
+
 function devWallet(index: number): HDNodeWallet {
   return HDNodeWallet.fromPhrase(ANVIL_MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`);
 }
 
-async function fund(provider: JsonRpcProvider, funder: Awaited<ReturnType<JsonRpcProvider["getSigner"]>>, addresses: string[]) {
+async function fund(provider: Provider, funder: Signer, addresses: string[]) {
   for (const to of addresses) {
     if ((await provider.getBalance(to)) > 0n) continue;
     await (await funder.sendTransaction({ to, value: parseEther("100") })).wait();

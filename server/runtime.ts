@@ -12,7 +12,15 @@ import { generateSigningKey } from "../src/crypto/keys";
 import { CertLedgerError } from "../src/errors";
 import { ChainIndex } from "../src/index";
 import { Keyring } from "../src/keys/keyring";
-import { AnchoringService, Batcher, CertificateStatusService, IssuedCertificates, LinkKeyStore, Outbox } from "../src/pipeline";
+import {
+  AnchoringService,
+  Batcher,
+  CertificateStatusService,
+  IssuedCertificates,
+  LinkKeyStore,
+  Outbox,
+  PayloadReplicator,
+} from "../src/pipeline";
 import { Verifier } from "../src/verify";
 import { createApp } from "./app";
 import { Auth } from "./auth";
@@ -139,6 +147,19 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
     await index.syncOnce().catch((error: unknown) => logger.warn({ error: String(error) }, "chain index: first synchronisation failed"));
     index.start();
     stack.push(() => index.stop());
+    // A party's server keeps the payloads addressed to its party, so they outlive the issuer's node (src/pipeline).
+    if (keyring.partyCodes().length > 0) {
+      const replicator = new PayloadReplicator({
+        source: index,
+        payloads,
+        parties: () => keyring.partyCodes(),
+        stateFile: path.join(config.dataDir, "replication.json"),
+        log: (event, details) =>
+          event === "pinned" ? logger.info(details, "replication: payload pinned") : logger.warn(details, `replication: ${event}`),
+      });
+      replicator.start();
+      stack.push(() => replicator.stop());
+    }
     const batcher = new Batcher({
       outbox,
       client,

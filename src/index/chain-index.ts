@@ -14,6 +14,7 @@ import type {
   IndexedAuthority,
   IndexedBatch,
   IndexedCertificate,
+  IndexedPayload,
   IndexStatus,
   ListByAuthorityOptions,
   RegistryEvent,
@@ -218,6 +219,13 @@ export class ChainIndex implements BatchLocator {
    */
   events(kind: RegistryEventKind, key: string | number): RegistryEvent[] {
     return this.#read(() => this.#reader.events(registryKind(kind), normaliseKey(kind, key)));
+  }
+
+  /** Up to `limit` (1-1,000) certificates with a payload indexed after `seq` (0: from the first), in indexing order. */
+  payloadsAfter(seq: number, limit = 100): IndexedPayload[] {
+    const after = integerOption(seq, "seq", 0);
+    const count = Math.min(integerOption(limit, "limit", 1), 1_000);
+    return this.#read(() => this.#reader.payloadsAfter(after, count));
   }
 
   /** Authority `id` as its events make it, or undefined. */

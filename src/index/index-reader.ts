@@ -11,6 +11,7 @@ import type {
   IndexedAuthority,
   IndexedBatch,
   IndexedCertificate,
+  IndexedPayload,
   IndexedRevocation,
   ListByAuthorityOptions,
   ManifestState,
@@ -144,7 +145,23 @@ export class IndexReader {
       authorities: db.prepare<[], AuthorityRow>("SELECT * FROM authorities ORDER BY id"),
       authoritiesOf: db.prepare<[string], AuthorityRow>("SELECT * FROM authorities WHERE party = ? ORDER BY id"),
       pendingManifests: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM batches WHERE manifest_state = 'pending'"),
+      // rowid: the upsert keeps a certificate's row, so a batch member indexed late (its manifest read after the batch's
+      // block) still comes after everything handled before it.
+      payloadsAfter: db.prepare<[number, number], { seq: number; cert_hash: string; payload_cid: string; party: string | null }>(
+        `SELECT c.rowid AS seq, c.cert_hash, c.payload_cid, a.party FROM certificates c LEFT JOIN authorities a ON a.id = c.authority_id
+          WHERE c.rowid > ? AND c.payload_cid IS NOT NULL ORDER BY c.rowid LIMIT ?`,
+      ),
     };
+  }
+
+  /** Up to `limit` certificates with a payload CID indexed after `seq`, in the order they were indexed. */
+  payloadsAfter(seq: number, limit: number): IndexedPayload[] {
+    return this.#s.payloadsAfter.all(seq, limit).map((r) => ({
+      seq: r.seq,
+      certHash: r.cert_hash,
+      payloadCid: r.payload_cid,
+      ...(r.party === null ? {} : { party: r.party }),
+    }));
   }
 
   /** The certificate's events and the anchoring of each batch that holds it, in chain order. */

@@ -131,3 +131,13 @@ export interface IndexStatus {
   /** The last synchronisation's failure, cleared by the next success. */
   lastError?: { code: string; message: string; at: string };
 }
+
+/** A certificate's payload as the index learnt of it, for replication: `seq` orders them by when they were indexed. */
+export interface IndexedPayload {
+  /** Increases with every certificate the index adds; resume after the last one handled. */
+  seq: number;
+  certHash: string;
+  payloadCid: string;
+  /** The issuing authority's party, when the index knows the authority. */
+  party?: string;
+}

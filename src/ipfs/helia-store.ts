@@ -53,6 +53,8 @@ export interface AdmittedPeer {
 export interface HeliaStore extends PayloadStore {
   /** Adds many payloads in one write (one SQLite transaction, synced to disk): see PayloadStore. */
   addMany(payloads: readonly Uint8Array[], options?: { signal?: AbortSignal }): Promise<string[]>;
+  /** Drops an unpinned single-block payload (see PayloadStore); other content is left to a garbage collection. */
+  release(cid: string): Promise<void>;
   /** The node's libp2p peer id; the same after a restart on the same data folder. */
   readonly peerId: string;
   /** The addresses other nodes can dial, each ending in /p2p/<peer id>. */
@@ -70,6 +72,8 @@ export interface HeliaStore extends PayloadStore {
 }
 
 const DEFAULT_LISTEN = ["/ip4/127.0.0.1/tcp/0"];
+/** The multicodec of a raw block (a payload of one chunk). */
+const RAW_CODEC = 0x55;
 // How often lost connections to kept peers are redialled, and how long one dial may take.
 const REDIAL_INTERVAL_MS = 5_000;
 const DIAL_TIMEOUT_MS = 10_000;
@@ -126,7 +130,10 @@ export async function createHeliaStore(options: HeliaStoreOptions): Promise<Heli
     const helia = createHeliaLight({
       blockstore: storage.blockstore,
       datastore: storage.datastore,
-      blockBrokers: [bitswap()],
+      // A block sent to a peer is by default not sent again for 5 s, even when the peer asks anew: Helia's side never
+      // cancels a want it got, so a peer that dropped a block (a payload released after reading its header) and asks
+      // again within that window waits for its whole timeout. Our peers are a handful of known nodes: resend at once.
+      blockBrokers: [bitswap({ doNotResendBlockWindow: 0 })],
       components: { libp2p },
     });
     await helia.start();
@@ -279,6 +286,19 @@ class HeliaPayloadStore implements HeliaStore {
     } catch (error) {
       throw this.#fetchError(error, cid, signal);
     }
+  }
+
+  /**
+   * Drops `cid` when it is a single raw block that is not pinned (most payloads): a block with its own random IV is no
+   * part of another file, so nothing pinned loses it. A file of several blocks is left to a garbage collection.
+   */
+  async release(cid: string): Promise<void> {
+    this.#checkRunning();
+    const root = await loadCid(cid);
+    if (root.code !== RAW_CODEC) return;
+    const { helia } = this.#parts;
+    if (await helia.pins.isPinned(root)) return;
+    await helia.blockstore.delete(root);
   }
 
   stop(): Promise<void> {

@@ -20,6 +20,11 @@ export interface PayloadStore {
   get(cid: string, options?: { signal?: AbortSignal; maxBytes?: number }): Promise<Uint8Array>;
   /** Keeps `cid` (fetching it if needed) so this node serves it to others. */
   pin(cid: string, options?: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * Forgets content this node fetched but did not pin (a read that should leave no copy behind), where the store can
+   * tell it is safe: a pinned CID is kept. Kubo's client has none: its node's garbage collector removes unpinned blocks.
+   */
+  release?(cid: string): Promise<void>;
   /** Releases the store's resources (a Helia node stops; a Kubo client has nothing to stop). */
   stop(): Promise<void>;
 }

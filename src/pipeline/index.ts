@@ -11,6 +11,8 @@
  * - `CertificateStatusService`: suspension, reinstatement and revocation, by record or (batched) by stored proof.
  * - `LinkKeyStore`: the link keys of accepted certificates, sealed at rest, with what the console searches by.
  * - `IssuedCertificates`: the issuer's console: its certificates (outbox + index), their links and documents.
+ * - `PayloadReplicator`: pins the payloads addressed to this server's parties as the chain index learns of them, so
+ *   they outlive the issuer's node.
  * - `ConsortiumPeers`: keeps the embedded IPFS node admitting exactly the nodes the ledger registers for active parties;
  *   `announcePartyNode` registers this server's node and its party's encryption key.
  *
@@ -51,4 +53,5 @@ export {
 export { ledgerRecipientKeys } from "./recipient-keys";
 export { ConsortiumPeers, type ConsortiumPeer, type ConsortiumPeersOptions, type GatedNode } from "./consortium-peers";
 export { announcePartyNode, type PartyAnnouncement } from "./party-node";
+export { PayloadReplicator, type PayloadReplicatorOptions, type ReplicationSource, type ReplicationStats } from "./payload-replicator";
 export { CertificateStatusService, type RevokeInput, type StatusChangeResult } from "./certificate-status";

@@ -6,4 +6,14 @@ export { Verifier, type VerifierDependencies, type VerifyOptions, type Verificat
 export { ManifestBatchLocator, type BatchLocator } from "./batch-locator";
 export { createProofBundle, parseProofBundle, verifyProofBundle, proofBundleSchema, type ProofBundle, type BundleDocument } from "./bundle";
 export { signReceipt, verifyReceipt, RECEIPT_TYPE, type ReceiptSigningKey } from "./receipt";
-export { verificationReportSchema, VERDICTS, CHECK_IDS, type VerificationReport, type Verdict, type Check, type CheckId } from "./report";
+export {
+  verificationReportSchema,
+  VERDICTS,
+  CHECK_IDS,
+  type VerificationReport,
+  type Verdict,
+  type Check,
+  type CheckId,
+  type LinkedCertificate,
+} from "./report";
+export { MAX_LINKS } from "./linked";

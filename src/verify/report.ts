@@ -71,6 +71,17 @@ export const certificateInfoSchema = z.object({
 });
 export type CertificateInfo = z.infer<typeof certificateInfoSchema>;
 
+/** A certificate the verified one links (an assessment's evidence), and the verdict of verifying it in turn. */
+export const linkedCertificateSchema = z.object({
+  certHash: hash,
+  relation: z.literal("evidence"),
+  verdict: z.enum(VERDICTS),
+  certTypeName: z.string().optional(),
+  /** The issuing party of the linked certificate, when it was found. */
+  party: z.string().optional(),
+});
+export type LinkedCertificate = z.infer<typeof linkedCertificateSchema>;
+
 /** A verification report: every check, the verdict, and the chain state it was read at. */
 export const verificationReportSchema = z.object({
   format: z.literal("certledger-verification-report"),
@@ -81,6 +92,11 @@ export const verificationReportSchema = z.object({
   checks: z.array(checkSchema),
   certificate: certificateInfoSchema.optional(),
   history: z.array(historyEntrySchema),
+  /**
+   * The certificates its credential links as evidence, each verified (present when the credential was read: given as
+   * the document, or its payload opened with a key). Their verdicts do not change this one's: a person weighs them.
+   */
+  linked: z.array(linkedCertificateSchema).optional(),
   asOf: isoTime,
   forParty: z
     .string()

@@ -21,6 +21,7 @@ import {
 } from "./checks";
 import { historyEntries, isoTime, stateAt, type EffectiveRecord } from "./history";
 import { resolveInput, type ResolvedInput, type VerifyInput } from "./input";
+import { linkedCertHashes, verifyLinked } from "./linked";
 import { verificationReportSchema, type Check, type VerificationReport } from "./report";
 import { verdictOf } from "./verdict";
 
@@ -196,6 +197,15 @@ export class Verifier {
     checks.push(issuer, signature, status, payload.check, recognition);
 
     const certificate = describeCertificate(context, anchor, anchoredEvent, state, events);
+    const links = linkedCertHashes(resolved.document, payload.document);
+    // Followed by hash and without keys: a linked certificate's own links stay unread, so this never recurses further.
+    const linked =
+      links.length === 0
+        ? undefined
+        : await verifyLinked(links, async (linkedHash) => {
+            const { report } = await this.verify({ kind: "hash", certHash: linkedHash }, { forParty, asOf: options.asOf });
+            return { verdict: report.verdict, certTypeName: report.certificate?.certTypeName, party: report.certificate?.authority.party };
+          });
     return {
       report: finish({
         ...header,
@@ -203,6 +213,7 @@ export class Verifier {
         checks,
         certificate,
         history: historyEntries(events, anchor.kind === "batch" ? anchor.event : undefined),
+        linked,
       }),
       document: payload.document,
     };

@@ -167,3 +167,13 @@ function detectCertificateType(json: unknown): CertificateTypeName {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/**
+ * The certificates a credential rests on, as certHashes (0x hex, each once): the `evidence` links of its assessments
+ * (conformity certificates and test reports; other types link nothing).
+ */
+export function credentialEvidence(vc: Credential): string[] {
+  const subject = vc.credentialSubject as { assessment?: { evidence?: { hashDigest: string }[] }[] };
+  const hashes = (subject.assessment ?? []).flatMap((a) => (a.evidence ?? []).map((e) => `0x${e.hashDigest}`));
+  return [...new Set(hashes)];
+}

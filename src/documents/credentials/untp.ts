@@ -65,6 +65,19 @@ export const assessorLevel = z.enum(["Self", "Commercial", "Buyer", "Membership"
 /** How the assessor is recognised (UNTP assessmentLevel). */
 export const assessmentLevel = z.enum(["GovtApproval", "GlobalMLA", "Accredited", "Verified", "Validated", "Unspecified"]);
 
+/**
+ * Evidence an assessment rests on (UNTP SecureLink), e.g. the test report a certificate was granted on. A document
+ * anchored on the ledger is linked by its certHash: `hashDigest` is the SHA-256 of its bytes in hex (the certHash
+ * without 0x), so a verifier follows the link to the ledger without fetching `linkURL`.
+ */
+export const evidenceLink = z.strictObject({
+  linkURL: uri.optional(),
+  linkName: text(300),
+  linkType: text(100).optional(),
+  hashDigest: z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256 digest: 64 lower-case hex digits"),
+  hashMethod: z.literal("SHA-256"),
+});
+
 /** One assessment of an attestation: what was assessed, against what, when, and the decision (`conformance`). */
 export const assessmentMembers = {
   type: z.tuple([z.literal("ConformityAssessment")]),
@@ -80,6 +93,7 @@ export const assessmentMembers = {
   assessedFacility: z.array(z.strictObject({ facility: party, IDverifiedByCAB: z.boolean() })).optional(),
   declaredValue: z.array(metric).optional(),
   auditor: party.optional(),
+  evidence: z.array(evidenceLink).max(20).optional(),
 };
 
 /** An assessment must say what it assessed against: a standard, a regulation or both. */
