@@ -106,7 +106,10 @@ export class Verifier {
     const verifying = this.#verifyAt(resolved, options, head)
       .then(({ report }) => {
         // NOT_FOUND is not kept: a batched certificate may be found a moment later, once the locator has read its manifest.
-        if (report.verdict !== "NOT_FOUND") this.#remember(cacheKey, report);
+        // Nor is a payload IPFS could not deliver just now (a peer not yet connected): on an idle chain the block, and
+        // so the cached answer, may stay the same for minutes after IPFS has the payload again.
+        const payloadUnfetched = report.checks.some((check) => check.id === "payload" && check.result === "warn");
+        if (report.verdict !== "NOT_FOUND" && !payloadUnfetched) this.#remember(cacheKey, report);
         return report;
       })
       .finally(() => this.#inFlight.delete(cacheKey));

@@ -3,11 +3,12 @@ import { ethers } from "hardhat";
 import { mine } from "@nomicfoundation/hardhat-network-helpers";
 import { LedgerClient } from "../../src/chain/ledger-client";
 import { connectRpc } from "../../src/chain/provider";
-import { isCertLedgerError } from "../../src/errors";
+import { CertLedgerError, isCertLedgerError } from "../../src/errors";
+import type { PayloadStore } from "../../src/ipfs";
 import { Verifier } from "../../src/verify";
 import { startRpcProxy, type RpcProxy } from "../chain/rpc-proxy";
 import { loadFixture, time } from "../contracts/fixtures";
-import { issueFile, pdfBytes, stopPayloadStore, verifierWorld, type World } from "./world";
+import { issueFile, payloadStore, pdfBytes, stopPayloadStore, verifierWorld, type World } from "./world";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -87,6 +88,35 @@ describe("Verification at the shared head block", function () {
         expect(report.chain.blockNumber).to.equal(alone.report.chain.blockNumber + 1);
         expect({ ...report, verifiedAt: undefined }).to.deep.equal({ ...together[0].report, verifiedAt: undefined });
       }
+    } finally {
+      provider.destroy();
+    }
+  });
+
+  it("a payload IPFS could not deliver is not kept for the block: asked again at the same block, it is fetched", async function () {
+    const world = await loadFixture(verifierWorld);
+    const issued = await issueFile(world, pdfBytes(`head-payload ${Math.random()}`));
+    const store = await payloadStore();
+    let failures = 1;
+    const flaky: PayloadStore = {
+      add: (bytes, options) => store.add(bytes, options),
+      pin: (cid, options) => store.pin(cid, options),
+      stop: async () => undefined, // the world's shared store outlives this test
+      get: async (cid, options) => {
+        if (failures-- > 0) throw new CertLedgerError("IPFS_UNAVAILABLE", "no peer has it yet");
+        return store.get(cid, options);
+      },
+    };
+    const { client, provider } = verifierThroughProxy(world, { headMaxAgeMs: 60_000 });
+    const verifier = new Verifier({ client, payloads: flaky });
+    try {
+      const first = await verifier.verify({ kind: "hash", certHash: issued.certHash });
+      expect(first.report.checks.find((c) => c.id === "payload")?.result).to.equal("warn");
+      const again = await verifier.verify({ kind: "hash", certHash: issued.certHash });
+      expect(again.report.chain.blockNumber).to.equal(first.report.chain.blockNumber);
+      expect(again.report.checks.find((c) => c.id === "payload")?.result).to.equal("pass");
+      const cached = await verifier.verify({ kind: "hash", certHash: issued.certHash });
+      expect(cached.report.checks.find((c) => c.id === "payload")?.result).to.equal("pass");
     } finally {
       provider.destroy();
     }

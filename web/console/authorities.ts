@@ -2,7 +2,7 @@
  * A party admin's issuing authorities: the list (GET /v1/authorities?party=…), registering one, suspending and
  * reactivating, and adding an account that may write for one.
  */
-import { h, replaceChildren } from "../shared/dom";
+import { h, replaceChildren, replaceOptions } from "../shared/dom";
 import { confirmDialog } from "./confirm-dialog";
 import type { AuthorityView, ConsoleContext } from "./context";
 import {
@@ -39,7 +39,10 @@ export function authoritiesScreen(ctx: ConsoleContext): HTMLElement {
         rows,
         ...(authorities.length === 0 ? [h("tr", {}, h("td", { colspan: 6 }, t("noAuthorities")))] : authorities.map((a) => row(a))),
       );
-      replaceChildren(accountSelect, ...authorities.map((a) => h("option", { value: String(a.id) }, `${a.id} — ${a.name}`)));
+      replaceOptions(
+        accountSelect,
+        authorities.map((a) => ({ value: String(a.id), label: `${a.id} — ${a.name}` })),
+      );
     } catch (error) {
       setMessage(message, "error", failureText(t, error));
     }

@@ -2,7 +2,7 @@
  * An authority's signing keys (GET /v1/authorities/{id}/keys): register a key, rotate one to a new key, mark one
  * compromised from a date on (signatures made earlier stay valid). For the authority's own token or its party's admin.
  */
-import { h, replaceChildren } from "../shared/dom";
+import { h, replaceChildren, replaceOptions } from "../shared/dom";
 import { partyAuthorities, placeErrors } from "./authorities";
 import { confirmDialog } from "./confirm-dialog";
 import type { ConsoleContext } from "./context";
@@ -163,7 +163,10 @@ export function signingKeysScreen(ctx: ConsoleContext): HTMLElement {
 
   void partyAuthorities(ctx).then(
     (authorities) => {
-      replaceChildren(authoritySelect, ...authorities.map((a) => h("option", { value: String(a.id) }, `${a.id} — ${a.name}`)));
+      replaceOptions(
+        authoritySelect,
+        authorities.map((a) => ({ value: String(a.id), label: `${a.id} — ${a.name}` })),
+      );
       if (authorities.length > 0) void load();
     },
     (error: unknown) => setMessage(message, "error", failureText(t, error)),

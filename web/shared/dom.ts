@@ -50,3 +50,10 @@ export function download(bytes: Uint8Array | string, filename: string, contentTy
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
+
+/** Replaces the options of `select`, keeping the person's choice when it is still offered (lists are re-read after writes). */
+export function replaceOptions(select: HTMLSelectElement, options: { value: string; label: string }[]): void {
+  const chosen = select.value;
+  replaceChildren(select, ...options.map((o) => h("option", { value: o.value }, o.label)));
+  if (options.some((o) => o.value === chosen)) select.value = chosen;
+}
