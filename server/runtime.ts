@@ -10,7 +10,7 @@ import { LedgerClient } from "../src/chain/ledger-client";
 import { connectRpc } from "../src/chain/provider";
 import { generateSigningKey } from "../src/crypto/keys";
 import { CertLedgerError } from "../src/errors";
-import { ChainIndex } from "../src/index";
+import { ChainIndex, verifierEvents } from "../src/index";
 import { Keyring } from "../src/keys/keyring";
 import {
   AnchoringService,
@@ -181,7 +181,7 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
         client,
         payloads,
         batches,
-        events: { lastBlock: () => index.status().lastBlock, history: (h) => index.history(h), batch: (root) => index.batch(root) },
+        events: verifierEvents(index),
         maxFileBytes: config.maxFileBytes,
       }),
       payloads,

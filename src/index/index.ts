@@ -12,4 +12,5 @@
 export { ChainIndex, type ChainIndexOptions } from "./chain-index";
 export type { IndexLogger } from "./manifest-reader";
 export { SCHEMA_VERSION } from "./schema";
+export { verifierEvents } from "./verifier-events";
 export type * from "./index-types";

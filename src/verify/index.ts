@@ -2,7 +2,14 @@
  * The verifier: every check of a certificate against the ledger (and IPFS), a report with a verdict, signed
  * verification receipts, and offline proof bundles.
  */
-export { Verifier, type VerifierDependencies, type VerifyOptions, type VerificationResult, type VerifyInput } from "./verifier";
+export {
+  Verifier,
+  type EventSource,
+  type VerifierDependencies,
+  type VerifyOptions,
+  type VerificationResult,
+  type VerifyInput,
+} from "./verifier";
 export { ManifestBatchLocator, type BatchLocator } from "./batch-locator";
 export { createProofBundle, parseProofBundle, verifyProofBundle, proofBundleSchema, type ProofBundle, type BundleDocument } from "./bundle";
 export { signReceipt, verifyReceipt, RECEIPT_TYPE, type ReceiptSigningKey } from "./receipt";

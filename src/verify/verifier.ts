@@ -56,6 +56,11 @@ export interface EventSource {
   history(certHash: string): (CertificateEvent | { event: "BatchAnchored" })[];
   /** The BatchAnchored event of `root`. */
   batch(root: string): (Omit<BatchAnchoredEvent, "logIndex" | "timestamp"> & { anchoredAt: bigint }) | undefined;
+  /**
+   * The anchorings of certificate number `numberHash`, oldest first, batch members included (the chain's logs name only
+   * direct anchors and materialised batch members: a number anchored in a batch is found through the manifests).
+   */
+  byNumberHash?(numberHash: string): { certHash: string; blockNumber: number }[];
 }
 
 /** What the verifier reads from: the ledger, and optionally IPFS, a way to find batched certificates, and an index. */
@@ -321,8 +326,15 @@ export class Verifier {
   }
 
   async #latestByNumber(numberHash: string, blockNumber: number): Promise<string | undefined> {
-    const events = await this.deps.client.anchorsByNumberHash(numberHash, { toBlock: blockNumber });
-    return events.at(-1)?.args.certHash;
+    const events = this.deps.events;
+    if (events?.byNumberHash && events.lastBlock() >= blockNumber) {
+      return events
+        .byNumberHash(numberHash)
+        .filter((anchor) => anchor.blockNumber <= blockNumber)
+        .at(-1)?.certHash;
+    }
+    const logged = await this.deps.client.anchorsByNumberHash(numberHash, { toBlock: blockNumber });
+    return logged.at(-1)?.args.certHash;
   }
 }
 

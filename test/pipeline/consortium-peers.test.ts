@@ -77,7 +77,11 @@ describe("Consortium peers", function () {
     const kg = await startStore();
     const uz = await startStore([]);
     await ledger.connect(kgAdmin).setPartyNode(KG, kg.peerId, bare(kg));
-    await ledger.connect(kzAdmin).setPartyNode(KZ, kg.peerId.replace(/.$/, "x"), `${bare(kg)}/p2p/${kg.peerId}`);
+    await ledger.connect(kzAdmin).setPartyNode(
+      KZ,
+      kg.peerId.replace(/.$/, (last) => (last === "x" ? "y" : "x")),
+      `${bare(kg)}/p2p/${kg.peerId}`,
+    );
     const skipped: Record<string, unknown>[] = [];
     const peers = new ConsortiumPeers({ client, node: uz, log: (event, details) => event === "skipped" && skipped.push(details) });
     expect((await peers.sync()).map((p) => p.party)).to.deep.equal(["KG"]);

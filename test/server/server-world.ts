@@ -9,7 +9,7 @@ import path from "node:path";
 import { mkdtemp, rm } from "node:fs/promises";
 import { Writable } from "node:stream";
 import type { Signer } from "ethers";
-import { ChainIndex } from "../../src/index";
+import { ChainIndex, verifierEvents } from "../../src/index";
 import { Keyring } from "../../src/keys/keyring";
 import { AnchoringService, Batcher, CertificateStatusService, IssuedCertificates, LinkKeyStore, Outbox } from "../../src/pipeline";
 import { Verifier } from "../../src/verify";
@@ -122,7 +122,13 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   const deps: AppDependencies = {
     config,
     client: world.client,
-    verifier: new Verifier({ client: world.client, payloads, batches: index, maxFileBytes: config.maxFileBytes }),
+    verifier: new Verifier({
+      client: world.client,
+      payloads,
+      batches: index,
+      events: verifierEvents(index),
+      maxFileBytes: config.maxFileBytes,
+    }),
     payloads,
     batches: index,
     anchoring: new AnchoringService({ outbox, client: world.client, keyring, maxFileBytes: config.maxFileBytes, linkKeys }),

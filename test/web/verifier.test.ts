@@ -144,7 +144,17 @@ async function blankPicture(page: Page): Promise<Buffer> {
 
 /** Waits until the page shows a verdict for `certHash` (another check may still be on screen a moment before). */
 async function waitForReport(page: Page, verdict: string, certHash?: string): Promise<void> {
-  await page.locator(`[data-testid="verdict"][data-verdict="${verdict}"]`).waitFor({ timeout: 20_000 });
+  await page
+    .locator(`[data-testid="verdict"][data-verdict="${verdict}"]`)
+    .waitFor({ timeout: 20_000 })
+    .catch(async (error: Error) => {
+      // Say what the page shows instead: a verdict, an error, or nothing yet.
+      const shown = await page
+        .locator("#main")
+        .innerText()
+        .catch(() => "(no page)");
+      throw new Error(`${error.message}\nthe page shows instead:\n${shown.slice(0, 1500)}`);
+    });
   if (certHash) await page.locator('[data-testid="facts"] code.hash', { hasText: certHash }).first().waitFor();
 }
 

@@ -1,0 +1,12 @@
+import type { EventSource } from "../verify";
+import type { ChainIndex } from "./chain-index";
+
+/** The index as the verifier's event source: histories, batch events and number lookups (batch members included). */
+export function verifierEvents(index: ChainIndex): EventSource {
+  return {
+    lastBlock: () => index.status().lastBlock,
+    history: (certHash) => index.history(certHash),
+    batch: (root) => index.batch(root),
+    byNumberHash: (numberHash) => index.byNumberHash(numberHash),
+  };
+}
