@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { expect } from "chai";
 import { Wallet, type JsonRpcProvider } from "ethers";
 import { loadConfig } from "../../server/config";
@@ -10,17 +9,7 @@ import { LedgerClient } from "../../src/chain/ledger-client";
 import { connectRpc } from "../../src/chain/provider";
 import { feeFields, type TransactionFees } from "../../src/chain/transaction-fees";
 import { isCertLedgerError } from "../../src/errors";
-
-/** A free TCP port on 127.0.0.1 (anvil takes no port 0). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
+import { freePort } from "../e2e/node-process"; // anvil takes no port 0
 
 describe("Transactions at zero gas price (a chain like the kit's Besu network: zero base fee, zero gas price)", function () {
   let anvil: ChildProcess;

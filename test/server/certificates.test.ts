@@ -3,11 +3,9 @@ import { ethers } from "hardhat";
 import { certHashOf, certificateNumberHash } from "../../src/documents/hashing";
 import { decryptWithLinkKey } from "../../src/crypto/payload-encryption";
 import { certificateAccepted, certificateDetail, certificateListing, numberLookup, batchResult } from "../../server/schemas";
-import { time } from "../contracts/fixtures";
 import { expectNoServerError, expectProblem } from "./expect-problem";
 import {
   call,
-  DAY,
   eventually,
   form,
   pdfBytes,
@@ -17,6 +15,7 @@ import {
   stopServers,
   PUBLIC_URL,
   type TestServer,
+  validUntilInDays,
 } from "./server-world";
 
 /** What a bad request must leave alone: no transaction mined, nothing added to the outbox. */
@@ -34,10 +33,6 @@ async function anchored(server: TestServer, certHash: string) {
     const body = answer.body as { request?: { status: string }; certificate?: unknown };
     return answer.status === 200 && body.request?.status === "anchored" && body.certificate ? answer : undefined;
   }, `certificate ${certHash} is anchored and indexed`);
-}
-
-async function validUntilInDays(days: number): Promise<string> {
-  return new Date(Number(BigInt(await time.latest()) + BigInt(days) * DAY) * 1000).toISOString();
 }
 
 describe("API: certificates", function () {

@@ -1,12 +1,10 @@
 import { expect } from "chai";
 import { certHashOf } from "../../src/documents/hashing";
 import { certificateAccepted, certificateLinkView, consoleListing } from "../../server/schemas";
-import { time } from "../contracts/fixtures";
 import { qrTextOfPng } from "../documents/qr-reading";
 import { expectProblem } from "./expect-problem";
 import {
   call,
-  DAY,
   eventually,
   form,
   pdfBytes,
@@ -16,11 +14,8 @@ import {
   stopPayloadStore,
   stopServers,
   type TestServer,
+  validUntilInDays,
 } from "./server-world";
-
-async function validUntilInDays(days: number): Promise<string> {
-  return new Date(Number(BigInt(await time.latest()) + BigInt(days) * DAY) * 1000).toISOString();
-}
 
 /** Anchors a stamped PDF numbered `number` by KG's certification body; returns the 202's body. */
 async function submitPdf(server: TestServer, number: string) {

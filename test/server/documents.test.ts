@@ -1,12 +1,10 @@
 import { expect } from "chai";
 import { certHashOf, certificateNumberHash } from "../../src/documents/hashing";
 import { batchResult, certificateAccepted, numberLookup } from "../../server/schemas";
-import { time } from "../contracts/fixtures";
 import { firstPageText, qrTextsOfFirstPage } from "../documents/qr-reading";
 import { expectProblem } from "./expect-problem";
 import {
   call,
-  DAY,
   eventually,
   form,
   pdfBytes,
@@ -15,11 +13,8 @@ import {
   stopPayloadStore,
   stopServers,
   type TestServer,
+  validUntilInDays,
 } from "./server-world";
-
-async function validUntilInDays(days: number): Promise<string> {
-  return new Date(Number(BigInt(await time.latest()) + BigInt(days) * DAY) * 1000).toISOString();
-}
 
 /** Submits `bytes` as a file certificate of KG's certification body; `fields` override the form's. */
 async function submit(server: TestServer, bytes: Uint8Array, fields: Record<string, string> = {}, type = "application/pdf") {

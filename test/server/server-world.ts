@@ -19,8 +19,8 @@ import { loadConfig } from "../../server/config";
 import { start } from "../../server/http-server";
 import { createLogger } from "../../server/logger";
 import { loadServerKey } from "../../server/server-key";
-import { payloadStore, stopPayloadStore, verifierWorld, type World } from "../verify/world";
-import { loadFixture } from "../contracts/fixtures";
+import { DAY, payloadStore, stopPayloadStore, verifierWorld, type World } from "../verify/world";
+import { loadFixture, time } from "../contracts/fixtures";
 
 export { DAY, issueCredential, issueFile, pdfBytes, signedCredential, type World } from "../verify/world";
 
@@ -230,4 +230,9 @@ export async function eventually<T>(condition: () => Promise<T | undefined | fal
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** An ISO date `days` after the chain's latest block (the chain's clock, which tests may have moved, not this machine's). */
+export async function validUntilInDays(days: number): Promise<string> {
+  return new Date(Number(BigInt(await time.latest()) + BigInt(days) * DAY) * 1000).toISOString();
 }
