@@ -11,6 +11,10 @@
  *   a restart sends the same transaction again rather than a different one. `from_block` is the chain's height
  *   before the first send, where a search for its event starts.
  *
+ * A number anchored again while its earlier request is still queued or submitted waits for it: the chain then holds
+ * anchorings of one number in the order they were accepted, so "the latest certificate with this number" is the
+ * last one the issuer sent, never an accident of a batch's hash order or of which payload reached IPFS first.
+ *
  * Times are milliseconds since the epoch; validUntil is decimal text because a uint64 does not fit SQLite's int64.
  */
 export const MIGRATIONS: readonly string[] = [
@@ -67,5 +71,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX requests_uploads ON requests (status, next_attempt_at) WHERE payload IS NOT NULL;
   CREATE INDEX requests_submission ON requests (submission_id);
   CREATE INDEX requests_authority ON requests (authority_id, status, seq);
+  `,
+  // Certificates re-issued under one number are anchored in the order they were accepted (see readyRequests).
+  `
+  CREATE INDEX requests_number_pending ON requests (number_hash, seq) WHERE status IN ('queued', 'submitted');
   `,
 ];

@@ -452,13 +452,20 @@ export class Outbox {
       .all(now);
   }
 
-  /** Up to `limit` ready requests of one group, oldest first. */
+  /**
+   * Up to `limit` ready requests of one group, oldest first. A request whose number an earlier request (of any
+   * authority or type) still waits to anchor is left for later, so that one number's anchorings reach the chain in
+   * the order they were accepted (two of them in one batch would be ordered by their hashes).
+   */
   readyRequests(authorityId: number, certType: number, now: number, limit: number): AnchorRequest[] {
     this.#check();
     return this.#db
       .prepare<[number, number, number, number], RequestRow>(
-        `SELECT ${REQUEST_COLUMNS} FROM requests
+        `SELECT ${REQUEST_COLUMNS} FROM requests r
          WHERE status = 'queued' AND authority_id = ? AND cert_type = ? AND ready_at IS NOT NULL AND next_attempt_at <= ?
+           AND NOT EXISTS (SELECT 1 FROM requests earlier
+                           WHERE earlier.number_hash = r.number_hash AND earlier.seq < r.seq
+                             AND earlier.status IN ('queued', 'submitted'))
          ORDER BY ready_at, seq LIMIT ?`,
       )
       .all(authorityId, certType, now, limit)

@@ -45,7 +45,7 @@ describe("Outbox", function () {
       const db = new Database(file, { readonly: true });
       try {
         expect(db.pragma("journal_mode", { simple: true })).to.equal("wal");
-        expect(db.pragma("user_version", { simple: true })).to.equal(1);
+        expect(db.pragma("user_version", { simple: true })).to.equal(2);
       } finally {
         db.close();
       }
@@ -222,6 +222,46 @@ describe("Outbox", function () {
         expect(reopened.dueSubmissions(Number.POSITIVE_INFINITY, 10)).to.deep.equal([]);
       } finally {
         reopened.close();
+      }
+    });
+
+    it("a number accepted again waits for its earlier request to be anchored, so the chain holds them in the order they came", async function () {
+      const outbox = Outbox.open(await outboxFile());
+      try {
+        const numberHash = hash();
+        // The first carries a payload (ready once it is on IPFS); the re-issue carries none, so it is ready at once.
+        const first = outbox.enqueue(
+          input({ numberHash, payload: { bytes: new Uint8Array([1]), contentType: "application/pdf" } }),
+        ).request;
+        const reissue = outbox.enqueue(input({ numberHash })).request;
+        const other = outbox.enqueue(input()).request;
+        const ready = () =>
+          outbox
+            .readyRequests(1, 1, Number.POSITIVE_INFINITY, 10)
+            .map((r) => r.certHash)
+            .sort();
+        expect(ready()).to.deep.equal([other.certHash]);
+
+        outbox.recordPayloads([{ certHash: first.certHash, cid: "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy" }]);
+        expect(ready()).to.deep.equal([other.certHash, first.certHash].sort());
+
+        const submission = outbox.recordSubmission({
+          kind: "direct",
+          authorityId: 1,
+          certType: 1,
+          fromBlock: 1,
+          members: [{ certHash: first.certHash }],
+        });
+        expect(ready(), "sent but not yet confirmed").to.deep.equal([other.certHash]);
+        outbox.recordAnchored(submission.id, { txHash: hash(), blockNumber: 2 });
+        expect(ready()).to.deep.equal([other.certHash, reissue.certHash].sort());
+        // Another authority's or type's request with the number waits all the same (one number, one party).
+        const otherType = outbox.enqueue(input({ numberHash, certType: 2 })).request;
+        expect(outbox.readyRequests(1, 2, Number.POSITIVE_INFINITY, 10)).to.deep.equal([]);
+        outbox.failRequests([reissue.certHash], { code: "TEST", message: "given up" });
+        expect(outbox.readyRequests(1, 2, Number.POSITIVE_INFINITY, 10).map((r) => r.certHash)).to.deep.equal([otherType.certHash]);
+      } finally {
+        outbox.close();
       }
     });
 
