@@ -13,6 +13,8 @@ import type { Helia } from "helia" with { "resolution-mode": "import" };
 import type { Libp2p } from "libp2p" with { "resolution-mode": "import" };
 import type { CID } from "multiformats/cid" with { "resolution-mode": "import" };
 import { CertLedgerError, isCertLedgerError } from "../errors";
+import { askingAgain, DEFAULT_ASK_AGAIN_AFTER_MS, reporting } from "./ask-again";
+import { resendWants, trackBitswap, type WantListPeers } from "./bitswap-peers";
 import { cidToBytes, importWithKuboLayout, isSingleBlock, loadCid, singleBlockCid } from "./cid";
 import { lockDataDir } from "./data-dir-lock";
 import { createLibp2pNode } from "./libp2p-node";
@@ -36,6 +38,8 @@ export interface HeliaStoreOptions {
   peers?: string[];
   /** How long `get` and `pin` wait for content before IPFS_NOT_FOUND; 30 s by default. */
   timeoutMs?: number;
+  /** How long a fetch may go without receiving anything before its wants are sent again; 3 s by default. */
+  askAgainAfterMs?: number;
   /**
    * When given, the node talks only to these peer ids, in and out, from its very start (a connection gater: see
    * peer-gate.ts for why not a private-network key); `admitOnly` changes the list. Unset, any peer may connect.
@@ -84,6 +88,7 @@ export async function createHeliaStore(options: HeliaStoreOptions): Promise<Heli
     throw new CertLedgerError("INVALID_CONFIG", "dataDir: expected the path of the IPFS data folder");
   }
   const timeoutMs = checkTimeout(options.timeoutMs, "timeoutMs");
+  const askAgainAfterMs = checkTimeout(options.askAgainAfterMs ?? DEFAULT_ASK_AGAIN_AFTER_MS, "askAgainAfterMs");
   const listen = checkList(options.listen ?? DEFAULT_LISTEN, "listen");
   await Promise.all(listen.map((text, i) => parseMultiaddr(text, `listen[${i}]`, "INVALID_CONFIG")));
   const peerList = checkList(options.peers ?? [], "peers");
@@ -125,15 +130,17 @@ export async function createHeliaStore(options: HeliaStoreOptions): Promise<Heli
     const storage = await openSqliteStorage(path.join(dataDir, "ipfs.sqlite"), { blockstore: legacyBlocks, datastore });
     undo.push(async () => storage.close());
     const libp2p = await createLibp2pNode({ datastore, listen, connectionGater: gate.connectionGater() });
+    // A block sent to a peer is by default not sent again for 5 s, even when the peer asks anew: Helia's side never
+    // cancels a want it got, so a peer that dropped a block (a payload released after reading its header) and asks
+    // again within that window waits for its whole timeout. Our peers are a handful of known nodes: resend at once.
+    // Tracked, so that the redial can repair peers its want list missed (see bitswap-peers.ts).
+    const bitswapBroker = trackBitswap(bitswap({ doNotResendBlockWindow: 0 }));
     // createHeliaLight, not createHelia: the latter adds HTTP gateways and delegated routing, which reach the internet.
     // With no routers, bitswap asks only the peers it is connected to.
     const helia = createHeliaLight({
       blockstore: storage.blockstore,
       datastore: storage.datastore,
-      // A block sent to a peer is by default not sent again for 5 s, even when the peer asks anew: Helia's side never
-      // cancels a want it got, so a peer that dropped a block (a payload released after reading its header) and asks
-      // again within that window waits for its whole timeout. Our peers are a handful of known nodes: resend at once.
-      blockBrokers: [bitswap({ doNotResendBlockWindow: 0 })],
+      blockBrokers: [bitswapBroker.factory],
       components: { libp2p },
     });
     await helia.start();
@@ -148,7 +155,9 @@ export async function createHeliaStore(options: HeliaStoreOptions): Promise<Heli
       kept,
       gate,
       timeoutMs,
+      askAgainAfterMs,
       undo,
+      wantList: bitswapBroker.wantList,
     });
   } catch (error) {
     // The start's own error is the one worth reporting; a failure to undo it comes second.
@@ -169,7 +178,10 @@ interface Parts {
   kept: Map<string, Multiaddr>;
   gate: PeerGate;
   timeoutMs: number;
+  askAgainAfterMs: number;
   undo: Array<() => Promise<unknown>>;
+  /** Bitswap's want list, for the repair in bitswap-peers.ts. */
+  wantList: () => WantListPeers | undefined;
 }
 
 class HeliaPayloadStore implements HeliaStore {
@@ -266,8 +278,11 @@ class HeliaPayloadStore implements HeliaStore {
     this.#checkRunning();
     const root = await loadCid(cid);
     const signal = fetchSignal(options.signal, this.#parts.timeoutMs);
+    const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
     try {
-      return await readAtMost(this.#parts.unixfs.cat(root, { signal }), options.maxBytes ?? Number.POSITIVE_INFINITY, cid);
+      return await askingAgain(signal, this.#parts.askAgainAfterMs, (attemptSignal, progressed) =>
+        readAtMost(reporting(this.#parts.unixfs.cat(root, { signal: attemptSignal }), progressed), maxBytes, cid),
+      );
     } catch (error) {
       throw this.#fetchError(error, cid, signal);
     }
@@ -279,9 +294,9 @@ class HeliaPayloadStore implements HeliaStore {
     const signal = fetchSignal(options.signal, this.#parts.timeoutMs);
     try {
       // Reading the file fetches the blocks this node lacks and checks every block before the pin keeps it.
-      for await (const _chunk of this.#parts.unixfs.cat(root, { signal })) {
-        // only the fetching and checking matter here
-      }
+      await askingAgain(signal, this.#parts.askAgainAfterMs, async (attemptSignal, progressed) => {
+        for await (const _chunk of this.#parts.unixfs.cat(root, { signal: attemptSignal })) progressed();
+      });
       await this.#pinLocal(root, signal);
     } catch (error) {
       throw this.#fetchError(error, cid, signal);
@@ -351,7 +366,9 @@ class HeliaPayloadStore implements HeliaStore {
   #redial(): void {
     if (this.#stopping !== undefined) return;
     const { libp2p, kept } = this.#parts;
-    const connected = new Set(libp2p.getConnections().map((connection) => connection.remotePeer.toString()));
+    const connections = libp2p.getConnections();
+    resendWants(this.#parts.wantList(), connections, (peerId) => this.#parts.gate.allows(peerId));
+    const connected = new Set(connections.map((connection) => connection.remotePeer.toString()));
     for (const [peerId, address] of kept) {
       if (connected.has(peerId) || this.#dialing.has(peerId) || !this.#parts.gate.allows(peerId)) continue;
       this.#dialing.add(peerId);

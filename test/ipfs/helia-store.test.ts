@@ -95,6 +95,22 @@ describe("Helia payload store", function () {
     await rejection(store.pin(absent), "IPFS_NOT_FOUND");
   });
 
+  it("a fetch still waiting when another fetch of the same content is aborted asks again, and gets it from a peer that connects later", async function () {
+    // Helia's want list shares one entry per CID among its fetches and drops it when any of them is aborted: the fetch
+    // left waiting was asked of no peer connecting after that. The store asks again when a fetch makes no progress.
+    const provider = await startStore();
+    const bytes = pattern(300_000);
+    const cid = await provider.add(bytes);
+    const fetcher = await startStore({ timeoutMs: 15_000, askAgainAfterMs: 500 });
+    const waiting = fetcher.get(cid);
+    await rejection(fetcher.get(cid, { signal: AbortSignal.timeout(100) }), "IPFS_NOT_FOUND");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = Date.now();
+    await fetcher.connect(provider.multiaddrs()[0]);
+    expectBytes(await waiting, bytes);
+    expect(Date.now() - started, "well before the fetch's timeout").to.be.below(5_000);
+  });
+
   it("a caller's abort signal ends a fetch early with IPFS_NOT_FOUND", async function () {
     const store = await startStore({ timeoutMs: 60_000 });
     const absent = await cidOf(utf8("also never stored"));
