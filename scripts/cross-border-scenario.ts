@@ -20,7 +20,7 @@ import { decryptWithLinkKey } from "../src/crypto/payload-encryption";
 import { buildCredential, type CredentialInputOf } from "../src/documents/credentials";
 import { certHashOf } from "../src/documents/hashing";
 import { verifyProofBundle, type VerificationReport } from "../src/verify";
-import { networkAdminWallet, startNetwork, type NetworkParty, type RunningNetwork } from "./network";
+import { networkAdminWallet, partyApi, startNetwork, type NetworkParty, type RunningNetwork } from "./network";
 
 /** How to run the scenario. */
 export interface ScenarioOptions {
@@ -306,6 +306,17 @@ export class CrossBorderScenario {
     return certHash;
   }
 
+  /** What the test report and the certificate assess alike: the boots, against TR CU 007/2011, today. */
+  #bootsAssessment() {
+    return {
+      assessmentDate: new Date().toISOString().slice(0, 10),
+      referenceRegulation: { name: "TR CU 007/2011 On the safety of products for children and adolescents", jurisdictionCountry: "KG" },
+      conformityTopic: "product.safety",
+      conformance: true,
+      assessedProduct: [{ product: { name: this.#product, hsCode: "6403919800" }, IDverifiedByCAB: true }],
+    };
+  }
+
   #testReportInput(kg: NetworkParty): CredentialInputOf<"testReport"> {
     return {
       certificateType: "testReport",
@@ -318,14 +329,7 @@ export class CrossBorderScenario {
         issuedToParty: { name: "Ak-Bata Shoes LLC", countryCode: "KG" },
         assessment: [
           {
-            assessmentDate: new Date().toISOString().slice(0, 10),
-            referenceRegulation: {
-              name: "TR CU 007/2011 On the safety of products for children and adolescents",
-              jurisdictionCountry: "KG",
-            },
-            conformityTopic: "product.safety",
-            conformance: true,
-            assessedProduct: [{ product: { name: this.#product, hsCode: "6403919800" }, IDverifiedByCAB: true }],
+            ...this.#bootsAssessment(),
             declaredValue: [{ metricName: "Chromium (VI)", metricValue: { value: 1.2, unit: "NA" } }],
           },
         ],
@@ -346,14 +350,7 @@ export class CrossBorderScenario {
         scope: { name: "EAEU conformity assessment scheme 1s" },
         assessment: [
           {
-            assessmentDate: new Date().toISOString().slice(0, 10),
-            referenceRegulation: {
-              name: "TR CU 007/2011 On the safety of products for children and adolescents",
-              jurisdictionCountry: "KG",
-            },
-            conformityTopic: "product.safety",
-            conformance: true,
-            assessedProduct: [{ product: { name: this.#product, hsCode: "6403919800" }, IDverifiedByCAB: true }],
+            ...this.#bootsAssessment(),
             evidence: [{ linkName: "Test report of the KG test laboratory", hashDigest: this.testReport.slice(2), hashMethod: "SHA-256" }],
           },
         ],
@@ -380,17 +377,10 @@ async function api<T>(
   route: string,
   init: { method?: string; token?: string; json?: unknown } = {},
 ): Promise<T | undefined> {
-  const response = await fetch(`${party.url}${route}`, {
-    method: init.method ?? "GET",
-    headers: {
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-      ...(init.json !== undefined ? { "content-type": "application/json" } : {}),
-    },
-    body: init.json === undefined ? undefined : JSON.stringify(init.json),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${init.method ?? "GET"} ${party.code} ${route}: ${response.status} ${text}`);
-  return text ? (JSON.parse(text) as T) : undefined;
+  const answer = await partyApi(party, route, init);
+  if (answer.status < 200 || answer.status > 299)
+    throw new Error(`${init.method ?? "GET"} ${party.code} ${route}: ${answer.status} ${answer.text}`);
+  return answer.body as T | undefined;
 }
 
 /** Calls `probe` until `done` says its answer is the one awaited (within 30 s), and returns that answer. */

@@ -402,6 +402,39 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** What a party's API answered: its status, its text, and the text as JSON (undefined when empty or not JSON). */
+export interface PartyAnswer {
+  status: number;
+  text: string;
+  body: unknown;
+}
+
+/** Calls `party`'s API at `route`, with a bearer `token` and a `json` body when given; any status is returned. */
+export async function partyApi(
+  party: Pick<NetworkParty, "url">,
+  route: string,
+  init: { method?: string; token?: string; json?: unknown } = {},
+): Promise<PartyAnswer> {
+  const response = await fetch(`${party.url}${route}`, {
+    method: init.method ?? "GET",
+    headers: {
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...(init.json !== undefined ? { "content-type": "application/json" } : {}),
+    },
+    body: init.json === undefined ? undefined : JSON.stringify(init.json),
+  });
+  const text = await response.text();
+  return { status: response.status, text, body: parseJson(text) };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return undefined; // the text is still there, for the caller's message
+  }
+}
+
 /** A port nobody listens on right now. */
 export async function freePort(): Promise<number> {
   const server = net.createServer();

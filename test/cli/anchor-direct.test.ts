@@ -104,9 +104,10 @@ describe("certledger anchor straight to the chain (no API server)", function () 
     await rm(dir, { recursive: true, force: true });
   });
 
-  const anchorArgs = (out: string, ...more: string[]) => [
+  /** `anchor` of folder `from`, valid for `validFor`, with these tests' chain, deployment and keystore, into `out`. */
+  const anchorArgsFrom = (from: string, validFor: string, out: string, ...more: string[]) => [
     "anchor",
-    folder,
+    from,
     "--rpc",
     rpc,
     "--deployment",
@@ -116,9 +117,10 @@ describe("certledger anchor straight to the chain (no API server)", function () 
     "--out",
     out,
     "--valid-until",
-    "365d",
+    validFor,
     ...more,
   ];
+  const anchorArgs = (out: string, ...more: string[]) => anchorArgsFrom(folder, "365d", out, ...more);
 
   it("a wrong keystore password stops the run with a clear message before anything is recorded or sent", async function () {
     const out = path.join(dir, "wrong-password");
@@ -220,20 +222,7 @@ describe("certledger anchor straight to the chain (no API server)", function () 
     const files = [0, 1, 2].map((i) => path.join(small, `KG-S-${i}.pdf`));
     for (const file of files) await writeFile(file, `%PDF-1.4\n% ${randomBytes(8).toString("hex")}\n%%EOF\n`);
     const out = path.join(dir, "small-out");
-    const args = [
-      "anchor",
-      small,
-      "--rpc",
-      rpc,
-      "--deployment",
-      deploymentFile,
-      "--keystore",
-      keystore,
-      "--out",
-      out,
-      "--valid-until",
-      "30d",
-    ];
+    const args = anchorArgsFrom(small, "30d", out);
     const result = await runCli(args, { CERTLEDGER_PASSWORD: PASSWORD });
     expect(result.code, explain(result)).to.equal(0);
     const { batches } = (await readOutput(out))!;

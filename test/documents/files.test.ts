@@ -5,6 +5,7 @@ import zlib from "node:zlib";
 import { expect } from "chai";
 import { checkMediaType, DEFAULT_MAX_FILE_BYTES, inspectFile, readDocumentFile } from "../../src/documents/files";
 import { expectError, expectRejection } from "../crypto/expect-error";
+import { pdfOfObjects } from "./pdf-file";
 
 /** A one-page PDF 1.4 with a correct cross-reference table. */
 function minimalPdf(): Uint8Array {
@@ -13,17 +14,7 @@ function minimalPdf(): Uint8Array {
     "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
     "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] >>",
   ];
-  let body = "%PDF-1.4\n";
-  const offsets = objects.map((object, i) => {
-    const offset = body.length;
-    body += `${i + 1} 0 obj\n${object}\nendobj\n`;
-    return offset;
-  });
-  const xref = body.length;
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  body += offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("");
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return new TextEncoder().encode(body);
+  return pdfOfObjects(objects);
 }
 
 /** A 1×1 8-bit greyscale PNG: signature, IHDR, a deflated scanline, IEND, each chunk with its CRC. */

@@ -15,7 +15,7 @@ import { LedgerClient } from "../../src/chain/ledger-client";
 import { connectRpc } from "../../src/chain/provider";
 import { buildCredential, type CredentialInputOf } from "../../src/documents/credentials";
 import { createHeliaStore, type HeliaStore } from "../../src/ipfs";
-import { startNetwork, type NetworkParty, type RunningNetwork } from "../../scripts/network";
+import { partyApi, startNetwork, type RunningNetwork } from "../../scripts/network";
 import { EXAMPLE_INPUTS } from "../documents/credential-examples";
 import { rejection } from "../ipfs/fixtures";
 import { eventually } from "./node-process";
@@ -29,18 +29,7 @@ interface VerifyAnswer {
   report: { verdict: string; checks: Check[]; certificate?: { payloadCid?: string } };
 }
 
-async function api(party: NetworkParty, route: string, init: { method?: string; token?: string; json?: unknown } = {}) {
-  const response = await fetch(`${party.url}${route}`, {
-    method: init.method ?? "GET",
-    headers: {
-      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-      ...(init.json !== undefined ? { "content-type": "application/json" } : {}),
-    },
-    body: init.json === undefined ? undefined : JSON.stringify(init.json),
-  });
-  const text = await response.text();
-  return { status: response.status, text, body: text ? (JSON.parse(text) as unknown) : undefined };
-}
+const api = partyApi;
 
 const check = (answer: VerifyAnswer, id: string): Check => answer.report.checks.find((c) => c.id === id)!;
 

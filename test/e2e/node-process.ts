@@ -1,18 +1,11 @@
 /** A CertLedger node (`server/main.ts`) as its own process, for tests that stop, kill and restart it. */
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 
 const ROOT = path.resolve(__dirname, "../..");
 
-/** A port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+// One free-port finder for scripts and tests (scripts may not import tests, so it lives there).
+export { freePort } from "../../scripts/network";
 
 export interface NodeProcess {
   child: ChildProcess;

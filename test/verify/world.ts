@@ -21,6 +21,7 @@ import { createHeliaStore, type HeliaStore } from "../../src/ipfs/helia-store";
 import { cidToBytes } from "../../src/ipfs/cid";
 import { deployedLedger, loadFixture, time } from "../contracts/fixtures";
 import { EXAMPLE_INPUTS } from "../documents/credential-examples";
+import { pdfOfObjects } from "../documents/pdf-file";
 
 export const DAY = 86_400n;
 
@@ -179,17 +180,7 @@ export function pdfBytes(text: string): Uint8Array {
     "<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
     `<</Length ${content.length}>>\nstream\n${content}\nendstream`,
   ];
-  let body = "%PDF-1.4\n";
-  const offsets = objects.map((object, i) => {
-    const offset = body.length;
-    body += `${i + 1} 0 obj\n${object}\nendobj\n`;
-    return offset;
-  });
-  const xref = body.length;
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const offset of offsets) body += `${String(offset).padStart(10, "0")} 00000 n \n`;
-  body += `trailer\n<</Size ${objects.length + 1}/Root 1 0 R>>\nstartxref\n${xref}\n%%EOF\n`;
-  return new TextEncoder().encode(body);
+  return pdfOfObjects(objects);
 }
 
 /** Issues a PDF certificate of `type` by `authority`: encrypted on IPFS and anchored with its number. */
