@@ -102,10 +102,13 @@ struct Batch {
 }
 
 /// @notice One certificate inside a batch, with the Merkle proof that places it under `root`.
-/// The leaf is `keccak256(bytes.concat(keccak256(abi.encode(certHash, numberHash, validUntil))))`,
-/// the encoding of `@openzeppelin/merkle-tree`'s StandardMerkleTree for `["bytes32", "bytes32", "uint64"]`.
+/// A batch is known by its root *and* the authority that anchored it, and every leaf names that authority:
+/// `keccak256(bytes.concat(keccak256(abi.encode(certHash, numberHash, validUntil, authorityId))))`, the encoding of
+/// `@openzeppelin/merkle-tree`'s StandardMerkleTree for `["bytes32", "bytes32", "uint64", "uint32"]`. So another
+/// authority that anchors the same root first neither blocks the batch nor proves any of its certificates as its own.
 struct BatchMember {
     bytes32 root;
+    uint32 authorityId;
     bytes32 certHash;
     bytes32 numberHash;
     uint64 validUntil;

@@ -14,10 +14,14 @@ import {LedgerAuthorities} from "./LedgerAuthorities.sol";
 
 /// @title Certificates and Merkle batches: anchoring, and status changes by the issuer or its party admin.
 abstract contract LedgerCertificates is LedgerAuthorities, ILedgerCertificates {
+    /// Direct anchors. Batched certificates never live here: a record is written only by the authority of its anchoring.
     mapping(bytes32 certHash => CertificateRecord record) private _records;
     mapping(bytes32 certHash => bytes32 replacement) private _replacements;
-    mapping(bytes32 certHash => bytes32 root) private _batchOf;
-    mapping(bytes32 root => Batch batch) private _batches;
+    /// A batch is the authority's: another authority anchoring the same root makes a batch of its own.
+    mapping(bytes32 root => mapping(uint32 authorityId => Batch batch)) private _batches;
+    /// Batched certificates whose status changed, keyed by `keccak256(abi.encode(root, leaf))` (the leaf names the authority).
+    mapping(bytes32 memberKey => CertificateRecord record) private _memberRecords;
+    mapping(bytes32 memberKey => bytes32 replacement) private _memberReplacements;
 
     /// @inheritdoc ILedgerCertificates
     function anchorCertificate(
@@ -49,39 +53,42 @@ abstract contract LedgerCertificates is LedgerAuthorities, ILedgerCertificates {
         uint32 authorityId = _anchoringAuthority(certType);
         if (root == bytes32(0)) revert LedgerZeroBatchRoot();
         if (leafCount == 0) revert LedgerEmptyBatch();
-        if (_batches[root].authorityId != 0) revert LedgerBatchAlreadyAnchored(root);
-        _batches[root] = Batch({
-            authorityId: authorityId,
-            certType: certType,
-            leafCount: leafCount,
-            issuedAt: uint64(block.timestamp)
-        });
+        Batch storage batch = _batches[root][authorityId];
+        if (batch.authorityId != 0) revert LedgerBatchAlreadyAnchored(root, authorityId);
+        batch.authorityId = authorityId;
+        batch.certType = certType;
+        batch.leafCount = leafCount;
+        batch.issuedAt = uint64(block.timestamp);
         emit BatchAnchored(root, authorityId, certType, leafCount, manifestCid);
     }
 
     /// @inheritdoc ILedgerCertificates
     function suspendCertificate(bytes32 certHash) external {
-        _suspend(certHash, _existingRecord(certHash));
+        _suspend(certHash, bytes32(0), _existingRecord(certHash));
     }
 
     /// @inheritdoc ILedgerCertificates
     function reinstateCertificate(bytes32 certHash) external {
-        CertificateRecord storage r = _existingRecord(certHash);
-        _checkActiveAuthorityManager(r.authorityId);
-        if (r.status != CertificateStatus.Suspended) revert LedgerInvalidStatusChange(certHash, r.status);
-        r.status = CertificateStatus.Active;
-        r.statusChangedAt = uint64(block.timestamp);
-        emit CertificateReinstated(certHash);
+        _reinstate(certHash, bytes32(0), _existingRecord(certHash));
     }
 
     /// @inheritdoc ILedgerCertificates
     function revokeCertificate(bytes32 certHash, uint8 reason, uint64 effectiveAt, bytes32 replacement) external {
-        _revoke(certHash, _existingRecord(certHash), reason, effectiveAt, replacement);
+        CertificateRecord storage r = _existingRecord(certHash);
+        _revoke(certHash, bytes32(0), r, reason, effectiveAt, replacement);
+        if (replacement != bytes32(0)) _replacements[certHash] = replacement;
     }
 
     /// @inheritdoc ILedgerCertificates
     function suspendBatchedCertificate(BatchMember calldata member) external {
-        _suspend(member.certHash, _materialise(member));
+        (CertificateRecord storage r, ) = _materialise(member);
+        _suspend(member.certHash, member.root, r);
+    }
+
+    /// @inheritdoc ILedgerCertificates
+    function reinstateBatchedCertificate(BatchMember calldata member) external {
+        (CertificateRecord storage r, ) = _materialise(member);
+        _reinstate(member.certHash, member.root, r);
     }
 
     /// @inheritdoc ILedgerCertificates
@@ -91,7 +98,9 @@ abstract contract LedgerCertificates is LedgerAuthorities, ILedgerCertificates {
         uint64 effectiveAt,
         bytes32 replacement
     ) external {
-        _revoke(member.certHash, _materialise(member), reason, effectiveAt, replacement);
+        (CertificateRecord storage r, bytes32 key) = _materialise(member);
+        _revoke(member.certHash, member.root, r, reason, effectiveAt, replacement);
+        if (replacement != bytes32(0)) _memberReplacements[key] = replacement;
     }
 
     /// @inheritdoc ILedgerCertificates
@@ -105,8 +114,12 @@ abstract contract LedgerCertificates is LedgerAuthorities, ILedgerCertificates {
     }
 
     /// @inheritdoc ILedgerCertificates
-    function batchOf(bytes32 certHash) external view returns (bytes32) {
-        return _batchOf[certHash];
+    function getBatchedCertificate(BatchMember calldata member) public view returns (CertificateRecord memory r) {
+        // The proof is checked first, even for a materialised certificate: a real hash paired with another
+        // number or validity must not borrow that certificate's record.
+        if (!isBatchMember(member)) return r;
+        r = _memberRecords[_memberKey(member)];
+        if (r.status == CertificateStatus.None) r = _batchRecord(_batches[member.root][member.authorityId], member.validUntil);
     }
 
     /// @inheritdoc ILedgerCertificates
@@ -115,20 +128,24 @@ abstract contract LedgerCertificates is LedgerAuthorities, ILedgerCertificates {
     }
 
     /// @inheritdoc ILedgerCertificates
-    function getBatch(bytes32 root) external view returns (Batch memory) {
-        return _batches[root];
+    function getBatch(bytes32 root, uint32 authorityId) external view returns (Batch memory) {
+        return _batches[root][authorityId];
     }
 
     /// @inheritdoc ILedgerCertificates
-    function batchLeaf(bytes32 certHash, bytes32 numberHash, uint64 validUntil) public pure returns (bytes32) {
-        return keccak256(bytes.concat(keccak256(abi.encode(certHash, numberHash, validUntil))));
+    function batchLeaf(
+        bytes32 certHash,
+        bytes32 numberHash,
+        uint64 validUntil,
+        uint32 authorityId
+    ) public pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(certHash, numberHash, validUntil, authorityId))));
     }
 
     /// @inheritdoc ILedgerCertificates
     function isBatchMember(BatchMember calldata member) public view returns (bool) {
-        if (_batches[member.root].authorityId == 0) return false;
-        bytes32 leaf = batchLeaf(member.certHash, member.numberHash, member.validUntil);
-        return MerkleProof.verifyCalldata(member.proof, member.root, leaf);
+        if (member.authorityId == 0 || _batches[member.root][member.authorityId].authorityId == 0) return false;
+        return MerkleProof.verifyCalldata(member.proof, member.root, _leafOf(member));
     }
 
     /// @inheritdoc ILedgerCertificates
@@ -136,11 +153,7 @@ abstract contract LedgerCertificates is LedgerAuthorities, ILedgerCertificates {
         BatchMember calldata member,
         uint64 time
     ) external view returns (CertificateState) {
-        // The proof is checked first, even for a materialised certificate: a real hash paired with another
-        // number or validity must not borrow that certificate's state.
-        if (!isBatchMember(member)) return CertificateState.Unknown;
-        if (_batchOf[member.certHash] == member.root) return _stateAt(_records[member.certHash], time);
-        return _stateAt(_batchRecord(_batches[member.root], member.validUntil), time);
+        return _stateAt(getBatchedCertificate(member), time);
     }
 
     /// @dev The record of `certHash`, which must exist.
@@ -149,17 +162,26 @@ abstract contract LedgerCertificates is LedgerAuthorities, ILedgerCertificates {
         if (r.status == CertificateStatus.None) revert LedgerUnknownCertificate(certHash);
     }
 
-    function _suspend(bytes32 certHash, CertificateRecord storage r) private {
+    function _suspend(bytes32 certHash, bytes32 root, CertificateRecord storage r) private {
         // A safety action: allowed even while the authority or its party is suspended.
         _checkAuthorityManager(r.authorityId);
         if (r.status != CertificateStatus.Active) revert LedgerInvalidStatusChange(certHash, r.status);
         r.status = CertificateStatus.Suspended;
         r.statusChangedAt = uint64(block.timestamp);
-        emit CertificateSuspended(certHash);
+        emit CertificateSuspended(certHash, r.authorityId, root);
+    }
+
+    function _reinstate(bytes32 certHash, bytes32 root, CertificateRecord storage r) private {
+        _checkActiveAuthorityManager(r.authorityId);
+        if (r.status != CertificateStatus.Suspended) revert LedgerInvalidStatusChange(certHash, r.status);
+        r.status = CertificateStatus.Active;
+        r.statusChangedAt = uint64(block.timestamp);
+        emit CertificateReinstated(certHash, r.authorityId, root);
     }
 
     function _revoke(
         bytes32 certHash,
+        bytes32 root,
         CertificateRecord storage r,
         uint8 reason,
         uint64 effectiveAt,
@@ -177,27 +199,30 @@ abstract contract LedgerCertificates is LedgerAuthorities, ILedgerCertificates {
         r.status = CertificateStatus.Revoked;
         r.revocationReason = reason;
         r.statusChangedAt = effectiveAt;
-        if (replacement != bytes32(0)) _replacements[certHash] = replacement;
-        emit CertificateRevoked(certHash, reason, effectiveAt, replacement);
+        emit CertificateRevoked(certHash, r.authorityId, root, reason, effectiveAt, replacement);
     }
 
     /// @dev Gives a batched certificate a record of its own (once), so its status can change on its own.
-    function _materialise(BatchMember calldata member) private returns (CertificateRecord storage r) {
-        bytes32 certHash = member.certHash;
-        r = _records[certHash];
-        if (r.status != CertificateStatus.None) {
-            // Already materialised from this batch: use it. Anchored otherwise: the proof is beside the point.
-            if (member.root == bytes32(0) || _batchOf[certHash] != member.root) {
-                revert LedgerCertificateAlreadyAnchored(certHash);
-            }
-            return r;
+    function _materialise(BatchMember calldata member) private returns (CertificateRecord storage r, bytes32 key) {
+        key = _memberKey(member);
+        r = _memberRecords[key];
+        if (r.status != CertificateStatus.None) return (r, key);
+        Batch memory batch = _batches[member.root][member.authorityId];
+        if (batch.authorityId == 0) revert LedgerUnknownBatch(member.root, member.authorityId);
+        if (!MerkleProof.verifyCalldata(member.proof, member.root, _leafOf(member))) {
+            revert LedgerInvalidBatchProof(member.root, member.certHash);
         }
-        Batch memory batch = _batches[member.root];
-        if (batch.authorityId == 0) revert LedgerUnknownBatch(member.root);
-        if (!isBatchMember(member)) revert LedgerInvalidBatchProof(member.root, certHash);
-        _records[certHash] = _batchRecord(batch, member.validUntil);
-        _batchOf[certHash] = member.root;
-        emit BatchedCertificateMaterialised(certHash, member.root, member.numberHash);
+        _memberRecords[key] = _batchRecord(batch, member.validUntil);
+        emit BatchedCertificateMaterialised(member.certHash, member.root, member.numberHash, member.authorityId);
+    }
+
+    function _leafOf(BatchMember calldata member) private pure returns (bytes32) {
+        return batchLeaf(member.certHash, member.numberHash, member.validUntil, member.authorityId);
+    }
+
+    /// @dev One record per batch and leaf; the leaf names its authority, so no two authorities share a key.
+    function _memberKey(BatchMember calldata member) private pure returns (bytes32) {
+        return keccak256(abi.encode(member.root, _leafOf(member)));
     }
 
     function _batchRecord(Batch memory batch, uint64 validUntil) private pure returns (CertificateRecord memory) {

@@ -261,7 +261,7 @@ class DirectRun {
     for (const [type, group] of byType) {
       for (let start = 0; start < group.length; start += batchSize) {
         const slice = group.slice(start, start + batchSize);
-        const batch = buildBatch(type, slice);
+        const batch = buildBatch(this.issuer.authorityId, type, slice);
         const bytes = encodeBatchManifest(batch.manifest);
         const manifestCid = await cidOf(bytes);
         const manifestFile = path.join(this.outDir, "batches", `${manifestCid}.json`);
@@ -289,6 +289,7 @@ class DirectRun {
           entry.anchor = {
             kind: "batch",
             root: batch.root,
+            authorityId: batch.authorityId,
             numberHash: member.numberHash,
             validUntil: member.validUntil.toString(),
             proof: member.proof,
@@ -340,7 +341,7 @@ class DirectRun {
 
   /** Sends the batch unless its root is on the ledger already; either way, where it is anchored. */
   async #anchorOnce(batch: RecordedBatch): Promise<WriteResult> {
-    const onChain = await this.client.getBatch(batch.root);
+    const onChain = await this.client.getBatch(batch.root, this.issuer.authorityId);
     if (onChain) {
       this.out.note(`batch ${batch.root} is on the chain already (an earlier run sent it): not sent again`);
       return this.#findAnchor(batch);
@@ -361,7 +362,9 @@ class DirectRun {
 
   /** The transaction and block of the batch's BatchAnchored event, checked to be this authority's batch. */
   async #findAnchor(batch: RecordedBatch): Promise<WriteResult> {
-    const find = async (from?: number) => (await this.client.batchAnchors(from)).find((e) => e.root === batch.root);
+    const authorityId = this.issuer.authorityId;
+    const find = async (from?: number) =>
+      (await this.client.batchAnchors(from)).find((e) => e.root === batch.root && e.authorityId === authorityId);
     const event = (await find(batch.recordedAtBlock)) ?? (await find());
     if (event === undefined)
       throw new CertLedgerError("BATCH_NOT_FOUND", `the ledger has batch ${batch.root} but no BatchAnchored event of it`);

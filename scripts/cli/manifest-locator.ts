@@ -35,14 +35,15 @@ export async function manifestFileLocator(file: string): Promise<BatchLocator> {
 function memberOf(entry: { certHash?: unknown; anchor?: Record<string, unknown> }): BatchMember | undefined {
   const anchor = entry?.anchor;
   if (anchor?.kind !== "batch" || typeof entry.certHash !== "string") return undefined;
-  const { root, numberHash, validUntil, proof } = anchor;
+  const { root, authorityId, numberHash, validUntil, proof } = anchor;
   const certHash = entry.certHash.toLowerCase();
   if (!HASH.test(certHash) || typeof root !== "string" || !HASH.test(root) || typeof numberHash !== "string" || !HASH.test(numberHash)) {
     return undefined;
   }
   if (typeof validUntil !== "string" || !/^\d{1,20}$/.test(validUntil)) return undefined;
+  if (typeof authorityId !== "number" || !Number.isInteger(authorityId) || authorityId < 1) return undefined;
   if (!Array.isArray(proof) || !proof.every((step) => typeof step === "string" && HASH.test(step))) return undefined;
-  return { root, certHash, numberHash, validUntil: BigInt(validUntil), proof: proof as string[] };
+  return { root, authorityId, certHash, numberHash, validUntil: BigInt(validUntil), proof: proof as string[] };
 }
 
 /** Asks each locator in turn; the first that knows the certificate answers. */

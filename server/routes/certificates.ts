@@ -262,7 +262,8 @@ export function mountCertificateRoutes(router: Router, deps: AppDependencies, co
       const numberHash = certificateNumberHash(query.party, query.number);
       const seen = new Set<string>();
       const certificates = [];
-      for (const anchor of deps.index.byNumberHash(numberHash)) {
+      // Only the party's own authorities answer for its numbers (another party's anchoring under the same hash is ignored).
+      for (const anchor of deps.index.byNumberHash(numberHash, query.party)) {
         if (seen.has(anchor.certHash)) continue;
         seen.add(anchor.certHash);
         const certificate = deps.index.certificate(anchor.certHash);

@@ -266,7 +266,7 @@ export class LedgerClient {
     ]);
   }
 
-  /** Suspends a certificate anchored on its own (or already materialised from its batch). */
+  /** Suspends a certificate anchored on its own. */
   async suspendCertificate(certHash: string): Promise<WriteResult> {
     return this.#write("suspendCertificate", [bytes32(certHash, "certHash")]);
   }
@@ -286,6 +286,11 @@ export class LedgerClient {
     return this.#write("suspendBatchedCertificate", [memberStruct(member)]);
   }
 
+  /** Reinstates a suspended certificate of a batch, proven by `member`. */
+  async reinstateBatchedCertificate(member: BatchMember): Promise<WriteResult> {
+    return this.#write("reinstateBatchedCertificate", [memberStruct(member)]);
+  }
+
   /** Revokes a certificate of a batch, proven by `member`. */
   async revokeBatchedCertificate(member: BatchMember, revocation: RevocationInput): Promise<WriteResult> {
     return this.#write("revokeBatchedCertificate", [memberStruct(member), ...revocationArgs(revocation)]);
@@ -293,7 +298,7 @@ export class LedgerClient {
 
   // ---------------------------------------------------------------- certificates: reads
 
-  /** The record of `certHash`, or undefined when it has none (unknown, or batched and never changed). */
+  /** The record of the direct anchoring of `certHash`, or undefined when it was not anchored on its own. */
   async getCertificate(certHash: string, options: ReadOptions = {}): Promise<CertificateRecord | undefined> {
     const hash = bytes32(certHash, "certHash");
     return toCertificateRecord(hash, await this.#view("getCertificate", [hash], options));
@@ -311,28 +316,30 @@ export class LedgerClient {
     return toCertificateState(await this.#view("batchedCertificateStateAt", args, options));
   }
 
+  /**
+   * The record of a batched certificate (its own once its status changed, else its batch's), or undefined when the
+   * proof does not place it in the batch of `member.root` and `member.authorityId`.
+   */
+  async getBatchedCertificate(member: BatchMember, options: ReadOptions = {}): Promise<CertificateRecord | undefined> {
+    return toCertificateRecord(member.certHash, await this.#view("getBatchedCertificate", [memberStruct(member)], options));
+  }
+
   /** Whether `member.proof` places the certificate under an anchored batch. */
   async isBatchMember(member: BatchMember, options: ReadOptions = {}): Promise<boolean> {
     const struct = memberStruct(member);
     return this.#view("isBatchMember", [struct], options);
   }
 
-  /** The batch anchored with `root`, or undefined. */
-  async getBatch(root: string, options: ReadOptions = {}): Promise<BatchRecord | undefined> {
+  /** The batch anchored with `root` by `authorityId`, or undefined. */
+  async getBatch(root: string, authorityId: number, options: ReadOptions = {}): Promise<BatchRecord | undefined> {
     const hash = bytes32(root, "root");
-    return toBatchRecord(hash, await this.#view("getBatch", [hash], options));
+    return toBatchRecord(hash, await this.#view("getBatch", [hash, smallUint(authorityId, 32, "authorityId")], options));
   }
 
-  /** The replacement named when `certHash` was revoked, or undefined. */
+  /** The replacement named when the direct anchoring of `certHash` was revoked, or undefined. */
   async replacementOf(certHash: string, options: ReadOptions = {}): Promise<string | undefined> {
     const hash = bytes32(certHash, "certHash");
     return nonZero(await this.#view("replacementOf", [hash], options));
-  }
-
-  /** The batch root `certHash` was materialised from, or undefined. */
-  async batchOf(certHash: string, options: ReadOptions = {}): Promise<string | undefined> {
-    const hash = bytes32(certHash, "certHash");
-    return nonZero(await this.#view("batchOf", [hash], options));
   }
 
   // ---------------------------------------------------------------- authorities and keys
@@ -695,6 +702,7 @@ type LedgerWriteMethod =
   | "reinstateCertificate"
   | "revokeCertificate"
   | "suspendBatchedCertificate"
+  | "reinstateBatchedCertificate"
   | "revokeBatchedCertificate"
   | "registerAuthority"
   | "updateAuthority"
@@ -726,6 +734,7 @@ function memberStruct(member: BatchMember) {
     throw new CertLedgerError("INVALID_CHAIN_ARGUMENT", "member: a batch member with a proof array");
   return {
     root: bytes32(member.root, "member.root"),
+    authorityId: smallUint(member.authorityId, 32, "member.authorityId"),
     certHash: bytes32(member.certHash, "member.certHash"),
     numberHash: bytes32(member.numberHash, "member.numberHash"),
     validUntil: uint64(member.validUntil, "member.validUntil"),

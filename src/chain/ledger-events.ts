@@ -24,16 +24,31 @@ export interface CertificateAnchoredArgs {
   payloadCid: Uint8Array;
 }
 
+/**
+ * Which anchoring of a certificate hash an event is about. A hash may be anchored more than once (by other authorities,
+ * later: the contract cannot see a batch's leaves), and each anchoring is a record of its own: the direct one (`root`
+ * undefined) or one per batch, a batch being known by its root and its authority.
+ */
+export interface AnchoringRef {
+  authorityId: number;
+  /** The batch's Merkle root; undefined for the direct anchoring. */
+  root: string | undefined;
+}
+
 /** What `BatchedCertificateMaterialised` says. */
-export interface BatchedCertificateMaterialisedArgs {
+export interface BatchedCertificateMaterialisedArgs extends AnchoringRef {
   certHash: string;
   root: string;
   numberHash: string;
 }
 
-/** What `CertificateRevoked` says (`replacement` undefined when none was named). */
-export interface CertificateRevokedArgs {
+/** What `CertificateSuspended` and `CertificateReinstated` say. */
+export interface StatusChangeArgs extends AnchoringRef {
   certHash: string;
+}
+
+/** What `CertificateRevoked` says (`replacement` undefined when none was named). */
+export interface CertificateRevokedArgs extends StatusChangeArgs {
   reason: number;
   effectiveAt: bigint;
   replacement: string | undefined;
@@ -43,9 +58,15 @@ export interface CertificateRevokedArgs {
 export type CertificateEvent =
   | (EventPosition & { event: "CertificateAnchored"; args: CertificateAnchoredArgs })
   | (EventPosition & { event: "BatchedCertificateMaterialised"; args: BatchedCertificateMaterialisedArgs })
-  | (EventPosition & { event: "CertificateSuspended"; args: { certHash: string } })
-  | (EventPosition & { event: "CertificateReinstated"; args: { certHash: string } })
+  | (EventPosition & { event: "CertificateSuspended"; args: StatusChangeArgs })
+  | (EventPosition & { event: "CertificateReinstated"; args: StatusChangeArgs })
   | (EventPosition & { event: "CertificateRevoked"; args: CertificateRevokedArgs });
+
+/** Whether `event` is about `anchoring` (a CertificateAnchored event is about the direct anchoring of its authority). */
+export function isEventOf(event: CertificateEvent, anchoring: AnchoringRef): boolean {
+  const root = event.event === "CertificateAnchored" ? undefined : event.args.root;
+  return event.args.authorityId === anchoring.authorityId && root === anchoring.root;
+}
 
 /** The name of a certificate event. */
 export type CertificateEventName = CertificateEvent["event"];
@@ -128,21 +149,35 @@ export function parseCertificateEvent(log: Log, timestamp: bigint): CertificateE
       return {
         ...at,
         event: "BatchedCertificateMaterialised",
-        args: { certHash, root: String(a.root).toLowerCase(), numberHash: String(a.numberHash).toLowerCase() },
+        args: {
+          certHash,
+          root: String(a.root).toLowerCase(),
+          numberHash: String(a.numberHash).toLowerCase(),
+          authorityId: Number(a.authorityId),
+        },
       };
     case "CertificateSuspended":
-      return { ...at, event: "CertificateSuspended", args: { certHash } };
+      return { ...at, event: "CertificateSuspended", args: statusChangeArgs(certHash, a) };
     case "CertificateReinstated":
-      return { ...at, event: "CertificateReinstated", args: { certHash } };
+      return { ...at, event: "CertificateReinstated", args: statusChangeArgs(certHash, a) };
     case "CertificateRevoked":
       return {
         ...at,
         event: "CertificateRevoked",
-        args: { certHash, reason: Number(a.reason), effectiveAt: BigInt(a.effectiveAt), replacement: nonZero(String(a.replacement)) },
+        args: {
+          ...statusChangeArgs(certHash, a),
+          reason: Number(a.reason),
+          effectiveAt: BigInt(a.effectiveAt),
+          replacement: nonZero(String(a.replacement)),
+        },
       };
     default:
       return undefined;
   }
+}
+
+function statusChangeArgs(certHash: string, a: LogDescription["args"]): StatusChangeArgs {
+  return { certHash, authorityId: Number(a.authorityId), root: nonZero(String(a.root).toLowerCase()) };
 }
 
 /** A `BatchAnchored` event read from `log`, or undefined when the log is not one. */

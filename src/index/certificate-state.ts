@@ -5,6 +5,10 @@ import { cidFromBytes } from "../ipfs/cid";
  * The derived `certificates` row of one certificate hash, recomputed from its anchors and its events. Being a pure
  * function of the raw tables, it does not care in which order they arrived: a manifest read after the batched
  * certificate was suspended gives the same row as one read before.
+ *
+ * Seniority: the earliest anchoring by block order (then log index, then leaf) is the certificate. A later anchoring of
+ * the same hash, by another authority or the same, changes nothing in the row (issuer, type, validity, status): only
+ * the status events of the earliest anchoring count, and `anchor_count` says the hash was anchored again.
  */
 
 /** An anchoring as the anchors query returns it. */
@@ -31,11 +35,12 @@ export const ANCHORS_OF_SQL = `
   UNION ALL
   SELECT m.cert_hash, m.number_hash, b.authority_id, b.cert_type, m.valid_until, m.payload_cid, b.timestamp, b.block_number, b.log_index,
          m.leaf_index, b.tx_hash, b.root
-    FROM batch_members m JOIN batches b ON b.root = m.root WHERE m.cert_hash = :certHash
+    FROM batch_members m JOIN batches b ON b.root = m.root AND b.authority_id = m.authority_id WHERE m.cert_hash = :certHash
   ORDER BY block_number, log_index, leaf_index`;
 
 interface StatusEventRow {
   event: string;
+  authority_id: number | null;
   timestamp: number;
   block_number: number;
   tx_hash: string;
@@ -55,7 +60,7 @@ export class CertificateState {
   constructor(db: Database.Database) {
     this.#anchors = db.prepare<{ certHash: string }, AnchorRow>(ANCHORS_OF_SQL);
     this.#events = db.prepare<[string], StatusEventRow>(
-      `SELECT event, timestamp, block_number, tx_hash, root, reason, effective_at, replacement
+      `SELECT event, authority_id, timestamp, block_number, tx_hash, root, reason, effective_at, replacement
          FROM cert_events WHERE cert_hash = ? AND event <> 'CertificateAnchored' ORDER BY block_number, log_index`,
     );
     this.#upsert = db.prepare<Record<string, unknown>>(
@@ -80,8 +85,9 @@ export class CertificateState {
       this.#delete.run(certHash);
       return;
     }
-    const events = this.#events.all(certHash);
-    const anchor = canonicalAnchor(anchors, events);
+    // The earliest anchoring is the certificate; the others' status events are theirs, not its.
+    const anchor = anchors[0];
+    const events = this.#events.all(certHash).filter((e) => e.authority_id === anchor.authority_id && e.root === anchor.root);
     let status: "Active" | "Suspended" | "Revoked" = "Active";
     let statusChangedAt: number | null = null;
     let revocation: string | null = null;
@@ -121,17 +127,6 @@ export class CertificateState {
       anchorCount: anchors.length,
     });
   }
-}
-
-/**
- * Which anchoring the chain's record follows when there are several: a direct anchor (the contract's record is
- * that one), else the batch the certificate was materialised from, else the oldest batch.
- */
-function canonicalAnchor(anchors: AnchorRow[], events: StatusEventRow[]): AnchorRow {
-  const direct = anchors.find((a) => a.root === null);
-  if (direct) return direct;
-  const materialised = events.find((e) => e.event === "BatchedCertificateMaterialised")?.root;
-  return anchors.find((a) => a.root === materialised) ?? anchors[0];
 }
 
 /** The CID text of a payload CID read from an event; a malformed one (the contract does not check) is left out. */

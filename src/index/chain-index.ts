@@ -23,7 +23,7 @@ import type {
 import { IndexReader } from "./index-reader";
 import { IndexWriter } from "./index-writer";
 import { readDueManifests, type IndexLogger } from "./manifest-reader";
-import { hash32, listOptions, integerOption, registryKind, uint32 } from "./query-arguments";
+import { hash32, listOptions, integerOption, partyCode, registryKind, uint32 } from "./query-arguments";
 import { openIndexDatabase } from "./schema";
 
 /** How to open a chain index. */
@@ -182,9 +182,17 @@ export class ChainIndex implements BatchLocator {
     return this.#read(() => this.#reader.history(hash32(certHash, "certHash")));
   }
 
-  /** The anchorings of certificate number `numberHash` (direct anchors and batch members), newest last. */
-  byNumberHash(numberHash: string): IndexedAnchor[] {
-    return this.#read(() => this.#reader.byNumberHash(hash32(numberHash, "numberHash")));
+  /**
+   * The anchorings of certificate number `numberHash` (direct anchors and batch members) by authorities of `party`,
+   * newest last: a number lives in its party's namespace, and another party's anchoring under it is not an answer.
+   */
+  byNumberHash(numberHash: string, party: string): IndexedAnchor[] {
+    return this.#read(() => this.#reader.byNumberHash(hash32(numberHash, "numberHash"), partyCode(party)));
+  }
+
+  /** Every anchoring of `certHash`, oldest first: the first is the certificate, the others conflicts. */
+  anchorings(certHash: string): IndexedAnchor[] {
+    return this.#read(() => this.#reader.anchorings(hash32(certHash, "certHash")));
   }
 
   /** The certificate `certHash` with its status as its events make it, or undefined when the index does not know it. */
@@ -207,9 +215,9 @@ export class ChainIndex implements BatchLocator {
     return this.#read(() => this.#reader.duplicates());
   }
 
-  /** The batch anchored with `root` and the state of its manifest, or undefined. */
-  batch(root: string): IndexedBatch | undefined {
-    return this.#read(() => this.#reader.batch(hash32(root, "root")));
+  /** The batch anchored with `root` by `authorityId` and the state of its manifest, or undefined. */
+  batch(root: string, authorityId: number): IndexedBatch | undefined {
+    return this.#read(() => this.#reader.batch(hash32(root, "root"), uint32(authorityId, "authorityId")));
   }
 
   /**

@@ -73,6 +73,7 @@ interface CertificateRow {
 
 interface MemberRow {
   root: string;
+  authority_id: number;
   cert_hash: string;
   number_hash: string;
   valid_until: string;
@@ -109,20 +110,24 @@ export class IndexReader {
     this.#s = {
       certEvents: db.prepare<[string], CertEventRow>("SELECT * FROM cert_events WHERE cert_hash = ? ORDER BY block_number, log_index"),
       batchesOf: db.prepare<[string, string], BatchRow>(
-        `SELECT * FROM batches WHERE root IN (
-           SELECT root FROM batch_members WHERE cert_hash = ?
-           UNION SELECT root FROM cert_events WHERE cert_hash = ? AND event = 'BatchedCertificateMaterialised')`,
+        `SELECT * FROM batches WHERE (root, authority_id) IN (
+           SELECT root, authority_id FROM batch_members WHERE cert_hash = ?
+           UNION SELECT root, authority_id FROM cert_events WHERE cert_hash = ? AND event = 'BatchedCertificateMaterialised')`,
       ),
-      batch: db.prepare<[string], BatchRow>("SELECT * FROM batches WHERE root = ?"),
+      batch: db.prepare<[string, number], BatchRow>("SELECT * FROM batches WHERE root = ? AND authority_id = ?"),
       anchorsOf: db.prepare<{ certHash: string }, AnchorRow>(ANCHORS_OF_SQL),
-      anchorsByNumber: db.prepare<[string, string], AnchorRow>(
+      // A number lives in its party's namespace: only anchorings by that party's authorities answer for it. Another
+      // party's authority may anchor under the same number hash (the chain cannot see the number); it is ignored here.
+      anchorsByNumber: db.prepare<{ numberHash: string; party: string }, AnchorRow>(
         `SELECT cert_hash, number_hash, authority_id, cert_type, valid_until, payload_cid, timestamp, block_number, log_index,
                 0 AS leaf_index, tx_hash, NULL AS root
-           FROM cert_events WHERE number_hash = ? AND event = 'CertificateAnchored'
+           FROM cert_events WHERE number_hash = :numberHash AND event = 'CertificateAnchored'
+            AND authority_id IN (SELECT id FROM authorities WHERE party = :party)
          UNION ALL
          SELECT m.cert_hash, m.number_hash, b.authority_id, b.cert_type, m.valid_until, m.payload_cid, b.timestamp, b.block_number, b.log_index,
                 m.leaf_index, b.tx_hash, b.root
-           FROM batch_members m JOIN batches b ON b.root = m.root WHERE m.number_hash = ?
+           FROM batch_members m JOIN batches b ON b.root = m.root AND b.authority_id = m.authority_id
+          WHERE m.number_hash = :numberHash AND b.authority_id IN (SELECT id FROM authorities WHERE party = :party)
          ORDER BY block_number, log_index, leaf_index`,
       ),
       certificate: db.prepare<[string], CertificateRow>("SELECT * FROM certificates WHERE cert_hash = ?"),
@@ -130,8 +135,9 @@ export class IndexReader {
         "SELECT cert_hash FROM certificates WHERE anchor_count > 1 ORDER BY block_number, log_index, leaf_index",
       ),
       members: db.prepare<[string], MemberRow>(
-        `SELECT m.root, m.cert_hash, m.number_hash, m.valid_until, m.proof, m.payload_cid
-           FROM batch_members m JOIN batches b ON b.root = m.root WHERE m.cert_hash = ? ORDER BY b.block_number, b.log_index`,
+        `SELECT m.root, m.authority_id, m.cert_hash, m.number_hash, m.valid_until, m.proof, m.payload_cid
+           FROM batch_members m JOIN batches b ON b.root = m.root AND b.authority_id = m.authority_id
+          WHERE m.cert_hash = ? ORDER BY b.block_number, b.log_index, m.leaf_index`,
       ),
       events: db.prepare<
         [string, string],
@@ -171,9 +177,14 @@ export class IndexReader {
     return events.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
   }
 
-  /** The anchorings of certificate number `numberHash`, oldest first. */
-  byNumberHash(numberHash: string): IndexedAnchor[] {
-    return this.#s.anchorsByNumber.all(numberHash, numberHash).map(toAnchor);
+  /** The anchorings of certificate number `numberHash` by authorities of `party` (its namespace), oldest first. */
+  byNumberHash(numberHash: string, party: string): IndexedAnchor[] {
+    return this.#s.anchorsByNumber.all({ numberHash, party }).map(toAnchor);
+  }
+
+  /** Every anchoring of `certHash`, oldest first. */
+  anchorings(certHash: string): IndexedAnchor[] {
+    return this.#s.anchorsOf.all({ certHash }).map(toAnchor);
   }
 
   /** The certificate `certHash` as its events describe it, or undefined. */
@@ -224,16 +235,20 @@ export class IndexReader {
     }));
   }
 
-  /** The batch member of `certHash` with its proof: of the batch its record follows, else of the oldest batch. */
+  /**
+   * The batch member of `certHash` with its proof: of its earliest anchoring when that is a batch, else of the oldest
+   * batch that holds it.
+   */
   locate(certHash: string): BatchMember | undefined {
     const members = this.#s.members.all(certHash);
     if (members.length === 0) return undefined;
-    const preferred = this.#s.certificate.get(certHash)?.batch_root;
-    const row = members.find((m) => m.root === preferred) ?? members[0];
+    const senior = this.#s.certificate.get(certHash);
+    const row = members.find((m) => m.root === senior?.batch_root && m.authority_id === senior?.authority_id) ?? members[0];
     const proof: string[] = [];
     for (let at = 0; at < row.proof.length; at += 32) proof.push("0x" + Buffer.from(row.proof.subarray(at, at + 32)).toString("hex"));
     const member: BatchMember = {
       root: row.root,
+      authorityId: row.authority_id,
       certHash: row.cert_hash,
       numberHash: row.number_hash,
       validUntil: BigInt(row.valid_until),
@@ -244,9 +259,9 @@ export class IndexReader {
     return member;
   }
 
-  /** The batch anchored with `root`, or undefined. */
-  batch(root: string): IndexedBatch | undefined {
-    const row = this.#s.batch.get(root);
+  /** The batch anchored with `root` by `authorityId`, or undefined. */
+  batch(root: string, authorityId: number): IndexedBatch | undefined {
+    const row = this.#s.batch.get(root, authorityId);
     return row && toBatch(row);
   }
 
@@ -306,16 +321,30 @@ function toCertificateEvent(row: CertEventRow): CertificateEvent {
         },
       };
     case "BatchedCertificateMaterialised":
-      return { ...at, event: row.event, args: { certHash, root: row.root ?? "", numberHash: row.number_hash ?? "" } };
+      return {
+        ...at,
+        event: row.event,
+        args: { certHash, root: row.root ?? "", numberHash: row.number_hash ?? "", authorityId: row.authority_id ?? 0 },
+      };
     case "CertificateRevoked":
       return {
         ...at,
         event: row.event,
-        args: { certHash, reason: row.reason ?? 0, effectiveAt: BigInt(row.effective_at ?? 0), replacement: row.replacement ?? undefined },
+        args: {
+          ...anchoringOf(row),
+          reason: row.reason ?? 0,
+          effectiveAt: BigInt(row.effective_at ?? 0),
+          replacement: row.replacement ?? undefined,
+        },
       };
     default:
-      return { ...at, event: row.event, args: { certHash } };
+      return { ...at, event: row.event, args: anchoringOf(row) };
   }
+}
+
+/** A status event's certificate and anchoring (its batch root, NULL for the direct anchoring, and its authority). */
+function anchoringOf(row: CertEventRow) {
+  return { certHash: row.cert_hash, authorityId: row.authority_id ?? 0, root: row.root ?? undefined };
 }
 
 function toBatchHistoryEvent(row: BatchRow): BatchAnchoredHistoryEvent {

@@ -8,6 +8,12 @@ import { CertificateState } from "./certificate-state";
 import type { BlockRef, ChunkRead } from "./chain-reader";
 import type { RegistryKey } from "./ledger-log";
 
+/** A batch: its root and the authority that anchored it. */
+export interface BatchRef {
+  root: string;
+  authorityId: number;
+}
+
 /** Where the index stopped: the last block indexed and its hash (undefined before the deployment block). */
 export interface Cursor {
   block: number;
@@ -17,6 +23,8 @@ export interface Cursor {
 /** A batch whose manifest is still to be read. */
 export interface PendingManifest {
   root: string;
+  /** The authority that anchored it: the leaves name it, so the tree is rebuilt with it. */
+  authorityId: number;
   manifestCid: Uint8Array;
   /** The leaf count the event claims (it bounds how many bytes the manifest may have). */
   leafCount: number;
@@ -51,7 +59,7 @@ export class IndexWriter {
       batch: db.prepare<Record<string, unknown>>(
         `INSERT INTO batches (root, authority_id, cert_type, leaf_count, manifest_cid, block_number, log_index, tx_hash, timestamp)
          VALUES (:root, :authorityId, :certType, :leafCount, :manifestCid, :blockNumber, :logIndex, :txHash, :timestamp)
-         ON CONFLICT (root) DO NOTHING`,
+         ON CONFLICT (root, authority_id) DO NOTHING`,
       ),
       registryEvent: db.prepare<[number, number, string, number, string, string]>(
         "INSERT INTO registry_events (block_number, log_index, tx_hash, timestamp, event, args) VALUES (?, ?, ?, ?, ?, ?)",
@@ -62,7 +70,7 @@ export class IndexWriter {
       // Two queries rather than a UNION, so that each walks only the rows after the block (a UNION scans them all).
       certEventsAfter: db.prepare<[number], { cert_hash: string }>("SELECT cert_hash FROM cert_events WHERE block_number > ?"),
       membersAfter: db.prepare<[number], { cert_hash: string }>(
-        "SELECT m.cert_hash FROM batches b JOIN batch_members m ON m.root = b.root WHERE b.block_number > ?",
+        "SELECT m.cert_hash FROM batches b JOIN batch_members m ON m.root = b.root AND m.authority_id = b.authority_id WHERE b.block_number > ?",
       ),
       authoritiesAfter: db.prepare<[number], { key: string }>(
         "SELECT DISTINCT key FROM registry_event_keys WHERE kind = 'authority' AND block_number > ?",
@@ -75,17 +83,19 @@ export class IndexWriter {
         "DELETE FROM blocks WHERE number > ?",
       ].map((sql) => db.prepare<[number]>(sql)),
       dueManifests: db.prepare<[number, number], PendingManifest>(
-        `SELECT root, manifest_cid AS manifestCid, leaf_count AS leafCount, manifest_attempts AS attempts FROM batches
+        `SELECT root, authority_id AS authorityId, manifest_cid AS manifestCid, leaf_count AS leafCount, manifest_attempts AS attempts FROM batches
           WHERE manifest_state = 'pending' AND next_attempt_at <= ? ORDER BY block_number, log_index LIMIT ?`,
       ),
-      isPending: db.prepare<[string], { root: string }>("SELECT root FROM batches WHERE root = ? AND manifest_state = 'pending'"),
-      member: db.prepare<[string, number, string, string, string, Buffer, Buffer | null]>(
-        `INSERT INTO batch_members (root, leaf_index, cert_hash, number_hash, valid_until, proof, payload_cid)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      isPending: db.prepare<[string, number], { root: string }>(
+        "SELECT root FROM batches WHERE root = ? AND authority_id = ? AND manifest_state = 'pending'",
       ),
-      manifestState: db.prepare<[string, string | null, number, number, string]>(
+      member: db.prepare<[string, number, number, string, string, string, Buffer, Buffer | null]>(
+        `INSERT INTO batch_members (root, authority_id, leaf_index, cert_hash, number_hash, valid_until, proof, payload_cid)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      manifestState: db.prepare<[string, string | null, number, number, string, number]>(
         `UPDATE batches SET manifest_state = ?, manifest_error = ?, manifest_attempts = manifest_attempts + ?, next_attempt_at = ?
-          WHERE root = ?`,
+          WHERE root = ? AND authority_id = ?`,
       ),
     };
   }
@@ -148,29 +158,30 @@ export class IndexWriter {
     return this.#statements.dueManifests.all(now, limit);
   }
 
-  /** Stores the members of batch `root` from its manifest; false when the batch is gone or done meanwhile. */
-  storeManifest(root: string, members: readonly BatchMember[]): boolean {
+  /** Stores the members of `batch` from its manifest; false when the batch is gone or done meanwhile. */
+  storeManifest(batch: BatchRef, members: readonly BatchMember[]): boolean {
+    const { root, authorityId } = batch;
     return this.#db.transaction(() => {
-      if (!this.#statements.isPending.get(root)) return false;
+      if (!this.#statements.isPending.get(root, authorityId)) return false;
       members.forEach((m, leafIndex) => {
         const proof = Buffer.concat(m.proof.map((node) => Buffer.from(node.slice(2), "hex")));
         const payloadCid = m.payloadCid === undefined ? null : Buffer.from(cidToBytes(m.payloadCid));
-        this.#statements.member.run(root, leafIndex, m.certHash, m.numberHash, m.validUntil.toString(), proof, payloadCid);
+        this.#statements.member.run(root, authorityId, leafIndex, m.certHash, m.numberHash, m.validUntil.toString(), proof, payloadCid);
       });
       for (const m of members) this.#certificates.refresh(m.certHash);
-      this.#statements.manifestState.run("indexed", null, 0, 0, root);
+      this.#statements.manifestState.run("indexed", null, 0, 0, root, authorityId);
       return true;
     })();
   }
 
-  /** Records a failed attempt at a manifest, to be tried again from `retryAt` (ms). */
-  manifestFailed(root: string, message: string, retryAt: number): void {
-    this.#statements.manifestState.run("pending", message, 1, retryAt, root);
+  /** Records a failed attempt at a batch's manifest, to be tried again from `retryAt` (ms). */
+  manifestFailed(batch: BatchRef, message: string, retryAt: number): void {
+    this.#statements.manifestState.run("pending", message, 1, retryAt, batch.root, batch.authorityId);
   }
 
-  /** Refuses a manifest for good (malformed, or not the anchored root's). */
-  manifestRefused(root: string, message: string): void {
-    this.#statements.manifestState.run("invalid", message, 1, 0, root);
+  /** Refuses a batch's manifest for good (malformed, or not the anchored root's). */
+  manifestRefused(batch: BatchRef, message: string): void {
+    this.#statements.manifestState.run("invalid", message, 1, 0, batch.root, batch.authorityId);
   }
 
   #setCursor(block: BlockRef): void {
@@ -200,10 +211,14 @@ export class IndexWriter {
       const { numberHash, authorityId, certType, validUntil, payloadCid } = e.args;
       Object.assign(row, { numberHash, authorityId, certType, validUntil: validUntil.toString(), payloadCid: Buffer.from(payloadCid) });
     } else if (e.event === "BatchedCertificateMaterialised") {
-      Object.assign(row, { root: e.args.root, numberHash: e.args.numberHash });
-    } else if (e.event === "CertificateRevoked") {
-      const { reason, effectiveAt, replacement } = e.args;
-      Object.assign(row, { reason, effectiveAt: effectiveAt.toString(), replacement: replacement ?? null });
+      Object.assign(row, { root: e.args.root, numberHash: e.args.numberHash, authorityId: e.args.authorityId });
+    } else {
+      // A status change names its anchoring: the batch's root (NULL for the direct anchoring) and its authority.
+      Object.assign(row, { root: e.args.root ?? null, authorityId: e.args.authorityId });
+      if (e.event === "CertificateRevoked") {
+        const { reason, effectiveAt, replacement } = e.args;
+        Object.assign(row, { reason, effectiveAt: effectiveAt.toString(), replacement: replacement ?? null });
+      }
     }
     this.#statements.certEvent.run(row);
   }

@@ -46,29 +46,32 @@ export async function readDueManifests(writer: IndexWriter, options: ManifestRea
 
 async function readOne(writer: IndexWriter, pending: PendingManifest, options: ManifestReaderOptions): Promise<boolean> {
   const { root } = pending;
+  const batchRef = { root, authorityId: pending.authorityId };
   let cid = "";
   try {
     cid = cidFromBytes(pending.manifestCid);
     const maxBytes = Math.min(MAX_MANIFEST_BYTES, Math.max(MIN_MANIFEST_BYTES, pending.leafCount * BYTES_PER_LEAF));
     const bytes = await options.payloads.get(cid, { signal: AbortSignal.timeout(options.timeoutMs), maxBytes });
-    const built = batchFromManifest(parseBatchManifest(bytes));
+    // Rebuilt with the authority of the BatchAnchored event: a manifest announced by another authority than the one
+    // whose leaves it lists rebuilds to another root, and is refused below.
+    const built = batchFromManifest(parseBatchManifest(bytes), pending.authorityId);
     const batch = { root: built.root, members: built.members() };
     if (batch.root !== root) {
       const message = `manifest ${cid} describes root ${batch.root}, not the anchored ${root}`;
-      writer.manifestRefused(root, message);
-      options.logger.warn({ root, manifestCid: cid, manifestRoot: batch.root }, `chain index: ignoring batch manifest: ${message}`);
+      writer.manifestRefused(batchRef, message);
+      options.logger.warn({ root, authorityId: pending.authorityId, manifestCid: cid, manifestRoot: batch.root }, `chain index: ignoring batch manifest: ${message}`);
       return false;
     }
-    return writer.storeManifest(root, batch.members);
+    return writer.storeManifest(batchRef, batch.members);
   } catch (error) {
     const code = isCertLedgerError(error) ? error.code : undefined;
     const message = `${code ?? "ERROR"}: ${error instanceof Error ? error.message : String(error)}`;
     if (code !== undefined && PERMANENT.includes(code)) {
-      writer.manifestRefused(root, message);
-      options.logger.warn({ root, manifestCid: cid, code }, `chain index: ignoring batch manifest: ${message}`);
+      writer.manifestRefused(batchRef, message);
+      options.logger.warn({ root, authorityId: pending.authorityId, manifestCid: cid, code }, `chain index: ignoring batch manifest: ${message}`);
     } else {
       // Not on IPFS yet (or IPFS is down): the batch stays pending and is asked for again later, with a growing wait.
-      writer.manifestFailed(root, message, Date.now() + Math.min(MAX_RETRY_MS, options.retryMs * 2 ** pending.attempts));
+      writer.manifestFailed(batchRef, message, Date.now() + Math.min(MAX_RETRY_MS, options.retryMs * 2 ** pending.attempts));
     }
     return false;
   }

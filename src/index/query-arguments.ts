@@ -24,6 +24,12 @@ export function uint32(value: number, field: string): number {
   return value;
 }
 
+/** `value` if it is a party code: two upper-case letters (ISO 3166-1 alpha-2). */
+export function partyCode(value: string, field = "party"): string {
+  if (typeof value !== "string" || !/^[A-Z]{2}$/.test(value)) throw invalid(field, "not a two-letter party code");
+  return value;
+}
+
 /** `kind` if the index files registry events under it. */
 export function registryKind(kind: RegistryEventKind): RegistryEventKind {
   if (!KINDS.includes(kind)) throw invalid("kind", `not one of ${KINDS.join(", ")}`);

@@ -4,7 +4,7 @@ import { CertLedgerError } from "../errors";
 /** The index's SQLite schema, and opening a database file with it. */
 
 /** Bumped with every change of the tables below; a file of a newer version is refused, not misread. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /*
  * Raw tables hold what the chain said (events, block hashes); derived tables (certificates, authorities, batch
@@ -30,12 +30,14 @@ CREATE TABLE cert_events (
 CREATE INDEX cert_events_by_cert ON cert_events (cert_hash, block_number, log_index);
 CREATE INDEX cert_events_by_number ON cert_events (number_hash) WHERE event = 'CertificateAnchored';
 
+-- A batch is known by its root and its authority: another authority anchoring the same root makes another batch.
 CREATE TABLE batches (
-  root TEXT PRIMARY KEY,
+  root TEXT NOT NULL,
   authority_id INTEGER NOT NULL, cert_type INTEGER NOT NULL, leaf_count INTEGER NOT NULL, manifest_cid BLOB NOT NULL,
   block_number INTEGER NOT NULL, log_index INTEGER NOT NULL, tx_hash TEXT NOT NULL, timestamp INTEGER NOT NULL,
   manifest_state TEXT NOT NULL DEFAULT 'pending' CHECK (manifest_state IN ('pending', 'indexed', 'invalid')),
-  manifest_attempts INTEGER NOT NULL DEFAULT 0, manifest_error TEXT, next_attempt_at INTEGER NOT NULL DEFAULT 0
+  manifest_attempts INTEGER NOT NULL DEFAULT 0, manifest_error TEXT, next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (root, authority_id)
 ) STRICT;
 CREATE INDEX batches_by_block ON batches (block_number);
 CREATE INDEX batches_pending ON batches (next_attempt_at) WHERE manifest_state = 'pending';
@@ -43,14 +45,16 @@ CREATE INDEX batches_pending ON batches (next_attempt_at) WHERE manifest_state =
 -- A batch's leaves with their proofs (concatenated 32-byte nodes) and payload CIDs (binary, when the manifest lists
 -- them: version 2), written once its manifest is read.
 CREATE TABLE batch_members (
-  root TEXT NOT NULL REFERENCES batches (root) ON DELETE CASCADE, leaf_index INTEGER NOT NULL,
+  root TEXT NOT NULL, authority_id INTEGER NOT NULL, leaf_index INTEGER NOT NULL,
   cert_hash TEXT NOT NULL, number_hash TEXT NOT NULL, valid_until TEXT NOT NULL, proof BLOB NOT NULL, payload_cid BLOB,
-  PRIMARY KEY (root, leaf_index)
+  PRIMARY KEY (root, authority_id, leaf_index),
+  FOREIGN KEY (root, authority_id) REFERENCES batches (root, authority_id) ON DELETE CASCADE
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX batch_members_by_cert ON batch_members (cert_hash);
 CREATE INDEX batch_members_by_number ON batch_members (number_hash);
 
--- Derived: one row per certificate hash, from its anchors and its status events.
+-- Derived: one row per certificate hash: its earliest anchoring (block order: the certificate) and that anchoring's
+-- status events; anchor_count > 1 marks a hash anchored again later (a conflict, listed by the index).
 CREATE TABLE certificates (
   cert_hash TEXT PRIMARY KEY,
   authority_id INTEGER NOT NULL, cert_type INTEGER NOT NULL, valid_until TEXT NOT NULL, number_hash TEXT NOT NULL,
@@ -111,14 +115,16 @@ CREATE INDEX authorities_by_party ON authorities (party, id);
 `;
 
 /**
- * Brings an index of an earlier schema version up to this one. Version 2 adds the payload CIDs of batch members, and
- * reads again the manifests that version 1 refused: they may be version-2 manifests, which it could not parse.
+ * Schema versions before 3 described a ledger whose batches were keyed by root alone and whose status events did not
+ * name their anchoring: such an index cannot be upgraded in place (its ledger is not this library's), so it is emptied
+ * and read again from the chain, as the index always can be.
  */
-const UPGRADES: Record<number, string> = {
-  1: `ALTER TABLE batch_members ADD COLUMN payload_cid BLOB;
-      UPDATE batches SET manifest_state = 'pending', manifest_attempts = 0, manifest_error = NULL, next_attempt_at = 0
-       WHERE manifest_state = 'invalid';`,
-};
+const REBUILT_BELOW = 3;
+
+const DROP_ALL = `
+DROP TABLE IF EXISTS certificate_counts; DROP TABLE IF EXISTS certificates; DROP TABLE IF EXISTS batch_members;
+DROP TABLE IF EXISTS batches; DROP TABLE IF EXISTS cert_events; DROP TABLE IF EXISTS registry_event_keys;
+DROP TABLE IF EXISTS registry_events; DROP TABLE IF EXISTS authorities; DROP TABLE IF EXISTS blocks; DROP TABLE IF EXISTS meta;`;
 
 /** Opens (creating if needed) the index database at `file`, in WAL mode with foreign keys on. */
 export function openIndexDatabase(file: string): Database.Database {
@@ -141,9 +147,10 @@ export function openIndexDatabase(file: string): Database.Database {
         db.exec(DDL);
         db.pragma(`user_version = ${SCHEMA_VERSION}`);
       })();
-    } else if (version < SCHEMA_VERSION) {
+    } else if (version < REBUILT_BELOW) {
       db.transaction(() => {
-        for (let from = version; from < SCHEMA_VERSION; from++) db.exec(UPGRADES[from]);
+        db.exec(DROP_ALL);
+        db.exec(DDL);
         db.pragma(`user_version = ${SCHEMA_VERSION}`);
       })();
     } else if (version !== SCHEMA_VERSION) {

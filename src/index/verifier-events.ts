@@ -6,7 +6,8 @@ export function verifierEvents(index: ChainIndex): EventSource {
   return {
     lastBlock: () => index.status().lastBlock,
     history: (certHash) => index.history(certHash),
-    batch: (root) => index.batch(root),
-    byNumberHash: (numberHash) => index.byNumberHash(numberHash),
+    batch: (root, authorityId) => index.batch(root, authorityId),
+    byNumberHash: (numberHash, party) => index.byNumberHash(numberHash, party),
+    anchorings: (certHash) => index.anchorings(certHash),
   };
 }

@@ -10,9 +10,12 @@ export { batchManifestSchema, encodeBatchManifest, parseBatchManifest, type Batc
 
 /**
  * The leaf encoding the contract's `batchLeaf` hashes: `keccak256(bytes.concat(keccak256(abi.encode(certHash,
- * numberHash, validUntil))))`, which is what `StandardMerkleTree` computes for these types.
+ * numberHash, validUntil, authorityId))))`, which is what `StandardMerkleTree` computes for these types. The leaf names
+ * the authority that anchors the batch, so another authority anchoring the same root proves none of its certificates.
  */
-export const BATCH_LEAF_ENCODING = ["bytes32", "bytes32", "uint64"];
+export const BATCH_LEAF_ENCODING = ["bytes32", "bytes32", "uint64", "uint32"];
+
+const MAX_UINT32 = 2 ** 32 - 1;
 
 const MAX_UINT64 = (1n << 64n) - 1n;
 const HEX32 = /^0x[0-9a-fA-F]{64}$/;
@@ -30,6 +33,8 @@ export interface BatchLeafInput {
 /** A certificate of a batch with its Merkle proof: the contract's `BatchMember` struct. */
 export interface BatchMember {
   root: string;
+  /** The authority that anchored the batch: a batch is known by its root and its authority. */
+  authorityId: number;
   certHash: string;
   numberHash: string;
   validUntil: bigint;
@@ -41,6 +46,8 @@ export interface BatchMember {
 /** A Merkle batch of certificates of one type, ready to anchor with `anchorBatch(root, certType, leafCount, manifestCid)`. */
 export interface Batch {
   readonly root: string;
+  /** The authority whose account anchors it: every leaf names it. */
+  readonly authorityId: number;
   readonly certType: number;
   readonly leafCount: number;
   /** What goes on IPFS (see `encodeBatchManifest`). */
@@ -62,7 +69,10 @@ type Leaf = [certHash: string, numberHash: string, validUntil: bigint];
  * `StandardMerkleTree`'s. The manifest is version 2 (with each leaf's payload CID, or null) when any leaf has a payload,
  * else version 1, which servers of earlier versions also read.
  */
-export function buildBatch(certType: number, leaves: readonly BatchLeafInput[]): Batch {
+export function buildBatch(authorityId: number, certType: number, leaves: readonly BatchLeafInput[]): Batch {
+  if (!Number.isInteger(authorityId) || authorityId < 1 || authorityId > MAX_UINT32) {
+    throw new CertLedgerError("INVALID_BATCH_LEAF", `authority ${authorityId} is not 1..2^32-1`);
+  }
   if (!Number.isInteger(certType) || certType < 1 || certType > 63) {
     throw new CertLedgerError("INVALID_CERTIFICATE_TYPE", `certificate type ${certType} is not 1..63`);
   }
@@ -72,7 +82,7 @@ export function buildBatch(certType: number, leaves: readonly BatchLeafInput[]):
   refuseDuplicates(values);
   // Equal-length lower-case hex sorts as the numbers it spells, which is the library's leaf order.
   const sorted = values
-    .map((value, valueIndex) => ({ valueIndex, hash: batchLeafHash(...value) }))
+    .map((value, valueIndex) => ({ valueIndex, hash: batchLeafHash(...value, authorityId) }))
     .sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
   const tree = makeMerkleTree(sorted.map((leaf) => leaf.hash));
   const root = tree[0];
@@ -82,7 +92,7 @@ export function buildBatch(certType: number, leaves: readonly BatchLeafInput[]):
   const byCertHash = new Map(values.map((value, valueIndex) => [value[0], valueIndex]));
   const memberAt = (valueIndex: number): BatchMember => {
     const [certHash, numberHash, validUntil] = values[valueIndex];
-    const member: BatchMember = { root, certHash, numberHash, validUntil, proof: getProof(tree, treeIndex[valueIndex]) };
+    const member: BatchMember = { root, authorityId, certHash, numberHash, validUntil, proof: getProof(tree, treeIndex[valueIndex]) };
     const payloadCid = payloadCids[valueIndex];
     if (payloadCid !== undefined) member.payloadCid = payloadCid;
     return member;
@@ -105,6 +115,7 @@ export function buildBatch(certType: number, leaves: readonly BatchLeafInput[]):
       };
   return {
     root,
+    authorityId,
     certType,
     leafCount: values.length,
     manifest,
@@ -116,9 +127,13 @@ export function buildBatch(certType: number, leaves: readonly BatchLeafInput[]):
   };
 }
 
-/** Rebuilds the batch a manifest describes (e.g. one fetched from IPFS), refusing one that lists a certificate twice. */
-export function batchFromManifest(manifest: BatchManifest): Batch {
+/**
+ * Rebuilds the batch a manifest describes (e.g. one fetched from IPFS) as anchored by `authorityId` (the authority its
+ * BatchAnchored event names), refusing one that lists a certificate twice.
+ */
+export function batchFromManifest(manifest: BatchManifest, authorityId: number): Batch {
   return buildBatch(
+    authorityId,
     manifest.certType,
     manifest.leaves.map(([certHash, numberHash, validUntil, payloadCid]) => ({
       certHash,
@@ -132,7 +147,7 @@ export function batchFromManifest(manifest: BatchManifest): Batch {
 /** Whether `member.proof` places the certificate under `member.root`: the contract's check, offline. */
 export function verifyBatchMember(member: BatchMember): boolean {
   try {
-    const leaf: Leaf = [member.certHash, member.numberHash, member.validUntil];
+    const leaf = [member.certHash, member.numberHash, member.validUntil, member.authorityId];
     return StandardMerkleTree.verify(member.root, BATCH_LEAF_ENCODING, leaf, member.proof);
   } catch {
     // A malformed hash or proof proves nothing.
@@ -140,17 +155,26 @@ export function verifyBatchMember(member: BatchMember): boolean {
   }
 }
 
-/** The Merkle leaf of a batched certificate, as the contract's `batchLeaf` computes it: the ABI encoding of three static words is their concatenation. */
-export function batchLeafHash(certHash: string, numberHash: string, validUntil: bigint): string {
+/**
+ * The Merkle leaf of a certificate batched by `authorityId`, as the contract's `batchLeaf` computes it: the ABI encoding
+ * of four static words is their concatenation.
+ */
+export function batchLeafHash(certHash: string, numberHash: string, validUntil: bigint, authorityId: number): string {
   if (HEX32.test(certHash) && HEX32.test(numberHash) && validUntil >= 0n && validUntil <= MAX_UINT64) {
     // The common case, written straight into bytes: half the cost of going through hex strings (a batch hashes every leaf).
-    const encoded = Buffer.alloc(96);
+    const encoded = Buffer.alloc(128);
     encoded.write(certHash.slice(2), 0, "hex");
     encoded.write(numberHash.slice(2), 32, "hex");
     encoded.writeBigUInt64BE(validUntil, 88);
+    encoded.writeUInt32BE(authorityId, 124);
     return keccak256(Buffer.from(keccak256(encoded).slice(2), "hex"));
   }
-  const encoded = concat([zeroPadValue(certHash, 32), zeroPadValue(numberHash, 32), zeroPadValue(toBeHex(validUntil), 32)]);
+  const encoded = concat([
+    zeroPadValue(certHash, 32),
+    zeroPadValue(numberHash, 32),
+    zeroPadValue(toBeHex(validUntil), 32),
+    zeroPadValue(toBeHex(authorityId), 32),
+  ]);
   return keccak256(keccak256(encoded));
 }
 

@@ -36,6 +36,8 @@ const certType = z.number().int().min(1, "a certificate type is 1..63").max(63, 
  * - version 2: each leaf is `[certHash, numberHash, validUntil, payloadCid | null]`, so that any party finds a batched
  *   certificate's encrypted payload from the chain and IPFS alone. The payload CID is not part of the Merkle leaf (the
  *   contract's leaf is fixed); it is bound to the batch by the manifest's own CID, which the issuer put on chain.
+ * The leaves' authority is not in the manifest: it is the one the BatchAnchored event names, and the tree is rebuilt
+ * with it (a manifest announced by another authority than the one that built it rebuilds to another root).
  */
 export const batchManifestSchema = z.discriminatedUnion("version", [
   z.strictObject({

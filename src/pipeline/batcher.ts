@@ -324,7 +324,7 @@ export class Batcher {
       }
       let batch;
       try {
-        batch = buildBatch(certType, members);
+        batch = buildBatch(authorityId, certType, members);
       } catch (error) {
         this.#chain.release();
         this.#ipfs.release();
@@ -464,12 +464,12 @@ export class Batcher {
   /** Whether the chain already holds `submission`, and whose it is there. */
   async #lookUp(submission: Submission): Promise<OnChain> {
     if (submission.kind === "batch") {
-      const batch = await this.#client.getBatch(submission.root!);
+      // A batch is its root and its authority: another authority's batch with the same root is not ours, nor in the way.
+      const batch = await this.#client.getBatch(submission.root!, submission.authorityId);
       if (!batch) return { state: "absent" };
-      if (batch.authorityId !== submission.authorityId) return { state: "theirs", authorityId: batch.authorityId };
       const event = await this.#client
         .batchAnchors(submission.fromBlock)
-        .then((events) => events.find((e) => e.root === submission.root))
+        .then((events) => events.find((e) => e.root === submission.root && e.authorityId === submission.authorityId))
         .catch(() => undefined);
       return { state: "ours", position: event ? { txHash: event.txHash, blockNumber: event.blockNumber } : {} };
     }

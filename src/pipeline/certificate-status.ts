@@ -22,13 +22,14 @@ export interface StatusChangeResult extends WriteResult {
   via: "record" | "batchProof";
 }
 
-/** How the ledger addresses a certificate: by its own record, or (a batched one never changed) by its Merkle proof. */
+/** How the ledger addresses an anchoring: a direct one by its certHash, a batched one by its Merkle proof. */
 type Target = { via: "record" } | { via: "batchProof"; member: BatchMember };
 
 /**
  * Suspends, reinstates and revokes certificates on behalf of their issuing authority or its party's admin (the
- * `signer`; the ledger checks who may). A batched certificate whose status never changed has no record of its own
- * on chain: its first change presents its Merkle proof, kept in the outbox, and the ledger gives it a record then.
+ * `signer`; the ledger checks who may). Each anchoring of a hash is a record of its own on chain, so a batched
+ * certificate is always addressed by its Merkle proof, kept in the outbox (the ledger gives it a record at its first
+ * change): a direct anchoring of the same hash by another authority is another record, and never in the way.
  */
 export class CertificateStatusService {
   readonly #outbox: Outbox;
@@ -53,14 +54,10 @@ export class CertificateStatusService {
   async reinstate(certHash: string, signer: Signer): Promise<StatusChangeResult> {
     const hash = parseCertHash(certHash);
     const target = await this.#target(hash);
-    if (target.via === "batchProof") {
-      // Only a suspension gives a batched certificate its record; without one it was never suspended.
-      throw new CertLedgerError("INVALID_STATUS_CHANGE", `certificate ${hash} is active in its batch: there is no suspension to lift`, {
-        details: { certHash: hash },
-      });
-    }
-    const result = await this.#client.withSigner(signer).reinstateCertificate(hash);
-    return { ...result, certHash: hash, via: "record" };
+    const writer = this.#client.withSigner(signer);
+    const result =
+      target.via === "batchProof" ? await writer.reinstateBatchedCertificate(target.member) : await writer.reinstateCertificate(hash);
+    return { ...result, certHash: hash, via: target.via };
   }
 
   /** Revokes certificate `certHash` for good as `signer`. */
@@ -80,7 +77,7 @@ export class CertificateStatusService {
     return { ...result, certHash: hash, via: target.via };
   }
 
-  /** How to address `certHash`: its record, or the proof of a batched certificate that has none yet. */
+  /** How to address this node's anchoring of `certHash`: the proof when it was batched, else its direct record. */
   async #target(certHash: string): Promise<Target> {
     const request = this.#outbox.get(certHash);
     if (request && request.status !== "anchored") {
@@ -91,8 +88,8 @@ export class CertificateStatusService {
       });
     }
     const member = this.#outbox.member(certHash);
-    if (member && !(await this.#client.getCertificate(certHash))) return { via: "batchProof", member };
-    // Anchored on its own, materialised from its batch, or anchored elsewhere: the ledger answers CERT_NOT_FOUND if unknown.
+    if (member) return { via: "batchProof", member };
+    // Anchored on its own, or anchored elsewhere: the ledger answers CERT_NOT_FOUND if it has no direct record.
     return { via: "record" };
   }
 

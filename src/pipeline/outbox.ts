@@ -376,7 +376,7 @@ export class Outbox {
     const request = this.get(certHash);
     if (request?.status !== "anchored" || request.batchRoot === undefined || request.proof === undefined) return undefined;
     const { batchRoot: root, numberHash, validUntil, proof, payloadCid } = request;
-    const member: BatchMember = { root, certHash: request.certHash, numberHash, validUntil, proof };
+    const member: BatchMember = { root, authorityId: request.authorityId, certHash: request.certHash, numberHash, validUntil, proof };
     if (payloadCid !== undefined) member.payloadCid = payloadCid;
     return member;
   }

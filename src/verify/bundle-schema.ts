@@ -24,6 +24,8 @@ export const proofBundleSchema = z.object({
     z.object({
       kind: z.literal("batch"),
       root: hash,
+      /** The authority that anchored the batch: a batch is its root and its authority, and every leaf names it. */
+      authorityId: z.number().int().positive(),
       numberHash: hash,
       validUntil: z.string().regex(/^\d+$/, "seconds as a decimal string"),
       proof: z.array(hash),

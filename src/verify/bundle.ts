@@ -53,7 +53,7 @@ export async function createProofBundle(
     });
   }
   const member = await options.batches?.locate(certHash);
-  const batch = member && (await client.batchAnchors()).find((e) => e.root === member.root);
+  const batch = member && (await client.batchAnchors()).find((e) => e.root === member.root && e.authorityId === member.authorityId);
   if (!member || !batch)
     throw new CertLedgerError("CERT_NOT_FOUND", `certificate ${certHash} is not anchored (nor found in a known batch)`);
   return proofBundleSchema.parse({
@@ -61,6 +61,7 @@ export async function createProofBundle(
     anchor: {
       kind: "batch",
       root: member.root,
+      authorityId: member.authorityId,
       numberHash: member.numberHash,
       validUntil: member.validUntil.toString(),
       proof: member.proof,

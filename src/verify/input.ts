@@ -26,8 +26,8 @@ export interface ResolvedInput {
   document?: GivenDocument;
   /** The certificate the input claims to be, when that is known apart from the document's own hash. */
   claimedCertHash?: string;
-  /** A certificate number hash to look the certificate up by. */
-  numberHash?: string;
+  /** A certificate number to look the certificate up by: its hash, and the party whose namespace it is in. */
+  number?: { hash: string; party: string };
   /** A Merkle proof that came with the input. */
   batchMember?: BatchMember;
 }
@@ -48,7 +48,7 @@ export function resolveInput(input: VerifyInput, options: { maxFileBytes?: numbe
     case "hash":
       return { certHash: parseCertHash(input.certHash) };
     case "number":
-      return { certHash: undefined, numberHash: certificateNumberHash(input.party, input.number) };
+      return { certHash: undefined, number: { hash: certificateNumberHash(input.party, input.number), party: input.party } };
     case "bundle": {
       const { bundle } = input;
       const resolved: ResolvedInput =
@@ -61,6 +61,7 @@ export function resolveInput(input: VerifyInput, options: { maxFileBytes?: numbe
       if (bundle.anchor.kind === "batch") {
         resolved.batchMember = {
           root: bundle.anchor.root,
+          authorityId: bundle.anchor.authorityId,
           certHash: bundle.certHash,
           numberHash: bundle.anchor.numberHash,
           validUntil: BigInt(bundle.anchor.validUntil),

@@ -82,6 +82,19 @@ export const linkedCertificateSchema = z.object({
 });
 export type LinkedCertificate = z.infer<typeof linkedCertificateSchema>;
 
+/**
+ * A later anchoring of the same certificate hash (by another authority, or again): the earliest anchoring by block
+ * order is the certificate, and a later one changes nothing in the report. It is named so a person sees the conflict.
+ */
+export const conflictSchema = z.object({
+  kind: z.enum(["direct", "batch"]),
+  authorityId: z.number().int(),
+  root: hash.optional(),
+  blockNumber: z.number().int().nonnegative(),
+  txHash: hash,
+});
+export type Conflict = z.infer<typeof conflictSchema>;
+
 /** A verification report: every check, the verdict, and the chain state it was read at. */
 export const verificationReportSchema = z.object({
   format: z.literal("certledger-verification-report"),
@@ -92,6 +105,8 @@ export const verificationReportSchema = z.object({
   checks: z.array(checkSchema),
   certificate: certificateInfoSchema.optional(),
   history: z.array(historyEntrySchema),
+  /** Later anchorings of the same hash, which change nothing here (absent when there are none). */
+  conflicts: z.array(conflictSchema).optional(),
   /**
    * The certificates its credential links as evidence, each verified (present when the credential was read: given as
    * the document, or its payload opened with a key). Their verdicts do not change this one's: a person weighs them.

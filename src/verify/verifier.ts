@@ -1,11 +1,11 @@
 import type { HeadBlock } from "../chain/chain-head";
 import type { LedgerClient } from "../chain/ledger-client";
-import type { BatchAnchoredEvent, CertificateEvent } from "../chain/ledger-events";
+import { isEventOf, type AnchoringRef, type BatchAnchoredEvent, type CertificateEvent } from "../chain/ledger-events";
 import type { AuthorityRecord, CertificateRecord } from "../chain/ledger-records";
 import { revocationReasonName } from "../chain/revocation-reasons";
 import type { JWK } from "../crypto/keys";
 import { certificateTypeName } from "../documents/certificate-types";
-import { credentialNumberHash } from "../documents/credentials";
+import { credentialIssuer, credentialNumberHash } from "../documents/credentials";
 import { cidFromBytes, cidToBytes } from "../ipfs/cid";
 import type { PayloadStore } from "../ipfs/payload-store";
 import type { BatchMember } from "../merkle/batch";
@@ -22,7 +22,7 @@ import {
 import { historyEntries, isoTime, stateAt, type EffectiveRecord } from "./history";
 import { resolveInput, type ResolvedInput, type VerifyInput } from "./input";
 import { linkedCertHashes, verifyLinked } from "./linked";
-import { verificationReportSchema, type Check, type VerificationReport } from "./report";
+import { verificationReportSchema, type Check, type Conflict, type VerificationReport } from "./report";
 import { verdictOf } from "./verdict";
 
 export type { VerifyInput } from "./input";
@@ -54,13 +54,19 @@ export interface EventSource {
   lastBlock(): number;
   /** The certificate's events in chain order (with the BatchAnchored of its batch, which the verifier skips). */
   history(certHash: string): (CertificateEvent | { event: "BatchAnchored" })[];
-  /** The BatchAnchored event of `root`. */
-  batch(root: string): (Omit<BatchAnchoredEvent, "logIndex" | "timestamp"> & { anchoredAt: bigint }) | undefined;
+  /** The BatchAnchored event of the batch `root` of `authorityId`. */
+  batch(
+    root: string,
+    authorityId: number,
+  ): (Omit<BatchAnchoredEvent, "logIndex" | "timestamp"> & { anchoredAt: bigint; logIndex?: number }) | undefined;
   /**
-   * The anchorings of certificate number `numberHash`, oldest first, batch members included (the chain's logs name only
-   * direct anchors and materialised batch members: a number anchored in a batch is found through the manifests).
+   * The anchorings of certificate number `numberHash` by authorities of `party` (a number lives in its party's
+   * namespace), oldest first, batch members included (the chain's logs name only direct anchors and materialised batch
+   * members: a number anchored in a batch is found through the manifests).
    */
-  byNumberHash?(numberHash: string): { certHash: string; blockNumber: number }[];
+  byNumberHash?(numberHash: string, party: string): { certHash: string; blockNumber: number }[];
+  /** Every anchoring of `certHash` (direct and batched), oldest first: the later ones are conflicts. */
+  anchorings?(certHash: string): { authorityId: number; batchRoot?: string; blockNumber: number; txHash: string }[];
 }
 
 /** What the verifier reads from: the ledger, and optionally IPFS, a way to find batched certificates, and an index. */
@@ -76,10 +82,17 @@ export interface VerifierDependencies {
 
 const REGISTRY_READS_PER_BLOCK = 10_000;
 
-/** Where a certificate is anchored, as found on the chain. */
+/** One anchoring of a certificate hash, as found on the chain (a batched one's record is its own, or its batch's). */
 type Anchor =
-  | { kind: "direct"; record: CertificateRecord }
-  | { kind: "batch"; member: BatchMember; event: BatchAnchoredEvent; record: CertificateRecord | undefined };
+  | { kind: "direct"; record: CertificateRecord; position: Position }
+  | { kind: "batch"; member: BatchMember; event: BatchAnchoredEvent; record: CertificateRecord; position: Position };
+
+/** Where an anchoring is in the chain: seniority is block order, then log order. */
+interface Position {
+  blockNumber: number;
+  logIndex: number;
+  txHash: string;
+}
 
 /** Verifies certificates against the ledger (and IPFS): every check of DESIGN.md "Verification", and a verdict. */
 export class Verifier {
@@ -149,8 +162,7 @@ export class Verifier {
       return { report: finish({ ...header, certHash: resolved.certHash ?? null, checks, history: [] }) };
     }
 
-    const { anchor, certHash } = found;
-    const events = await this.#history(certHash, blockNumber);
+    const { anchor, certHash, events = [], conflicts = [] } = found;
     const record = effectiveRecord(anchor);
     const certType = anchor.kind === "direct" ? anchor.record.certType : anchor.event.certType;
     const authorityId = anchor.kind === "direct" ? anchor.record.authorityId : anchor.event.authorityId;
@@ -201,7 +213,7 @@ export class Verifier {
       checkPayload(context),
       checkRecognition(context),
     ]);
-    checks.push(integrityCheck(resolved, certHash), anchoredCheck(anchor, anchoredEvent));
+    checks.push(integrityCheck(resolved, certHash), anchoredCheck(anchor, anchoredEvent, conflicts));
     checks.push(issuer, signature, status, payload.check, recognition);
 
     const certificate = describeCertificate(context, anchor, anchoredEvent, state, events);
@@ -221,6 +233,7 @@ export class Verifier {
         checks,
         certificate,
         history: historyEntries(events, anchor.kind === "batch" ? anchor.event : undefined),
+        conflicts: conflicts.length > 0 ? conflicts : undefined,
         linked,
       }),
       document: payload.document,
@@ -250,29 +263,29 @@ export class Verifier {
   }
 
   /**
-   * Finds the anchor of the input's certificate: by hash (directly, or in a batch by the given proof or the batch
-   * locator), or by number. When the document itself is not anchored but claims to be a certificate that is (the
-   * certificate a bundle or QR code names, or the one with a credential's number), it was altered: `tampered` says how.
+   * Finds the anchoring of the input's certificate: by hash (directly, or in a batch by the given proof or the batch
+   * locator), or by number in its party's namespace. When the document itself is not anchored but claims to be a
+   * certificate that is (the certificate a bundle or QR code names, or the one with a credential's number), it was
+   * altered: `tampered` says how.
    */
-  async #locate(resolved: ResolvedInput, blockNumber: number): Promise<{ anchor?: Anchor; certHash: string; tampered?: string }> {
+  async #locate(resolved: ResolvedInput, blockNumber: number): Promise<Located> {
     let certHash = resolved.certHash;
-    if (certHash === undefined && resolved.numberHash !== undefined)
-      certHash = await this.#latestByNumber(resolved.numberHash, blockNumber);
+    if (certHash === undefined && resolved.number !== undefined)
+      certHash = await this.#latestByNumber(resolved.number.hash, resolved.number.party, blockNumber);
     if (certHash === undefined) return { certHash: "" };
     const claimed = resolved.claimedCertHash;
-    const anchor = await this.#anchorOf(certHash, resolved.batchMember, blockNumber);
-    if (anchor) {
+    const found = await this.#anchorOf(certHash, resolved.batchMember, blockNumber);
+    if (found) {
       if (claimed !== undefined && claimed !== certHash) return { certHash, tampered: `the bundle names another certificate, ${claimed}` };
-      return { anchor, certHash };
+      return { certHash, ...found };
     }
     if (resolved.batchMember && claimed === certHash) {
       return { certHash, tampered: "the bundle's Merkle proof does not place it in any anchored batch" };
     }
+    const credentialNumber = resolved.document?.kind === "credential" ? credentialNumberOf(resolved.document.credential) : undefined;
     const intended =
       claimed ??
-      (resolved.document?.kind === "credential"
-        ? await this.#latestByNumber(credentialNumberHash(resolved.document.credential), blockNumber)
-        : undefined);
+      (credentialNumber ? await this.#latestByNumber(credentialNumber.hash, credentialNumber.party, blockNumber) : undefined);
     if (intended !== undefined && intended !== certHash && (await this.#anchorOf(intended, resolved.batchMember, blockNumber))) {
       const why = claimed !== undefined ? "it claims to be" : "the certificate anchored with its number and issuing party is";
       return { certHash, tampered: `${why} ${intended}` };
@@ -281,25 +294,58 @@ export class Verifier {
   }
 
   /**
-   * Anchored on its own (a record not materialised from a batch) or in a batch (a proof the ledger accepts). The reads
-   * go out together, so that they travel in one JSON-RPC batch: with a known batch member, the record and the proof;
-   * without, the record and its batch of origin (needed only when there is a record, which is then the usual case).
+   * Every anchoring of `certHash` this verifier can see at `blockNumber` — the direct one (its record) and the batched
+   * ones (a proof the ledger accepts: the given one, the locator's) — and which of them is the certificate: the earliest
+   * by block order. The others, and any other anchoring the index knows, are conflicts: they change nothing in the
+   * report but are named in it. The record and proof reads go out together, so that they travel in one JSON-RPC batch.
    */
-  async #anchorOf(certHash: string, member: BatchMember | undefined, blockNumber: number): Promise<Anchor | undefined> {
+  async #anchorOf(certHash: string, given: BatchMember | undefined, blockNumber: number): Promise<Omit<Located, "certHash"> | undefined> {
     const { client } = this.deps;
     const at = { blockTag: blockNumber };
-    const candidate = member?.certHash === certHash ? member : await this.deps.batches?.locate(certHash);
-    const [record, origin, proven] = await Promise.all([
+    const located = await this.deps.batches?.locate(certHash);
+    const members = distinctMembers([given?.certHash === certHash ? given : undefined, located]);
+    const [direct, ...batched] = await Promise.all([
       client.getCertificate(certHash, at),
-      candidate ? undefined : client.batchOf(certHash, at),
-      candidate ? client.isBatchMember(candidate, at) : false,
+      ...members.map((member) => client.getBatchedCertificate(member, at)),
     ]);
-    // A batch member that was suspended or revoked has a record too: materialised from its batch, not anchored directly.
-    const materialised = candidate && record ? await client.batchOf(certHash, at) : origin;
-    if (record && materialised === undefined) return { kind: "direct", record };
-    if (!candidate || !proven) return undefined;
-    const event = await this.#batchEvent(candidate.root, blockNumber);
-    return event ? { kind: "batch", member: candidate, event, record } : undefined;
+    if (!direct && !batched.some(Boolean)) return undefined;
+    const events = await this.#history(certHash, blockNumber);
+    const anchors: Anchor[] = [];
+    if (direct) {
+      const anchored = events.find((e) => e.event === "CertificateAnchored" && e.args.authorityId === direct.authorityId);
+      // The record's event is always in the history read at this block; were it missing, the anchoring would rank last.
+      const position = anchored ?? { blockNumber: Number.MAX_SAFE_INTEGER, logIndex: 0, txHash: ZERO_HASH };
+      anchors.push({ kind: "direct", record: direct, position: positionOf(position) });
+    }
+    await Promise.all(
+      members.map(async (member, i) => {
+        const record = batched[i];
+        const event = record && (await this.#batchEvent(member.root, member.authorityId, blockNumber));
+        if (record && event) anchors.push({ kind: "batch", member, event, record, position: positionOf(event) });
+      }),
+    );
+    if (anchors.length === 0) return undefined;
+    anchors.sort((a, b) => a.position.blockNumber - b.position.blockNumber || a.position.logIndex - b.position.logIndex);
+    const anchor = anchors[0];
+    const ref = anchoringRef(anchor);
+    const conflicts = conflictsOf(anchor, anchors.slice(1), this.#indexedAnchorings(certHash, blockNumber));
+    return { anchor, events: events.filter((e) => isEventOf(e, ref)), conflicts };
+  }
+
+  /** The anchorings of `certHash` the index knows (none without an index, or one that has not read this far). */
+  #indexedAnchorings(certHash: string, blockNumber: number): Conflict[] {
+    const { events } = this.deps;
+    if (!events?.anchorings || events.lastBlock() < blockNumber) return [];
+    return events
+      .anchorings(certHash)
+      .filter((a) => a.blockNumber <= blockNumber)
+      .map((a) => ({
+        kind: a.batchRoot === undefined ? "direct" : "batch",
+        authorityId: a.authorityId,
+        ...(a.batchRoot === undefined ? {} : { root: a.batchRoot }),
+        blockNumber: a.blockNumber,
+        txHash: a.txHash,
+      }));
   }
 
   /** The certificate's history up to `blockNumber`: from the index when it has read that far, else from the logs. */
@@ -313,46 +359,116 @@ export class Verifier {
     return this.deps.client.certificateHistory(certHash, { toBlock: blockNumber });
   }
 
-  /** The BatchAnchored event of `root` (at or before `blockNumber`): from the index when it can, else from the logs. */
-  async #batchEvent(root: string, blockNumber: number): Promise<BatchAnchoredEvent | undefined> {
+  /** The BatchAnchored event of the batch `root` of `authorityId` (at or before `blockNumber`): from the index when it can, else from the logs. */
+  async #batchEvent(root: string, authorityId: number, blockNumber: number): Promise<BatchAnchoredEvent | undefined> {
     const { events } = this.deps;
     if (events && events.lastBlock() >= blockNumber) {
-      const batch = events.batch(root);
+      const batch = events.batch(root, authorityId);
       if (!batch || batch.blockNumber > blockNumber) return undefined;
       const { anchoredAt, ...rest } = batch;
-      return { ...rest, timestamp: anchoredAt, logIndex: 0 };
+      return { ...rest, timestamp: anchoredAt, logIndex: batch.logIndex ?? 0 };
     }
-    return (await this.deps.client.batchAnchors(undefined, { toBlock: blockNumber })).find((e) => e.root === root);
+    return (await this.deps.client.batchAnchors(undefined, { toBlock: blockNumber })).find(
+      (e) => e.root === root && e.authorityId === authorityId,
+    );
   }
 
-  async #latestByNumber(numberHash: string, blockNumber: number): Promise<string | undefined> {
+  /**
+   * The certificate anchored last with number `numberHash` by an authority of `party`: a number lives in its party's
+   * namespace, so an anchoring by another party's authority under the same number hash is never the answer.
+   */
+  async #latestByNumber(numberHash: string, party: string, blockNumber: number): Promise<string | undefined> {
     const events = this.deps.events;
     if (events?.byNumberHash && events.lastBlock() >= blockNumber) {
       return events
-        .byNumberHash(numberHash)
+        .byNumberHash(numberHash, party)
         .filter((anchor) => anchor.blockNumber <= blockNumber)
         .at(-1)?.certHash;
     }
     const logged = await this.deps.client.anchorsByNumberHash(numberHash, { toBlock: blockNumber });
-    return logged.at(-1)?.args.certHash;
+    const at = { blockTag: blockNumber };
+    for (const event of logged.reverse()) {
+      const authorityId = event.args.authorityId;
+      const authority = await this.#registryRead(blockNumber, `authority ${authorityId}`, () => this.deps.client.getAuthority(authorityId, at));
+      if (authority?.party === party) return event.args.certHash;
+    }
+    return undefined;
+  }
+}
+
+/** What the verifier found for a certificate: its earliest anchoring, that anchoring's events, and later ones. */
+interface Located {
+  certHash: string;
+  anchor?: Anchor;
+  /** The events of the earliest anchoring only: another anchoring's status changes are its own. */
+  events?: CertificateEvent[];
+  conflicts?: Conflict[];
+  tampered?: string;
+}
+
+const ZERO_HASH = "0x" + "0".repeat(64);
+
+function positionOf(e: { blockNumber: number; logIndex: number; txHash: string }): Position {
+  return { blockNumber: e.blockNumber, logIndex: e.logIndex, txHash: e.txHash };
+}
+
+function anchoringRef(anchor: Anchor): AnchoringRef {
+  return anchor.kind === "direct"
+    ? { authorityId: anchor.record.authorityId, root: undefined }
+    : { authorityId: anchor.member.authorityId, root: anchor.member.root };
+}
+
+/** The given and the located batch member, once each (a batch is its root and its authority). */
+function distinctMembers(members: (BatchMember | undefined)[]): BatchMember[] {
+  const seen = new Set<string>();
+  return members.filter((m): m is BatchMember => {
+    if (!m) return false;
+    const key = `${m.root.toLowerCase()}|${m.authorityId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The anchorings other than `senior`, once each, oldest first. */
+function conflictsOf(senior: Anchor, others: Anchor[], indexed: Conflict[]): Conflict[] {
+  const key = (c: { authorityId: number; root?: string }) => `${c.root ?? "direct"}|${c.authorityId}`;
+  const seniorRef = anchoringRef(senior);
+  const seen = new Set([key({ authorityId: seniorRef.authorityId, root: seniorRef.root })]);
+  const all: Conflict[] = [
+    ...others.map(
+      (a): Conflict =>
+        a.kind === "direct"
+          ? { kind: "direct", authorityId: a.record.authorityId, blockNumber: a.position.blockNumber, txHash: a.position.txHash }
+          : { kind: "batch", authorityId: a.member.authorityId, root: a.member.root, blockNumber: a.position.blockNumber, txHash: a.position.txHash },
+    ),
+    ...indexed,
+  ];
+  return all
+    .filter((c) => {
+      if (seen.has(key(c))) return false;
+      seen.add(key(c));
+      return true;
+    })
+    .sort((a, b) => a.blockNumber - b.blockNumber);
+}
+
+/** The credential's number hash and the party whose namespace it is in (its issuer's), when it names both. */
+function credentialNumberOf(credential: Parameters<typeof credentialNumberHash>[0]): { hash: string; party: string } | undefined {
+  try {
+    return { hash: credentialNumberHash(credential), party: credentialIssuer(credential).party };
+  } catch {
+    return undefined;
   }
 }
 
 function effectiveRecord(anchor: Anchor): EffectiveRecord {
-  const record = anchor.record;
-  if (record)
-    return {
-      status: record.status as EffectiveRecord["status"],
-      issuedAt: record.issuedAt,
-      validUntil: record.validUntil,
-      statusChangedAt: record.statusChangedAt,
-    };
-  const batch = anchor.kind === "batch" ? anchor : undefined;
+  const { record } = anchor;
   return {
-    status: "Active",
-    issuedAt: batch!.event.timestamp,
-    validUntil: batch!.member.validUntil,
-    statusChangedAt: batch!.event.timestamp,
+    status: record.status as EffectiveRecord["status"],
+    issuedAt: record.issuedAt,
+    validUntil: record.validUntil,
+    statusChangedAt: record.statusChangedAt,
   };
 }
 
@@ -393,15 +509,23 @@ function integrityCheck(resolved: ResolvedInput, certHash: string): Check {
   return { id: "integrity", result: "pass", detail: `The document's SHA-256 is ${certHash}, the hash the issuer anchored.` };
 }
 
-function anchoredCheck(anchor: Anchor, event: CertificateEvent | undefined): Check {
+function anchoredCheck(anchor: Anchor, event: CertificateEvent | undefined, conflicts: Conflict[]): Check {
+  let detail: string;
   if (anchor.kind === "direct") {
     const where = event ? ` in block ${event.blockNumber} (transaction ${event.txHash})` : "";
-    return { id: "anchored", result: "pass", detail: `Anchored on its own${where} on ${isoTime(anchor.record.issuedAt)}.` };
+    detail = `Anchored on its own${where} on ${isoTime(anchor.record.issuedAt)}.`;
+  } else {
+    detail = `Anchored in Merkle batch ${anchor.member.root} (${anchor.event.leafCount} certificates, block ${anchor.event.blockNumber}); its proof checks out on chain.`;
   }
+  if (conflicts.length === 0) return { id: "anchored", result: "pass", detail };
+  // A later anchoring of the same hash (by another authority, or again) is a conflict: the earliest is the certificate.
+  const later = conflicts
+    .map((c) => `authority ${c.authorityId} ${c.kind === "batch" ? `in batch ${c.root}` : "on its own"} in block ${c.blockNumber} (transaction ${c.txHash})`)
+    .join("; ");
   return {
     id: "anchored",
-    result: "pass",
-    detail: `Anchored in Merkle batch ${anchor.member.root} (${anchor.event.leafCount} certificates, block ${anchor.event.blockNumber}); its proof checks out on chain.`,
+    result: "warn",
+    detail: `${detail} The same hash was anchored again later, which changes nothing in this report: ${later}.`,
   };
 }
 

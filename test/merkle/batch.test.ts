@@ -15,6 +15,9 @@ import { isCertLedgerError } from "../../src/errors";
 import { cidFromBytes } from "../../src/ipfs/cid";
 import { CertType, DAY, YEAR, loadFixture, randomCid, randomHash, time, withAuthorities } from "../contracts/fixtures";
 
+/** The authority whose batches these are: KG's test laboratory in the on-chain fixture (leaves name their authority). */
+const LAB = 2;
+
 /** A random raw CIDv1 in text form, as a payload's. */
 const randomCidText = (): string => cidFromBytes(Uint8Array.from([1, 0x55, 0x12, 0x20, ...ethers.randomBytes(32)]));
 
@@ -34,7 +37,7 @@ function thrown(fn: () => unknown): unknown {
 describe("Merkle batches", function () {
   it("a batch's members verify offline and every other leaf value fails", function () {
     const input = leaves(7);
-    const batch = buildBatch(CertType.TestReport, input);
+    const batch = buildBatch(LAB, CertType.TestReport, input);
     expect(batch.leafCount).to.equal(7);
     expect(batch.certType).to.equal(CertType.TestReport);
     for (const leaf of input) {
@@ -53,46 +56,46 @@ describe("Merkle batches", function () {
 
   it("members are found whatever the case of the hash, and members() lists them all in manifest order", function () {
     const input = leaves(5);
-    const batch = buildBatch(1, input);
+    const batch = buildBatch(LAB, 1, input);
     expect(batch.member(input[2].certHash.toUpperCase().replace("0X", "0x"))?.certHash).to.equal(input[2].certHash.toLowerCase());
     expect(batch.members().map((m) => m.certHash)).to.deep.equal(batch.manifest.leaves.map((leaf) => leaf[0]));
   });
 
   it("the root does not depend on the order the certificates came in, and matches StandardMerkleTree's", function () {
     const input = leaves(9);
-    const a = buildBatch(1, input);
-    const b = buildBatch(1, [...input].reverse());
+    const a = buildBatch(LAB, 1, input);
+    const b = buildBatch(LAB, 1, [...input].reverse());
     expect(a.root).to.equal(b.root);
     expect(a.manifest).to.deep.equal(b.manifest);
     const tree = StandardMerkleTree.of(
-      input.map((l) => [l.certHash, l.numberHash, l.validUntil]),
-      ["bytes32", "bytes32", "uint64"],
+      input.map((l) => [l.certHash, l.numberHash, l.validUntil, LAB]),
+      ["bytes32", "bytes32", "uint64", "uint32"],
     );
     expect(a.root).to.equal(tree.root);
   });
 
   it("the manifest lists the leaves in tree order, ascending by leaf hash", function () {
-    const batch = buildBatch(1, leaves(12));
-    const hashes = batch.manifest.leaves.map(([c, n, v]) => batchLeafHash(c, n, BigInt(v)));
+    const batch = buildBatch(LAB, 1, leaves(12));
+    const hashes = batch.manifest.leaves.map(([c, n, v]) => batchLeafHash(c, n, BigInt(v), LAB));
     expect(hashes).to.deep.equal([...hashes].sort());
   });
 
   it("a single-certificate batch has the leaf as its root and an empty proof", function () {
     const [leaf] = leaves(1);
-    const batch = buildBatch(1, [leaf]);
-    expect(batch.root).to.equal(batchLeafHash(leaf.certHash, leaf.numberHash, leaf.validUntil));
+    const batch = buildBatch(LAB, 1, [leaf]);
+    expect(batch.root).to.equal(batchLeafHash(leaf.certHash, leaf.numberHash, leaf.validUntil, LAB));
     expect(batch.member(leaf.certHash)!.proof).to.deep.equal([]);
     expect(verifyBatchMember(batch.member(leaf.certHash)!)).to.equal(true);
   });
 
   it("a manifest round-trips through its bytes to the same batch", function () {
-    const batch = buildBatch(CertType.Phytosanitary, leaves(6));
+    const batch = buildBatch(LAB, CertType.Phytosanitary, leaves(6));
     const bytes = encodeBatchManifest(batch.manifest);
     const parsed = parseBatchManifest(bytes);
     expect(parsed).to.deep.equal(batch.manifest);
     expect(parseBatchManifest(new TextDecoder().decode(bytes))).to.deep.equal(batch.manifest);
     expect(parseBatchManifest(JSON.parse(new TextDecoder().decode(bytes)))).to.deep.equal(batch.manifest);
-    const rebuilt = batchFromManifest(parsed);
+    const rebuilt = batchFromManifest(parsed, LAB);
     expect(rebuilt.root).to.equal(batch.root);
     expect(rebuilt.certType).to.equal(CertType.Phytosanitary);
     const [certHash] = batch.manifest.leaves[3];
@@ -103,16 +106,16 @@ describe("Merkle batches", function () {
 
   it("with payload CIDs the manifest is version 2: each leaf lists its payload's CID (or null), and members carry it", function () {
     const input = leaves(4).map((leaf, i) => (i === 2 ? leaf : { ...leaf, payloadCid: randomCidText() }));
-    const batch = buildBatch(CertType.Conformity, input);
+    const batch = buildBatch(LAB, CertType.Conformity, input);
     expect(batch.manifest.version).to.equal(2);
     const bytes = encodeBatchManifest(batch.manifest);
     const parsed = parseBatchManifest(bytes);
     expect(parsed).to.deep.equal(batch.manifest);
-    const rebuilt = batchFromManifest(parsed);
+    const rebuilt = batchFromManifest(parsed, LAB);
     expect(rebuilt.root).to.equal(batch.root);
     // The payload CID is not part of the Merkle leaf: the root is the one of the same leaves without them.
     expect(rebuilt.root).to.equal(
-      buildBatch(
+      buildBatch(LAB, 
         CertType.Conformity,
         input.map(({ payloadCid: _, ...leaf }) => leaf),
       ).root,
@@ -125,8 +128,8 @@ describe("Merkle batches", function () {
     }
     expect(Buffer.from(encodeBatchManifest(rebuilt.manifest)).equals(Buffer.from(bytes))).to.equal(true);
     // Without any payload the manifest stays version 1, which earlier servers read.
-    expect(buildBatch(CertType.Conformity, leaves(2)).manifest.version).to.equal(1);
-    const bad = thrown(() => buildBatch(CertType.Conformity, [{ ...input[0], payloadCid: "not a cid" }]));
+    expect(buildBatch(LAB, CertType.Conformity, leaves(2)).manifest.version).to.equal(1);
+    const bad = thrown(() => buildBatch(LAB, CertType.Conformity, [{ ...input[0], payloadCid: "not a cid" }]));
     expect(isCertLedgerError(bad, "INVALID_BATCH_LEAF"), String(bad)).to.equal(true);
     expect((bad as Error).message).to.match(/batch leaf 0: payloadCid/);
   });
@@ -134,21 +137,21 @@ describe("Merkle batches", function () {
   it("a version 1 manifest (no payload CIDs) still parses, and its members have none", function () {
     const [a, b] = leaves(2);
     const v1 = { version: 1, certType: 1, leaves: [a, b].map((l) => [l.certHash, l.numberHash, l.validUntil.toString()]) };
-    const batch = batchFromManifest(parseBatchManifest(JSON.stringify(v1)));
+    const batch = batchFromManifest(parseBatchManifest(JSON.stringify(v1)), LAB);
     expect(batch.member(a.certHash)).to.not.have.property("payloadCid");
-    expect(batch.root).to.equal(buildBatch(1, [a, b]).root);
+    expect(batch.root).to.equal(buildBatch(LAB, 1, [a, b]).root);
   });
 
   it("a manifest keeps a validUntil of 2^64 - 1 exactly", function () {
     const max = (1n << 64n) - 1n;
-    const batch = buildBatch(1, leaves(2, max));
+    const batch = buildBatch(LAB, 1, leaves(2, max));
     const parsed = parseBatchManifest(encodeBatchManifest(batch.manifest));
     expect(parsed.leaves[0][2]).to.equal(max.toString());
-    expect(batchFromManifest(parsed).root).to.equal(batch.root);
+    expect(batchFromManifest(parsed, LAB).root).to.equal(batch.root);
   });
 
   it("bad manifests are refused with the field named", function () {
-    const good = buildBatch(1, leaves(2)).manifest;
+    const good = buildBatch(LAB, 1, leaves(2)).manifest;
     const [c, n, v] = good.leaves[0];
     const cases: [unknown, RegExp][] = [
       [new Uint8Array([0xff, 0xfe, 0x00]), /not UTF-8 JSON/],
@@ -190,10 +193,10 @@ describe("Merkle batches", function () {
   });
 
   it("a manifest that lists a certificate twice is refused", function () {
-    const manifest = buildBatch(1, leaves(3)).manifest;
+    const manifest = buildBatch(LAB, 1, leaves(3)).manifest;
     const [certHash] = manifest.leaves[0];
     const twice = { ...manifest, leaves: [...manifest.leaves, [certHash, randomHash(), "99"] as [string, string, string]] };
-    const error = thrown(() => batchFromManifest(parseBatchManifest(twice)));
+    const error = thrown(() => batchFromManifest(parseBatchManifest(twice), LAB));
     expect(isCertLedgerError(error, "DUPLICATE_LEAF")).to.equal(true);
     expect((error as { details: unknown }).details).to.deep.equal({ certHash, indexes: [0, 3] });
   });
@@ -203,7 +206,7 @@ describe("Merkle batches", function () {
     const duplicate = { ...input[1], certHash: input[1].certHash.toUpperCase().replace("0X", "0x") };
     expect(
       isCertLedgerError(
-        thrown(() => buildBatch(1, [...input, duplicate])),
+        thrown(() => buildBatch(LAB, 1, [...input, duplicate])),
         "DUPLICATE_LEAF",
       ),
     ).to.equal(true);
@@ -212,19 +215,19 @@ describe("Merkle batches", function () {
   it("an empty batch, a bad type and bad leaves are refused", function () {
     expect(
       isCertLedgerError(
-        thrown(() => buildBatch(1, [])),
+        thrown(() => buildBatch(LAB, 1, [])),
         "EMPTY_BATCH",
       ),
     ).to.equal(true);
     expect(
       isCertLedgerError(
-        thrown(() => buildBatch(0, leaves(1))),
+        thrown(() => buildBatch(LAB, 0, leaves(1))),
         "INVALID_CERTIFICATE_TYPE",
       ),
     ).to.equal(true);
     expect(
       isCertLedgerError(
-        thrown(() => buildBatch(64, leaves(1))),
+        thrown(() => buildBatch(LAB, 64, leaves(1))),
         "INVALID_CERTIFICATE_TYPE",
       ),
     ).to.equal(true);
@@ -238,7 +241,7 @@ describe("Merkle batches", function () {
       [{ ...leaf, validUntil: 5 as unknown as bigint }, /leaf 0: validUntil/],
     ];
     for (const [input, message] of bad) {
-      const error = thrown(() => buildBatch(1, [input]));
+      const error = thrown(() => buildBatch(LAB, 1, [input]));
       expect(isCertLedgerError(error, "INVALID_BATCH_LEAF"), String(error)).to.equal(true);
       expect((error as Error).message).to.match(message);
     }
@@ -254,7 +257,7 @@ describe("Merkle batches", function () {
         pollIntervalMs: 20,
       });
       const validUntil = BigInt(await time.latest()) + BigInt(YEAR);
-      const batch = buildBatch(CertType.TestReport, leaves(10, validUntil));
+      const batch = buildBatch(LAB, CertType.TestReport, leaves(10, validUntil));
       await client.anchorBatch({ root: batch.root, certType: batch.certType, leafCount: batch.leafCount, manifestCid: randomCid() });
       return { ...base, client, batch };
     }
@@ -265,15 +268,15 @@ describe("Merkle batches", function () {
       for (const member of batch.members()) {
         expect(await client.isBatchMember(member)).to.equal(true);
         expect(await client.batchedCertificateStateAt(member, now)).to.equal("Active");
-        expect(await ledger.batchLeaf(member.certHash, member.numberHash, member.validUntil)).to.equal(
-          batchLeafHash(member.certHash, member.numberHash, member.validUntil),
+        expect(await ledger.batchLeaf(member.certHash, member.numberHash, member.validUntil, LAB)).to.equal(
+          batchLeafHash(member.certHash, member.numberHash, member.validUntil, LAB),
         );
       }
     });
 
     it("a member rebuilt from the manifest alone is a member on chain, and a tampered one is not", async function () {
       const { client, batch } = await loadFixture(anchoredBatch);
-      const rebuilt = batchFromManifest(parseBatchManifest(encodeBatchManifest(batch.manifest)));
+      const rebuilt = batchFromManifest(parseBatchManifest(encodeBatchManifest(batch.manifest)), LAB);
       const member = rebuilt.member(batch.manifest.leaves[4][0])!;
       expect(await client.isBatchMember(member)).to.equal(true);
       expect(await client.isBatchMember({ ...member, validUntil: member.validUntil + BigInt(DAY) })).to.equal(false);
