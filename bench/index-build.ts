@@ -95,6 +95,7 @@ async function main(): Promise<void> {
   const store = await payloadStore();
   for (let b = 0; b < BATCHES; b++) {
     const batch = buildBatch(
+      kgBody.id,
       CERTIFICATE_TYPES.testReport,
       Array.from({ length: PER_BATCH }, () => ({ certHash: randomHash(), numberHash: numberHash(), validUntil })),
     );
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
   console.log(`\nlookups (mean of ${LOOKUPS}):`);
   await measure("certificate(certHash)", (i) => index.certificate(pick(direct, i).certHash));
   await measure("history(certHash)", (i) => index.history(pick(direct, i).certHash));
-  await measure("byNumberHash(numberHash)", (i) => index.byNumberHash(pick(direct, i).numberHash));
+  await measure("byNumberHash(numberHash)", (i) => index.byNumberHash(pick(direct, i).numberHash, "KG"));
   await measure("locate(certHash) of a batch member", (i) => index.locate(pick(members, i)));
   await measure("listByAuthority(id, { limit: 50 }) + total", () => index.listByAuthority(kgBody.id, { limit: 50 }));
   await measure("listByAuthority(id, { status: Suspended })", () => index.listByAuthority(kgBody.id, { status: "Suspended", limit: 50 }));

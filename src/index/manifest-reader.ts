@@ -59,7 +59,10 @@ async function readOne(writer: IndexWriter, pending: PendingManifest, options: M
     if (batch.root !== root) {
       const message = `manifest ${cid} describes root ${batch.root}, not the anchored ${root}`;
       writer.manifestRefused(batchRef, message);
-      options.logger.warn({ root, authorityId: pending.authorityId, manifestCid: cid, manifestRoot: batch.root }, `chain index: ignoring batch manifest: ${message}`);
+      options.logger.warn(
+        { root, authorityId: pending.authorityId, manifestCid: cid, manifestRoot: batch.root },
+        `chain index: ignoring batch manifest: ${message}`,
+      );
       return false;
     }
     return writer.storeManifest(batchRef, batch.members);
@@ -68,7 +71,10 @@ async function readOne(writer: IndexWriter, pending: PendingManifest, options: M
     const message = `${code ?? "ERROR"}: ${error instanceof Error ? error.message : String(error)}`;
     if (code !== undefined && PERMANENT.includes(code)) {
       writer.manifestRefused(batchRef, message);
-      options.logger.warn({ root, authorityId: pending.authorityId, manifestCid: cid, code }, `chain index: ignoring batch manifest: ${message}`);
+      options.logger.warn(
+        { root, authorityId: pending.authorityId, manifestCid: cid, code },
+        `chain index: ignoring batch manifest: ${message}`,
+      );
     } else {
       // Not on IPFS yet (or IPFS is down): the batch stays pending and is asked for again later, with a growing wait.
       writer.manifestFailed(batchRef, message, Date.now() + Math.min(MAX_RETRY_MS, options.retryMs * 2 ** pending.attempts));

@@ -284,8 +284,7 @@ export class Verifier {
     }
     const credentialNumber = resolved.document?.kind === "credential" ? credentialNumberOf(resolved.document.credential) : undefined;
     const intended =
-      claimed ??
-      (credentialNumber ? await this.#latestByNumber(credentialNumber.hash, credentialNumber.party, blockNumber) : undefined);
+      claimed ?? (credentialNumber ? await this.#latestByNumber(credentialNumber.hash, credentialNumber.party, blockNumber) : undefined);
     if (intended !== undefined && intended !== certHash && (await this.#anchorOf(intended, resolved.batchMember, blockNumber))) {
       const why = claimed !== undefined ? "it claims to be" : "the certificate anchored with its number and issuing party is";
       return { certHash, tampered: `${why} ${intended}` };
@@ -389,7 +388,9 @@ export class Verifier {
     const at = { blockTag: blockNumber };
     for (const event of logged.reverse()) {
       const authorityId = event.args.authorityId;
-      const authority = await this.#registryRead(blockNumber, `authority ${authorityId}`, () => this.deps.client.getAuthority(authorityId, at));
+      const authority = await this.#registryRead(blockNumber, `authority ${authorityId}`, () =>
+        this.deps.client.getAuthority(authorityId, at),
+      );
       if (authority?.party === party) return event.args.certHash;
     }
     return undefined;
@@ -436,11 +437,16 @@ function conflictsOf(senior: Anchor, others: Anchor[], indexed: Conflict[]): Con
   const seniorRef = anchoringRef(senior);
   const seen = new Set([key({ authorityId: seniorRef.authorityId, root: seniorRef.root })]);
   const all: Conflict[] = [
-    ...others.map(
-      (a): Conflict =>
-        a.kind === "direct"
-          ? { kind: "direct", authorityId: a.record.authorityId, blockNumber: a.position.blockNumber, txHash: a.position.txHash }
-          : { kind: "batch", authorityId: a.member.authorityId, root: a.member.root, blockNumber: a.position.blockNumber, txHash: a.position.txHash },
+    ...others.map((a): Conflict =>
+      a.kind === "direct"
+        ? { kind: "direct", authorityId: a.record.authorityId, blockNumber: a.position.blockNumber, txHash: a.position.txHash }
+        : {
+            kind: "batch",
+            authorityId: a.member.authorityId,
+            root: a.member.root,
+            blockNumber: a.position.blockNumber,
+            txHash: a.position.txHash,
+          },
     ),
     ...indexed,
   ];
@@ -520,7 +526,10 @@ function anchoredCheck(anchor: Anchor, event: CertificateEvent | undefined, conf
   if (conflicts.length === 0) return { id: "anchored", result: "pass", detail };
   // A later anchoring of the same hash (by another authority, or again) is a conflict: the earliest is the certificate.
   const later = conflicts
-    .map((c) => `authority ${c.authorityId} ${c.kind === "batch" ? `in batch ${c.root}` : "on its own"} in block ${c.blockNumber} (transaction ${c.txHash})`)
+    .map(
+      (c) =>
+        `authority ${c.authorityId} ${c.kind === "batch" ? `in batch ${c.root}` : "on its own"} in block ${c.blockNumber} (transaction ${c.txHash})`,
+    )
     .join("; ");
   return {
     id: "anchored",

@@ -64,7 +64,8 @@ describe("The ledger client", function () {
         validUntil,
         payloadCid,
       });
-      expect(history[3].args).to.deep.equal({ certHash, reason: 4, effectiveAt, replacement });
+      expect(history[3].args).to.deep.equal({ certHash, authorityId: ids.kgBody, root: undefined, reason: 4, effectiveAt, replacement });
+      expect(history[1].args, "a status change names its anchoring").to.deep.equal({ certHash, authorityId: ids.kgBody, root: undefined });
     });
 
     it("getCertificate gives a typed record, undefined for an unknown hash, and reads at a past block", async function () {
@@ -111,7 +112,7 @@ describe("The ledger client", function () {
         payloadCid,
       });
       const lab = connect(kgLab);
-      const batch = buildBatch(CertType.TestReport, [
+      const batch = buildBatch(ids.kgLab, CertType.TestReport, [
         { certHash: randomHash(), numberHash, validUntil },
         { certHash: randomHash(), numberHash: randomHash(), validUntil },
       ]);
@@ -133,7 +134,7 @@ describe("The ledger client", function () {
       await lab.suspendBatchedCertificate(member);
       const both = await reader.anchorsByNumberHash(numberHash);
       expect(both.map((e) => e.event)).to.deep.equal(["CertificateAnchored", "BatchedCertificateMaterialised"]);
-      expect(both[1].args).to.deep.equal({ certHash: member.certHash, root: batch.root, numberHash });
+      expect(both[1].args).to.deep.equal({ certHash: member.certHash, root: batch.root, numberHash, authorityId: ids.kgLab });
       expect(await reader.anchorsByNumberHash(randomHash())).to.deep.equal([]);
       expect((await reader.anchorEvent(certHash))?.txHash).to.equal(anchored.txHash);
       expect(await reader.anchorEvent(member.certHash)).to.equal(undefined);
@@ -188,6 +189,7 @@ describe("The ledger client", function () {
       const lab = connect(kgLab);
       const validUntil = BigInt(await time.latest()) + BigInt(YEAR);
       const batch = buildBatch(
+        ids.kgLab,
         CertType.TestReport,
         Array.from({ length: 5 }, () => ({ certHash: randomHash(), numberHash: randomHash(), validUntil })),
       );
@@ -195,14 +197,15 @@ describe("The ledger client", function () {
       const fromBlock = await ethers.provider.getBlockNumber();
       const anchored = await lab.anchorBatch({ root: batch.root, certType: batch.certType, leafCount: batch.leafCount, manifestCid });
       const issuedAt = BigInt((await ethers.provider.getBlock(anchored.blockNumber))!.timestamp);
-      expect(await lab.getBatch(batch.root)).to.deep.equal({
+      expect(await lab.getBatch(batch.root, ids.kgLab)).to.deep.equal({
         root: batch.root,
         authorityId: ids.kgLab,
         certType: CertType.TestReport,
         leafCount: 5,
         issuedAt,
       });
-      expect(await lab.getBatch(randomHash())).to.equal(undefined);
+      expect(await lab.getBatch(randomHash(), ids.kgLab)).to.equal(undefined);
+      expect(await lab.getBatch(batch.root, ids.kgBody), "another authority's batch of the same root").to.equal(undefined);
       const listed = await lab.batchAnchors(fromBlock);
       expect(listed).to.deep.equal([
         {
@@ -220,11 +223,11 @@ describe("The ledger client", function () {
       const [first, second] = batch.members();
       await lab.suspendBatchedCertificate(first);
       expect(await lab.batchedCertificateStateAt(first, issuedAt + 1000n)).to.equal("Suspended");
-      expect(await lab.batchOf(first.certHash)).to.equal(batch.root);
-      await lab.reinstateCertificate(first.certHash);
+      expect((await lab.getBatchedCertificate(first))?.status).to.equal("Suspended");
+      expect(await lab.getCertificate(first.certHash), "a batched certificate has no direct record").to.equal(undefined);
+      await lab.reinstateBatchedCertificate(first);
       await lab.revokeBatchedCertificate(second, { reason: 1, effectiveAt: issuedAt, replacement: first.certHash });
-      expect((await lab.getCertificate(second.certHash))?.status).to.equal("Revoked");
-      expect(await lab.replacementOf(second.certHash)).to.equal(first.certHash);
+      expect((await lab.getBatchedCertificate(second))?.status).to.equal("Revoked");
       expect(await lab.batchedCertificateStateAt(batch.members()[2], issuedAt)).to.equal("Active");
       const history = await lab.certificateHistory(first.certHash);
       expect(history.map((e) => e.event)).to.deep.equal([

@@ -26,7 +26,16 @@ interface OutputManifest {
     file: string;
     status: string;
     certHash: string;
-    anchor?: { kind: string; root: string; numberHash: string; validUntil: string; proof: string[]; txHash?: string; blockNumber?: number };
+    anchor?: {
+      kind: string;
+      root: string;
+      authorityId?: number;
+      numberHash: string;
+      validUntil: string;
+      proof: string[];
+      txHash?: string;
+      blockNumber?: number;
+    };
   }[];
   batches: { root: string; leafCount: number; manifestCid: string; manifestFile: string; ipfs: string; status: string }[];
 }
@@ -183,7 +192,8 @@ describe("certledger anchor straight to the chain (no API server)", function () 
       expect(entry.certHash, entry.file).to.equal(hashes.get(entry.file));
       const anchor = entry.anchor!;
       expect(anchor).to.include({ kind: "batch", root: event.root, txHash: event.txHash, blockNumber: event.blockNumber });
-      const member = { ...anchor, certHash: entry.certHash, validUntil: BigInt(anchor.validUntil) };
+      expect(anchor.authorityId, "the batch's authority (every leaf names it)").to.be.a("number");
+      const member = { ...anchor, authorityId: anchor.authorityId!, certHash: entry.certHash, validUntil: BigInt(anchor.validUntil) };
       expect(verifyBatchMember(member), `the proof of ${entry.file}`).to.equal(true);
     }
   });

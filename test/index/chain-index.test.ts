@@ -114,7 +114,7 @@ describe("The chain index", function () {
       const { index } = await openIndex(world);
       await index.syncOnce();
 
-      expect(index.batch(batch.root)).to.deep.include({
+      expect(index.batch(batch.root, world.authorities.kgBody.id)).to.deep.include({
         root: batch.root,
         authorityId: world.authorities.kgBody.id,
         certType: CERTIFICATE_TYPES.testReport,
@@ -337,7 +337,7 @@ describe("The chain index", function () {
       const { index } = await openIndex(world);
       await index.syncOnce();
 
-      const anchors = index.byNumberHash(number.toUpperCase().replace("0X", "0x"));
+      const anchors = index.byNumberHash(number.toUpperCase().replace("0X", "0x"), "KG");
       expect(anchors.map((a) => [a.certHash, a.batchRoot])).to.deep.equal([
         [first.certHash, undefined],
         [second.certHash, undefined],
@@ -348,7 +348,7 @@ describe("The chain index", function () {
         certType: CERTIFICATE_TYPES.testReport,
         validUntil: batchLeaves[0].validUntil,
       });
-      expect(index.byNumberHash(numberHash())).to.deep.equal([]);
+      expect(index.byNumberHash(numberHash(), "KG")).to.deep.equal([]);
       index.close();
     });
 
@@ -437,14 +437,14 @@ describe("The chain index", function () {
       const head = await index.syncOnce();
       expect(head).to.equal(after.blockNumber);
       expect(index.certificate(after.certHash)?.status).to.equal("Active");
-      expect(index.batch(batch.root)).to.deep.include({ manifest: "pending", manifestAttempts: 1 });
-      expect(index.batch(batch.root)?.manifestError).to.match(/^IPFS_NOT_FOUND/);
+      expect(index.batch(batch.root, world.authorities.kgBody.id)).to.deep.include({ manifest: "pending", manifestAttempts: 1 });
+      expect(index.batch(batch.root, world.authorities.kgBody.id)?.manifestError).to.match(/^IPFS_NOT_FOUND/);
       expect(index.status()).to.deep.include({ pendingManifests: 1, caughtUp: true });
       expect(await index.locate(batch.members()[0].certHash)).to.equal(undefined);
 
       expect(await (await payloadStore()).add(bytes)).to.equal(manifestCid);
       await index.syncOnce();
-      expect(index.batch(batch.root)).to.deep.include({ manifest: "indexed", manifestError: undefined });
+      expect(index.batch(batch.root, world.authorities.kgBody.id)).to.deep.include({ manifest: "indexed", manifestError: undefined });
       expect(await index.locate(batch.members()[0].certHash)).to.deep.equal(batch.members()[0]);
       expect(index.status().pendingManifests).to.equal(0);
       index.close();
@@ -474,23 +474,25 @@ describe("The chain index", function () {
 
     it("a manifest whose root is not the anchored one is ignored and logged; so is one that is not a manifest", async function () {
       const world = await loadFixture(verifierWorld);
-      const real = buildBatch(CERTIFICATE_TYPES.testReport, await leaves(2));
-      const other = buildBatch(CERTIFICATE_TYPES.testReport, await leaves(2));
+      const real = buildBatch(world.authorities.kgBody.id, CERTIFICATE_TYPES.testReport, await leaves(2));
+      const other = buildBatch(world.authorities.kgBody.id, CERTIFICATE_TYPES.testReport, await leaves(2));
       const { manifestCid } = await anchorBatch(world, world.authorities.kgBody, real, {
         manifest: encodeBatchManifest(other.manifest),
       });
-      const junk = buildBatch(CERTIFICATE_TYPES.testReport, await leaves(1));
+      const junk = buildBatch(world.authorities.kgBody.id, CERTIFICATE_TYPES.testReport, await leaves(1));
       await anchorBatch(world, world.authorities.kgBody, junk, { manifest: new TextEncoder().encode('{"hello":"world"}') });
       const { index, warnings } = await openIndex(world);
       await index.syncOnce();
 
-      expect(index.batch(real.root)).to.deep.include({ manifest: "invalid" });
-      expect(index.batch(real.root)?.manifestError).to.include(other.root);
-      expect(index.batch(junk.root)).to.deep.include({ manifest: "invalid" });
-      expect(index.batch(junk.root)?.manifestError).to.match(/^INVALID_MANIFEST/);
+      expect(index.batch(real.root, world.authorities.kgBody.id)).to.deep.include({ manifest: "invalid" });
+      expect(index.batch(real.root, world.authorities.kgBody.id)?.manifestError).to.include(other.root);
+      expect(index.batch(junk.root, world.authorities.kgBody.id)).to.deep.include({ manifest: "invalid" });
+      expect(index.batch(junk.root, world.authorities.kgBody.id)?.manifestError).to.match(/^INVALID_MANIFEST/);
       expect(await index.locate(other.members()[0].certHash)).to.equal(undefined);
       expect(await index.locate(real.members()[0].certHash)).to.equal(undefined);
-      expect(warnings.map((w) => w.details)).to.deep.include.members([{ root: real.root, manifestCid, manifestRoot: other.root }]);
+      expect(warnings.map((w) => w.details)).to.deep.include.members([
+        { root: real.root, authorityId: world.authorities.kgBody.id, manifestCid, manifestRoot: other.root },
+      ]);
       expect(warnings).to.have.length(2);
       expect(index.status().pendingManifests).to.equal(0);
       index.close();
@@ -530,7 +532,8 @@ describe("The chain index", function () {
       const { index, file } = await openIndex(world);
       expectCode(() => index.history("0x1234"), "INVALID_INDEX_QUERY");
       expectCode(() => index.certificate(42 as unknown as string), "INVALID_INDEX_QUERY");
-      expectCode(() => index.byNumberHash(""), "INVALID_INDEX_QUERY");
+      expectCode(() => index.byNumberHash("", "KG"), "INVALID_INDEX_QUERY");
+      expectCode(() => index.byNumberHash(randomHash(), "kg"), "INVALID_INDEX_QUERY");
       expectCode(() => index.listByAuthority(-1), "INVALID_INDEX_QUERY");
       expectCode(() => index.listByAuthority(1, { limit: 0 }), "INVALID_INDEX_QUERY");
       expectCode(() => index.listByAuthority(1, { limit: 1001 }), "INVALID_INDEX_QUERY");

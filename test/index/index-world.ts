@@ -138,7 +138,7 @@ export async function anchorBatch(
 
 /** Builds a batch of test reports from `leafInputs` and anchors it by the KG certification body. */
 export async function anchorTestReports(world: World, leafInputs: Awaited<ReturnType<typeof leaves>>, options: { publish?: boolean } = {}) {
-  const batch = buildBatch(CERTIFICATE_TYPES.testReport, leafInputs);
+  const batch = buildBatch(world.authorities.kgBody.id, CERTIFICATE_TYPES.testReport, leafInputs);
   return { batch, ...(await anchorBatch(world, world.authorities.kgBody, batch, options)) };
 }
 

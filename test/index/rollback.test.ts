@@ -34,7 +34,7 @@ describe("The chain index when the chain goes back", function () {
     expect(after).to.equal(await ethers.provider.getBlockNumber());
     expect(index.certificate(lost.certHash)).to.equal(undefined);
     expect(index.certificate(lostBatch.members()[0].certHash)).to.equal(undefined);
-    expect(index.batch(lostBatch.root)).to.equal(undefined);
+    expect(index.batch(lostBatch.root, world.authorities.kgBody.id)).to.equal(undefined);
     expect(index.certificate(kept.certHash)?.status).to.equal("Active");
     expect(index.history(kept.certHash).map((e) => e.event)).to.deep.equal(["CertificateAnchored"]);
     expect(index.certificate(replacement.certHash)?.blockNumber).to.equal(replacement.blockNumber);

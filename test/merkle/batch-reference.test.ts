@@ -34,9 +34,21 @@ describe("buildBatch against @openzeppelin/merkle-tree's StandardMerkleTree", fu
     const theirs = buildBatch(AUTHORITY + 1, 1, input);
     expect(theirs.root).to.not.equal(ours.root);
     const member = ours.member(input[0].certHash)!;
-    expect(StandardMerkleTree.verify(ours.root, BATCH_LEAF_ENCODING, [member.certHash, member.numberHash, member.validUntil, AUTHORITY], member.proof)).to.equal(true);
     expect(
-      StandardMerkleTree.verify(ours.root, BATCH_LEAF_ENCODING, [member.certHash, member.numberHash, member.validUntil, AUTHORITY + 1], member.proof),
+      StandardMerkleTree.verify(
+        ours.root,
+        BATCH_LEAF_ENCODING,
+        [member.certHash, member.numberHash, member.validUntil, AUTHORITY],
+        member.proof,
+      ),
+    ).to.equal(true);
+    expect(
+      StandardMerkleTree.verify(
+        ours.root,
+        BATCH_LEAF_ENCODING,
+        [member.certHash, member.numberHash, member.validUntil, AUTHORITY + 1],
+        member.proof,
+      ),
     ).to.equal(false);
   });
 

@@ -115,7 +115,8 @@ describe("Merkle batches", function () {
     expect(rebuilt.root).to.equal(batch.root);
     // The payload CID is not part of the Merkle leaf: the root is the one of the same leaves without them.
     expect(rebuilt.root).to.equal(
-      buildBatch(LAB, 
+      buildBatch(
+        LAB,
         CertType.Conformity,
         input.map(({ payloadCid: _, ...leaf }) => leaf),
       ).root,

@@ -74,7 +74,11 @@ describe("Batcher", function () {
       const roots = new Set(requests.map((r) => r.batchRoot));
       expect(roots.size).to.equal(1);
       const root = requests[0].batchRoot!;
-      expect(await world.client.getBatch(root)).to.include({ authorityId: body.id, certType: TEST_REPORT, leafCount: 12 });
+      expect(await world.client.getBatch(root, world.authorities.kgBody.id)).to.include({
+        authorityId: body.id,
+        certType: TEST_REPORT,
+        leafCount: 12,
+      });
       for (const request of requests) {
         expect(request).to.include({ status: "anchored", txHash: requests[0].txHash });
         const member = outbox.member(request.certHash)!;
@@ -148,7 +152,8 @@ describe("Batcher", function () {
       }
       expect(sizes.size).to.be.within(4, 10);
       expect(Math.max(...sizes.values())).to.be.at.most(300);
-      for (const [root, size] of sizes) expect(await world.client.getBatch(root)).to.include({ leafCount: size });
+      for (const [root, size] of sizes)
+        expect(await world.client.getBatch(root, world.authorities.kgBody.id)).to.include({ leafCount: size });
       expect(
         await expectAnchoredOnce(
           world,
@@ -181,7 +186,7 @@ describe("Batcher", function () {
       }
       expect(outbox.get(batched[0].certHash)?.attempts).to.equal(1);
       expect(await world.client.getCertificate(lone.certHash)).to.equal(undefined);
-      expect(await world.client.getBatch(outbox.get(batched[0].certHash)!.batchRoot!)).to.equal(undefined);
+      expect(await world.client.getBatch(outbox.get(batched[0].certHash)!.batchRoot!, world.authorities.kgBody.id)).to.equal(undefined);
       expect(batcher.health().chain).to.equal("ok");
     } finally {
       await batcher.stop();

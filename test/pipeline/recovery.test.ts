@@ -92,7 +92,7 @@ describe("Recovery: every request accepted is anchored exactly once, whatever st
     const inputs = await sixRequests(world);
     const { roots } = await crashAtSend(world, file, inputs, "before-send");
     expect(roots[0]).to.match(/^0x[0-9a-f]{64}$/);
-    expect(await world.client.getBatch(roots[0]!)).to.equal(undefined);
+    expect(await world.client.getBatch(roots[0]!, world.authorities.kgBody.id)).to.equal(undefined);
     expect(await world.client.getCertificate(inputs[5].certHash)).to.equal(undefined);
 
     const outbox = await restart(world, file);
@@ -101,7 +101,7 @@ describe("Recovery: every request accepted is anchored exactly once, whatever st
         expect(outbox.get(input.certHash)).to.include({ status: "anchored" });
         expect(outbox.get(input.certHash)?.batchRoot).to.equal(roots[i]);
       }
-      expect(await world.client.getBatch(roots[0]!)).to.include({ leafCount: 5 });
+      expect(await world.client.getBatch(roots[0]!, world.authorities.kgBody.id)).to.include({ leafCount: 5 });
       expect(
         await expectAnchoredOnce(
           world,
@@ -118,7 +118,7 @@ describe("Recovery: every request accepted is anchored exactly once, whatever st
     const file = await outboxFile();
     const inputs = await sixRequests(world);
     const { roots, sent } = await crashAtSend(world, file, inputs, "after-send");
-    expect(await world.client.getBatch(roots[0]!)).to.include({ leafCount: 5 });
+    expect(await world.client.getBatch(roots[0]!, world.authorities.kgBody.id)).to.include({ leafCount: 5 });
     const accounts = [world.authorities.kgBody, world.authorities.kgPlant].map((a) => a.account.address);
     const nonces = () => Promise.all(accounts.map((account) => world.client.provider.getTransactionCount(account)));
     const noncesBefore = await nonces();
@@ -152,7 +152,7 @@ describe("Recovery: every request accepted is anchored exactly once, whatever st
     const first = Outbox.open(file);
     for (const input of inputs) first.enqueue(input);
     // What the batcher does, stopped after each send: composition recorded, transaction sent, outcome never recorded.
-    const batch = buildBatch(CONFORMITY, inputs.slice(0, 5));
+    const batch = buildBatch(body.id, CONFORMITY, inputs.slice(0, 5));
     const manifestCid = await (await payloadStore()).add(encodeBatchManifest(batch.manifest));
     const fromBlock = await world.client.blockNumber();
     first.recordSubmission({

@@ -107,6 +107,8 @@ const en = {
   integrityByHash: "No document was given: checked by its hash.",
   integrityFail: "The document does not match the certificate it claims to be: it was altered.",
   anchoredPass: "Recorded on the ledger on {date}.",
+  anchoredConflict:
+    "Recorded on the ledger on {date}. The same document was recorded again later ({n} time(s)), by another authority or again: the first record is the certificate, and a later one changes nothing in this report.",
   anchoredNotFound: "No certificate like this is recorded on the ledger.",
   anchoredTampered: "This exact document is not recorded on the ledger.",
   issuerPass: "Issued by {authority} ({party}), registered and authorised for this type of certificate when it was issued.",
@@ -286,6 +288,8 @@ const ru: Record<TextKey, string> = {
   integrityByHash: "Документ не предъявлен: проверка по хешу.",
   integrityFail: "Документ не совпадает с сертификатом, которым себя называет: он изменён.",
   anchoredPass: "Зарегистрирован в реестре {date}.",
+  anchoredConflict:
+    "Зарегистрирован в реестре {date}. Тот же документ позже был зарегистрирован ещё раз ({n}), другим органом или повторно: сертификатом является первая запись, а более поздняя ничего в этом отчёте не меняет.",
   anchoredNotFound: "Такой сертификат в реестре не зарегистрирован.",
   anchoredTampered: "Именно этот документ в реестре не зарегистрирован.",
   issuerPass: "Выдан органом «{authority}» ({party}), зарегистрированным и уполномоченным на этот тип сертификатов в момент выдачи.",

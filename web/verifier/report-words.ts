@@ -60,6 +60,8 @@ export function checkSentence(t: Words, check: ReportCheck, report: Verification
     case "integrity":
       return check.result === "pass" ? t.t("integrityPass") : check.result === "fail" ? t.t("integrityFail") : t.t("integrityByHash");
     case "anchored":
+      // A later anchoring of the same hash (another authority's, or again) changes nothing here, but a person should see it.
+      if (check.result === "warn") return t.t("anchoredConflict", { date: date(c?.issuedAt), n: report.conflicts?.length ?? 1 });
       if (check.result !== "fail") return t.t("anchoredPass", { date: date(c?.issuedAt) });
       return check.verdictOnFailure === "TAMPERED" ? t.t("anchoredTampered") : t.t("anchoredNotFound");
     case "issuer": {
