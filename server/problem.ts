@@ -149,6 +149,7 @@ export const HTTP_STATUS = {
   TX_FAILED: 502,
   CID_MISMATCH: 502,
   CHAIN_MISMATCH: 502,
+  LEDGER_VERSION_MISMATCH: 502,
   CHAIN_UNAVAILABLE: 503,
   IPFS_UNAVAILABLE: 503,
   NOT_READY: 503,
@@ -190,6 +191,7 @@ const SERVER_SIDE_DETAIL: Partial<Record<CertLedgerErrorCode, string>> = {
   TX_FAILED: "The chain refused the transaction for a reason the ledger does not declare.",
   CID_MISMATCH: "IPFS returned bytes that do not match the content identifier.",
   CHAIN_MISMATCH: "The chain node does not serve this server's ledger.",
+  LEDGER_VERSION_MISMATCH: "The ledger at the configured address is of an earlier, incompatible version.",
 };
 const GENERIC_DETAIL = "The server could not complete the request. The error was logged; please report it if it persists.";
 

@@ -1,5 +1,6 @@
 import { access } from "node:fs/promises";
 import type { Provider, Signer } from "ethers";
+import { ICertificateLedger__factory } from "../../typechain-types";
 import { CertLedgerError } from "../errors";
 import { deployLedger, type DeployParams } from "./deploy";
 import { readDeployment, writeDeployment, type Deployment } from "./deployment";
@@ -30,11 +31,31 @@ export async function ensureDeployment(
   if (chainId !== deployment.chainId) {
     throw new CertLedgerError("CHAIN_MISMATCH", `deployment file ${file} is for chain ${deployment.chainId}, the node is chain ${chainId}`);
   }
-  if ((await provider.getCode(deployment.ledger.address)) === "0x") {
+  const code = await provider.getCode(deployment.ledger.address);
+  if (code === "0x") {
     throw new CertLedgerError(
       "CHAIN_MISMATCH",
       `deployment file ${file} names ${deployment.ledger.address}, but the chain has no contract there (was its state lost?)`,
     );
   }
+  if (!speaksThisLedger(code)) {
+    throw new CertLedgerError(
+      "LEDGER_VERSION_MISMATCH",
+      `deployment file ${file} names a ledger of an earlier, incompatible version at ${deployment.ledger.address} (its batches are ` +
+        `keyed by root alone): start this version on a fresh data folder (DATA_DIR), or deploy this version's ledger`,
+    );
+  }
   return { deployment, created: false };
+}
+
+/**
+ * Whether runtime `code` dispatches the functions this library calls that earlier ledgers lacked: a function's 4-byte
+ * selector stands in the dispatcher of the contract that has it. (The whole bytecode cannot be compared: its metadata
+ * hash changes with any edit of the sources, comments included.)
+ */
+function speaksThisLedger(code: string): boolean {
+  const ledger = ICertificateLedger__factory.createInterface();
+  return (["getBatchedCertificate", "reinstateBatchedCertificate"] as const).every((name) =>
+    code.toLowerCase().includes(ledger.getFunction(name)!.selector.slice(2)),
+  );
 }
