@@ -14,6 +14,7 @@ import { ManifestBatchLocator, Verifier } from "../../src/verify";
 import { DAY, payloadStore, signedCredential } from "../verify/world";
 import { call, eventually, startServer, stopPayloadStore, stopServers, type TestServer } from "../server/server-world";
 import { time } from "../contracts/fixtures";
+import { runCli } from "../cli/cli-process";
 
 interface Report {
   verdict: string;
@@ -85,6 +86,12 @@ describe("Adversarial: a hostile party's authority against another party's certi
     expect(report.conflicts![0]).to.include({ kind: "direct", authorityId: kgBody.id });
     expect(server.index.certificate(victim.certHash)).to.include({ authorityId: kzChamber.id, status: "Active", batchRoot: root });
     expect(server.index.duplicates().map((d) => d.certHash)).to.include(victim.certHash);
+
+    // The command line through the API says the same: exit 0 (VALID), KZ's certificate.
+    const cli = await runCli(["verify", victim.certHash, "--api", server.url, "--json"]);
+    expect(cli.code, cli.stderr).to.equal(0);
+    expect(cli.stdout).to.match(/"party":\s*"KZ"/);
+    expect(cli.stdout).to.not.match(/"party":\s*"KG"/);
 
     // KZ keeps control: suspend, reinstate and revoke with its issuer token.
     for (const [action, verdict] of [
