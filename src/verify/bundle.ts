@@ -43,8 +43,16 @@ export async function createProofBundle(
           : { kind: "file" as const, mediaType: document.mediaType, base64: Buffer.from(document.bytes).toString("base64") },
     createdAt: new Date().toISOString(),
   };
-  const anchored = await client.anchorEvent(certHash);
-  if (anchored) {
+  // The bundle names the certificate's earliest anchoring: a later one of the same hash (another authority's direct
+  // anchor of a hash first batched, say) is a conflict, and a bundle pointing at it would name the wrong issuer offline.
+  const [anchored, member] = await Promise.all([client.anchorEvent(certHash), options.batches?.locate(certHash)]);
+  const batch = member && (await client.batchAnchors()).find((e) => e.root === member.root && e.authorityId === member.authorityId);
+  const batchFirst =
+    batch &&
+    (!anchored ||
+      batch.blockNumber < anchored.blockNumber ||
+      (batch.blockNumber === anchored.blockNumber && batch.logIndex < anchored.logIndex));
+  if (anchored && !batchFirst) {
     const payloadCid = anchored.args.payloadCid.length > 0 ? cidFromBytes(anchored.args.payloadCid) : undefined;
     return proofBundleSchema.parse({
       ...base,
@@ -52,8 +60,6 @@ export async function createProofBundle(
       payloadCid,
     });
   }
-  const member = await options.batches?.locate(certHash);
-  const batch = member && (await client.batchAnchors()).find((e) => e.root === member.root && e.authorityId === member.authorityId);
   if (!member || !batch)
     throw new CertLedgerError("CERT_NOT_FOUND", `certificate ${certHash} is not anchored (nor found in a known batch)`);
   return proofBundleSchema.parse({

@@ -87,6 +87,13 @@ describe("Adversarial: a hostile party's authority against another party's certi
     expect(server.index.certificate(victim.certHash)).to.include({ authorityId: kzChamber.id, status: "Active", batchRoot: root });
     expect(server.index.duplicates().map((d) => d.certHash)).to.include(victim.certHash);
 
+    // The proof bundle a bank would keep names KZ's batch, not KG's later direct anchoring.
+    const bundle = await call(server, `/v1/certificates/${victim.certHash}/bundle`);
+    expect(bundle.status, bundle.text).to.equal(200);
+    expect(bundle.body.anchor).to.deep.include({ kind: "batch", root, authorityId: kzChamber.id });
+    const byBundle = await call(server, "/v1/verify", { method: "POST", json: { bundle: bundle.body } });
+    expect((byBundle.body.report as Report).certificate!.authority.party, byBundle.text).to.equal("KZ");
+
     // The command line through the API says the same: exit 0 (VALID), KZ's certificate.
     const cli = await runCli(["verify", victim.certHash, "--api", server.url, "--json"]);
     expect(cli.code, cli.stderr).to.equal(0);
