@@ -12,7 +12,6 @@
 import { expect } from "chai";
 import { ZeroAddress, ZeroHash, type ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { CertificateLedger__factory, type CertificateLedger } from "../../typechain-types";
 import {
   CertType,
@@ -25,6 +24,8 @@ import {
   UZ,
   YEAR,
   loadFixture,
+  merkleBatch,
+  randomCerts,
   randomCid,
   randomHash,
   time,
@@ -46,12 +47,12 @@ const Y = BigInt(YEAR);
 
 /**
  * {@link withCertificate} (a conformity certificate of KG's certification body), plus: a second KG admin, a
- * suspended certificate of the body, a Merkle batch of 4 conformity certificates anchored by the body, and
- * proposal 1 (KZ proposes to admit TJ, so far approved by KZ only).
+ * suspended certificate of the body, a Merkle batch of 4 conformity certificates anchored by the body (its second
+ * certificate suspended), and proposal 1 (KZ proposes to admit TJ, so far approved by KZ only).
  */
 async function activeScene() {
   const base = await loadFixture(withCertificate);
-  const { ledger, signers, kgAdmin, kgAdmin2, kzAdmin, kgBody } = base;
+  const { ledger, signers, kgAdmin, kgAdmin2, kzAdmin, kgBody, ids } = base;
   const [newcomer, newAccount, tjAdmin] = signers.slice(11, 14);
 
   await ledger.connect(kgAdmin).addPartyAdmin(KG, kgAdmin2.address);
@@ -61,11 +62,12 @@ async function activeScene() {
   await ledger.connect(kgBody).anchorCertificate(suspendedCert, CertType.Conformity, far, randomHash(), "0x");
   await ledger.connect(kgBody).suspendCertificate(suspendedCert);
 
-  const leaves: [string, string, bigint][] = Array.from({ length: 4 }, () => [randomHash(), randomHash(), far]);
-  const tree = StandardMerkleTree.of(leaves, ["bytes32", "bytes32", "uint64"]);
-  await ledger.connect(kgBody).anchorBatch(tree.root, CertType.Conformity, leaves.length, randomCid());
+  const batch = merkleBatch(ids.kgBody, randomCerts(4, far));
+  await ledger.connect(kgBody).anchorBatch(batch.root, CertType.Conformity, batch.leaves.length, randomCid());
   const batchIssuedAt = BigInt(await time.latest());
-  const member = { root: tree.root, certHash: leaves[0][0], numberHash: leaves[0][1], validUntil: leaves[0][2], proof: tree.getProof(0) };
+  const member = batch.member(0);
+  const suspendedMember = batch.member(1);
+  await ledger.connect(kgBody).suspendBatchedCertificate(suspendedMember);
 
   await ledger.connect(kzAdmin).propose(Kind.AdmitParty, TJ, tjAdmin.address, 0);
   const admission = 1n;
@@ -83,7 +85,7 @@ async function activeScene() {
     from: now,
     until: now + 2n * Y,
   };
-  return { ...base, newcomer, newAccount, tjAdmin, suspendedCert, member, batchIssuedAt, admission, now, input };
+  return { ...base, newcomer, newAccount, tjAdmin, suspendedCert, member, suspendedMember, batchIssuedAt, admission, now, input };
 }
 
 type Ctx = Awaited<ReturnType<typeof activeScene>>;
@@ -361,36 +363,42 @@ const ops = {
     fn: "suspendCertificate",
     does: "suspend a certificate of the certification body",
     send: (l, c) => l.suspendCertificate(c.certHash),
-    emits: (c) => [["CertificateSuspended", [c.certHash]]],
+    emits: (c) => [["CertificateSuspended", [c.certHash, c.ids.kgBody, ZeroHash]]],
   },
   reinstateCertificate: {
     fn: "reinstateCertificate",
     does: "reinstate a suspended certificate of the certification body",
     send: (l, c) => l.reinstateCertificate(c.suspendedCert),
-    emits: (c) => [["CertificateReinstated", [c.suspendedCert]]],
+    emits: (c) => [["CertificateReinstated", [c.suspendedCert, c.ids.kgBody, ZeroHash]]],
   },
   revokeCertificate: {
     fn: "revokeCertificate",
     does: "revoke a certificate of the certification body",
     send: (l, c) => l.revokeCertificate(c.certHash, 4, c.issuedAt, ZeroHash),
-    emits: (c) => [["CertificateRevoked", [c.certHash, 4, c.issuedAt, ZeroHash]]],
+    emits: (c) => [["CertificateRevoked", [c.certHash, c.ids.kgBody, ZeroHash, 4, c.issuedAt, ZeroHash]]],
   },
   suspendBatchedCertificate: {
     fn: "suspendBatchedCertificate",
     does: "suspend a batched certificate of the certification body",
     send: (l, c) => l.suspendBatchedCertificate(c.member),
     emits: (c) => [
-      ["BatchedCertificateMaterialised", [c.member.certHash, c.member.root, c.member.numberHash]],
-      ["CertificateSuspended", [c.member.certHash]],
+      ["BatchedCertificateMaterialised", [c.member.certHash, c.member.root, c.member.numberHash, c.ids.kgBody]],
+      ["CertificateSuspended", [c.member.certHash, c.ids.kgBody, c.member.root]],
     ],
+  },
+  reinstateBatchedCertificate: {
+    fn: "reinstateBatchedCertificate",
+    does: "reinstate a suspended batched certificate of the certification body",
+    send: (l, c) => l.reinstateBatchedCertificate(c.suspendedMember),
+    emits: (c) => [["CertificateReinstated", [c.suspendedMember.certHash, c.ids.kgBody, c.suspendedMember.root]]],
   },
   revokeBatchedCertificate: {
     fn: "revokeBatchedCertificate",
     does: "revoke a batched certificate of the certification body",
     send: (l, c) => l.revokeBatchedCertificate(c.member, 1, c.batchIssuedAt, ZeroHash),
     emits: (c) => [
-      ["BatchedCertificateMaterialised", [c.member.certHash, c.member.root, c.member.numberHash]],
-      ["CertificateRevoked", [c.member.certHash, 1, c.batchIssuedAt, ZeroHash]],
+      ["BatchedCertificateMaterialised", [c.member.certHash, c.member.root, c.member.numberHash, c.ids.kgBody]],
+      ["CertificateRevoked", [c.member.certHash, c.ids.kgBody, c.member.root, 1, c.batchIssuedAt, ZeroHash]],
     ],
   },
   // Recognition
@@ -613,6 +621,17 @@ const denied: Denied[] = [
   [ops.suspendBatchedCertificate, as.outsider, notBodyOrKgAdmin],
   [ops.suspendBatchedCertificate, as.removedAccount, notBodyOrKgAdmin],
   [ops.suspendBatchedCertificate, as.removedAdmin, notBodyOrKgAdmin],
+  // --- reinstateBatchedCertificate: as reinstateCertificate ---
+  [ops.reinstateBatchedCertificate, as.kzAdmin, notBodyOrKgAdmin],
+  [ops.reinstateBatchedCertificate, as.kgLab, notBodyOrKgAdmin],
+  [ops.reinstateBatchedCertificate, as.kzChamber, notBodyOrKgAdmin],
+  [ops.reinstateBatchedCertificate, as.outsider, notBodyOrKgAdmin],
+  [ops.reinstateBatchedCertificate, as.removedAccount, notBodyOrKgAdmin],
+  [ops.reinstateBatchedCertificate, as.removedAdmin, notBodyOrKgAdmin],
+  [ops.reinstateBatchedCertificate, as.kgBodySuspended, bodyNotActive],
+  [ops.reinstateBatchedCertificate, as.kgAdminBodySuspended, bodyNotActive],
+  [ops.reinstateBatchedCertificate, as.kgBodyPartySuspended, kgNotActive],
+  [ops.reinstateBatchedCertificate, as.kgAdminPartySuspended, kgNotActive],
   // --- revokeBatchedCertificate: as revokeCertificate ---
   [ops.revokeBatchedCertificate, as.kzAdmin, notBodyOrKgAdmin],
   [ops.revokeBatchedCertificate, as.kgLab, notBodyOrKgAdmin],
@@ -704,6 +723,9 @@ const allowed: Allowed[] = [
   [ops.suspendBatchedCertificate, as.kgAdmin],
   [ops.suspendBatchedCertificate, as.kgBodySuspended],
   [ops.suspendBatchedCertificate, as.kgAdminPartySuspended],
+  [ops.reinstateBatchedCertificate, as.kgBody],
+  [ops.reinstateBatchedCertificate, as.kgBody2],
+  [ops.reinstateBatchedCertificate, as.kgAdmin],
   [ops.revokeBatchedCertificate, as.kgBody],
   [ops.revokeBatchedCertificate, as.kgBody2],
   [ops.revokeBatchedCertificate, as.kgAdmin],
@@ -739,6 +761,7 @@ const FUNCTIONS = [
   "reinstateCertificate",
   "revokeCertificate",
   "suspendBatchedCertificate",
+  "reinstateBatchedCertificate",
   "revokeBatchedCertificate",
   "setPartyRecognition",
   "setAuthorityRecognition",

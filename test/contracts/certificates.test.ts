@@ -21,7 +21,7 @@ describe("Certificates", function () {
       expect(record.validUntil).to.equal(validUntil);
     });
 
-    it("the same hash cannot be anchored twice, even by another authority", async function () {
+    it("the same hash cannot be anchored directly twice, even by another authority", async function () {
       const { ledger, certHash, kgLab } = await loadFixture(withCertificate);
       const validUntil = BigInt(await time.latest()) + BigInt(DAY);
       await expect(ledger.connect(kgLab).anchorCertificate(certHash, CertType.TestReport, validUntil, randomHash(), "0x"))
@@ -119,15 +119,19 @@ describe("Certificates", function () {
   });
 
   describe("status", function () {
-    it("suspend → reinstate → revoke, each an event, each changing the record", async function () {
-      const { ledger, kgBody, certHash, issuedAt } = await loadFixture(withCertificate);
-      await expect(ledger.connect(kgBody).suspendCertificate(certHash)).to.emit(ledger, "CertificateSuspended").withArgs(certHash);
+    it("suspend → reinstate → revoke, each an event naming the issuer and no batch, each changing the record", async function () {
+      const { ledger, kgBody, certHash, issuedAt, ids } = await loadFixture(withCertificate);
+      await expect(ledger.connect(kgBody).suspendCertificate(certHash))
+        .to.emit(ledger, "CertificateSuspended")
+        .withArgs(certHash, ids.kgBody, ethers.ZeroHash);
       expect((await ledger.getCertificate(certHash)).status).to.equal(Status.Suspended);
-      await expect(ledger.connect(kgBody).reinstateCertificate(certHash)).to.emit(ledger, "CertificateReinstated").withArgs(certHash);
+      await expect(ledger.connect(kgBody).reinstateCertificate(certHash))
+        .to.emit(ledger, "CertificateReinstated")
+        .withArgs(certHash, ids.kgBody, ethers.ZeroHash);
       expect((await ledger.getCertificate(certHash)).status).to.equal(Status.Active);
       await expect(ledger.connect(kgBody).revokeCertificate(certHash, 1, issuedAt, ethers.ZeroHash))
         .to.emit(ledger, "CertificateRevoked")
-        .withArgs(certHash, 1, issuedAt, ethers.ZeroHash);
+        .withArgs(certHash, ids.kgBody, ethers.ZeroHash, 1, issuedAt, ethers.ZeroHash);
       const record = await ledger.getCertificate(certHash);
       expect(record.status).to.equal(Status.Revoked);
       expect(record.revocationReason).to.equal(1);
@@ -206,14 +210,14 @@ describe("Certificates", function () {
     });
 
     it("a revocation names its replacement, which cannot be the certificate itself", async function () {
-      const { ledger, kgBody, certHash, issuedAt } = await loadFixture(withCertificate);
+      const { ledger, kgBody, certHash, issuedAt, ids } = await loadFixture(withCertificate);
       await expect(ledger.connect(kgBody).revokeCertificate(certHash, 4, issuedAt, certHash))
         .to.be.revertedWithCustomError(ledger, "LedgerSelfReplacement")
         .withArgs(certHash);
       const replacement = randomHash();
       await expect(ledger.connect(kgBody).revokeCertificate(certHash, 4, issuedAt, replacement))
         .to.emit(ledger, "CertificateRevoked")
-        .withArgs(certHash, 4, issuedAt, replacement);
+        .withArgs(certHash, ids.kgBody, ethers.ZeroHash, 4, issuedAt, replacement);
       expect(await ledger.replacementOf(certHash)).to.equal(replacement);
     });
 

@@ -122,21 +122,51 @@ export async function withCertificate() {
   return { ...base, certHash, numberHash, payloadCid, validUntil, issuedAt };
 }
 
-/** {@link withAuthorities} plus a Merkle batch of 8 test reports anchored by KG's test lab. */
-export async function withBatch() {
-  const base = await loadFixture(withAuthorities);
-  const validUntil = BigInt(await time.latest()) + BigInt(YEAR);
-  const leaves: [string, string, bigint][] = Array.from({ length: 8 }, () => [randomHash(), randomHash(), validUntil]);
-  const tree = StandardMerkleTree.of(leaves, ["bytes32", "bytes32", "uint64"]);
-  const manifestCid = randomCid();
-  await base.ledger.connect(base.kgLab).anchorBatch(tree.root, CertType.TestReport, leaves.length, manifestCid);
-  const issuedAt = BigInt(await time.latest());
-  const member = (i: number) => ({
+/**
+ * The Merkle leaf as the ledger hashes it: StandardMerkleTree over these types. Every leaf names the authority that
+ * anchors the batch, so the same root anchored by another authority proves none of its certificates.
+ */
+export const BATCH_LEAF_TYPES = ["bytes32", "bytes32", "uint64", "uint32"];
+/** A certificate to batch: [certHash, numberHash, validUntil]. */
+export type BatchCert = [certHash: string, numberHash: string, validUntil: bigint];
+/** A Merkle leaf: the certificate and the authority that batches it. */
+export type BatchLeaf = [certHash: string, numberHash: string, validUntil: bigint, authorityId: number];
+/** The ledger's `BatchMember` struct. */
+export interface Member {
+  root: string;
+  authorityId: number;
+  certHash: string;
+  numberHash: string;
+  validUntil: bigint;
+  proof: string[];
+}
+
+/** `count` random certificates, all valid until `validUntil`. */
+export const randomCerts = (count: number, validUntil: bigint): BatchCert[] =>
+  Array.from({ length: count }, () => [randomHash(), randomHash(), validUntil]);
+
+/** The Merkle batch of `certs` as `authorityId` would anchor it, with the `BatchMember` of each certificate. */
+export function merkleBatch(authorityId: number, certs: readonly BatchCert[]) {
+  const leaves: BatchLeaf[] = certs.map(([certHash, numberHash, validUntil]) => [certHash, numberHash, validUntil, authorityId]);
+  const tree = StandardMerkleTree.of(leaves, BATCH_LEAF_TYPES);
+  const member = (i: number): Member => ({
     root: tree.root,
+    authorityId,
     certHash: leaves[i][0],
     numberHash: leaves[i][1],
     validUntil: leaves[i][2],
     proof: tree.getProof(i),
   });
+  return { root: tree.root, tree, leaves, member };
+}
+
+/** {@link withAuthorities} plus a Merkle batch of 8 test reports anchored by KG's test lab. */
+export async function withBatch() {
+  const base = await loadFixture(withAuthorities);
+  const validUntil = BigInt(await time.latest()) + BigInt(YEAR);
+  const { tree, leaves, member } = merkleBatch(base.ids.kgLab, randomCerts(8, validUntil));
+  const manifestCid = randomCid();
+  await base.ledger.connect(base.kgLab).anchorBatch(tree.root, CertType.TestReport, leaves.length, manifestCid);
+  const issuedAt = BigInt(await time.latest());
   return { ...base, tree, leaves, manifestCid, issuedAt, member };
 }
