@@ -95,23 +95,33 @@ async function main(): Promise<void> {
     ledger.connect(kgAdmin).revokeCertificate(certs[1], 4, await issuedAt(certs[1]), certs[2]),
   );
 
+  const authorityId = 1;
   for (const size of [10, 100_000]) {
-    // The batch size only changes the root, so a large batch is measured by its declared leaf count.
-    const leaves = Array.from({ length: Math.min(size, 10) }, () => [randomHash(), randomHash(), validUntil]);
-    const tree = StandardMerkleTree.of(leaves, ["bytes32", "bytes32", "uint64"]);
+    // The batch size only changes the root, so a large batch is measured by its declared leaf count. Every leaf names
+    // the authority that anchors the batch, as the contract's batchLeaf does.
+    const leaves = Array.from({ length: Math.min(size, 10) }, () => [randomHash(), randomHash(), validUntil, authorityId]);
+    const tree = StandardMerkleTree.of(leaves, ["bytes32", "bytes32", "uint64", "uint32"]);
     await measure(`anchorBatch (${size} certificates)`, ledger.connect(issuer).anchorBatch(tree.root, 2, size, randomCid()));
     if (size !== 10) continue;
     const member = (i: number) => ({
       root: tree.root,
+      authorityId,
       certHash: leaves[i][0] as string,
       numberHash: leaves[i][1] as string,
       validUntil,
       proof: tree.getProof(i),
     });
+    const batchIssuedAt = (await ledger.getBatch(tree.root, authorityId)).issuedAt;
     await measure("suspendBatchedCertificate (first change)", ledger.connect(issuer).suspendBatchedCertificate(member(0)));
+    await measure("reinstateBatchedCertificate", ledger.connect(issuer).reinstateBatchedCertificate(member(0)));
+    await measure("suspendBatchedCertificate (materialised)", ledger.connect(issuer).suspendBatchedCertificate(member(0)));
     await measure(
       "revokeBatchedCertificate (first change)",
-      ledger.connect(issuer).revokeBatchedCertificate(member(1), 1, (await ledger.getBatch(tree.root)).issuedAt, ethers.ZeroHash),
+      ledger.connect(issuer).revokeBatchedCertificate(member(1), 1, batchIssuedAt, ethers.ZeroHash),
+    );
+    await measure(
+      "revokeBatchedCertificate (first change, with replacement)",
+      ledger.connect(issuer).revokeBatchedCertificate(member(2), 1, batchIssuedAt, randomHash()),
     );
   }
 
