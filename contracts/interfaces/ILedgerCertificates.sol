@@ -29,8 +29,8 @@ interface ILedgerCertificates {
     error LedgerBatchAlreadyAnchored(bytes32 root, uint32 authorityId);
     /// @notice `authorityId` anchored no batch with root `root`.
     error LedgerUnknownBatch(bytes32 root, uint32 authorityId);
-    /// @notice The proof does not place `certHash` under `root`.
-    error LedgerInvalidBatchProof(bytes32 root, bytes32 certHash);
+    /// @notice The proof does not place `certHash` under the batch `root` of `authorityId`.
+    error LedgerInvalidBatchProof(bytes32 root, uint32 authorityId, bytes32 certHash);
     /// @notice `certHash` has status `status`, which does not allow this change.
     error LedgerInvalidStatusChange(bytes32 certHash, CertificateStatus status);
     /// @notice `reason` is not an RFC 5280 revocation reason (0-5, 9, 10; 6 is a suspension, 8 is not a reason).
@@ -68,7 +68,7 @@ interface ILedgerCertificates {
     /// RFC 5280 `reason`, effective at `effectiveAt`; `replacement` is its successor or zero.
     event CertificateRevoked(
         bytes32 indexed certHash,
-        uint32 authorityId,
+        uint32 indexed authorityId,
         bytes32 root,
         uint8 reason,
         uint64 effectiveAt,

@@ -19,9 +19,9 @@ abstract contract LedgerCertificates is LedgerAuthorities, ILedgerCertificates {
     mapping(bytes32 certHash => bytes32 replacement) private _replacements;
     /// A batch is the authority's: another authority anchoring the same root makes a batch of its own.
     mapping(bytes32 root => mapping(uint32 authorityId => Batch batch)) private _batches;
-    /// Batched certificates whose status changed, keyed by `keccak256(abi.encode(root, leaf))` (the leaf names the authority).
+    /// Batched certificates whose status changed, keyed by `keccak256(abi.encode(root, leaf))` (the leaf names the
+    /// authority). A batched revocation's replacement is in its event only: no view reads it, so it is not stored.
     mapping(bytes32 memberKey => CertificateRecord record) private _memberRecords;
-    mapping(bytes32 memberKey => bytes32 replacement) private _memberReplacements;
 
     /// @inheritdoc ILedgerCertificates
     function anchorCertificate(
@@ -81,14 +81,12 @@ abstract contract LedgerCertificates is LedgerAuthorities, ILedgerCertificates {
 
     /// @inheritdoc ILedgerCertificates
     function suspendBatchedCertificate(BatchMember calldata member) external {
-        (CertificateRecord storage r, ) = _materialise(member);
-        _suspend(member.certHash, member.root, r);
+        _suspend(member.certHash, member.root, _materialise(member));
     }
 
     /// @inheritdoc ILedgerCertificates
     function reinstateBatchedCertificate(BatchMember calldata member) external {
-        (CertificateRecord storage r, ) = _materialise(member);
-        _reinstate(member.certHash, member.root, r);
+        _reinstate(member.certHash, member.root, _materialise(member));
     }
 
     /// @inheritdoc ILedgerCertificates
@@ -98,9 +96,7 @@ abstract contract LedgerCertificates is LedgerAuthorities, ILedgerCertificates {
         uint64 effectiveAt,
         bytes32 replacement
     ) external {
-        (CertificateRecord storage r, bytes32 key) = _materialise(member);
-        _revoke(member.certHash, member.root, r, reason, effectiveAt, replacement);
-        if (replacement != bytes32(0)) _memberReplacements[key] = replacement;
+        _revoke(member.certHash, member.root, _materialise(member), reason, effectiveAt, replacement);
     }
 
     /// @inheritdoc ILedgerCertificates
@@ -117,8 +113,9 @@ abstract contract LedgerCertificates is LedgerAuthorities, ILedgerCertificates {
     function getBatchedCertificate(BatchMember calldata member) public view returns (CertificateRecord memory r) {
         // The proof is checked first, even for a materialised certificate: a real hash paired with another
         // number or validity must not borrow that certificate's record.
-        if (!isBatchMember(member)) return r;
-        r = _memberRecords[_memberKey(member)];
+        bytes32 leaf = _leafOf(member);
+        if (!_isMember(member, leaf)) return r;
+        r = _memberRecords[_memberKey(member.root, leaf)];
         if (r.status == CertificateStatus.None) r = _batchRecord(_batches[member.root][member.authorityId], member.validUntil);
     }
 
@@ -143,9 +140,8 @@ abstract contract LedgerCertificates is LedgerAuthorities, ILedgerCertificates {
     }
 
     /// @inheritdoc ILedgerCertificates
-    function isBatchMember(BatchMember calldata member) public view returns (bool) {
-        if (member.authorityId == 0 || _batches[member.root][member.authorityId].authorityId == 0) return false;
-        return MerkleProof.verifyCalldata(member.proof, member.root, _leafOf(member));
+    function isBatchMember(BatchMember calldata member) external view returns (bool) {
+        return _isMember(member, _leafOf(member));
     }
 
     /// @inheritdoc ILedgerCertificates
@@ -203,17 +199,25 @@ abstract contract LedgerCertificates is LedgerAuthorities, ILedgerCertificates {
     }
 
     /// @dev Gives a batched certificate a record of its own (once), so its status can change on its own.
-    function _materialise(BatchMember calldata member) private returns (CertificateRecord storage r, bytes32 key) {
-        key = _memberKey(member);
+    function _materialise(BatchMember calldata member) private returns (CertificateRecord storage r) {
+        bytes32 leaf = _leafOf(member);
+        bytes32 key = _memberKey(member.root, leaf);
         r = _memberRecords[key];
-        if (r.status != CertificateStatus.None) return (r, key);
+        if (r.status != CertificateStatus.None) return r;
         Batch memory batch = _batches[member.root][member.authorityId];
         if (batch.authorityId == 0) revert LedgerUnknownBatch(member.root, member.authorityId);
-        if (!MerkleProof.verifyCalldata(member.proof, member.root, _leafOf(member))) {
-            revert LedgerInvalidBatchProof(member.root, member.certHash);
+        if (!MerkleProof.verifyCalldata(member.proof, member.root, leaf)) {
+            revert LedgerInvalidBatchProof(member.root, member.authorityId, member.certHash);
         }
         _memberRecords[key] = _batchRecord(batch, member.validUntil);
         emit BatchedCertificateMaterialised(member.certHash, member.root, member.numberHash, member.authorityId);
+    }
+
+    /// @dev Whether the batch of `member.root` and `member.authorityId` exists and its proof places `leaf` under it.
+    /// (Authority 0 never anchors, so its batches never exist.)
+    function _isMember(BatchMember calldata member, bytes32 leaf) private view returns (bool) {
+        if (_batches[member.root][member.authorityId].authorityId == 0) return false;
+        return MerkleProof.verifyCalldata(member.proof, member.root, leaf);
     }
 
     function _leafOf(BatchMember calldata member) private pure returns (bytes32) {
@@ -221,8 +225,8 @@ abstract contract LedgerCertificates is LedgerAuthorities, ILedgerCertificates {
     }
 
     /// @dev One record per batch and leaf; the leaf names its authority, so no two authorities share a key.
-    function _memberKey(BatchMember calldata member) private pure returns (bytes32) {
-        return keccak256(abi.encode(member.root, _leafOf(member)));
+    function _memberKey(bytes32 root, bytes32 leaf) private pure returns (bytes32) {
+        return keccak256(abi.encode(root, leaf));
     }
 
     function _batchRecord(Batch memory batch, uint64 validUntil) private pure returns (CertificateRecord memory) {

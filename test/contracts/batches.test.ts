@@ -405,24 +405,24 @@ describe("Batches", function () {
       await expect(ledger.connect(kgLab).suspendBatchedCertificate(m)).to.emit(ledger, "BatchedCertificateMaterialised");
     });
 
-    it("a bad proof is refused with the root and the certificate hash", async function () {
-      const { ledger, kgLab, tree, member, issuedAt } = await loadFixture(withBatch);
+    it("a bad proof is refused with the root, the batch's authority and the certificate hash", async function () {
+      const { ledger, kgLab, tree, member, issuedAt, ids } = await loadFixture(withBatch);
       const m = member(2);
       for (const bad of [{ ...m, proof: member(3).proof }, { ...m, numberHash: randomHash() }, { ...m, validUntil: m.validUntil - 1n }]) {
         await expect(ledger.connect(kgLab).suspendBatchedCertificate(bad))
           .to.be.revertedWithCustomError(ledger, "LedgerInvalidBatchProof")
-          .withArgs(tree.root, m.certHash);
+          .withArgs(tree.root, ids.kgLab, m.certHash);
         await expect(ledger.connect(kgLab).reinstateBatchedCertificate(bad))
           .to.be.revertedWithCustomError(ledger, "LedgerInvalidBatchProof")
-          .withArgs(tree.root, m.certHash);
+          .withArgs(tree.root, ids.kgLab, m.certHash);
         await expect(ledger.connect(kgLab).revokeBatchedCertificate(bad, 1, issuedAt, ethers.ZeroHash))
           .to.be.revertedWithCustomError(ledger, "LedgerInvalidBatchProof")
-          .withArgs(tree.root, m.certHash);
+          .withArgs(tree.root, ids.kgLab, m.certHash);
       }
       const unknownCert = randomHash();
       await expect(ledger.connect(kgLab).suspendBatchedCertificate({ ...m, certHash: unknownCert }))
         .to.be.revertedWithCustomError(ledger, "LedgerInvalidBatchProof")
-        .withArgs(tree.root, unknownCert);
+        .withArgs(tree.root, ids.kgLab, unknownCert);
     });
 
     it("a root that its authority never anchored is refused as an unknown batch of that authority", async function () {

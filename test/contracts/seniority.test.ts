@@ -302,13 +302,13 @@ describe("Seniority: an anchoring is its own authority's alone (issue #11)", fun
         for (const caller of [kgBody, kgAdmin]) {
           await expect(ledger.connect(caller).suspendBatchedCertificate(claimed))
             .to.be.revertedWithCustomError(ledger, "LedgerInvalidBatchProof")
-            .withArgs(kz.root, claimed.certHash);
+            .withArgs(kz.root, ids.kgBody, claimed.certHash);
           await expect(ledger.connect(caller).reinstateBatchedCertificate(claimed))
             .to.be.revertedWithCustomError(ledger, "LedgerInvalidBatchProof")
-            .withArgs(kz.root, claimed.certHash);
+            .withArgs(kz.root, ids.kgBody, claimed.certHash);
           await expect(ledger.connect(caller).revokeBatchedCertificate(claimed, 1, kzIssuedAt, ZeroHash))
             .to.be.revertedWithCustomError(ledger, "LedgerInvalidBatchProof")
-            .withArgs(kz.root, claimed.certHash);
+            .withArgs(kz.root, ids.kgBody, claimed.certHash);
         }
         expect(await ledger.batchedCertificateStateAt(kz.member(i), await now())).to.equal(State.Active);
       }
