@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const key2 = randomHash();
   await measure("addSigningKey", ledger.connect(issuer).addSigningKey(1, key1, alg, now, now + BigInt(YEAR)));
   await measure("rotateSigningKey", ledger.connect(issuer).rotateSigningKey(1, key1, key2, alg, now + 2n * BigInt(YEAR)));
-  await measure("compromiseSigningKey", ledger.connect(issuer).compromiseSigningKey(key1, now));
+  await measure("compromiseSigningKey", ledger.connect(issuer).compromiseSigningKey(1, key1, now));
 
   const validUntil = now + BigInt(YEAR);
   const certs = [randomHash(), randomHash(), randomHash()];

@@ -67,9 +67,9 @@ struct Authority {
     uint64 validUntil;
 }
 
-/// @notice A signing key of an authority, identified by its RFC 7638 JWK thumbprint.
+/// @notice A signing key of an authority, identified by the authority and the key's RFC 7638 JWK thumbprint.
 /// @dev Slot 0: authorityId (32) | validFrom (64) | validUntil (64) | compromisedAt (64). Slot 1: alg.
-/// `compromisedAt == 0` means not compromised.
+/// `authorityId == 0` means no such record; `compromisedAt == 0` means not compromised.
 struct SigningKey {
     uint32 authorityId;
     uint64 validFrom;

@@ -6,8 +6,10 @@ import {SigningKey} from "../interfaces/LedgerTypes.sol";
 import {LedgerAuthorities} from "./LedgerAuthorities.sol";
 
 /// @title Signing keys of issuing authorities, with validity periods and compromise times.
+/// @dev Keys are scoped to their authority: a thumbprint registered by one authority neither blocks nor is touched
+/// by another authority's registration of the same thumbprint (issue #11, key squatting).
 abstract contract LedgerSigningKeys is LedgerAuthorities, ILedgerSigningKeys {
-    mapping(bytes32 thumbprint => SigningKey key) private _keys;
+    mapping(uint32 authorityId => mapping(bytes32 thumbprint => SigningKey key)) private _keys;
 
     /// @inheritdoc ILedgerSigningKeys
     function addSigningKey(
@@ -30,7 +32,7 @@ abstract contract LedgerSigningKeys is LedgerAuthorities, ILedgerSigningKeys {
         uint64 validUntil
     ) external {
         _checkActiveAuthorityManager(authorityId);
-        SigningKey storage old = _keyOf(oldThumbprint, authorityId);
+        SigningKey storage old = _existingKey(authorityId, oldThumbprint);
         uint64 nowTime = uint64(block.timestamp);
         // A key already past its end keeps it; rotation never extends a key.
         if (old.validUntil > nowTime) old.validUntil = nowTime;
@@ -39,28 +41,27 @@ abstract contract LedgerSigningKeys is LedgerAuthorities, ILedgerSigningKeys {
     }
 
     /// @inheritdoc ILedgerSigningKeys
-    function compromiseSigningKey(bytes32 thumbprint, uint64 compromisedAt) external {
-        SigningKey storage key = _keys[thumbprint];
-        if (key.authorityId == 0) revert LedgerUnknownKey(thumbprint);
+    function compromiseSigningKey(uint32 authorityId, bytes32 thumbprint, uint64 compromisedAt) external {
         // A safety action: allowed even while the authority or its party is suspended.
-        _checkAuthorityManager(key.authorityId);
+        _checkAuthorityManager(authorityId);
+        SigningKey storage key = _existingKey(authorityId, thumbprint);
         uint64 nowTime = uint64(block.timestamp);
         if (compromisedAt == 0 || compromisedAt > nowTime) revert LedgerInvalidCompromiseTime(compromisedAt, nowTime);
         if (key.compromisedAt != 0 && key.compromisedAt <= compromisedAt) {
-            revert LedgerKeyAlreadyCompromised(thumbprint, key.compromisedAt);
+            revert LedgerKeyAlreadyCompromised(authorityId, thumbprint, key.compromisedAt);
         }
         key.compromisedAt = compromisedAt;
-        emit SigningKeyCompromised(key.authorityId, thumbprint, compromisedAt);
+        emit SigningKeyCompromised(authorityId, thumbprint, compromisedAt);
     }
 
     /// @inheritdoc ILedgerSigningKeys
-    function getSigningKey(bytes32 thumbprint) external view returns (SigningKey memory) {
-        return _keys[thumbprint];
+    function getSigningKey(uint32 authorityId, bytes32 thumbprint) external view returns (SigningKey memory) {
+        return _keys[authorityId][thumbprint];
     }
 
     /// @inheritdoc ILedgerSigningKeys
-    function isKeyValidAt(bytes32 thumbprint, uint64 time) external view returns (bool) {
-        SigningKey storage key = _keys[thumbprint];
+    function isKeyValidAt(uint32 authorityId, bytes32 thumbprint, uint64 time) external view returns (bool) {
+        SigningKey storage key = _keys[authorityId][thumbprint];
         if (key.authorityId == 0) return false;
         if (time < key.validFrom || time > key.validUntil) return false;
         return key.compromisedAt == 0 || time < key.compromisedAt;
@@ -70,21 +71,18 @@ abstract contract LedgerSigningKeys is LedgerAuthorities, ILedgerSigningKeys {
         if (thumbprint == bytes32(0)) revert LedgerZeroKeyThumbprint();
         if (alg == bytes16(0)) revert LedgerEmptyKeyAlgorithm();
         if (validFrom >= validUntil) revert LedgerInvalidValidityPeriod(validFrom, validUntil);
-        uint32 owner = _keys[thumbprint].authorityId;
-        if (owner != 0) revert LedgerKeyAlreadyRegistered(thumbprint, owner);
-        _keys[thumbprint] = SigningKey({
-            authorityId: authorityId,
-            validFrom: validFrom,
-            validUntil: validUntil,
-            compromisedAt: 0,
-            alg: alg
-        });
+        SigningKey storage key = _keys[authorityId][thumbprint];
+        if (key.authorityId != 0) revert LedgerKeyAlreadyRegistered(authorityId, thumbprint);
+        key.authorityId = authorityId;
+        key.validFrom = validFrom;
+        key.validUntil = validUntil;
+        key.alg = alg;
         emit SigningKeyAdded(authorityId, thumbprint, alg, validFrom, validUntil);
     }
 
-    function _keyOf(bytes32 thumbprint, uint32 authorityId) private view returns (SigningKey storage key) {
-        key = _keys[thumbprint];
-        if (key.authorityId == 0) revert LedgerUnknownKey(thumbprint);
-        if (key.authorityId != authorityId) revert LedgerKeyNotOfAuthority(thumbprint, authorityId);
+    /// @dev The record of `thumbprint` registered by `authorityId`, which must exist.
+    function _existingKey(uint32 authorityId, bytes32 thumbprint) private view returns (SigningKey storage key) {
+        key = _keys[authorityId][thumbprint];
+        if (key.authorityId == 0) revert LedgerUnknownKey(authorityId, thumbprint);
     }
 }

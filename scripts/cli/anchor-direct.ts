@@ -220,8 +220,8 @@ class DirectRun {
         `the credential names authority ${claimed.authorityId} of ${claimed.party}; this account anchors for authority ${issuer.authorityId} of ${issuer.party}`,
       );
     }
-    const key = await this.client.getSigningKey(thumbprint);
-    if (key?.authorityId !== issuer.authorityId) {
+    // Keys are scoped to their authority: only this authority's own registration of the thumbprint counts.
+    if (!(await this.client.getSigningKey(issuer.authorityId, thumbprint))) {
       throw new CertLedgerError(
         "UNTRUSTED_KEY",
         `the credential is signed with key ${thumbprint}, not one registered to authority ${issuer.authorityId}`,

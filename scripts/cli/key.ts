@@ -11,12 +11,12 @@ export const keyCommand = defineCommand({
   usage: "add|rotate|compromise|list … --rpc URL --deployment FILE [--keystore FILE]",
   help: [
     "An authority's credential signing keys (ES256, identified by their RFC 7638 thumbprint), registered by one of its",
-    "accounts or its party's admin. FILE is a signing key file from certledger keystore new --kind signing-key, or a",
-    "public JWK.",
+    "accounts or its party's admin. Keys are scoped to their authority: each authority's registration of a thumbprint",
+    "is its own. FILE is a signing key file from certledger keystore new --kind signing-key, or a public JWK.",
     "  key add --authority ID --key FILE --valid-until TIME [--valid-from TIME]",
     "  key rotate --authority ID --old THUMBPRINT --key FILE --valid-until TIME   the old key retires now",
-    "  key compromise <thumbprint> [--at TIME]     signatures made from TIME on (default now) are invalid",
-    "  key list <thumbprint…>                      what the ledger holds for those keys",
+    "  key compromise --authority ID <thumbprint> [--at TIME]   signatures made from TIME on (default now) are invalid",
+    "  key list --authority ID <thumbprint…>                    what the ledger holds for those keys of the authority",
     "",
     "options:",
     ...SIGNER_HELP,
@@ -35,27 +35,33 @@ export const keyCommand = defineCommand({
     const [act, rest] = action(positionals, ["add", "rotate", "compromise", "list"] as const);
     if (act === "list") {
       if (rest.length === 0) throw new UsageError("give the thumbprints of the keys to show");
+      const authorityId = idArgument(values.authority, "--authority");
       return withLedger(values, false, async (client) => {
         const keys = [];
         for (const thumbprint of rest.map(thumbprintArgument))
-          keys.push((await client.getSigningKey(thumbprint)) ?? { thumbprint, registered: false });
+          keys.push((await client.getSigningKey(authorityId, thumbprint)) ?? { thumbprint, authority: authorityId, registered: false });
         out.result(
           keys,
           keys.map((k) =>
             "authorityId" in k
               ? `${k.thumbprint}  authority ${k.authorityId} ${k.alg}, valid ${iso(k.validFrom)} – ${iso(k.validUntil)}${k.compromisedAt === undefined ? "" : `, compromised from ${iso(k.compromisedAt)}`}`
-              : `${k.thumbprint}  not registered`,
+              : `${k.thumbprint}  not registered to authority ${authorityId}`,
           ),
         );
         return EXIT.OK;
       });
     }
     if (act === "compromise") {
-      if (rest.length !== 1) throw new UsageError("give the thumbprint: certledger key compromise <thumbprint>");
+      if (rest.length !== 1) throw new UsageError("give the thumbprint: certledger key compromise --authority ID <thumbprint>");
+      const authorityId = idArgument(values.authority, "--authority");
       const thumbprint = thumbprintArgument(rest[0]);
       const at = timeArgument(values.at, "at", BigInt(Math.floor(Date.now() / 1000)));
       return withLedger(values, true, async (client) =>
-        written(out, `key ${thumbprint} compromised from ${iso(at)}`, await client.compromiseSigningKey(thumbprint, at)),
+        written(
+          out,
+          `authority ${authorityId}: key ${thumbprint} compromised from ${iso(at)}`,
+          await client.compromiseSigningKey(authorityId, thumbprint, at),
+        ),
       );
     }
     if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);

@@ -121,8 +121,8 @@ export function mountRegistryListRoutes(router: Router, deps: AppDependencies, c
     }
     const keys = [];
     for (const thumbprint of thumbprints) {
-      const key = await deps.client.getSigningKey(thumbprint);
-      if (!key || key.authorityId !== params.id) continue;
+      const key = await deps.client.getSigningKey(params.id, thumbprint);
+      if (!key) continue;
       keys.push({
         thumbprint: key.thumbprint,
         alg: key.alg,

@@ -17,7 +17,9 @@ export const signingKeyOperations = {
     method: "post",
     path: "/v1/authorities/{id}/keys",
     summary: "Register a signing key of an authority",
-    description: "By the authority's own issuer token, or its party's admin. Give the public JWK or its RFC 7638 thumbprint.",
+    description:
+      "By the authority's own issuer token, or its party's admin. Give the public JWK or its RFC 7638 thumbprint. Keys are scoped to " +
+      "their authority: another authority's registration of the same thumbprint neither blocks this one nor counts for it.",
     tags: ["signing keys"],
     auth: keyManagers,
     params: authorityParams,
@@ -74,13 +76,12 @@ export function mountSigningKeyRoutes(router: Router, deps: AppDependencies, con
   mount(router, signingKeyOperations.compromise, context, async ({ params, body, res }) => {
     const principal = ownAuthority(principalOf(res), params.id);
     const key = thumbprintOf(undefined, body.value.thumbprint);
-    const record = await deps.client.getSigningKey(key);
-    if (!record) throw new CertLedgerError("KEY_NOT_FOUND", `there is no signing key ${key}`);
-    if (record.authorityId !== params.id) {
-      throw new CertLedgerError("KEY_NOT_OF_AUTHORITY", `key ${key} belongs to authority ${record.authorityId}, not ${params.id}`);
+    // Keys are scoped to their authority: another authority's registration of the same thumbprint is not this one.
+    if (!(await deps.client.getSigningKey(params.id, key))) {
+      throw new CertLedgerError("KEY_NOT_FOUND", `authority ${params.id} has registered no signing key ${key}`);
     }
     const compromisedAt = body.value.compromisedAt ?? (await chainNow(deps.client));
-    const result = await (await writerFor(deps, principal)).compromiseSigningKey(key, compromisedAt);
+    const result = await (await writerFor(deps, principal)).compromiseSigningKey(params.id, key, compromisedAt);
     return { status: 200, body: { ...result, authorityId: params.id, thumbprint: key } };
   });
 }

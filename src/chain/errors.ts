@@ -50,7 +50,6 @@ export const LEDGER_ERROR_CODES = {
   LedgerEmptyKeyAlgorithm: "EMPTY_KEY_ALGORITHM",
   LedgerKeyAlreadyRegistered: "KEY_ALREADY_REGISTERED",
   LedgerUnknownKey: "KEY_NOT_FOUND",
-  LedgerKeyNotOfAuthority: "KEY_NOT_OF_AUTHORITY",
   LedgerInvalidCompromiseTime: "INVALID_COMPROMISE_TIME",
   LedgerKeyAlreadyCompromised: "KEY_ALREADY_COMPROMISED",
   // ILedgerCertificates

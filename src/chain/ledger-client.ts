@@ -410,9 +410,13 @@ export class LedgerClient {
     ]);
   }
 
-  /** Marks a key compromised since `compromisedAt` (seconds; not in the future). */
-  async compromiseSigningKey(thumbprint: string, compromisedAt: bigint): Promise<WriteResult> {
-    return this.#write("compromiseSigningKey", [bytes32(thumbprint, "thumbprint"), uint64(compromisedAt, "compromisedAt")]);
+  /** Marks authority `authorityId`'s key `thumbprint` compromised since `compromisedAt` (seconds; not in the future). */
+  async compromiseSigningKey(authorityId: number, thumbprint: string, compromisedAt: bigint): Promise<WriteResult> {
+    return this.#write("compromiseSigningKey", [
+      smallUint(authorityId, 32, "authorityId"),
+      bytes32(thumbprint, "thumbprint"),
+      uint64(compromisedAt, "compromisedAt"),
+    ]);
   }
 
   /** Authority `id` with its name, or undefined. */
@@ -438,15 +442,15 @@ export class LedgerClient {
     return id === 0 ? undefined : id;
   }
 
-  /** Key `thumbprint`, or undefined. */
-  async getSigningKey(thumbprint: string, options: ReadOptions = {}): Promise<SigningKeyRecord | undefined> {
+  /** Authority `authorityId`'s key `thumbprint`, or undefined when that authority registered no such key. */
+  async getSigningKey(authorityId: number, thumbprint: string, options: ReadOptions = {}): Promise<SigningKeyRecord | undefined> {
     const key = bytes32(thumbprint, "thumbprint");
-    return toSigningKeyRecord(key, await this.#view("getSigningKey", [key], options));
+    return toSigningKeyRecord(key, await this.#view("getSigningKey", [smallUint(authorityId, 32, "authorityId"), key], options));
   }
 
-  /** Whether a signature made with `thumbprint` at `time` is valid. */
-  async isKeyValidAt(thumbprint: string, time: bigint, options: ReadOptions = {}): Promise<boolean> {
-    const args = [bytes32(thumbprint, "thumbprint"), uint64(time, "time")] as const;
+  /** Whether a signature for authority `authorityId` made with `thumbprint` at `time` is valid. */
+  async isKeyValidAt(authorityId: number, thumbprint: string, time: bigint, options: ReadOptions = {}): Promise<boolean> {
+    const args = [smallUint(authorityId, 32, "authorityId"), bytes32(thumbprint, "thumbprint"), uint64(time, "time")] as const;
     return this.#view("isKeyValidAt", args, options);
   }
 

@@ -222,7 +222,8 @@ export class ChainIndex implements BatchLocator {
 
   /**
    * The registry events filed under `kind` and `key`, in chain order: `party` "KG", `authority` "3" (its own events,
-   * its keys' and recognitions of it), `signingKey` thumbprint, `recognition` importing party, `consortium` proposal id
+   * its keys' and recognitions of it), `signingKey` thumbprint (keys are scoped to their authority, so these may be
+   * several authorities' registrations of it: each event names its authority), `recognition` importing party, `consortium` proposal id
    * or "threshold".
    */
   events(kind: RegistryEventKind, key: string | number): RegistryEvent[] {

@@ -237,14 +237,14 @@ export class AnchoringService {
 
   /** Checks that key `thumbprint` is registered to the authority and valid now; false when the chain did not answer. */
   async #checkKey(authorityId: number, thumbprint: string, ownKey: boolean): Promise<boolean> {
-    const answer = await this.#directory.signingKey(thumbprint);
+    const answer = await this.#directory.signingKey(authorityId, thumbprint);
     if (answer === "unavailable") return false;
     const key = answer.record;
     const whose = ownKey
       ? `this server's signing key ${thumbprint} of authority ${authorityId}`
       : `the credential's signing key ${thumbprint}`;
     const untrusted = (why: string) => new CertLedgerError("UNTRUSTED_KEY", `${whose} ${why}`, { details: { thumbprint } });
-    if (!key || key.authorityId !== authorityId) throw untrusted(`is not registered to authority ${authorityId} on the ledger`);
+    if (!key) throw untrusted(`is not registered to authority ${authorityId} on the ledger`);
     const now = nowSeconds();
     // The ledger only accepts a compromise time up to its latest block, so any compromise precedes an anchor made now.
     if (key.compromisedAt !== undefined) throw untrusted("is marked compromised");

@@ -27,12 +27,12 @@ export class ChainDirectory {
     return this.#once(`authority ${id}`, () => cached(this.#authorities, id, () => this.client.getAuthority(id)));
   }
 
-  /** Signing key `thumbprint` (0x hex) as the chain has it. */
-  signingKey(thumbprint: string): Promise<DirectoryAnswer<SigningKeyRecord>> {
-    const key = thumbprint.toLowerCase();
+  /** Authority `authorityId`'s signing key `thumbprint` (0x hex) as the chain has it; keys are scoped to their authority. */
+  signingKey(authorityId: number, thumbprint: string): Promise<DirectoryAnswer<SigningKeyRecord>> {
+    const key = `${authorityId} ${thumbprint.toLowerCase()}`;
     const hit = fresh(this.#keys, key, this.ttlMs);
     if (hit) return Promise.resolve(hit);
-    return this.#once(`key ${key}`, () => cached(this.#keys, key, () => this.client.getSigningKey(thumbprint)));
+    return this.#once(`key ${key}`, () => cached(this.#keys, key, () => this.client.getSigningKey(authorityId, thumbprint)));
   }
 
   /**

@@ -271,7 +271,7 @@ describe("The ledger client", function () {
       const key = randomHash();
       const next = randomHash();
       await lab.addSigningKey({ authorityId: 5, thumbprint: key, alg: "ES256", validFrom: now, validUntil: now + BigInt(YEAR) });
-      expect(await lab.getSigningKey(key)).to.deep.equal({
+      expect(await lab.getSigningKey(5, key)).to.deep.equal({
         thumbprint: key,
         authorityId: 5,
         alg: "ES256",
@@ -281,13 +281,15 @@ describe("The ledger client", function () {
       });
       await time.increase(100);
       await lab.rotateSigningKey({ authorityId: 5, oldThumbprint: key, newThumbprint: next, alg: "ES256", validUntil: now + BigInt(YEAR) });
-      expect((await lab.getSigningKey(next))?.alg).to.equal("ES256");
+      expect((await lab.getSigningKey(5, next))?.alg).to.equal("ES256");
       const compromisedAt = now + 50n;
-      await lab.compromiseSigningKey(key, compromisedAt);
-      expect((await lab.getSigningKey(key))?.compromisedAt).to.equal(compromisedAt);
-      expect(await lab.isKeyValidAt(key, now + 10n)).to.equal(true);
-      expect(await lab.isKeyValidAt(key, compromisedAt)).to.equal(false);
-      expect(await lab.getSigningKey(randomHash())).to.equal(undefined);
+      await lab.compromiseSigningKey(5, key, compromisedAt);
+      expect((await lab.getSigningKey(5, key))?.compromisedAt).to.equal(compromisedAt);
+      expect(await lab.isKeyValidAt(5, key, now + 10n)).to.equal(true);
+      expect(await lab.isKeyValidAt(5, key, compromisedAt)).to.equal(false);
+      expect(await lab.isKeyValidAt(1, next, now + 200n)).to.equal(false);
+      expect(await lab.getSigningKey(5, randomHash())).to.equal(undefined);
+      expect(await lab.getSigningKey(1, next)).to.equal(undefined);
 
       expect(await admin.recognises("KZ", 5, CertType.Phytosanitary)).to.equal(false);
       await connect(kzAdmin).setAuthorityRecognition({ importer: "KZ", authorityId: 5, types: types(CertType.Phytosanitary) });

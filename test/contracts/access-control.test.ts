@@ -341,7 +341,7 @@ const ops = {
   compromiseSigningKey: {
     fn: "compromiseSigningKey",
     does: "mark the certification body's signing key compromised",
-    send: (l, c) => l.compromiseSigningKey(c.keys.kgBody, c.now),
+    send: (l, c) => l.compromiseSigningKey(c.ids.kgBody, c.keys.kgBody, c.now),
     emits: (c) => [["SigningKeyCompromised", [c.ids.kgBody, c.keys.kgBody, c.now]]],
   },
   // Certificates

@@ -236,7 +236,7 @@ describe("AnchoringService", function () {
         const forged = [header, Buffer.from(JSON.stringify(altered)).toString("base64url"), signature].join(".");
         await expectRejection(service.submitCredential({ authorityId: body.id, jws: forged }), "INVALID_SIGNATURE");
         const compromised = await signedCredential("conformityCertificate", body);
-        await world.client.withSigner(body.account).compromiseSigningKey(body.key.thumbprint, BigInt(await time.latest()));
+        await world.client.withSigner(body.account).compromiseSigningKey(body.id, body.key.thumbprint, BigInt(await time.latest()));
         const fresh = new AnchoringService({ outbox, client: world.client, keyring: keyringOf(world) });
         await expectRejection(fresh.submitCredential({ authorityId: body.id, jws: compromised.jws }), "UNTRUSTED_KEY", /compromised/);
         expect(outbox.counts().queued).to.equal(0);

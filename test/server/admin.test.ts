@@ -110,7 +110,7 @@ describe("API: party administration", function () {
       json: { thumbprint: second.kid },
     });
     expect(compromised.status, compromised.text).to.equal(200);
-    expect((await server.world.client.getSigningKey(second.thumbprint))?.compromisedAt).to.be.a("bigint");
+    expect((await server.world.client.getSigningKey(kgBody.id, second.thumbprint))?.compromisedAt).to.be.a("bigint");
 
     expectProblem(
       await call(server, `/v1/authorities/${kgBody.id}/keys`, {
@@ -136,9 +136,10 @@ describe("API: party administration", function () {
         token: issuer,
         json: { thumbprint: kzChamber.key.thumbprint },
       }),
-      422,
-      "KEY_NOT_OF_AUTHORITY",
+      404,
+      "KEY_NOT_FOUND",
     );
+    expect(await server.world.client.getSigningKey(kzChamber.id, kzChamber.key.thumbprint)).to.include({ compromisedAt: undefined });
     expectProblem(
       await call(server, `/v1/authorities/${kgBody.id}/keys/compromise`, {
         method: "POST",

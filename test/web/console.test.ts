@@ -326,7 +326,7 @@ describe("issuer console (headless Chromium)", function () {
     await added.locator('[data-action="compromise"]').click();
     await page.click('[data-testid="dialog-confirm"]');
     await keys.locator(`tr[data-thumbprint="${fresh.thumbprint}"][data-compromised="true"]`).waitFor({ timeout: 10_000 });
-    expect((await server.world.client.getSigningKey(fresh.thumbprint))?.compromisedAt).to.be.a("bigint");
+    expect((await server.world.client.getSigningKey(kgBody.id, fresh.thumbprint))?.compromisedAt).to.be.a("bigint");
     await screenshot(page, "console-signing-keys");
     expect(errors).to.deep.equal([]);
     await context.close();
