@@ -3,6 +3,7 @@
  * (contracts deployed once), a Helia IPFS node, and the API with its docs — and seeds a demo consortium on the first
  * start. Configuration: environment variables, see `.env.example`. Ctrl-C stops everything cleanly.
  */
+import path from "node:path";
 import { loadConfig, type ServerConfig } from "./config";
 import { startLedger } from "./runtime";
 
@@ -21,11 +22,13 @@ export async function runNode(config: ServerConfig): Promise<void> {
   process.on("SIGTERM", () => void stop("SIGTERM"));
 
   if (ledger.demo) {
-    console.log(`demo consortium seeded; tokens in ${config.dataDir}/demo-credentials.json:`);
-    for (const [code, party] of Object.entries(ledger.demo.parties)) {
-      console.log(`  ${code} party admin: ${party.adminToken}`);
-      for (const a of party.authorities) console.log(`  ${code} authority ${a.id} (${a.name}): ${a.token}`);
-    }
+    // Where the tokens are and how to take one, not the tokens themselves: six long bearer tokens buried the lines below,
+    // and a terminal's scrollback or a shared screen is no place for them.
+    const file = path.resolve(config.dataDir, "demo-credentials.json");
+    const [code, party] = Object.entries(ledger.demo.parties)[0];
+    console.log(`demo consortium seeded (${Object.keys(ledger.demo.parties).join(", ")}): a token for every party admin and issuing`);
+    console.log(`authority is in ${file}; e.g. ${code}'s ${party.authorities[0].name}:`);
+    console.log(`  TOKEN=$(node -p 'require(${JSON.stringify(file)}).parties.${code}.authorities[0].token')`);
   }
   console.log(`chain        ${ledger.rpcUrl} (chain id ${ledger.deployment.chainId}), ledger ${ledger.deployment.ledger.address}`);
   console.log(`verifier     ${ledger.url}/ (verification links: ${ledger.url}/v/<certHash>)`);

@@ -55,6 +55,11 @@ describe("npm start (the embedded default)", function () {
       const credentials = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8"));
       const token: string = credentials.parties.KG.authorities[0].token;
       expect(credentials.parties.KZ.adminToken).to.be.a("string");
+      // The first lines say where the tokens are and how to take one, never the tokens themselves.
+      expect(first.output()).to.include(path.join(dataDir, "demo-credentials.json"));
+      expect(first.output()).to.include(".parties.KG.authorities[0].token')");
+      expect(first.output()).not.to.include(token);
+      expect(first.output()).not.to.include(credentials.parties.KZ.adminToken);
 
       const pdf = new TextEncoder().encode(`%PDF-1.4\n% certificate of conformity ${Date.now()}\n%%EOF\n`);
       const form = new FormData();

@@ -1,13 +1,18 @@
 /**
- * Headless Chromium for the browser tests: Debian's `chromium` driven by playwright-core (never a downloaded browser).
+ * Headless Chromium for the browser tests, driven by playwright-core (never `npx playwright install`: no download).
+ * Which Chromium: `CHROMIUM_PATH` if set, else Debian's `/usr/bin/chromium` if installed, else the build shipped
+ * inside the `@sparticuz/chromium` dev dependency (decompressed to the temp folder on first use), so `npm install`
+ * then `npm test` works on a machine with no system browser. `CERTLEDGER_NO_SYSTEM_CHROMIUM=1` skips
+ * `/usr/bin/chromium`, to test that last case on a machine that has it.
  * The pages are built once per run; screenshots go to test-output/screenshots/ for a person to look at.
  */
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { buildWebPages } from "../../scripts/build-web";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const SYSTEM_CHROMIUM = "/usr/bin/chromium";
 export const SCREENSHOT_DIR = path.resolve(__dirname, "..", "..", "test-output", "screenshots");
 
 let built: Promise<void> | undefined;
@@ -19,13 +24,27 @@ export function ensureWebBuilt(): Promise<void> {
   return built;
 }
 
+/** The Chromium the tests drive, and where it comes from. */
+export async function chromiumExecutable(): Promise<{ path: string; source: "CHROMIUM_PATH" | "system" | "npm" }> {
+  if (process.env.CHROMIUM_PATH) return { path: process.env.CHROMIUM_PATH, source: "CHROMIUM_PATH" };
+  if (process.env.CERTLEDGER_NO_SYSTEM_CHROMIUM !== "1" && existsSync(SYSTEM_CHROMIUM)) {
+    return { path: SYSTEM_CHROMIUM, source: "system" };
+  }
+  // Only its binary is used, not its `args`: those are for AWS Lambda (`--single-process` runs every page in the
+  // browser's process, `--disable-web-security` would hide the pages' CSP and CORS mistakes from the tests).
+  const { default: Sparticuz } = await import("@sparticuz/chromium");
+  return { path: await Sparticuz.executablePath(), source: "npm" };
+}
+
 /** The shared headless browser (started on first use). */
 export function launchBrowser(): Promise<Browser> {
-  browser ??= chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-background-networking", "--disable-dev-shm-usage"],
-  });
+  browser ??= chromiumExecutable().then(({ path: executablePath }) =>
+    chromium.launch({
+      executablePath,
+      headless: true,
+      args: ["--no-sandbox", "--disable-background-networking", "--disable-dev-shm-usage"],
+    }),
+  );
   return browser;
 }
 

@@ -365,8 +365,14 @@ describe("web: the verifier page", function () {
     const { context, page, errors } = await openPage();
     await page.goto(server.url + first.link);
     await waitForReport(page, "VALID", first.certHash);
-    await page.locator('[data-testid="content"][data-content="opened"] object[type="application/pdf"]').waitFor();
+    const content = page.locator('[data-testid="content"][data-content="opened"]');
+    await content.waitFor();
     await screenshot(page, "verifier-stamped-pdf-link");
+    // The links to the document once; the PDF on the page only where this browser has a PDF viewer (no empty box).
+    expect(await content.getByRole("link", { name: "Open the document in a new tab" }).count()).to.equal(1);
+    expect(await content.getByRole("link", { name: "Download the document" }).count()).to.equal(1);
+    const viewer = (await page.evaluate("navigator.pdfViewerEnabled")) as boolean;
+    expect(await content.locator('object[type="application/pdf"]').count()).to.equal(viewer ? 1 : 0);
     // Without the key, the number names the latest certificate anchored with it.
     await page.goto(`${server.url}/v/KG/${number}`);
     await waitForReport(page, "VALID", second.certHash);

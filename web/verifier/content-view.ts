@@ -67,14 +67,10 @@ function documentView(t: Words, payload: OpenedPayload, url: string, certHash: s
     if (credential) return [credentialTable(t, credential), links];
   }
   if (type === "application/pdf") {
-    return [
-      h(
-        "object",
-        { data: url, type: "application/pdf", class: "document-frame", "aria-label": t.t("contentDocument") },
-        links.cloneNode(true),
-      ),
-      links,
-    ];
+    // The links once, under the document. The PDF is shown on the page only where the browser can (a phone, a headless
+    // browser or a PDF viewer turned off cannot): there the <object> was an empty box whose fallback repeated the links.
+    if (!navigator.pdfViewerEnabled) return [links];
+    return [h("object", { data: url, type: "application/pdf", class: "document-frame", "aria-label": t.t("contentDocument") }), links];
   }
   if (type.startsWith("image/")) return [h("img", { src: url, alt: t.t("contentDocument"), class: "document-image" }), links];
   if (type === "application/xml" || type.startsWith("text/")) {
