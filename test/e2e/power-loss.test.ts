@@ -145,7 +145,10 @@ describe("power loss: nothing accepted is lost or anchored twice when the embedd
     expect(Object.fromEntries(verdicts)).to.deep.equal({ VALID: TOTAL });
     expect([...statuses]).to.deep.equal(["anchored"]);
     const { direct, batchedLeaves } = await anchorsOnChain(`http://127.0.0.1:${ports.CHAIN_PORT}`, dataDir);
-    expect([...direct.values()].every((n) => n === 1), "a certificate anchored twice on its own").to.equal(true);
+    expect(
+      [...direct.values()].every((n) => n === 1),
+      "a certificate anchored twice on its own",
+    ).to.equal(true);
     expect(batchedLeaves + direct.size).to.equal(TOTAL);
   });
 });
