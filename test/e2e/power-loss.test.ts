@@ -4,7 +4,7 @@
  * killer), or anvil alone — and restarted on the same data folder. Every request the API answered 202 must end up
  * anchored exactly once on the chain the node has afterwards, and verify VALID.
  */
-import { mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
@@ -31,22 +31,26 @@ function kill(pid: number): void {
 describe("power loss: nothing accepted is lost or anchored twice when the embedded node is killed", function () {
   this.timeout(600_000);
   let node: NodeProcess | undefined;
+  let dataDir: string | undefined;
   afterEach(async function () {
     if (node && node.child.exitCode === null && node.child.signalCode === null) {
       node.child.kill("SIGINT");
       await node.exited;
     }
+    // Kept when the test failed, to look into.
+    if (dataDir && this.currentTest?.state === "passed") await rm(dataDir, { recursive: true, force: true });
   });
 
   it(`${TOTAL} credentials posted through ${CUTS.length} cuts (${CUTS.join(", ")}) are each anchored once and VALID`, async function () {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), "certledger-power-"));
+    dataDir = await mkdtemp(path.join(os.tmpdir(), "certledger-power-"));
     const ports = { CHAIN_PORT: String(await freePort()), PORT: String(await freePort()) };
     const api = `http://127.0.0.1:${ports.PORT}`;
-    const anvilPid = async () => Number(await readFile(path.join(dataDir, "chain", "anvil.pid"), "utf8").catch(() => NaN));
+    const folder = dataDir;
+    const anvilPid = async () => Number(await readFile(path.join(folder, "chain", "anvil.pid"), "utf8").catch(() => NaN));
     const start = async () => {
-      node = startNode({ DATA_DIR: dataDir, ...ports }, { detached: true });
+      node = startNode({ DATA_DIR: folder, ...ports }, { detached: true });
       await node.ready();
-      return JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8")).parties.KG.authorities[0] as {
+      return JSON.parse(await readFile(path.join(folder, "demo-credentials.json"), "utf8")).parties.KG.authorities[0] as {
         id: number;
         token: string;
       };
@@ -144,7 +148,7 @@ describe("power loss: nothing accepted is lost or anchored twice when the embedd
     const statuses = new Set(await Promise.all(hashes.slice(0, 50).map(statusOf)));
     expect(Object.fromEntries(verdicts)).to.deep.equal({ VALID: TOTAL });
     expect([...statuses]).to.deep.equal(["anchored"]);
-    const { direct, batchedLeaves } = await anchorsOnChain(`http://127.0.0.1:${ports.CHAIN_PORT}`, dataDir);
+    const { direct, batchedLeaves } = await anchorsOnChain(`http://127.0.0.1:${ports.CHAIN_PORT}`, folder);
     expect(
       [...direct.values()].every((n) => n === 1),
       "a certificate anchored twice on its own",
