@@ -222,6 +222,12 @@ export class Batcher {
     const what = { submission: submission.id, kind: submission.kind, root: submission.root, was: submission.txHash };
     const recorded = submission.txHash === undefined ? undefined : await receiptPosition(this.#client.provider, submission.txHash);
     if (recorded && recorded.blockHash === submission.blockHash) return "kept";
+    if (recorded && submission.blockHash === undefined && recorded.blockNumber === submission.blockNumber) {
+      // Recorded before block hashes were (an outbox from an earlier version): where it was, now with its hash.
+      await this.#durable(recorded.blockNumber);
+      this.#outbox.recordAnchored(submission.id, recorded);
+      return "kept";
+    }
     const found = recorded ? { state: "ours" as const, position: recorded } : await this.#lookUp(submission);
     if (found.state === "absent") {
       this.#outbox.reopenSubmission(submission.id, common + 1);
@@ -268,7 +274,8 @@ export class Batcher {
 
   /** Between two turns of the loop, at most every chainCheckIntervalMs: one block read, a full check if it changed. */
   async #watchChain(now: number): Promise<void> {
-    if (now < this.#nextChainCheck) return;
+    // While the chain is down the sends probe it; the check resumes once it answers.
+    if (now < this.#nextChainCheck || this.#chain.down) return;
     this.#nextChainCheck = now + this.#options.chainCheckIntervalMs;
     try {
       if (this.#checkDue || !(await anchoredHeadHolds(this.#outbox, this.#client.provider))) await this.checkAnchored();
