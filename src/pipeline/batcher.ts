@@ -95,6 +95,8 @@ export class Batcher {
   readonly #ipfs: DependencyGate;
   readonly #writers = new Map<number, { signer: Signer; client: LedgerClient }>();
   readonly #sends = new Map<number, Promise<void>>();
+  /** Submissions mined and waiting for their block to be durable: they hold no send slot meanwhile (see #settleDurably). */
+  readonly #settling = new Map<number, Promise<void>>();
   /** Bulk uploads in flight, by a key of their own. */
   readonly #uploads = new Map<number, { certHashes: string[]; done: Promise<void> }>();
   #nextUpload = 0;
@@ -159,7 +161,11 @@ export class Batcher {
     try {
       // The loop may be composing a batch (waiting for the chain or IPFS); once stopped it records nothing more.
       await Promise.race([this.#loop, deadline]);
-      const inFlight = Promise.allSettled([...this.#sends.values(), ...[...this.#uploads.values()].map((u) => u.done)]);
+      const inFlight = Promise.allSettled([
+        ...this.#sends.values(),
+        ...this.#settling.values(),
+        ...[...this.#uploads.values()].map((u) => u.done),
+      ]);
       await Promise.race([inFlight, deadline]);
     } finally {
       clearTimeout(timer);
@@ -173,11 +179,15 @@ export class Batcher {
    * does); resolves once each has been anchored, failed, or scheduled for a retry because the chain is down.
    */
   async reconcile(): Promise<void> {
-    const pending = this.#outbox.dueSubmissions(Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER, new Set(this.#sends.keys()));
+    const pending = this.#outbox.dueSubmissions(Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER, this.#busy());
     this.#log("reconcile", { submissions: pending.length });
     let next = 0;
     const worker = async () => {
-      while (next < pending.length) await this.#track(pending[next++], true);
+      while (next < pending.length) {
+        const submission = pending[next++];
+        await this.#track(submission, true);
+        await this.#settling.get(submission.id);
+      }
     };
     await Promise.all(Array.from({ length: Math.min(this.#options.maxInFlight, pending.length) }, worker));
   }
@@ -288,7 +298,7 @@ export class Batcher {
   async drain(): Promise<void> {
     for (;;) {
       const { queued, submitted } = this.#outbox.pendingCounts();
-      if (queued + submitted === 0 && this.#sends.size === 0) return;
+      if (queued + submitted === 0 && this.#sends.size === 0 && this.#settling.size === 0) return;
       if (!this.#running) throw new CertLedgerError("BATCHER_NOT_RUNNING", "drain(): the batcher is not running, so nothing would move");
       await delay(20);
     }
@@ -400,7 +410,7 @@ export class Batcher {
     const now = Date.now();
     const free = () => this.#options.maxInFlight - this.#sends.size;
     if (free() > 0) {
-      for (const submission of this.#outbox.dueSubmissions(now, free(), new Set(this.#sends.keys()))) {
+      for (const submission of this.#outbox.dueSubmissions(now, free(), this.#busy())) {
         if (!this.#chain.tryEnter(now)) break;
         void this.#track(submission, true);
       }
@@ -513,8 +523,7 @@ export class Batcher {
         const found = await this.#lookUp(submission);
         if (found.state !== "absent") {
           this.#chainAnswered();
-          const settled = await this.#durably(found);
-          record(() => this.#settle(submission, settled));
+          this.#settleDurably(submission, found, record);
           return;
         }
       }
@@ -538,8 +547,7 @@ export class Batcher {
               payloadCid: direct!.payloadCid === undefined ? undefined : cidToBytes(direct!.payloadCid),
             });
       this.#chainAnswered();
-      const position = await this.#confirmDurable(result);
-      record(() => this.#settle(submission, { state: "ours", position }));
+      this.#settleDurably(submission, { state: "ours", position: result }, record);
     } catch (error) {
       if (isCertLedgerError(error, "CERT_ALREADY_ANCHORED") || isCertLedgerError(error, "BATCH_ALREADY_ANCHORED")) {
         // Our earlier transaction may be the one that anchored it (its answer was lost): the chain says whose it is.
@@ -547,8 +555,7 @@ export class Batcher {
           const found = await this.#lookUp(submission);
           this.#chainAnswered();
           if (found.state !== "absent") {
-            const settled = await this.#durably(found);
-            record(() => this.#settle(submission, settled));
+            this.#settleDurably(submission, found, record);
             return;
           }
         } catch (lookUpError) {
@@ -562,6 +569,30 @@ export class Batcher {
       }
       return this.#retry(submission, error, record);
     }
+  }
+
+  /**
+   * Records `found` once it survives a power cut (#confirmDurable), without holding a send slot: the next transactions
+   * are sent meanwhile, and one write of the chain's state then covers them all. A failure (the chain lost the block)
+   * is retried as any other: the submission is looked up on chain again.
+   */
+  #settleDurably(submission: Submission, found: OnChain, record: (write: () => void) => void): void {
+    const settling = this.#durably(found)
+      .then(
+        (settled) => record(() => this.#settle(submission, settled)),
+        (error: unknown) => this.#retry(submission, error, record),
+      )
+      .catch((error: unknown) => this.#noteError("send.error", error, { submission: submission.id }))
+      .finally(() => {
+        this.#settling.delete(submission.id);
+        this.#wake?.();
+      });
+    this.#settling.set(submission.id, settling);
+  }
+
+  /** Submissions being sent or settled, which no one else may pick up. */
+  #busy(): Set<number> {
+    return new Set([...this.#sends.keys(), ...this.#settling.keys()]);
   }
 
   #retry(submission: Submission, error: unknown, record: (write: () => void) => void): void {
