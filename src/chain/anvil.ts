@@ -61,6 +61,7 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
   const supervise = (current: Launched) => {
     void current.exited.then(() => {
       if (stopping) return;
+      state.restarted();
       restarting = (async () => {
         for (let attempt = 0; !stopping; attempt++) {
           await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** attempt, 5_000)));
@@ -82,12 +83,10 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
   supervise(running);
 
   // What nobody asked to be durable (registrations, other parties' transactions) is written every few seconds.
-  let lastWritten = -1;
   const interval = setInterval(
     () => {
       void rpc<string>(rpcUrl, "eth_blockNumber")
-        .then((head) => (Number(head) > Math.max(lastWritten, state.durableHead) ? state.write() : undefined))
-        .then((head) => (head === undefined ? undefined : (lastWritten = head)))
+        .then((head) => (Number(head) > state.durableHead ? state.write() : undefined))
         .catch(() => undefined); // anvil is restarting or stopping: the next turn writes
     },
     (options.dumpIntervalSeconds ?? 2) * 1000,

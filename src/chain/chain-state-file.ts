@@ -19,6 +19,8 @@ export class ChainStateFile {
   readonly file: string;
   readonly #rpcUrl: string;
   #durableHead = -1;
+  /** Bumped when the node restarted: a write begun before speaks for the old node's blocks, not the new one's. */
+  #epoch = 0;
   #writing: Promise<number> | undefined;
 
   constructor(file: string, rpcUrl: string) {
@@ -31,9 +33,30 @@ export class ChainStateFile {
     return this.#durableHead;
   }
 
-  /** Resolves once block `blockNumber` (and all before it) is in the file on disk. */
+  /**
+   * Forgets the durable head: the node restarted from the file, and the blocks it mines from there are not on disk even
+   * where their numbers are below the old head.
+   */
+  restarted(): void {
+    this.#epoch++;
+    this.#durableHead = -1;
+  }
+
+  /**
+   * Resolves once block `blockNumber` (and all before it) is in the file on disk; CHAIN_REORGANISED when the chain no
+   * longer reaches that block (it went back: its state came from an older file).
+   */
   async durable(blockNumber: number): Promise<void> {
-    while (this.#durableHead < blockNumber) await this.write();
+    while (this.#durableHead < blockNumber) {
+      // A write begun before this call may predate the block; one begun now has it, unless the chain went back.
+      const joined = this.#writing !== undefined;
+      const head = await this.write();
+      if (!joined && head >= 0 && head < blockNumber) {
+        throw new CertLedgerError("CHAIN_REORGANISED", `block ${blockNumber} is no longer on the chain (its head is block ${head})`, {
+          details: { blockNumber, head },
+        });
+      }
+    }
   }
 
   /** Writes the chain's current state to the file (joining a write under way if there is one); returns its head. */
@@ -43,11 +66,13 @@ export class ChainStateFile {
   }
 
   async #write(): Promise<number> {
+    const epoch = this.#epoch;
     // The head is read first: the state dumped after it holds at least that block.
     const head = Number(await rpc<string>(this.#rpcUrl, "eth_blockNumber"));
     const dump = await rpc<string>(this.#rpcUrl, "anvil_dumpState");
     const state = gunzipSync(Buffer.from(dump.replace(/^0x/, ""), "hex"));
     await writeDurably(this.file, state);
+    if (epoch !== this.#epoch) return -1; // the old node's state: the new one's blocks still need a write
     this.#durableHead = Math.max(this.#durableHead, head);
     return head;
   }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { startEmbeddedChain, type EmbeddedChain } from "../../src/chain/anvil";
 import { rpc } from "../../src/chain/chain-state-file";
+import { expectRejection } from "../crypto/expect-error";
 import { freePort } from "../e2e/node-process";
 
 const blockNumber = async (url: string) => Number(await rpc<string>(url, "eth_blockNumber"));
@@ -46,6 +47,12 @@ describe("The embedded chain's state on disk (power loss)", function () {
     // The blocks after the last write are lost; those durable() vouched for are there, unchanged.
     expect(await blockNumber(chain.rpcUrl)).to.equal(durable);
     expect(await blockHash(chain.rpcUrl, durable)).to.equal(hash);
+    // A block the chain lost is never reported durable; one the restarted chain mines is written anew.
+    await expectRejection(chain.durable(durable + 2), "CHAIN_REORGANISED");
+    await rpc(chain.rpcUrl, "evm_mine");
+    await chain.durable(durable + 1);
+    const written = JSON.parse(await readFile(path.join(dir, "chain", "state.json"), "utf8")) as { block: { number: string } };
+    expect(Number(written.block.number)).to.equal(durable + 1);
   });
 
   it("stop() writes the state: a new start has every block", async function () {
