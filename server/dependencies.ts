@@ -5,7 +5,7 @@ import type { ChainIndex } from "../src/index";
 import type { PayloadStore } from "../src/ipfs/payload-store";
 import type { JWK } from "../src/crypto/keys";
 import type { PayloadRecipient } from "../src/crypto/payload-encryption";
-import type { AnchoringService, CertificateStatusService, IssuedCertificates, Outbox } from "../src/pipeline";
+import type { AnchoringService, Batcher, CertificateStatusService, IssuedCertificates, Outbox } from "../src/pipeline";
 import type { BatchLocator, ReceiptSigningKey, Verifier } from "../src/verify";
 import type { Auth } from "./auth";
 import type { ServerConfig } from "./config";
@@ -33,6 +33,8 @@ export interface AppDependencies {
   status: Pick<CertificateStatusService, "suspend" | "reinstate" | "revoke">;
   /** The chain index: history, number lookups, an authority's certificates, the registry's lists, and how far it has caught up. */
   index: Pick<ChainIndex, "history" | "byNumberHash" | "certificate" | "listByAuthority" | "status" | "events" | "authorities">;
+  /** The anchoring pipeline's view of the chain: /readyz says "reconciling" while it repairs what a chain that went back lost. */
+  batcher?: Pick<Batcher, "health">;
   auth: Auth;
   /** The key receipts are signed with. */
   receiptKey: ReceiptSigningKey;

@@ -68,7 +68,11 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
   try {
     let chain: EmbeddedChain | undefined;
     if (config.rpcUrl === undefined) {
-      chain = await startEmbeddedChain({ stateFile: path.join(config.dataDir, "chain", "state.json"), port: config.chainPort });
+      chain = await startEmbeddedChain({
+        stateFile: path.join(config.dataDir, "chain", "state.json"),
+        port: config.chainPort,
+        onRestart: (details) => logger.warn(details, "embedded chain: anvil exited and was started again from its state file"),
+      });
       stack.push(() => chain!.stop());
     }
     const rpcUrl = config.rpcUrl ?? chain!.rpcUrl;
@@ -126,6 +130,9 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
       await writeFile(path.join(config.dataDir, "demo-credentials.json"), JSON.stringify(demo, null, 2) + "\n", { mode: 0o600 });
     }
 
+    // The deployment and the demo's registrations survive a power cut from here on, not only after the next periodic write.
+    await chain?.persist();
+
     if (helia) stack.push(await joinConsortium({ config, client, keyring, helia, logger }));
 
     // The batcher asks for signers synchronously: resolve the keyring's once, now.
@@ -167,10 +174,20 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
       signerFor: (id) => signers.get(id),
       maxBatchSize: config.batchMaxSize,
       maxWaitMs: config.batchMaxWaitMs,
-      log: (event, details) => logger.info(details, `batcher: ${event}`),
+      // On the embedded chain "anchored" waits until the block is in the chain's state file on disk (src/chain).
+      durable: chain ? (blockNumber) => chain.durable(blockNumber) : undefined,
+      log: (event, details) =>
+        event === "chain.reconciled" || event === "submission.reopened" || event === "submission.moved"
+          ? logger.warn(details, `batcher: ${event}`)
+          : logger.info(details, `batcher: ${event}`),
     });
     batcher.start();
     stack.push(() => batcher.stop());
+    // What the outbox says is anchored is checked against the chain before the API answers (a power cut may have taken
+    // the embedded chain back); when the chain does not answer yet, the batcher checks once it does.
+    await batcher
+      .checkAnchored()
+      .catch((error: unknown) => logger.warn({ error: String(error) }, "batcher: anchored submissions not checked against the chain yet"));
 
     // This node's own batched certificates are known from its outbox at once; others' once the index read the manifest.
     const batches = { locate: async (certHash: string) => (await index.locate(certHash)) ?? outbox.member(certHash) };
@@ -191,6 +208,7 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
       issued: new IssuedCertificates({ linkKeys, outbox, index, payloads, maxPayloadBytes: 2 * config.maxFileBytes }),
       status: new CertificateStatusService({ outbox, client }),
       index,
+      batcher,
       auth,
       receiptKey: await keyring.receiptKey(generateSigningKey),
       signerForParty: (party) => keyring.signerForParty(party),

@@ -51,6 +51,8 @@ export function mountHealthRoutes(router: Router, deps: AppDependencies, context
 
 async function chainCheck(deps: AppDependencies): Promise<CheckResult> {
   const block = await deps.client.blockNumber();
+  // The chain answers, but went back (a power cut of the embedded node): anchors are being checked and sent again.
+  if (deps.batcher?.health().chain === "reconciling") return { ok: false, detail: `reconciling (at block ${block})` };
   return { ok: true, detail: `at block ${block}` };
 }
 

@@ -1,24 +1,31 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CertLedgerError } from "../errors";
+import { ChainStateFile, rpc } from "./chain-state-file";
 
 /** A running anvil node: the embedded, persistent single-node chain of the default set-up. */
 export interface EmbeddedChain {
   readonly rpcUrl: string;
-  /** Stops the node; anvil writes its state file on the way out. */
+  /** Resolves once block `blockNumber` is in the state file on disk (see {@link ChainStateFile}). */
+  durable(blockNumber: number): Promise<void>;
+  /** Writes the chain's state to its file now (e.g. after a deployment); returns the block it holds up to. */
+  persist(): Promise<number>;
+  /** Writes the state and stops the node. */
   stop(): Promise<void>;
 }
 
 export interface EmbeddedChainOptions {
-  /** Where the chain's state lives between runs (loaded at start, dumped periodically and on exit). */
+  /** Where the chain's state lives between runs (loaded at start, written periodically, when asked and on stop). */
   stateFile: string;
   host?: string;
   port: number;
-  /** Seconds between periodic state dumps, so a crash loses at most this much. */
+  /** Seconds between periodic state writes when blocks were mined, for what nobody asked to be durable. */
   dumpIntervalSeconds?: number;
   /** Where anvil's own output goes; by default it is dropped. */
   log?: (line: string) => void;
+  /** Told when anvil exited on its own (killed, crashed) and was started again from its state file. */
+  onRestart?: (details: { exitCode: number | null; signal: string | null }) => void;
 }
 
 /** The anvil binary shipped by `@foundry-rs/anvil`'s package for this platform (no download at run time). */
@@ -32,22 +39,93 @@ export function anvilBinary(): string {
   }
 }
 
-/** Starts anvil with its state in `stateFile` and resolves once it answers JSON-RPC. */
+/**
+ * Starts anvil from the state in `stateFile` and resolves once it answers JSON-RPC. The state file is written by this
+ * process (see {@link ChainStateFile}): periodically while blocks are mined, whenever {@link EmbeddedChain.durable}
+ * asks, and on stop. An anvil that exits on its own (killed, out of memory) is started again from the file: the
+ * blocks mined since the last write are gone, which the node's readers notice and repair (src/pipeline/chain-audit).
+ */
 export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise<EmbeddedChain> {
   const host = options.host ?? "127.0.0.1";
-  const stateDir = path.dirname(path.resolve(options.stateFile));
+  const stateFile = path.resolve(options.stateFile);
+  const stateDir = path.dirname(stateFile);
   await mkdir(stateDir, { recursive: true });
   const pidFile = path.join(stateDir, "anvil.pid");
-  await stopOrphan(pidFile);
+  await stopOrphan(pidFile, stateFile);
+  const rpcUrl = `http://${host}:${options.port}`;
+  const state = new ChainStateFile(stateFile, rpcUrl);
+  let running = await launch(options, host, stateFile, rpcUrl);
+  await writeFile(pidFile, String(running.child.pid));
+  let stopping = false;
+  let restarting: Promise<void> | undefined;
+  const supervise = (current: Launched) => {
+    void current.exited.then(() => {
+      if (stopping) return;
+      state.restarted();
+      restarting = (async () => {
+        for (let attempt = 0; !stopping; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** attempt, 5_000)));
+          if (stopping) return;
+          try {
+            running = await launch(options, host, stateFile, rpcUrl);
+          } catch (error) {
+            options.log?.(`anvil did not restart: ${(error as Error).message}`);
+            continue;
+          }
+          await writeFile(pidFile, String(running.child.pid));
+          options.onRestart?.({ exitCode: current.child.exitCode, signal: current.child.signalCode });
+          supervise(running);
+          return;
+        }
+      })().finally(() => (restarting = undefined));
+    });
+  };
+  supervise(running);
+
+  // What nobody asked to be durable (registrations, other parties' transactions) is written every few seconds.
+  const interval = setInterval(
+    () => {
+      void rpc<string>(rpcUrl, "eth_blockNumber")
+        .then((head) => (Number(head) > state.durableHead ? state.write() : undefined))
+        .catch(() => undefined); // anvil is restarting or stopping: the next turn writes
+    },
+    (options.dumpIntervalSeconds ?? 2) * 1000,
+  );
+  interval.unref();
+
+  return {
+    rpcUrl,
+    durable: (blockNumber) => state.durable(blockNumber),
+    persist: () => state.write(),
+    stop: async () => {
+      clearInterval(interval);
+      // The last state is written while anvil still runs; then it stops and is not started again.
+      await state.write().catch((error: unknown) => options.log?.(`anvil state not written on stop: ${(error as Error).message}`));
+      stopping = true;
+      await restarting;
+      await stopChild(running.child, running.exited);
+      await rm(pidFile, { force: true });
+    },
+  };
+}
+
+interface Launched {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+/** Spawns anvil on `options.port`, from `stateFile` when it exists, and waits until it answers. */
+async function launch(options: EmbeddedChainOptions, host: string, stateFile: string, rpcUrl: string): Promise<Launched> {
+  const exists = await access(stateFile).then(
+    () => true,
+    () => false,
+  );
   const args = [
     "--host",
     host,
     "--port",
     String(options.port),
-    "--state",
-    options.stateFile,
-    "--state-interval",
-    String(options.dumpIntervalSeconds ?? 2),
+    ...(exists ? ["--load-state", stateFile] : []),
     // Its banner lists the development accounts' private keys; the caller prints what a user needs.
     "--silent",
   ];
@@ -62,7 +140,6 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
   };
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
-  const rpcUrl = `http://${host}:${options.port}`;
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   try {
     await waitForRpc(rpcUrl, exited);
@@ -74,25 +151,24 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
       `anvil did not start on ${rpcUrl}: ${(error as Error).message}${detail ? ` (${detail})` : ""}`,
     );
   }
-  await writeFile(pidFile, String(child.pid));
-  return {
-    rpcUrl,
-    stop: async () => {
-      await stopChild(child, exited);
-      await rm(pidFile, { force: true });
-    },
-  };
+  return { child, exited };
 }
 
 /**
  * Stops an anvil left running by a server that was killed (SIGKILL gives a parent no chance to stop its children), so
- * that it releases the port and writes its state before the new one loads it. Only a process that is anvil is touched.
+ * that it releases the port, after writing its state to `stateFile` so that the new one loads every block it had.
+ * Only a process that is anvil is touched.
  */
-async function stopOrphan(pidFile: string): Promise<void> {
+async function stopOrphan(pidFile: string, stateFile: string): Promise<void> {
   const pid = Number(await readFile(pidFile, "utf8").catch(() => ""));
   if (!Number.isInteger(pid) || pid <= 0) return;
   const command = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
   if (command.includes("anvil")) {
+    const args = command.split("\0");
+    const at = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+    if (args.includes("--port")) {
+      await new ChainStateFile(stateFile, `http://${at("--host") ?? "127.0.0.1"}:${at("--port")}`).write().catch(() => undefined);
+    }
     process.kill(pid, "SIGINT");
     for (let i = 0; i < 100 && (await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")) !== ""; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));

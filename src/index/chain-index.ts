@@ -237,6 +237,14 @@ export class ChainIndex implements BatchLocator {
     return this.#read(() => this.#reader.payloadsAfter(after, count));
   }
 
+  /**
+   * The rollbacks since rollback number `epoch` (0: ever), for a reader of {@link payloadsAfter}: the latest one's
+   * number, and the seq it must go back to (certificates indexed again after a rollback reuse the seqs it freed).
+   */
+  payloadRewindSince(epoch: number): { epoch: number; floor: number } | undefined {
+    return this.#read(() => this.#writer.rewindSince(integerOption(epoch, "epoch", 0)));
+  }
+
   /** Authority `id` as its events make it, or undefined. */
   authority(id: number): IndexedAuthority | undefined {
     return this.#read(() => this.#reader.authority(uint32(id, "id")));

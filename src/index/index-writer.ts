@@ -14,6 +14,9 @@ export interface BatchRef {
   authorityId: number;
 }
 
+/** Rollbacks whose floor is kept (see rewindSince): a reader further behind starts again from the beginning. */
+const REWINDS_KEPT = 100;
+
 /** Where the index stopped: the last block indexed and its hash (undefined before the deployment block). */
 export interface Cursor {
   block: number;
@@ -150,7 +153,33 @@ export class IndexWriter {
       for (const certHash of certificates) this.#certificates.refresh(certHash);
       for (const id of authorities) this.#authorities.refresh(id);
       this.#setCursor(safe ?? { number: after, hash: "" });
+      this.#recordRewind();
     })();
+  }
+
+  /**
+   * The rollbacks since rollback number `epoch` (0: since ever): the latest one's number, and the lowest `seq` (see
+   * payloadsAfter) the certificates kept by any of them reached. A reader of payloadsAfter past that seq must go back to
+   * it: the certificates indexed again after a rollback take the seqs of those it removed.
+   */
+  rewindSince(epoch: number): { epoch: number; floor: number } | undefined {
+    const latest = Number(this.#statements.meta.get("rewinds")?.value ?? 0);
+    if (latest <= epoch) return undefined;
+    let floor = Number.MAX_SAFE_INTEGER;
+    for (let n = Math.max(epoch + 1, latest - REWINDS_KEPT + 1); n <= latest; n++) {
+      floor = Math.min(floor, Number(this.#statements.meta.get(`rewind_floor:${n}`)?.value ?? 0));
+    }
+    // Older rollbacks than those kept: back to the start.
+    if (latest - epoch > REWINDS_KEPT) floor = 0;
+    return { epoch: latest, floor };
+  }
+
+  #recordRewind(): void {
+    const epoch = Number(this.#statements.meta.get("rewinds")?.value ?? 0) + 1;
+    const { floor } = this.#db.prepare<[], { floor: number }>("SELECT coalesce(max(rowid), 0) AS floor FROM certificates").get()!;
+    this.#statements.setMeta.run("rewinds", String(epoch));
+    this.#statements.setMeta.run(`rewind_floor:${epoch}`, String(floor));
+    this.#db.prepare("DELETE FROM meta WHERE key = ?").run(`rewind_floor:${epoch - REWINDS_KEPT}`);
   }
 
   /** Batches whose manifest is due for a (new) attempt at `now` (ms). */

@@ -1,11 +1,12 @@
 import type { Signer } from "ethers";
-import type { LedgerClient, WriteResult } from "../chain/ledger-client";
+import type { LedgerClient } from "../chain/ledger-client";
 import { CertLedgerError, isCertLedgerError } from "../errors";
 import { cidToBytes } from "../ipfs/cid";
 import { addPayloads, type PayloadStore } from "../ipfs/payload-store";
 import { buildBatch, encodeBatchManifest } from "../merkle/batch";
+import { anchoredHeadHolds, commonAnchoredBlock, receiptPosition } from "./chain-audit";
 import { backoffDelay, DependencyGate, isPermanentFailure, recordedError, type BackoffOptions } from "./failures";
-import type { Outbox, PendingUpload, ReadyGroup, Submission } from "./outbox";
+import type { AnchorPosition, Outbox, PendingUpload, ReadyGroup, Submission } from "./outbox";
 
 /** What the batcher works with, and how. */
 export interface BatcherOptions {
@@ -34,13 +35,21 @@ export interface BatcherOptions {
   uploadConcurrency?: number;
   /** How long stop() waits for work in flight before abandoning it to the next reconcile (default 10 s). */
   stopTimeoutMs?: number;
+  /**
+   * Resolves once block `blockNumber` survives a power cut of the chain node (the embedded chain's state file holds it);
+   * a submission is recorded anchored only then. Left out for a chain with immediate finality (QBFT), whose blocks do.
+   */
+  durable?: (blockNumber: number) => Promise<void>;
+  /** How often the highest block holding anchored submissions is compared with the chain's (default 1 s). */
+  chainCheckIntervalMs?: number;
   /** Called on every notable event (a batch anchored, a request failed, a dependency down or back). */
   log?: (event: string, details: Record<string, unknown>) => void;
 }
 
 /** What a readiness probe reports. */
 export interface BatcherHealth {
-  chain: "ok" | "down";
+  /** "reconciling" while the outbox's anchored submissions are checked against a chain that went back. */
+  chain: "ok" | "down" | "reconciling";
   ipfs: "ok" | "down";
   queued: number;
   submitted: number;
@@ -57,10 +66,11 @@ const DEFAULTS = {
   uploadBatchBytes: 32 * 1024 * 1024,
   uploadConcurrency: 2,
   stopTimeoutMs: 10_000,
+  chainCheckIntervalMs: 1_000,
 };
 
 /** Where a submission stands on chain. */
-type OnChain = { state: "absent" } | { state: "ours"; position: Partial<WriteResult> } | { state: "theirs"; authorityId: number };
+type OnChain = { state: "absent" } | { state: "ours"; position: AnchorPosition } | { state: "theirs"; authorityId: number };
 
 /**
  * Turns queued requests into confirmed anchors, exactly once whatever stops in between:
@@ -85,6 +95,8 @@ export class Batcher {
   readonly #ipfs: DependencyGate;
   readonly #writers = new Map<number, { signer: Signer; client: LedgerClient }>();
   readonly #sends = new Map<number, Promise<void>>();
+  /** Submissions mined and waiting for their block to be durable: they hold no send slot meanwhile (see #settleDurably). */
+  readonly #settling = new Map<number, Promise<void>>();
   /** Bulk uploads in flight, by a key of their own. */
   readonly #uploads = new Map<number, { certHashes: string[]; done: Promise<void> }>();
   #nextUpload = 0;
@@ -95,6 +107,13 @@ export class Batcher {
   /** Bumped when stop() abandons work: outcomes that arrive later are not recorded (reconcile() finds them). */
   #generation = 0;
   #lastError: BatcherHealth["lastError"];
+  readonly #durable: (blockNumber: number) => Promise<void>;
+  /** A check of the anchored submissions under way (shared by its callers), and whether one is owed (the last failed). */
+  #checking: Promise<void> | undefined;
+  #checkDue = true;
+  #nextChainCheck = 0;
+  /** Submissions sent again because the chain lost them, until they are anchored again (health: "reconciling"). */
+  readonly #repairing = new Set<number>();
 
   constructor(options: BatcherOptions) {
     this.#outbox = options.outbox;
@@ -114,7 +133,9 @@ export class Batcher {
       uploadBatchBytes: positiveInteger(options.uploadBatchBytes ?? DEFAULTS.uploadBatchBytes, "uploadBatchBytes"),
       uploadConcurrency: positiveInteger(options.uploadConcurrency ?? DEFAULTS.uploadConcurrency, "uploadConcurrency"),
       stopTimeoutMs: nonNegative(options.stopTimeoutMs ?? DEFAULTS.stopTimeoutMs, "stopTimeoutMs"),
+      chainCheckIntervalMs: positiveInteger(options.chainCheckIntervalMs ?? DEFAULTS.chainCheckIntervalMs, "chainCheckIntervalMs"),
     };
+    this.#durable = options.durable ?? (async () => undefined);
     this.#log = options.log ?? (() => undefined);
     this.#chain = new DependencyGate(this.#options.retry);
     this.#ipfs = new DependencyGate(this.#options.retry);
@@ -140,7 +161,11 @@ export class Batcher {
     try {
       // The loop may be composing a batch (waiting for the chain or IPFS); once stopped it records nothing more.
       await Promise.race([this.#loop, deadline]);
-      const inFlight = Promise.allSettled([...this.#sends.values(), ...[...this.#uploads.values()].map((u) => u.done)]);
+      const inFlight = Promise.allSettled([
+        ...this.#sends.values(),
+        ...this.#settling.values(),
+        ...[...this.#uploads.values()].map((u) => u.done),
+      ]);
       await Promise.race([inFlight, deadline]);
     } finally {
       clearTimeout(timer);
@@ -154,20 +179,126 @@ export class Batcher {
    * does); resolves once each has been anchored, failed, or scheduled for a retry because the chain is down.
    */
   async reconcile(): Promise<void> {
-    const pending = this.#outbox.dueSubmissions(Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER, new Set(this.#sends.keys()));
+    const pending = this.#outbox.dueSubmissions(Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER, this.#busy());
     this.#log("reconcile", { submissions: pending.length });
     let next = 0;
     const worker = async () => {
-      while (next < pending.length) await this.#track(pending[next++], true);
+      while (next < pending.length) {
+        const submission = pending[next++];
+        await this.#track(submission, true);
+        await this.#settling.get(submission.id);
+      }
     };
     await Promise.all(Array.from({ length: Math.min(this.#options.maxInFlight, pending.length) }, worker));
+  }
+
+  /**
+   * Checks every submission the outbox records as anchored against the chain the node has now: those in a block whose
+   * hash no longer matches (the chain went back or reorganised), or whose block is not known, are looked up by content —
+   * still on chain (perhaps in another block): the new transaction and block are recorded; gone: the submission is
+   * submitted again (the same root: exactly once by construction) and sent at once. Run at start-up (before the API
+   * answers) and whenever the highest anchored block's hash changes; health() says "reconciling" meanwhile.
+   */
+  checkAnchored(): Promise<void> {
+    this.#checking ??= this.#checkAnchored().finally(() => (this.#checking = undefined));
+    return this.#checking;
+  }
+
+  async #checkAnchored(): Promise<void> {
+    const provider = this.#client.provider;
+    try {
+      const common = await commonAnchoredBlock(this.#outbox, provider);
+      const suspects = this.#outbox.anchoredAbove(common);
+      let next = 0;
+      const outcomes = { kept: 0, moved: 0, reopened: 0, failed: 0 };
+      const worker = async () => {
+        while (next < suspects.length) {
+          const submission = suspects[next++];
+          const outcome = await this.#recheck({ ...submission, fromBlock: Math.min(submission.fromBlock, common + 1) }, common);
+          outcomes[outcome]++;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(this.#options.maxInFlight, suspects.length) }, worker));
+      if (suspects.length > 0) this.#log("chain.reconciled", { commonBlock: common, ...outcomes });
+      this.#checkDue = false;
+    } catch (error) {
+      this.#checkDue = true;
+      throw error;
+    }
+  }
+
+  /** One anchored submission the chain may no longer hold: kept, moved to where it is now, sent again, or failed. */
+  async #recheck(submission: Submission, common: number): Promise<"kept" | "moved" | "reopened" | "failed"> {
+    const what = { submission: submission.id, kind: submission.kind, root: submission.root, was: submission.txHash };
+    const recorded = submission.txHash === undefined ? undefined : await receiptPosition(this.#client.provider, submission.txHash);
+    if (recorded && recorded.blockHash === submission.blockHash) return "kept";
+    if (recorded && submission.blockHash === undefined && recorded.blockNumber === submission.blockNumber) {
+      // Recorded before block hashes were (an outbox from an earlier version): where it was, now with its hash.
+      await this.#durable(recorded.blockNumber);
+      this.#outbox.recordAnchored(submission.id, recorded);
+      return "kept";
+    }
+    const found = recorded ? { state: "ours" as const, position: recorded } : await this.#lookUp(submission);
+    if (found.state === "absent") {
+      this.#outbox.reopenSubmission(submission.id, common + 1);
+      this.#repairing.add(submission.id);
+      this.#log("submission.reopened", { ...what, block: submission.blockNumber });
+      return "reopened";
+    }
+    if (found.state === "theirs") {
+      this.#settle(submission, found);
+      return "failed";
+    }
+    const position = await this.#confirmDurable(found.position);
+    this.#outbox.recordAnchored(submission.id, position);
+    this.#log("submission.moved", { ...what, ...position });
+    return "moved";
+  }
+
+  /**
+   * Where `position` is once it survives a power cut: the chain's state holding its block is on disk, and its receipt
+   * still names that block. Without a transaction (found by content, no event) the chain's head is made durable instead.
+   */
+  async #confirmDurable(position: AnchorPosition): Promise<AnchorPosition> {
+    if (position.txHash === undefined || position.blockNumber === undefined) {
+      await this.#durable(await this.#client.blockNumber());
+      return position;
+    }
+    await this.#durable(position.blockNumber);
+    // Read after the state was written: a transaction still on chain now is in that state (anvil re-mines nothing).
+    const confirmed = await receiptPosition(this.#client.provider, position.txHash);
+    if (!confirmed) {
+      throw new CertLedgerError(
+        "CHAIN_REORGANISED",
+        `transaction ${position.txHash}, mined in block ${position.blockNumber}, is no longer on the chain`,
+        { details: { txHash: position.txHash, blockNumber: position.blockNumber } },
+      );
+    }
+    return confirmed;
+  }
+
+  /** `found` once it survives a power cut (see #confirmDurable). */
+  async #durably(found: OnChain): Promise<OnChain> {
+    return found.state === "ours" ? { state: "ours", position: await this.#confirmDurable(found.position) } : found;
+  }
+
+  /** Between two turns of the loop, at most every chainCheckIntervalMs: one block read, a full check if it changed. */
+  async #watchChain(now: number): Promise<void> {
+    // While the chain is down the sends probe it; the check resumes once it answers.
+    if (now < this.#nextChainCheck || this.#chain.down) return;
+    this.#nextChainCheck = now + this.#options.chainCheckIntervalMs;
+    try {
+      if (this.#checkDue || !(await anchoredHeadHolds(this.#outbox, this.#client.provider))) await this.checkAnchored();
+    } catch (error) {
+      this.#noteError("chain.check.retry", error);
+    }
   }
 
   /** Resolves when no request is queued or submitted (for tests and orderly shutdowns); the batcher must be running. */
   async drain(): Promise<void> {
     for (;;) {
       const { queued, submitted } = this.#outbox.pendingCounts();
-      if (queued + submitted === 0 && this.#sends.size === 0) return;
+      if (queued + submitted === 0 && this.#sends.size === 0 && this.#settling.size === 0) return;
       if (!this.#running) throw new CertLedgerError("BATCHER_NOT_RUNNING", "drain(): the batcher is not running, so nothing would move");
       await delay(20);
     }
@@ -177,7 +308,7 @@ export class Batcher {
   health(): BatcherHealth {
     const { queued, submitted } = this.#outbox.pendingCounts();
     const health: BatcherHealth = {
-      chain: this.#chain.down ? "down" : "ok",
+      chain: this.#checking || this.#repairing.size > 0 ? "reconciling" : this.#chain.down ? "down" : "ok",
       ipfs: this.#ipfs.down ? "down" : "ok",
       queued,
       submitted,
@@ -190,6 +321,11 @@ export class Batcher {
 
   async #run(): Promise<void> {
     try {
+      await this.checkAnchored();
+    } catch (error) {
+      this.#noteError("chain.check.retry", error);
+    }
+    try {
       await this.reconcile();
     } catch (error) {
       this.#noteError("reconcile.error", error);
@@ -199,6 +335,7 @@ export class Batcher {
     while (current()) {
       this.#nextDue = Number.POSITIVE_INFINITY;
       try {
+        await this.#watchChain(Date.now());
         this.#startUploads();
         await this.#dispatch(current);
       } catch (error) {
@@ -273,7 +410,7 @@ export class Batcher {
     const now = Date.now();
     const free = () => this.#options.maxInFlight - this.#sends.size;
     if (free() > 0) {
-      for (const submission of this.#outbox.dueSubmissions(now, free(), new Set(this.#sends.keys()))) {
+      for (const submission of this.#outbox.dueSubmissions(now, free(), this.#busy())) {
         if (!this.#chain.tryEnter(now)) break;
         void this.#track(submission, true);
       }
@@ -386,7 +523,7 @@ export class Batcher {
         const found = await this.#lookUp(submission);
         if (found.state !== "absent") {
           this.#chainAnswered();
-          record(() => this.#settle(submission, found));
+          this.#settleDurably(submission, found, record);
           return;
         }
       }
@@ -410,7 +547,7 @@ export class Batcher {
               payloadCid: direct!.payloadCid === undefined ? undefined : cidToBytes(direct!.payloadCid),
             });
       this.#chainAnswered();
-      record(() => this.#settle(submission, { state: "ours", position: result }));
+      this.#settleDurably(submission, { state: "ours", position: result }, record);
     } catch (error) {
       if (isCertLedgerError(error, "CERT_ALREADY_ANCHORED") || isCertLedgerError(error, "BATCH_ALREADY_ANCHORED")) {
         // Our earlier transaction may be the one that anchored it (its answer was lost): the chain says whose it is.
@@ -418,7 +555,7 @@ export class Batcher {
           const found = await this.#lookUp(submission);
           this.#chainAnswered();
           if (found.state !== "absent") {
-            record(() => this.#settle(submission, found));
+            this.#settleDurably(submission, found, record);
             return;
           }
         } catch (lookUpError) {
@@ -434,6 +571,30 @@ export class Batcher {
     }
   }
 
+  /**
+   * Records `found` once it survives a power cut (#confirmDurable), without holding a send slot: the next transactions
+   * are sent meanwhile, and one write of the chain's state then covers them all. A failure (the chain lost the block)
+   * is retried as any other: the submission is looked up on chain again.
+   */
+  #settleDurably(submission: Submission, found: OnChain, record: (write: () => void) => void): void {
+    const settling = this.#durably(found)
+      .then(
+        (settled) => record(() => this.#settle(submission, settled)),
+        (error: unknown) => this.#retry(submission, error, record),
+      )
+      .catch((error: unknown) => this.#noteError("send.error", error, { submission: submission.id }))
+      .finally(() => {
+        this.#settling.delete(submission.id);
+        this.#wake?.();
+      });
+    this.#settling.set(submission.id, settling);
+  }
+
+  /** Submissions being sent or settled, which no one else may pick up. */
+  #busy(): Set<number> {
+    return new Set([...this.#sends.keys(), ...this.#settling.keys()]);
+  }
+
   #retry(submission: Submission, error: unknown, record: (write: () => void) => void): void {
     const now = Date.now();
     if (this.#chain.failed(now)) this.#log("chain.down", { ...recordedError(error) });
@@ -445,6 +606,7 @@ export class Batcher {
   /** Records a submission's outcome: anchored (by us), anchored by another authority, or refused with `error`. */
   #settle(submission: Submission, found: OnChain | undefined, error?: unknown): void {
     const what = { submission: submission.id, kind: submission.kind, root: submission.root, count: submission.leafCount };
+    this.#repairing.delete(submission.id);
     if (found?.state === "ours") {
       this.#outbox.recordAnchored(submission.id, found.position);
       this.#log("submission.anchored", { ...what, ...found.position });

@@ -9,7 +9,8 @@
  * - `submissions`: one row per transaction the batcher sends: a batch (its root, leaf count and manifest CID) or a
  *   direct anchor of one certificate. Its composition is fixed when it is written, before anything is sent, so that
  *   a restart sends the same transaction again rather than a different one. `from_block` is the chain's height
- *   before the first send, where a search for its event starts.
+ *   before the first send, where a search for its event starts. `block_hash` is the hash of the block that holds it
+ *   once anchored, so that the outbox's belief can be checked against the chain the node has now.
  *
  * A number anchored again while its earlier request is still queued or submitted waits for it: the chain then holds
  * anchorings of one number in the order they were accepted, so "the latest certificate with this number" is the
@@ -75,5 +76,11 @@ export const MIGRATIONS: readonly string[] = [
   // Certificates re-issued under one number are anchored in the order they were accepted (see readyRequests).
   `
   CREATE INDEX requests_number_pending ON requests (number_hash, seq) WHERE status IN ('queued', 'submitted');
+  `,
+  // An anchored submission names its block by hash too: a chain that went back (an embedded node restarted from an
+  // older state) or reorganised is found by comparing it with the node's block at that height (src/pipeline/chain-audit).
+  `
+  ALTER TABLE submissions ADD COLUMN block_hash TEXT;
+  CREATE INDEX submissions_anchored ON submissions (status, block_number);
   `,
 ];

@@ -28,10 +28,19 @@ export interface Submission {
   status: "submitted" | "anchored" | "failed";
   txHash?: string;
   blockNumber?: number;
+  /** The hash of block `blockNumber` when it was recorded (anchored submissions whose receipt was read). */
+  blockHash?: string;
   attempts: number;
   /** When a transient failure may be retried (ms since the epoch). */
   nextAttemptAt: number;
   error?: { code: string; message: string };
+}
+
+/** Where a submission is on chain, as far as known. */
+export interface AnchorPosition {
+  txHash?: string;
+  blockNumber?: number;
+  blockHash?: string;
 }
 
 /** A submission to record: what it anchors, fixed before it is sent. */
@@ -101,6 +110,7 @@ interface SubmissionRow {
   status: Submission["status"];
   tx_hash: string | null;
   block_number: number | null;
+  block_hash: string | null;
   attempts: number;
   next_attempt_at: number;
   error_code: string | null;
@@ -553,11 +563,50 @@ export class Outbox {
     this.#updateSubmission(id, "attempts = attempts + 1", "attempts = attempts + 1", []);
   }
 
-  /** Records that submission `id` is on chain (in transaction `txHash`, when known): its requests are anchored. */
-  recordAnchored(id: number, position: { txHash?: string; blockNumber?: number } = {}): void {
+  /** Records that submission `id` is on chain (in transaction `txHash` of block `blockHash`, when known): its requests are anchored. */
+  recordAnchored(id: number, position: AnchorPosition = {}): void {
     const values = [position.txHash ?? null, position.blockNumber ?? null];
     const set = "status = 'anchored', tx_hash = ?, block_number = ?, error_code = NULL, error_message = NULL";
-    this.#updateSubmission(id, set, set, values);
+    this.#updateSubmission(id, `${set}, block_hash = ?`, set, [...values, position.blockHash ?? null], values);
+  }
+
+  /**
+   * The blocks that hold anchored submissions, below block `below`, highest first (up to `limit`): where a check of the
+   * outbox against the chain starts, since a block whose hash still matches vouches for every block under it.
+   */
+  anchoredBlocks(below: number, limit: number): { blockNumber: number; blockHash: string }[] {
+    this.#check();
+    return this.#db
+      .prepare<[number, number], { blockNumber: number; blockHash: string }>(
+        `SELECT DISTINCT block_number AS blockNumber, block_hash AS blockHash FROM submissions
+         WHERE status = 'anchored' AND block_hash IS NOT NULL AND block_number < ? ORDER BY block_number DESC LIMIT ?`,
+      )
+      .all(Math.min(below, Number.MAX_SAFE_INTEGER), limit);
+  }
+
+  /** Anchored submissions in a block above `blockNumber`, and those whose block (hash) is not known: the ones to re-check. */
+  anchoredAbove(blockNumber: number): Submission[] {
+    this.#check();
+    return this.#db
+      .prepare<[number], SubmissionRow>(
+        `SELECT * FROM submissions WHERE status = 'anchored' AND (block_number > ? OR block_hash IS NULL) ORDER BY id`,
+      )
+      .all(blockNumber)
+      .map(toSubmission);
+  }
+
+  /**
+   * Undoes the anchoring of submission `id`, which the chain no longer holds: it is submitted again (the same
+   * transaction, sent at once), its search for the event starting no later than `fromBlock`.
+   */
+  reopenSubmission(id: number, fromBlock: number): void {
+    this.#updateSubmission(
+      id,
+      `status = 'submitted', tx_hash = NULL, block_number = NULL, block_hash = NULL, next_attempt_at = 0, from_block = min(from_block, ?)`,
+      "status = 'submitted', tx_hash = NULL, block_number = NULL",
+      [Math.max(0, Math.trunc(fromBlock))],
+      [],
+    );
   }
 
   /** Records that the chain refused submission `id` for good: its requests fail with `error`. */
@@ -674,6 +723,7 @@ function toSubmission(row: SubmissionRow): Submission {
   if (row.manifest_cid !== null) submission.manifestCid = row.manifest_cid;
   if (row.tx_hash !== null) submission.txHash = row.tx_hash;
   if (row.block_number !== null) submission.blockNumber = row.block_number;
+  if (row.block_hash !== null) submission.blockHash = row.block_hash;
   if (row.error_code !== null) submission.error = { code: row.error_code, message: row.error_message ?? "" };
   return submission;
 }

@@ -22,6 +22,8 @@ import type { PayloadStore } from "../ipfs/payload-store";
 /** Where the replicator learns of new payloads: the chain index (src/index's ChainIndex fits). */
 export interface ReplicationSource {
   payloadsAfter(seq: number, limit: number): IndexedPayload[];
+  /** The source's rollbacks since number `epoch`: the latest's number and the seq to go back to (ChainIndex has it). */
+  payloadRewindSince?(epoch: number): { epoch: number; floor: number } | undefined;
 }
 
 export interface PayloadReplicatorOptions {
@@ -71,6 +73,8 @@ const MAX_RETRY_DELAY_MS = 10 * 60_000;
 export class PayloadReplicator {
   readonly #o: Required<Omit<PayloadReplicatorOptions, "log">> & Pick<PayloadReplicatorOptions, "log">;
   #cursor = 0;
+  /** The source's last rollback this cursor has gone back for. */
+  #rewinds = 0;
   #retries: Retry[] = [];
   #loaded = false;
   #stats = { examined: 0, pinned: 0, gaveUp: 0 };
@@ -125,6 +129,12 @@ export class PayloadReplicator {
   /** One round: the retries that are due, then the certificates indexed since the last round; the state is saved. */
   async runOnce(now = Date.now()): Promise<void> {
     if (!this.#loaded) await this.#load();
+    // The index rolled back with the chain: the certificates it indexes again may take seqs at or under the cursor.
+    const rewind = this.#o.source.payloadRewindSince?.(this.#rewinds);
+    if (rewind) {
+      this.#cursor = Math.min(this.#cursor, rewind.floor);
+      this.#rewinds = rewind.epoch;
+    }
     const due = this.#retries.filter((r) => r.nextAt <= now);
     const page = this.#o.source.payloadsAfter(this.#cursor, this.#o.pageSize);
     const own = new Set(this.#o.parties());
@@ -198,8 +208,9 @@ export class PayloadReplicator {
   async #load(): Promise<void> {
     const text = await readFile(this.#o.stateFile, "utf8").catch(() => undefined);
     if (text !== undefined) {
-      const state = JSON.parse(text) as { cursor?: unknown; retries?: unknown };
+      const state = JSON.parse(text) as { cursor?: unknown; rewinds?: unknown; retries?: unknown };
       if (typeof state.cursor === "number" && Number.isSafeInteger(state.cursor) && state.cursor >= 0) this.#cursor = state.cursor;
+      if (typeof state.rewinds === "number" && Number.isSafeInteger(state.rewinds) && state.rewinds >= 0) this.#rewinds = state.rewinds;
       if (Array.isArray(state.retries)) this.#retries = (state.retries as Retry[]).filter(isRetry);
     }
     this.#loaded = true;
@@ -208,7 +219,7 @@ export class PayloadReplicator {
   /** Written to a fresh file and renamed over the old one, so a crash leaves one state or the other, never half. */
   async #save(): Promise<void> {
     const temporary = `${this.#o.stateFile}.${randomBytes(4).toString("hex")}.tmp`;
-    await writeFile(temporary, JSON.stringify({ cursor: this.#cursor, retries: this.#retries }) + "\n");
+    await writeFile(temporary, JSON.stringify({ cursor: this.#cursor, rewinds: this.#rewinds, retries: this.#retries }) + "\n");
     await rename(temporary, this.#o.stateFile);
   }
 }

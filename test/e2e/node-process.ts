@@ -15,8 +15,11 @@ export interface NodeProcess {
   ready(timeoutMs?: number): Promise<void>;
 }
 
-/** Starts `server/main.ts` with `env` (as `npm start` does after compiling). */
-export function startNode(env: Record<string, string>): NodeProcess {
+/**
+ * Starts `server/main.ts` with `env` (as `npm start` does after compiling). `detached` gives the node a process group of
+ * its own (the node and the anvil it starts), so that a test can SIGKILL the group as a power cut would.
+ */
+export function startNode(env: Record<string, string>, options: { detached?: boolean } = {}): NodeProcess {
   // NODE_PROFILE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the node; NODE_OPTIONS may not carry them.
   const nodeArgs = (process.env.NODE_PROFILE_ARGS ?? "").split(" ").filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, require.resolve("ts-node/dist/bin.js"), "--transpile-only", "server/main.ts"], {
@@ -24,6 +27,7 @@ export function startNode(env: Record<string, string>): NodeProcess {
     // The tests poll hard from one address: the public rate limit is for the outside world.
     env: { ...process.env, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "1000000", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: options.detached ?? false,
   });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));

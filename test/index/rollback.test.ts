@@ -88,4 +88,29 @@ describe("The chain index when the chain goes back", function () {
     expect(indexedEventCount(first.file)).to.equal(await chainEventCount(world));
     second.index.close();
   });
+
+  it("tells a reader of payloadsAfter how far back to go: certificates indexed again after a rollback reuse the seqs it freed", async function () {
+    const world = await loadFixture(verifierWorld);
+    const cid = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy";
+    const kept = await anchorDirect(world, world.authorities.kgBody, { payloadCid: cid });
+    const snapshot = await takeSnapshot();
+    const lost = await anchorDirect(world, world.authorities.kgBody, { payloadCid: cid });
+    const { index } = await openIndex(world);
+    await index.syncOnce();
+    const [, passed] = index.payloadsAfter(0);
+    expect(passed.certHash).to.equal(lost.certHash);
+    expect(index.payloadRewindSince(0)).to.equal(undefined);
+
+    await snapshot.restore();
+    const replacement = await anchorDirect(world, world.authorities.kgBody, { payloadCid: cid });
+    await index.syncOnce();
+    const rewind = index.payloadRewindSince(0)!;
+    expect(rewind.epoch).to.equal(1);
+    // The replacement took the lost one's seq: a reader past it would never see it; from the floor on, it does.
+    expect(index.payloadsAfter(passed.seq).map((p) => p.certHash)).to.not.include(replacement.certHash);
+    expect(index.payloadsAfter(rewind.floor).map((p) => p.certHash)).to.deep.equal([replacement.certHash]);
+    expect(index.payloadsAfter(0).map((p) => p.certHash)).to.deep.equal([kept.certHash, replacement.certHash]);
+    expect(index.payloadRewindSince(rewind.epoch)).to.equal(undefined);
+    index.close();
+  });
 });

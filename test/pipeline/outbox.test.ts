@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import { ethers } from "ethers";
 import type { AnchorRequestInput } from "../../src/pipeline/anchor-request";
 import { Outbox } from "../../src/pipeline/outbox";
+import { MIGRATIONS } from "../../src/pipeline/outbox-schema";
 import { expectError } from "../crypto/expect-error";
 import { outboxFile, removeOutboxFiles } from "./fixtures";
 
@@ -45,7 +46,7 @@ describe("Outbox", function () {
       const db = new Database(file, { readonly: true });
       try {
         expect(db.pragma("journal_mode", { simple: true })).to.equal("wal");
-        expect(db.pragma("user_version", { simple: true })).to.equal(2);
+        expect(db.pragma("user_version", { simple: true })).to.equal(MIGRATIONS.length);
       } finally {
         db.close();
       }

@@ -159,4 +159,58 @@ describe("Payload replicator", function () {
     expect(replicator.stats()).to.include({ retrying: 0, gaveUp: 3 });
     expect(gaveUp.slice(1).every((line) => line.endsWith("no node served it"))).to.equal(true);
   });
+
+  it("goes back when the index rolled back with the chain: certificates indexed again under seqs it had passed are examined", async function () {
+    const kzKey = await generateEncryptionKey();
+    const kg = await startStore();
+    const made = await Promise.all(
+      ["kept", "lost", "indexed again"].map(async (text) => {
+        const document = utf8(text);
+        const certHash = certHashOf(document);
+        const { bytes } = await encryptPayload(document, {
+          certHash,
+          contentType: "text/plain",
+          recipients: [{ party: "KZ", publicJwk: kzKey.publicJwk }],
+        });
+        return { certHash, payloadCid: await kg.add(bytes), party: "KG" };
+      }),
+    );
+    const pins: string[] = [];
+    const kz: PayloadStore = {
+      add: (bytes, o) => kg.add(bytes, o),
+      get: (cid, o) => kg.get(cid, o),
+      pin: async (cid) => void pins.push(cid),
+      release: async () => undefined,
+      stop: async () => undefined,
+    };
+    // The index as a list with its rollbacks: seq 2 is rolled back and seq 2 is given to another certificate.
+    let indexed: IndexedPayload[] = [
+      { seq: 1, ...made[0] },
+      { seq: 2, ...made[1] },
+    ];
+    let rewinds = { epoch: 0, floor: 0 };
+    const replicator = new PayloadReplicator({
+      source: {
+        payloadsAfter: (seq, limit) => indexed.filter((p) => p.seq > seq).slice(0, limit),
+        payloadRewindSince: (epoch) => (rewinds.epoch > epoch ? rewinds : undefined),
+      },
+      payloads: kz,
+      parties: () => ["KZ"],
+      stateFile: path.join(await dirs.make(), "replication.json"),
+    });
+    await replicator.runOnce();
+    expect(replicator.stats()).to.include({ cursor: 2, pinned: 2 });
+
+    indexed = [
+      { seq: 1, ...made[0] },
+      { seq: 2, ...made[2] },
+    ];
+    rewinds = { epoch: 1, floor: 1 };
+    await replicator.runOnce();
+    expect(pins).to.deep.equal([made[0].payloadCid, made[1].payloadCid, made[2].payloadCid]);
+    expect(replicator.stats()).to.include({ cursor: 2, pinned: 3 });
+    // The rollback is remembered: the next round does not go back again.
+    await replicator.runOnce();
+    expect(replicator.stats()).to.include({ examined: 3 });
+  });
 });

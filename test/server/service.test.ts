@@ -124,6 +124,18 @@ describe("API: the service", function () {
       expect(JSON.stringify(problem)).not.to.include("10.1.2.3");
     });
 
+    it("/readyz says the chain is reconciling while the pipeline repairs what a chain that went back lost", async function () {
+      let chain: "ok" | "reconciling" = "reconciling";
+      const batcher = { health: () => ({ chain, ipfs: "ok" as const, queued: 0, submitted: 0 }) };
+      const server = await startServer({ deps: { batcher } });
+      await server.index.syncOnce();
+      const problem = expectProblem(await call(server, "/readyz"), 503, "NOT_READY");
+      expect(problem.details).to.deep.nested.include({ "checks.chain.ok": false, "checks.ipfs.ok": true });
+      expect((problem.details as { checks: { chain: { detail: string } } }).checks.chain.detail).to.match(/^reconciling \(at block \d+\)$/);
+      chain = "ok";
+      expect((await call(server, "/readyz")).status).to.equal(200);
+    });
+
     it("/metrics counts requests by route, and shows the outbox and the index's lag", async function () {
       const server = await startServer();
       await call(server, `/v1/verify/${"cd".repeat(32)}`);

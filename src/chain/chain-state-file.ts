@@ -1,0 +1,120 @@
+import { randomBytes } from "node:crypto";
+import { open, rename } from "node:fs/promises";
+import path from "node:path";
+import { gunzipSync } from "node:zlib";
+import { CertLedgerError } from "../errors";
+
+/**
+ * The embedded chain's state on disk, written by this process rather than by anvil: anvil's own `--state` dump
+ * truncates the file and writes it in place, with no fsync, every `--state-interval` seconds, so a power cut loses the
+ * blocks since the last dump and one during a dump leaves a file anvil cannot load. Here the state comes from
+ * `anvil_dumpState` (gzipped JSON, the format `--load-state` reads), goes to a temporary file that is fsync'd, and is
+ * renamed over the old one (then the folder is fsync'd): the file on disk is always a whole state.
+ *
+ * It keeps a "durable head": the highest block known to be in the file. {@link durable} resolves once a block is on
+ * disk, so that the node says "anchored" only of a transaction that survives a power cut. Callers at the same moment
+ * share one dump: while one is being written, the next waits and covers every block mined meanwhile.
+ */
+export class ChainStateFile {
+  readonly file: string;
+  readonly #rpcUrl: string;
+  #durableHead = -1;
+  /** Bumped when the node restarted: a write begun before speaks for the old node's blocks, not the new one's. */
+  #epoch = 0;
+  #writing: Promise<number> | undefined;
+
+  constructor(file: string, rpcUrl: string) {
+    this.file = path.resolve(file);
+    this.#rpcUrl = rpcUrl;
+  }
+
+  /** The highest block known to be in the file (-1 before the first write). */
+  get durableHead(): number {
+    return this.#durableHead;
+  }
+
+  /**
+   * Forgets the durable head: the node restarted from the file, and the blocks it mines from there are not on disk even
+   * where their numbers are below the old head.
+   */
+  restarted(): void {
+    this.#epoch++;
+    this.#durableHead = -1;
+  }
+
+  /**
+   * Resolves once block `blockNumber` (and all before it) is in the file on disk; CHAIN_REORGANISED when the chain no
+   * longer reaches that block (it went back: its state came from an older file).
+   */
+  async durable(blockNumber: number): Promise<void> {
+    while (this.#durableHead < blockNumber) {
+      // A write begun before this call may predate the block; one begun now has it, unless the chain went back.
+      const joined = this.#writing !== undefined;
+      const head = await this.write();
+      if (!joined && head >= 0 && head < blockNumber) {
+        throw new CertLedgerError("CHAIN_REORGANISED", `block ${blockNumber} is no longer on the chain (its head is block ${head})`, {
+          details: { blockNumber, head },
+        });
+      }
+    }
+  }
+
+  /** Writes the chain's current state to the file (joining a write under way if there is one); returns its head. */
+  write(): Promise<number> {
+    this.#writing ??= this.#write().finally(() => (this.#writing = undefined));
+    return this.#writing;
+  }
+
+  async #write(): Promise<number> {
+    const epoch = this.#epoch;
+    // The head is read first: the state dumped after it holds at least that block.
+    const head = Number(await rpc<string>(this.#rpcUrl, "eth_blockNumber"));
+    const dump = await rpc<string>(this.#rpcUrl, "anvil_dumpState");
+    const state = gunzipSync(Buffer.from(dump.replace(/^0x/, ""), "hex"));
+    await writeDurably(this.file, state);
+    if (epoch !== this.#epoch) return -1; // the old node's state: the new one's blocks still need a write
+    this.#durableHead = Math.max(this.#durableHead, head);
+    return head;
+  }
+}
+
+/** Writes `bytes` to `file` so that after a crash or power cut the file is either the old one or the new one, on disk. */
+export async function writeDurably(file: string, bytes: Uint8Array): Promise<void> {
+  const temporary = `${file}.${randomBytes(4).toString("hex")}.tmp`;
+  const handle = await open(temporary, "w");
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temporary, file);
+  // The rename is durable only once the folder's entry is.
+  const folder = await open(path.dirname(file), "r");
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
+}
+
+/** How long one call may take: a state dump of a long-lived chain takes seconds, not minutes. */
+const RPC_TIMEOUT_MS = 60_000;
+
+/** One JSON-RPC call to the embedded node (no ethers provider: this runs beside any, and for an orphaned node too). */
+export async function rpc<T>(rpcUrl: string, method: string, params: unknown[] = []): Promise<T> {
+  const response = await fetch(rpcUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    // A frozen node (SIGSTOP, swapped out) must not hold up a start-up or a stop for ever.
+    signal: AbortSignal.timeout(RPC_TIMEOUT_MS),
+  }).catch((cause: unknown) => {
+    throw new CertLedgerError("CHAIN_UNAVAILABLE", `${method}: the embedded chain at ${rpcUrl} does not answer`, { cause });
+  });
+  const body = (await response.json().catch(() => undefined)) as { result?: T; error?: { message?: string } } | undefined;
+  if (!response.ok || body === undefined || body.error || body.result === undefined) {
+    throw new CertLedgerError("CHAIN_UNAVAILABLE", `${method}: ${body?.error?.message ?? `HTTP ${response.status}`}`);
+  }
+  return body.result;
+}
