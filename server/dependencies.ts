@@ -32,7 +32,7 @@ export interface AppDependencies {
   /** Suspends, reinstates and revokes certificates as the caller's account (src/pipeline). */
   status: Pick<CertificateStatusService, "suspend" | "reinstate" | "revoke">;
   /** The chain index: history, number lookups, an authority's certificates, the registry's lists, and how far it has caught up. */
-  index: Pick<ChainIndex, "history" | "byNumberHash" | "certificate" | "listByAuthority" | "status" | "events" | "authorities">;
+  index: Pick<ChainIndex, "history" | "byNumberHash" | "certificate" | "listByAuthority" | "status" | "events" | "authorities" | "batch">;
   auth: Auth;
   /** The key receipts are signed with. */
   receiptKey: ReceiptSigningKey;

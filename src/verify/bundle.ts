@@ -7,7 +7,8 @@ import { CertLedgerError } from "../errors";
 import { cidFromBytes } from "../ipfs/cid";
 import type { BatchLocator } from "./batch-locator";
 import { proofBundleSchema, type ProofBundle } from "./bundle-schema";
-import { Verifier, type VerificationResult, type VerifyOptions } from "./verifier";
+import type { CertificateAnchoredEvent } from "../chain/ledger-events";
+import { Verifier, type EventSource, type VerificationResult, type VerifyOptions } from "./verifier";
 
 export { proofBundleSchema, type ProofBundle } from "./bundle-schema";
 
@@ -21,7 +22,7 @@ export type BundleDocument = { kind: "credential"; jws: string } | { kind: "file
 export async function createProofBundle(
   client: LedgerClient,
   certHashInput: string,
-  options: { document?: BundleDocument; batches?: BatchLocator } = {},
+  options: { document?: BundleDocument; batches?: BatchLocator; events?: EventSource } = {},
 ): Promise<ProofBundle> {
   const certHash = parseCertHash(certHashInput);
   const { document } = options;
@@ -43,7 +44,7 @@ export async function createProofBundle(
           : { kind: "file" as const, mediaType: document.mediaType, base64: Buffer.from(document.bytes).toString("base64") },
     createdAt: new Date().toISOString(),
   };
-  const anchored = await client.anchorEvent(certHash);
+  const anchored = await directAnchor(client, certHash, options.events);
   if (anchored) {
     const payloadCid = anchored.args.payloadCid.length > 0 ? cidFromBytes(anchored.args.payloadCid) : undefined;
     return proofBundleSchema.parse({
@@ -53,7 +54,7 @@ export async function createProofBundle(
     });
   }
   const member = await options.batches?.locate(certHash);
-  const batch = member && (await client.batchAnchors()).find((e) => e.root === member.root);
+  const batch = member && (await batchAnchor(client, member.root, options.events));
   if (!member || !batch)
     throw new CertLedgerError("CERT_NOT_FOUND", `certificate ${certHash} is not anchored (nor found in a known batch)`);
   return proofBundleSchema.parse({
@@ -69,6 +70,29 @@ export async function createProofBundle(
     },
     payloadCid: member.payloadCid,
   });
+}
+
+/**
+ * The certificate's direct anchoring. With the index (`events`), a lookup by an attacker's random hash costs the same
+ * whatever the chain's height: the index answers for the blocks it has read and only the blocks since are asked of the
+ * chain. Without it, the ledger's logs are read from the deployment block.
+ */
+async function directAnchor(client: LedgerClient, certHash: string, events: EventSource | undefined) {
+  if (!events) return client.anchorEvent(certHash);
+  const indexed = events.history(certHash).find((e): e is CertificateAnchoredEvent => e.event === "CertificateAnchored");
+  return indexed ?? (await client.anchorEvent(certHash, { fromBlock: events.lastBlock() + 1 }));
+}
+
+/** The BatchAnchored event of `root`: from the index when there is one (and the blocks it has not read yet), as above. */
+async function batchAnchor(
+  client: LedgerClient,
+  root: string,
+  events: EventSource | undefined,
+): Promise<{ txHash: string; blockNumber: number } | undefined> {
+  const indexed = events?.batch(root);
+  if (indexed) return indexed;
+  const fromBlock = events ? events.lastBlock() + 1 : undefined;
+  return (await client.batchAnchors(fromBlock)).find((e) => e.root === root);
 }
 
 /** Parses and validates a proof bundle (JSON text, bytes or a parsed object), naming the first bad field. */
