@@ -10,6 +10,7 @@ import type { BatchLocator, ReceiptSigningKey, Verifier } from "../src/verify";
 import type { Auth } from "./auth";
 import type { ServerConfig } from "./config";
 import type { Metrics } from "./metrics";
+import type { TokenRevocations } from "./token-revocations";
 
 /**
  * Everything `createApp` builds the HTTP layer from. The server holds no business rule: it validates, authenticates,
@@ -34,6 +35,8 @@ export interface AppDependencies {
   /** The chain index: history, number lookups, an authority's certificates, the registry's lists, and how far it has caught up. */
   index: Pick<ChainIndex, "history" | "byNumberHash" | "certificate" | "listByAuthority" | "status" | "events" | "authorities" | "batch">;
   auth: Auth;
+  /** Where token revocations are recorded (the same list `auth` checks); without it, POST /v1/tokens/revoke is unavailable. */
+  tokenRevocations?: Pick<TokenRevocations, "revoke">;
   /** The key receipts are signed with. */
   receiptKey: ReceiptSigningKey;
   /** The admin account of a party this server administers, or undefined when it holds none. */
