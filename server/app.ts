@@ -35,6 +35,9 @@ export function createApp(deps: AppDependencies): Express {
   const metrics = deps.metrics ?? new Metrics();
   const app = express();
   app.disable("x-powered-by");
+  // Who the client is (req.ip, which the public rate limit keys on): the TCP peer, unless TRUST_PROXY names the
+  // reverse proxies whose X-Forwarded-For is believed. Any client can write that header; only a proxy's counts.
+  app.set("trust proxy", deps.config.trustProxy);
   // No ETag on JSON answers: they are computed per request (a verification's report carries the time it was made), so
   // hashing every body (SHA-1) for a validator no client can use cost a tenth of a cached verification's CPU time.
   // Files (web pages, Swagger UI) keep theirs: express.static and sendFile make their own.

@@ -12,6 +12,9 @@ import { Outbox } from "../../src/pipeline/outbox";
 import { loadFixture } from "../contracts/fixtures";
 import { signedCredential } from "../verify/world";
 import { outboxFile, pipelineWorld, removeOutboxFiles, stopPayloadStore } from "../pipeline/fixtures";
+import { loadConfig } from "../../server/config";
+import { expectProblem } from "../server/expect-problem";
+import { call, startServer, stopServers } from "../server/server-world";
 
 describe("Smaller holes", function () {
   this.timeout(120_000);
@@ -52,5 +55,33 @@ describe("Smaller holes", function () {
       outbox.close();
       store.close();
     }
+  });
+
+  describe("the public rate limit behind a reverse proxy", function () {
+    afterEach(stopServers);
+    const path = `/v1/verify/${"ef".repeat(32)}`;
+    const from = (address: string) => ({ headers: { "x-forwarded-for": address } });
+
+    it("ignores X-Forwarded-For unless TRUST_PROXY says so: a client cannot pose as many", async function () {
+      const server = await startServer({ anchoring: false, env: { RATE_LIMIT_PER_MINUTE: "2" } });
+      for (const address of ["203.0.113.1", "203.0.113.2"]) expect((await call(server, path, from(address))).status).to.equal(200);
+      expectProblem(await call(server, path, from("203.0.113.3")), 429, "RATE_LIMITED");
+    });
+
+    it("with TRUST_PROXY naming the proxy, counts each client the proxy forwards on its own", async function () {
+      const server = await startServer({ anchoring: false, env: { RATE_LIMIT_PER_MINUTE: "2", TRUST_PROXY: "loopback" } });
+      for (let i = 0; i < 2; i++) expect((await call(server, path, from("203.0.113.1"))).status).to.equal(200);
+      expectProblem(await call(server, path, from("203.0.113.1")), 429, "RATE_LIMITED");
+      expect((await call(server, path, from("203.0.113.2"))).status).to.equal(200);
+    });
+
+    it("refuses at start-up a TRUST_PROXY that would trust anyone, or is not an address", function () {
+      expect(loadConfig({ TRUST_PROXY: "1" }).trustProxy).to.equal(1);
+      expect(loadConfig({ TRUST_PROXY: "10.0.0.0/8, loopback" }).trustProxy).to.deep.equal(["10.0.0.0/8", "loopback"]);
+      expect(loadConfig({}).trustProxy).to.equal(false);
+      for (const bad of ["true", "*", "10.0.0.0/33", "proxy.example", "11"]) {
+        expect(() => loadConfig({ TRUST_PROXY: bad }), bad).to.throw(/TRUST_PROXY/);
+      }
+    });
   });
 });
