@@ -9,7 +9,10 @@ import { decryptWithLinkKey } from "../../src/crypto/payload-encryption";
 import { AnchoringService } from "../../src/pipeline/anchoring-service";
 import { LinkKeyStore, type IssuedRecord } from "../../src/pipeline/link-keys";
 import { Outbox } from "../../src/pipeline/outbox";
-import { loadFixture } from "../contracts/fixtures";
+import { LedgerClient } from "../../src/chain/ledger-client";
+import type { AdmittedPeer } from "../../src/ipfs/helia-store";
+import { ConsortiumPeers } from "../../src/pipeline";
+import { deployedLedger, KG, KZ, loadFixture, UZ } from "../contracts/fixtures";
 import { signedCredential } from "../verify/world";
 import { outboxFile, pipelineWorld, removeOutboxFiles, stopPayloadStore } from "../pipeline/fixtures";
 import { loadConfig } from "../../server/config";
@@ -82,6 +85,39 @@ describe("Smaller holes", function () {
       for (const bad of ["true", "*", "10.0.0.0/33", "proxy.example", "11"]) {
         expect(() => loadConfig({ TRUST_PROXY: bad }), bad).to.throw(/TRUST_PROXY/);
       }
+    });
+  });
+
+  describe("the node address a party registers", function () {
+    /** A stand-in for the IPFS node that records what it is told to admit and dial. */
+    function recordingNode() {
+      const admitted: AdmittedPeer[][] = [];
+      return { admitted, node: { peerId: "12D3KooWSelf", admitOnly: async (peers: readonly AdmittedPeer[]) => void admitted.push([...peers]) } };
+    }
+    // Well-formed peer ids (public IPFS bootstrap nodes'): nothing is dialled here, only decided.
+    const PEERS = ["QmNnooDu7bfjPFoTZYxMNLWUQJyrVwtbZg5gBMjTezGAJN", "QmQCU2EcMqAqQPR2i9bChDtGNJchTbq5TbXJJ16u19uLTa", "QmbLHAnMoJPWSCR5Zhtx6BHJX9KiKNN6tpvbUcqanj75Nb"];
+    const peerId = (n: number) => PEERS[n - 1];
+
+    it("is dialled only within this node's scope: never a link-local, unspecified or metadata address, nor loopback or private ones from a public node", async function () {
+      const { ledger, deployment, kgAdmin, kzAdmin, uzAdmin } = await loadFixture(deployedLedger);
+      const client = LedgerClient.connect({ deployment, provider: kgAdmin.provider, pollIntervalMs: 20 });
+      await ledger.connect(kgAdmin).setPartyNode(KG, peerId(1), "/ip4/169.254.169.254/tcp/80");
+      await ledger.connect(kzAdmin).setPartyNode(KZ, peerId(2), "/ip4/127.0.0.1/tcp/22");
+      await ledger.connect(uzAdmin).setPartyNode(UZ, peerId(3), "/ip4/198.51.100.7/tcp/4001");
+      const dialled = async (dialScope: "public" | "private" | "loopback") => {
+        const { admitted, node } = recordingNode();
+        await new ConsortiumPeers({ client, node, dialScope }).sync();
+        const last = admitted.at(-1)!;
+        // Every party's node is still admitted (it may dial this one): only the dialling is refused.
+        expect(last.map((p) => p.peerId).sort()).to.deep.equal([peerId(1), peerId(2), peerId(3)].sort());
+        return last.filter((p) => p.multiaddr !== undefined).map((p) => p.multiaddr);
+      };
+      expect(await dialled("public")).to.deep.equal(["/ip4/198.51.100.7/tcp/4001"]);
+      expect(await dialled("private")).to.deep.equal(["/ip4/198.51.100.7/tcp/4001"]);
+      expect((await dialled("loopback")).sort()).to.deep.equal(["/ip4/127.0.0.1/tcp/22", "/ip4/198.51.100.7/tcp/4001"]);
+      await ledger.connect(kzAdmin).setPartyNode(KZ, peerId(2), "/ip4/10.0.0.5/tcp/6379");
+      expect((await dialled("private")).sort()).to.deep.equal(["/ip4/10.0.0.5/tcp/6379", "/ip4/198.51.100.7/tcp/4001"]);
+      expect(await dialled("public")).to.deep.equal(["/ip4/198.51.100.7/tcp/4001"]);
     });
   });
 });
