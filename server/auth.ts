@@ -66,10 +66,7 @@ export class Auth {
   #keys: Promise<{ privateKey: webcrypto.CryptoKey; publicKey: webcrypto.CryptoKey }> | undefined;
 
   /** `revocations`: the tokens revoked before they expire (their `jti`), refused with TOKEN_REVOKED. */
-  constructor(
-    key: ServerKey,
-    options: { issuer: string; defaultTtlSeconds: number; revocations?: Pick<TokenRevocations, "isRevoked"> },
-  ) {
+  constructor(key: ServerKey, options: { issuer: string; defaultTtlSeconds: number; revocations?: Pick<TokenRevocations, "isRevoked"> }) {
     this.#key = key;
     this.#issuer = options.issuer;
     this.#defaultTtlSeconds = options.defaultTtlSeconds;
@@ -142,9 +139,7 @@ export class Auth {
     if (!claims.success) throw new CertLedgerError("INVALID_TOKEN", "the access token does not name a role this server knows");
     const c = claims.data;
     const principal: Principal =
-      c.role === "issuer"
-        ? { role: c.role, authorityId: c.authorityId, tokenId: c.jti }
-        : { role: c.role, party: c.party, tokenId: c.jti };
+      c.role === "issuer" ? { role: c.role, authorityId: c.authorityId, tokenId: c.jti } : { role: c.role, party: c.party, tokenId: c.jti };
     return { principal, subject: String(payload.sub), expiresAt: Number(payload.exp) };
   }
 

@@ -95,9 +95,7 @@ export function mount<O extends Operation>(
   if (operation.json || operation.form) {
     chain.push(
       bodyParser({
-        json: operation.json
-          ? { limit: jsonLimit(operation.jsonSize ?? "small", context.limits) }
-          : undefined,
+        json: operation.json ? { limit: jsonLimit(operation.jsonSize ?? "small", context.limits) } : undefined,
         multipart: operation.form ? { maxFileBytes: context.limits.maxFileBytes, fileField: "file" } : undefined,
         optional: operation.bodyOptional,
       }),

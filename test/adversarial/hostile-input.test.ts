@@ -23,7 +23,11 @@ function hostileJson(bytes: number): Buffer {
 }
 
 /** POSTs `body` raw over HTTP (with Content-Length, or chunked when `chunked`), resolving on the answer's status line. */
-function postRaw(url: string, body: Buffer, options: { chunked?: boolean } = {}): Promise<{ status: number; contentType: string; text: string }> {
+function postRaw(
+  url: string,
+  body: Buffer,
+  options: { chunked?: boolean } = {},
+): Promise<{ status: number; contentType: string; text: string }> {
   return new Promise((resolve, reject) => {
     let answered = false;
     const request = http.request(
@@ -37,7 +41,11 @@ function postRaw(url: string, body: Buffer, options: { chunked?: boolean } = {})
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("end", () =>
-          resolve({ status: response.statusCode ?? 0, contentType: String(response.headers["content-type"]), text: Buffer.concat(chunks).toString() }),
+          resolve({
+            status: response.statusCode ?? 0,
+            contentType: String(response.headers["content-type"]),
+            text: Buffer.concat(chunks).toString(),
+          }),
         );
         response.on("error", () => undefined);
       },
@@ -170,4 +178,3 @@ describe("Hostile input costs the node little", function () {
     expect(counts).to.be.at.most(1);
   });
 });
-

@@ -79,7 +79,16 @@ describe("Secrets at rest", function () {
     it("makes the data folder 0700 and every file in it 0600 at start-up, old 755/644 ones included", async function () {
       const dir = path.join(await folder(), "data");
       await mkdir(path.join(dir, "keys", "accounts"), { recursive: true, mode: 0o755 });
-      for (const file of ["outbox.sqlite", "index.sqlite-wal", "link-keys.sqlite", "deployment.json", "demo-credentials.json", "replication.json", "keys/keyring.json", "keys/accounts/0xabc.json"]) {
+      for (const file of [
+        "outbox.sqlite",
+        "index.sqlite-wal",
+        "link-keys.sqlite",
+        "deployment.json",
+        "demo-credentials.json",
+        "replication.json",
+        "keys/keyring.json",
+        "keys/accounts/0xabc.json",
+      ]) {
         await writeFile(path.join(dir, file), "x", { mode: 0o644 });
         await chmod(path.join(dir, file), 0o644);
       }
@@ -96,7 +105,14 @@ describe("Secrets at rest", function () {
 
     it("writes the CLI's run record, which holds link keys, readable by its owner only", async function () {
       const out = await folder();
-      const manifest: Manifest = { format: "certledger-anchor-manifest", version: 1, api: "http://x", createdAt: "", updatedAt: "", entries: [] };
+      const manifest: Manifest = {
+        format: "certledger-anchor-manifest",
+        version: 1,
+        api: "http://x",
+        createdAt: "",
+        updatedAt: "",
+        entries: [],
+      };
       await saveManifest(out, manifest, new Map());
       expect(await modeOf(path.join(out, "manifest.json"))).to.equal(0o600);
     });
@@ -114,7 +130,11 @@ describe("Secrets at rest", function () {
       const other = await first.issuerToken(kgBody.id);
       expect((await call(first, "/v1/certificates?authority=" + kgBody.id, { token: issuer })).status).to.not.equal(401);
 
-      const revoked = await call(first, "/v1/tokens/revoke", { method: "POST", token: await first.adminToken("KG"), json: { token: issuer } });
+      const revoked = await call(first, "/v1/tokens/revoke", {
+        method: "POST",
+        token: await first.adminToken("KG"),
+        json: { token: issuer },
+      });
       expect(revoked.status, revoked.text).to.equal(200);
       expect(revoked.body).to.include({ subject: `authority:${kgBody.id}`, revoked: true });
       expectProblem(await call(first, "/v1/verify/" + "ab".repeat(32), { token: issuer }), 401, "TOKEN_REVOKED");
@@ -131,9 +151,17 @@ describe("Secrets at rest", function () {
       const kgIssuer = await server.issuerToken(server.world.authorities.kgBody.id);
       const kgAdmin = await server.adminToken("KG");
       for (const token of [kgIssuer, kgAdmin]) {
-        expectProblem(await call(server, "/v1/tokens/revoke", { method: "POST", token: await server.adminToken("KZ"), json: { token } }), 403, "FORBIDDEN");
+        expectProblem(
+          await call(server, "/v1/tokens/revoke", { method: "POST", token: await server.adminToken("KZ"), json: { token } }),
+          403,
+          "FORBIDDEN",
+        );
       }
-      expectProblem(await call(server, "/v1/tokens/revoke", { method: "POST", token: kgIssuer, json: { token: kgAdmin } }), 403, "FORBIDDEN");
+      expectProblem(
+        await call(server, "/v1/tokens/revoke", { method: "POST", token: kgIssuer, json: { token: kgAdmin } }),
+        403,
+        "FORBIDDEN",
+      );
       expect((await call(server, "/v1/verify/" + "ab".repeat(32), { token: kgAdmin })).status).to.equal(200);
     });
 

@@ -48,7 +48,10 @@ describe("Smaller holes", function () {
     try {
       const body = world.authorities.kgBody;
       const { jws, certHash } = await signedCredential("conformityCertificate", body);
-      const both = await Promise.all([service.submitCredential({ authorityId: body.id, jws }), service.submitCredential({ authorityId: body.id, jws })]);
+      const both = await Promise.all([
+        service.submitCredential({ authorityId: body.id, jws }),
+        service.submitCredential({ authorityId: body.id, jws }),
+      ]);
       expect(both.map((r) => r.created).sort()).to.deep.equal([false, true]);
       const payload = outbox.pendingPayload(certHash)!;
       const kept = store.get(certHash)!.linkKey;
@@ -92,10 +95,17 @@ describe("Smaller holes", function () {
     /** A stand-in for the IPFS node that records what it is told to admit and dial. */
     function recordingNode() {
       const admitted: AdmittedPeer[][] = [];
-      return { admitted, node: { peerId: "12D3KooWSelf", admitOnly: async (peers: readonly AdmittedPeer[]) => void admitted.push([...peers]) } };
+      return {
+        admitted,
+        node: { peerId: "12D3KooWSelf", admitOnly: async (peers: readonly AdmittedPeer[]) => void admitted.push([...peers]) },
+      };
     }
     // Well-formed peer ids (public IPFS bootstrap nodes'): nothing is dialled here, only decided.
-    const PEERS = ["QmNnooDu7bfjPFoTZYxMNLWUQJyrVwtbZg5gBMjTezGAJN", "QmQCU2EcMqAqQPR2i9bChDtGNJchTbq5TbXJJ16u19uLTa", "QmbLHAnMoJPWSCR5Zhtx6BHJX9KiKNN6tpvbUcqanj75Nb"];
+    const PEERS = [
+      "QmNnooDu7bfjPFoTZYxMNLWUQJyrVwtbZg5gBMjTezGAJN",
+      "QmQCU2EcMqAqQPR2i9bChDtGNJchTbq5TbXJJ16u19uLTa",
+      "QmbLHAnMoJPWSCR5Zhtx6BHJX9KiKNN6tpvbUcqanj75Nb",
+    ];
     const peerId = (n: number) => PEERS[n - 1];
 
     it("is dialled only within this node's scope: never a link-local, unspecified or metadata address, nor loopback or private ones from a public node", async function () {

@@ -83,7 +83,12 @@ describe("Consortium peers", function () {
       `${bare(kg)}/p2p/${kg.peerId}`,
     );
     const skipped: Record<string, unknown>[] = [];
-    const peers = new ConsortiumPeers({ client, node: uz, dialScope: "loopback", log: (event, details) => event === "skipped" && skipped.push(details) });
+    const peers = new ConsortiumPeers({
+      client,
+      node: uz,
+      dialScope: "loopback",
+      log: (event, details) => event === "skipped" && skipped.push(details),
+    });
     expect((await peers.sync()).map((p) => p.party)).to.deep.equal(["KG"]);
     expect(skipped).to.have.length(1);
     expect(skipped[0]).to.include({ party: "KZ" });
