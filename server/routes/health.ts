@@ -8,8 +8,12 @@ import { health, readiness } from "../schemas";
 
 /** How long each dependency may take to answer a readiness probe. */
 const PROBE_TIMEOUT_MS = 3_000;
-/** How long the chain's and IPFS's answers to a probe stand for every /readyz request (anyone may ask, at any rate). */
-const PROBE_REUSE_MS = 1_000;
+/**
+ * How long the chain's and IPFS's answers to a probe stand for every /readyz request (anyone may ask, at any rate):
+ * the requests that arrive while a probe is under way share it, and those of the next 100 ms its answer. Short, so
+ * that readiness says at once what went down (an orchestrator, or the outage tests, ask right after).
+ */
+const PROBE_REUSE_MS = 100;
 /** The bytes the IPFS probe stores and reads back (the same tiny block every time). */
 const IPFS_PROBE = new TextEncoder().encode("certledger readiness probe\n");
 
