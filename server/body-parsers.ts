@@ -55,7 +55,6 @@ export function bodyParser(kinds: BodyKinds): RequestHandler {
   const accepted = [...(json ? ["application/json"] : []), ...(upload ? ["multipart/form-data"] : [])].join(" or ");
 
   return (req: Request, res: Response, next: NextFunction) => {
-    const done = (parser: "json" | "multipart") => (error?: unknown) => (error ? next(translate(error, kinds, parser)) : next());
     if (!hasBody(req)) {
       if (kinds.optional) {
         req.body = {};
@@ -78,7 +77,8 @@ export function bodyParser(kinds: BodyKinds): RequestHandler {
       const once = (error?: unknown) => {
         if (settled) return;
         settled = true;
-        done("multipart")(error);
+        if (error) next(translate(error, kinds));
+        else next();
       };
       if (!capBody(req, res, limit, once)) return;
       return upload(req, res, once);
@@ -168,10 +168,10 @@ function hasBody(req: Request): boolean {
   return Number.isFinite(length) && length > 0;
 }
 
-/** A body parser's or multer's error as a CertLedgerError. */
-function translate(error: unknown, kinds: BodyKinds, parser: "json" | "multipart"): CertLedgerError {
+/** A multer (busboy) error as a CertLedgerError (the JSON reader throws its own). */
+function translate(error: unknown, kinds: BodyKinds): CertLedgerError {
   if (error instanceof CertLedgerError) return error;
-  const e = error as { type?: string; name?: string; code?: string; field?: string; message?: string; status?: number };
+  const e = error as { name?: string; code?: string; field?: string; message?: string; status?: number };
   if (e.name === "MulterError") {
     switch (e.code) {
       case "LIMIT_FILE_SIZE":
@@ -190,24 +190,9 @@ function translate(error: unknown, kinds: BodyKinds, parser: "json" | "multipart
         return new CertLedgerError("MALFORMED_MULTIPART", `the multipart form is malformed: ${e.message ?? e.code}`);
     }
   }
-  switch (e.type) {
-    case "entity.parse.failed":
-      return new CertLedgerError("MALFORMED_JSON", "the body is not well-formed JSON");
-    case "entity.too.large":
-      return new CertLedgerError("REQUEST_TOO_LARGE", `the body is larger than the limit of ${kinds.json?.limit} bytes`);
-    case "encoding.unsupported":
-    case "charset.unsupported":
-      return new CertLedgerError("UNSUPPORTED_CONTENT_TYPE", "the body's encoding or charset is not supported; send UTF-8");
-    case "request.aborted":
-    case "request.size.invalid":
-      return new CertLedgerError("INVALID_REQUEST", "the body ended before its declared length");
-  }
   // busboy's own errors ("Unexpected end of form", "Malformed part header", a missing boundary) are plain Errors.
-  if (parser === "multipart" && !(typeof e.status === "number" && e.status >= 500)) {
+  if (!(typeof e.status === "number" && e.status >= 500)) {
     return new CertLedgerError("MALFORMED_MULTIPART", `the multipart form is malformed: ${e.message ?? "unreadable"}`);
-  }
-  if (typeof e.status === "number" && e.status >= 400 && e.status < 500) {
-    return new CertLedgerError("INVALID_REQUEST", "the body could not be read");
   }
   return new CertLedgerError("INTERNAL_ERROR", "the body could not be read", { cause: error });
 }
