@@ -17,6 +17,12 @@ export type { AppDependencies } from "./dependencies";
 
 /** JSON bodies that carry no document (status changes, admin operations). */
 const SMALL_JSON_BYTES = 64 * 1024;
+/**
+ * The public verification's JSON body: a hash, a number, a credential (a compact JWS of at most 1,000,000 characters)
+ * or a proof bundle, which has its own cap, {@link PROOF_BUNDLE_JSON_BYTES}, the larger of the two. A bundle that
+ * carries a larger document is verified as a file (the web verifier sends it so), or offline with `verify-bundle`.
+ */
+const PROOF_BUNDLE_JSON_BYTES = 2 * 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
@@ -29,6 +35,9 @@ export function createApp(deps: AppDependencies): Express {
   const metrics = deps.metrics ?? new Metrics();
   const app = express();
   app.disable("x-powered-by");
+  // Who the client is (req.ip, which the public rate limit keys on): the TCP peer, unless TRUST_PROXY names the
+  // reverse proxies whose X-Forwarded-For is believed. Any client can write that header; only a proxy's counts.
+  app.set("trust proxy", deps.config.trustProxy);
   // No ETag on JSON answers: they are computed per request (a verification's report carries the time it was made), so
   // hashing every body (SHA-1) for a validator no client can use cost a tenth of a cached verification's CPU time.
   // Files (web pages, Swagger UI) keep theirs: express.static and sendFile make their own.
@@ -57,6 +66,7 @@ export function createApp(deps: AppDependencies): Express {
     }),
     limits: {
       smallJsonBytes: SMALL_JSON_BYTES,
+      verificationJsonBytes: PROOF_BUNDLE_JSON_BYTES,
       // A proof bundle or a batch may carry a whole file as base64 (4/3 of its size), plus its JSON around it.
       documentJsonBytes: Math.ceil((deps.config.maxFileBytes * 4) / 3) + 1024 * 1024,
       maxFileBytes: deps.config.maxFileBytes,

@@ -6,6 +6,7 @@ import { p256PrivateJwk, p256PublicJwk } from "../src/crypto/keys";
 import { CertLedgerError } from "../src/errors";
 import { parseDuration } from "./duration";
 import type { ServerKey } from "./server-key";
+import type { TokenRevocations } from "./token-revocations";
 
 /**
  * Bearer access tokens: JWTs (RFC 9068 `at+jwt`, ES256) signed by the server's own key. Two roles:
@@ -47,17 +48,29 @@ const claimsSchema = z.discriminatedUnion("role", [
   }),
 ]);
 
+/** A token's claims, as {@link Auth.inspectToken} reads them to revoke it. */
+export interface TokenClaims {
+  principal: Principal;
+  /** `authority:<id>` or `party:<code>`. */
+  subject: string;
+  /** Seconds. */
+  expiresAt: number;
+}
+
 /** Mints and checks access tokens, and guards routes by role. */
 export class Auth {
   readonly #key: ServerKey;
   readonly #issuer: string;
   readonly #defaultTtlSeconds: number;
+  readonly #revocations: Pick<TokenRevocations, "isRevoked"> | undefined;
   #keys: Promise<{ privateKey: webcrypto.CryptoKey; publicKey: webcrypto.CryptoKey }> | undefined;
 
-  constructor(key: ServerKey, options: { issuer: string; defaultTtlSeconds: number }) {
+  /** `revocations`: the tokens revoked before they expire (their `jti`), refused with TOKEN_REVOKED. */
+  constructor(key: ServerKey, options: { issuer: string; defaultTtlSeconds: number; revocations?: Pick<TokenRevocations, "isRevoked"> }) {
     this.#key = key;
     this.#issuer = options.issuer;
     this.#defaultTtlSeconds = options.defaultTtlSeconds;
+    this.#revocations = options.revocations;
   }
 
   /** A signed access token for `input.role`, valid for `input.ttl` (default: the configured JWT_TTL). */
@@ -87,8 +100,25 @@ export class Auth {
       .sign((await this.#cryptoKeys()).privateKey);
   }
 
-  /** The caller a token stands for; TOKEN_EXPIRED or INVALID_TOKEN when it cannot be trusted. */
+  /**
+   * The caller a token stands for; TOKEN_EXPIRED, TOKEN_REVOKED or INVALID_TOKEN when it cannot be trusted. A token
+   * without a `jti` is invalid: it could not be revoked.
+   */
   async verifyToken(token: string): Promise<Principal> {
+    const { principal } = await this.#claims(token, new Date());
+    if (this.#revocations?.isRevoked(principal.tokenId)) {
+      throw new CertLedgerError("TOKEN_REVOKED", "the access token was revoked by its party's admin");
+    }
+    return principal;
+  }
+
+  /** The claims of a token this server signed, expired or revoked ones included (to revoke it); INVALID_TOKEN otherwise. */
+  async inspectToken(token: string): Promise<TokenClaims> {
+    // Checked as of the epoch, so an expired token still reads: revoking it is harmless, and says when it expired.
+    return this.#claims(token, new Date(0));
+  }
+
+  async #claims(token: string, currentDate: Date): Promise<TokenClaims> {
     const jose = await loadJose();
     let payload: Record<string, unknown>;
     try {
@@ -97,7 +127,8 @@ export class Auth {
         typ: TOKEN_TYPE,
         issuer: this.#issuer,
         audience: AUDIENCE,
-        requiredClaims: ["exp", "iat", "sub"],
+        requiredClaims: ["exp", "iat", "sub", "jti"],
+        currentDate,
       }));
     } catch (error) {
       if ((error as { code?: string }).code === "ERR_JWT_EXPIRED")
@@ -107,9 +138,9 @@ export class Auth {
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new CertLedgerError("INVALID_TOKEN", "the access token does not name a role this server knows");
     const c = claims.data;
-    return c.role === "issuer"
-      ? { role: c.role, authorityId: c.authorityId, tokenId: c.jti }
-      : { role: c.role, party: c.party, tokenId: c.jti };
+    const principal: Principal =
+      c.role === "issuer" ? { role: c.role, authorityId: c.authorityId, tokenId: c.jti } : { role: c.role, party: c.party, tokenId: c.jti };
+    return { principal, subject: String(payload.sub), expiresAt: Number(payload.exp) };
   }
 
   /** The caller of `req` from its Authorization header, or undefined when it has none; a bad token throws. */

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 import { TRANSACTION_TYPES, type TransactionFees } from "../src/chain/transaction-fees";
@@ -48,6 +49,22 @@ const envSchema = z.object({
   MAX_FILE_BYTES: integer(1, 1024 * MIB, 20 * MIB),
   MAX_BATCH_REQUEST: integer(1, 10_000, 100),
   RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000, 120),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const trust = trustProxy(value);
+      if (trust === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          message:
+            "must be the number of reverse proxies in front of the server (1-10), or a comma-separated list of their " +
+            "addresses or CIDR ranges (or loopback, linklocal, uniquelocal); never true, which would trust any client's X-Forwarded-For",
+        });
+        return z.NEVER;
+      }
+      return trust;
+    }),
   JWT_ISSUER: z.string().min(1).default("certledger"),
   JWT_TTL: z
     .string()
@@ -93,6 +110,11 @@ export interface ServerConfig {
   maxFileBytes: number;
   maxBatchRequest: number;
   rateLimitPerMinute: number;
+  /**
+   * Which reverse proxies' X-Forwarded-For the server believes (Express's "trust proxy"): false (none: the client is
+   * the TCP peer), a number of hops, or the proxies' addresses. The rate limit keys on the client address it gives.
+   */
+  trustProxy: TrustProxy;
   jwtIssuer: string;
   /** Default lifetime of a minted token, in seconds. */
   jwtTtlSeconds: number;
@@ -136,12 +158,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     maxFileBytes: e.MAX_FILE_BYTES,
     maxBatchRequest: e.MAX_BATCH_REQUEST,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
     jwtIssuer: e.JWT_ISSUER,
     jwtTtlSeconds: e.JWT_TTL,
     publicUrl: (e.PUBLIC_URL ?? `http://${urlHost(e.HOST)}:${e.PORT}`).replace(/\/+$/, ""),
     demo: e.CERTLEDGER_DEMO === "1",
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** What TRUST_PROXY says: no proxy, a number of proxies, or the proxies' addresses and ranges. */
+export type TrustProxy = false | number | string[];
+
+const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/** TRUST_PROXY read, or undefined when it is not a value the server accepts. */
+function trustProxy(value: string | undefined): TrustProxy | undefined {
+  if (value === undefined || value === "0" || value === "false") return false;
+  if (/^\d{1,2}$/.test(value)) {
+    const hops = Number(value);
+    return hops >= 1 && hops <= 10 ? hops : undefined;
+  }
+  const entries = value.split(",").map((entry) => entry.trim());
+  const valid = entries.every((entry) => {
+    if (PROXY_NAMES.has(entry)) return true;
+    const [address, bits, ...rest] = entry.split("/");
+    const family = isIP(address);
+    if (family === 0 || rest.length > 0) return false;
+    if (bits === undefined) return true;
+    return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+  });
+  return valid && entries.length > 0 ? entries : undefined;
 }
 
 /** TX_TYPE and GAS_PRICE_WEI as fees; a price without a type (auto) has nothing to apply to, so it is refused. */

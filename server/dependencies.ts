@@ -10,6 +10,7 @@ import type { BatchLocator, ReceiptSigningKey, Verifier } from "../src/verify";
 import type { Auth } from "./auth";
 import type { ServerConfig } from "./config";
 import type { Metrics } from "./metrics";
+import type { TokenRevocations } from "./token-revocations";
 
 /**
  * Everything `createApp` builds the HTTP layer from. The server holds no business rule: it validates, authenticates,
@@ -32,10 +33,12 @@ export interface AppDependencies {
   /** Suspends, reinstates and revokes certificates as the caller's account (src/pipeline). */
   status: Pick<CertificateStatusService, "suspend" | "reinstate" | "revoke">;
   /** The chain index: history, number lookups, an authority's certificates, the registry's lists, and how far it has caught up. */
-  index: Pick<ChainIndex, "history" | "byNumberHash" | "certificate" | "listByAuthority" | "status" | "events" | "authorities">;
+  index: Pick<ChainIndex, "history" | "byNumberHash" | "certificate" | "listByAuthority" | "status" | "events" | "authorities" | "batch" | "anchorings">;
   /** The anchoring pipeline's view of the chain: /readyz says "reconciling" while it repairs what a chain that went back lost. */
   batcher?: Pick<Batcher, "health">;
   auth: Auth;
+  /** Where token revocations are recorded (the same list `auth` checks); without it, POST /v1/tokens/revoke is unavailable. */
+  tokenRevocations?: Pick<TokenRevocations, "revoke">;
   /** The key receipts are signed with. */
   receiptKey: ReceiptSigningKey;
   /** The admin account of a party this server administers, or undefined when it holds none. */

@@ -7,6 +7,7 @@ import path from "node:path";
 import type { Logger } from "pino";
 import type { LedgerClient } from "../src/chain/ledger-client";
 import { createHeliaStore, createPayloadStore, type HeliaStore, type PayloadStore } from "../src/ipfs";
+import { scopeOfListen } from "../src/ipfs/dial-scope";
 import type { Keyring } from "../src/keys/keyring";
 import { announcePartyNode, ConsortiumPeers } from "../src/pipeline";
 import type { ServerConfig } from "./config";
@@ -49,6 +50,8 @@ export async function joinConsortium(options: {
   const peers = new ConsortiumPeers({
     client,
     node: helia,
+    // Another party's registered address is dialled only within this node's own reach (see src/ipfs/dial-scope.ts).
+    dialScope: scopeOfListen(config.ipfsListen),
     log: (event, details) => (event === "peers" ? logger.info(details, "ipfs: consortium peers") : logger.warn(details, `ipfs: ${event}`)),
   });
   await peers.sync().catch((error: unknown) => logger.warn({ error: String(error) }, "ipfs: first read of the party registry failed"));

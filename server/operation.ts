@@ -29,7 +29,7 @@ export interface Operation {
   headers?: z.ZodType;
   /** A JSON body, of the size class `jsonSize` (default small). */
   json?: z.ZodType;
-  jsonSize?: "small" | "document";
+  jsonSize?: "small" | "verification" | "document";
   /** A multipart/form-data body: its text fields, and one file in field `file`. */
   form?: z.ZodType;
   fileRequired?: boolean;
@@ -68,7 +68,7 @@ export interface MountContext {
   auth: Auth;
   logger: Logger;
   publicLimiter: RequestHandler;
-  limits: { smallJsonBytes: number; documentJsonBytes: number; maxFileBytes: number };
+  limits: { smallJsonBytes: number; verificationJsonBytes: number; documentJsonBytes: number; maxFileBytes: number };
 }
 
 /** The operation, with its literal types kept for the handler's input. */
@@ -95,9 +95,7 @@ export function mount<O extends Operation>(
   if (operation.json || operation.form) {
     chain.push(
       bodyParser({
-        json: operation.json
-          ? { limit: operation.jsonSize === "document" ? context.limits.documentJsonBytes : context.limits.smallJsonBytes }
-          : undefined,
+        json: operation.json ? { limit: jsonLimit(operation.jsonSize ?? "small", context.limits) } : undefined,
         multipart: operation.form ? { maxFileBytes: context.limits.maxFileBytes, fileField: "file" } : undefined,
         optional: operation.bodyOptional,
       }),
@@ -118,6 +116,12 @@ export function mount<O extends Operation>(
     res.status(reply.status).json(reply.body);
   });
   router[operation.method](expressPath(operation.path), ...chain);
+}
+
+function jsonLimit(size: NonNullable<Operation["jsonSize"]>, limits: MountContext["limits"]): number {
+  if (size === "document") return limits.documentJsonBytes;
+  if (size === "verification") return limits.verificationJsonBytes;
+  return limits.smallJsonBytes;
 }
 
 function bodyOf(operation: Operation, req: Request): unknown {

@@ -25,11 +25,13 @@ import { Verifier } from "../src/verify";
 import { createApp } from "./app";
 import { Auth } from "./auth";
 import type { ServerConfig } from "./config";
+import { ownerOnlyFromNowOn, secureDataDir } from "./data-dir";
 import { seedDemo, type DemoCredentials } from "./demo";
 import { start as listen } from "./http-server";
 import { joinConsortium, openPayloadStore } from "./ipfs-node";
 import { createLogger } from "./logger";
 import { loadServerKey } from "./server-key";
+import { TokenRevocations } from "./token-revocations";
 
 /** A running CertLedger node: its API, and what it started. */
 export interface RunningLedger {
@@ -60,7 +62,11 @@ const HEAD_MAX_AGE_MS = 250;
  */
 export async function startLedger(config: ServerConfig): Promise<RunningLedger> {
   const logger = createLogger(config.logLevel);
-  await mkdir(config.dataDir, { recursive: true });
+  ownerOnlyFromNowOn();
+  const opened = await secureDataDir(config.dataDir);
+  if (opened.length > 0) {
+    logger.warn({ files: opened.slice(0, 20), count: opened.length }, "data folder: made owner-only what others could read (0700/0600)");
+  }
   const stack: (() => Promise<void> | void)[] = [];
   const stopAll = async () => {
     for (const stop of stack.reverse()) await stop();
@@ -123,7 +129,9 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
     stack.push(() => payloads.stop());
 
     const serverKey = await loadServerKey(config.dataDir);
-    const auth = new Auth(serverKey, { issuer: config.jwtIssuer, defaultTtlSeconds: config.jwtTtlSeconds });
+    const tokenRevocations = TokenRevocations.open(path.join(config.dataDir, "token-revocations.sqlite"));
+    stack.push(() => tokenRevocations.close());
+    const auth = new Auth(serverKey, { issuer: config.jwtIssuer, defaultTtlSeconds: config.jwtTtlSeconds, revocations: tokenRevocations });
     let demo: DemoCredentials | undefined;
     if (created && config.demo) {
       demo = await seedDemo({ client, keyring, auth, accounts });
@@ -210,6 +218,7 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
       index,
       batcher,
       auth,
+      tokenRevocations,
       receiptKey: await keyring.receiptKey(generateSigningKey),
       signerForParty: (party) => keyring.signerForParty(party),
       signerForAuthority: (id) => keyring.signerFor(id),

@@ -584,3 +584,18 @@ export const readiness = z.object({
 responseComponents.add(readiness, { id: "Readiness" });
 
 export const jwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
+
+// ------------------------------------------------------------------ access tokens
+
+export const tokenRevocationRequest = z.strictObject({
+  token: z.string().min(1).max(8192).meta({ description: "the access token to revoke (as its holder presents it)" }),
+});
+requestComponents.add(tokenRevocationRequest, { id: "TokenRevocation" });
+
+export const tokenRevoked = z.object({
+  jti: z.string(),
+  subject: z.string().meta({ description: "authority:<id> or party:<code>" }),
+  expiresAt: isoTime.meta({ description: "when the token would have expired" }),
+  revoked: z.literal(true),
+});
+responseComponents.add(tokenRevoked, { id: "TokenRevoked" });

@@ -34,7 +34,7 @@ export async function loadServerKey(dataDir: string): Promise<ServerKey> {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return (await readKeyFile(file))!;
     throw new CertLedgerError("INVALID_CONFIG", `cannot write the server key ${file}: ${(error as Error).message}`, { cause: error });
   }
-  await writeFile(path.join(dataDir, SERVER_PUBLIC_KEY_FILE), JSON.stringify(key.publicJwk, null, 2) + "\n", { mode: 0o644 });
+  await writeFile(path.join(dataDir, SERVER_PUBLIC_KEY_FILE), JSON.stringify(key.publicJwk, null, 2) + "\n", { mode: 0o600 });
   return key;
 }
 

@@ -121,6 +121,7 @@ export type CertLedgerErrorCode =
   | "REQUEST_TOO_LARGE"
   | "UNAUTHENTICATED"
   | "TOKEN_EXPIRED"
+  | "TOKEN_REVOKED"
   | "INVALID_TOKEN"
   | "FORBIDDEN"
   | "ROUTE_NOT_FOUND"

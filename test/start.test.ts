@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { lstat, mkdtemp, readdir, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
@@ -33,6 +33,16 @@ async function waitFor(text: string, output: () => string, exited: Promise<numbe
   }
 }
 
+/** The files and folders under `dir` that group or others may read (symbolic links left out). */
+async function readableByOthers(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const stats = await lstat(dir);
+  if (stats.isSymbolicLink()) return found;
+  if ((stats.mode & 0o077) !== 0) found.push(`${dir} ${(stats.mode & 0o777).toString(8)}`);
+  if (stats.isDirectory()) for (const name of await readdir(dir)) found.push(...(await readableByOthers(path.join(dir, name))));
+  return found;
+}
+
 async function json(response: Response): Promise<Record<string, unknown>> {
   return (await response.json()) as Record<string, unknown>;
 }
@@ -52,6 +62,7 @@ describe("npm start (the embedded default)", function () {
       expect(first.output()).to.include("demo consortium seeded");
       expect(first.output()).to.include(`${api}/docs`);
       expect((await fetch(`${api}/readyz`)).status).to.equal(200);
+      expect(await readableByOthers(dataDir), "the data folder is its owner's alone (0700 folders, 0600 files)").to.deep.equal([]);
       const credentials = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8"));
       const token: string = credentials.parties.KG.authorities[0].token;
       expect(credentials.parties.KZ.adminToken).to.be.a("string");

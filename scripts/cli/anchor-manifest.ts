@@ -122,7 +122,8 @@ export async function saveManifest(out: string, manifest: Manifest, byFile: Map<
   await mkdir(out, { recursive: true });
   const file = manifestPath(out);
   const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify(manifest, null, 1) + "\n");
+  // The run record holds the certificates' link keys, which open their payloads: its owner's only.
+  await writeFile(temporary, JSON.stringify(manifest, null, 1) + "\n", { mode: 0o600 });
   await rename(temporary, file);
 }
 

@@ -58,6 +58,11 @@ const COMMANDS: Record<string, { group: string; summary: string; load: () => Com
     load: () => load.deploy().deployCommand,
   },
   token: { group: "operating a node", summary: "mint an API token for an issuer or a party admin", load: () => load.token().tokenCommand },
+  "revoke-token": {
+    group: "operating a node",
+    summary: "revoke an API token of your party before it expires",
+    load: () => load.token().revokeTokenCommand,
+  },
   keystore: {
     group: "operating a node",
     summary: "keystore new|import|list: encrypted account keys and JWK signing keys",

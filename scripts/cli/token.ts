@@ -1,6 +1,7 @@
 import { Auth, type MintTokenInput } from "../../server/auth";
 import { loadConfig } from "../../server/config";
 import { loadServerKey } from "../../server/server-key";
+import { apiClient, API_OPTIONS } from "./api";
 import { defineCommand, positionals } from "./command";
 import { UsageError } from "./errors";
 import { EXIT } from "./exit-codes";
@@ -63,6 +64,29 @@ export const tokenCommand = defineCommand({
     positionals(args, []);
     const { token, input } = await mintToken(values);
     out.result({ token, ...input }, token);
+    return EXIT.OK;
+  },
+});
+
+export const revokeTokenCommand = defineCommand({
+  name: "revoke-token",
+  usage: "TOKEN --api URL --token ADMIN_TOKEN",
+  help: [
+    "Revokes an API token before it expires (a leaked one, a departed officer's, a demo's 365-day one): from then on the",
+    "server refuses it with TOKEN_REVOKED. Done by a party admin of the token's party, through the API server.",
+    "",
+    "options:",
+    "  --api URL      the API server (or CERTLEDGER_API)",
+    "  --token T      the party admin's own token (or CERTLEDGER_TOKEN)",
+    "  --json         print the result as JSON",
+  ].join("\n"),
+  options: { ...API_OPTIONS },
+  async run({ values, positionals: args }, out) {
+    const [token] = positionals(args, ["the token to revoke"]);
+    const result = await apiClient(values, true).request<{ jti: string; subject: string; expiresAt: string }>("POST", "/v1/tokens/revoke", {
+      json: { token },
+    });
+    out.result(result, `revoked: token ${result.jti} of ${result.subject} (it would have expired ${result.expiresAt})`);
     return EXIT.OK;
   },
 });

@@ -1,4 +1,5 @@
 import type { Router } from "express";
+import { verifierEvents } from "../../src/index";
 import { createProofBundle } from "../../src/verify";
 import type { AppDependencies } from "../dependencies";
 import { defineOperation, mount, problems, type MountContext } from "../operation";
@@ -25,7 +26,8 @@ export const bundleOperations = {
 /** Mounts the bundle routes. */
 export function mountBundleRoutes(router: Router, deps: AppDependencies, context: MountContext): void {
   mount(router, bundleOperations.getBundle, context, async ({ params }) => {
-    const bundle = await createProofBundle(deps.client, params.certHash, { batches: deps.batches });
+    // Through the index: the hash is the caller's to choose, so no lookup by it may walk the chain's logs.
+    const bundle = await createProofBundle(deps.client, params.certHash, { batches: deps.batches, events: verifierEvents(deps.index) });
     return { status: 200, body: bundle, headers: { "Content-Disposition": `attachment; filename="${params.certHash}.bundle.json"` } };
   });
 }

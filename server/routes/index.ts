@@ -18,6 +18,7 @@ import { mountPayloadRoutes, payloadOperations } from "./payloads";
 import { mountRecognitionRoutes, recognitionOperations } from "./recognition";
 import { mountRegistryListRoutes, registryListOperations } from "./registry-lists";
 import { mountSigningKeyRoutes, signingKeyOperations } from "./signing-keys";
+import { mountTokenRoutes, tokenOperations } from "./tokens";
 import { mountVerifyRoutes, verifyOperations } from "./verify";
 
 /** Every operation the routes mount. */
@@ -32,6 +33,7 @@ export const operations: Operation[] = [
   ...Object.values(signingKeyOperations),
   ...Object.values(recognitionOperations),
   ...Object.values(registryListOperations),
+  ...Object.values(tokenOperations),
   ...Object.values(jwksOperations),
   ...Object.values(healthOperations),
   ...Object.values(metricsOperations),
@@ -49,6 +51,7 @@ export function mountRoutes(router: Router, deps: AppDependencies, context: Moun
   mountSigningKeyRoutes(router, deps, context);
   mountRecognitionRoutes(router, deps, context);
   mountRegistryListRoutes(router, deps, context);
+  mountTokenRoutes(router, deps, context);
   mountJwksRoutes(router, deps, context);
   mountHealthRoutes(router, deps, context);
   mountMetricsRoutes(router, deps, context, metrics);

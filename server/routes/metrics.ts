@@ -2,6 +2,10 @@ import type { Router } from "express";
 import type { AppDependencies } from "../dependencies";
 import type { Metrics } from "../metrics";
 import { defineOperation, mount, type MountContext } from "../operation";
+import { recentAnswer } from "../recent-answer";
+
+/** How long one scrape's answer stands for the next ones. */
+const SCRAPE_REUSE_MS = 1_000;
 
 /** Prometheus metrics. */
 export const metricsOperations = {
@@ -21,7 +25,9 @@ export function mountMetricsRoutes(router: Router, deps: AppDependencies, contex
     outboxCounts: () => deps.outbox.counts(),
     indexLag: () => deps.index.status().lagBlocks,
   });
+  // A scrape counts the outbox and serialises every series: done at most once a second, whoever scrapes.
+  const exposition = recentAnswer(() => metrics.registry.metrics(), SCRAPE_REUSE_MS);
   mount(router, metricsOperations.metrics, context, async ({ res }) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    res.type(metrics.registry.contentType).send(await exposition());
   });
 }

@@ -23,7 +23,7 @@ export const verifyOperations = {
     auth: "optional",
     rateLimited: true,
     json: verifyJson,
-    jsonSize: "document",
+    jsonSize: "verification",
     form: verifyForm,
     fileRequired: true,
     responses: { 200: { description: "the verification report", schema: verifyResponse }, ...problems(400, 413, 415, 429, 503) },

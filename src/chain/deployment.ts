@@ -54,6 +54,6 @@ export function parseDeployment(text: string, source: string): Deployment {
 export async function writeDeployment(file: string, deployment: Deployment): Promise<void> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify(deploymentSchema.parse(deployment), null, 2) + "\n");
+  await writeFile(temporary, JSON.stringify(deploymentSchema.parse(deployment), null, 2) + "\n", { mode: 0o600 });
   await rename(temporary, file);
 }

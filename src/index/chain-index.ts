@@ -22,6 +22,7 @@ import type {
 } from "./index-types";
 import { IndexReader } from "./index-reader";
 import { IndexWriter } from "./index-writer";
+import { ManifestParser } from "./manifest-parser";
 import { readDueManifests, type IndexLogger } from "./manifest-reader";
 import { hash32, listOptions, integerOption, partyCode, registryKind, uint32 } from "./query-arguments";
 import { openIndexDatabase } from "./schema";
@@ -83,6 +84,7 @@ export class ChainIndex implements BatchLocator {
   #lastBlock: number;
   #synced = false;
   #lastError: IndexStatus["lastError"];
+  readonly #manifests = new ManifestParser();
 
   private constructor(db: Database.Database, options: ChainIndexOptions) {
     this.#db = db;
@@ -146,6 +148,7 @@ export class ChainIndex implements BatchLocator {
     };
     if (this.#inFlight === 0) closeDatabase();
     else void this.#queue.then(closeDatabase);
+    void this.#queue.then(() => this.#manifests.close());
   }
 
   /**
@@ -276,6 +279,7 @@ export class ChainIndex implements BatchLocator {
       if (this.#payloads && !this.#closed) {
         await readDueManifests(this.#writer, {
           payloads: this.#payloads,
+          parser: this.#manifests,
           logger: this.#logger,
           timeoutMs: this.#manifestTimeoutMs,
           retryMs: this.#manifestRetryMs,

@@ -374,6 +374,7 @@ function toBatch(row: BatchRow): IndexedBatch {
     manifestCidText: cidText(row.manifest_cid) ?? undefined,
     anchoredAt: BigInt(row.timestamp),
     blockNumber: row.block_number,
+    logIndex: row.log_index,
     txHash: row.tx_hash,
     manifest: row.manifest_state,
     manifestError: row.manifest_error ?? undefined,

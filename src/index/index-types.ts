@@ -66,6 +66,8 @@ export interface IndexedBatch extends BatchAnchoredArgs {
   manifestCidText?: string;
   anchoredAt: bigint;
   blockNumber: number;
+  /** Its log index in the block: with the block, where it stands in chain order. */
+  logIndex: number;
   txHash: string;
   manifest: ManifestState;
   /** Why the manifest is still pending or was refused. */

@@ -93,7 +93,7 @@ export class IndexWriter {
         "SELECT root FROM batches WHERE root = ? AND authority_id = ? AND manifest_state = 'pending'",
       ),
       member: db.prepare<[string, number, number, string, string, string, Buffer, Buffer | null]>(
-        `INSERT INTO batch_members (root, authority_id, leaf_index, cert_hash, number_hash, valid_until, proof, payload_cid)
+        `INSERT OR IGNORE INTO batch_members (root, authority_id, leaf_index, cert_hash, number_hash, valid_until, proof, payload_cid)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       manifestState: db.prepare<[string, string | null, number, number, string, number]>(
@@ -187,18 +187,35 @@ export class IndexWriter {
     return this.#statements.dueManifests.all(now, limit);
   }
 
-  /** Stores the members of `batch` from its manifest; false when the batch is gone or done meanwhile. */
-  storeManifest(batch: BatchRef, members: readonly BatchMember[]): boolean {
+  /**
+   * Stores the members of `batch` from its manifest; false when the batch is gone or done meanwhile. A large manifest
+   * comes in slices (`from`: the first one's leaf index), one transaction each, the last (`last`) marking it indexed; a
+   * slice stored again after a crash between slices is stored once.
+   */
+  storeManifest(
+    batch: BatchRef,
+    members: readonly BatchMember[],
+    slice: { from: number; last: boolean } = { from: 0, last: true },
+  ): boolean {
     const { root, authorityId } = batch;
     return this.#db.transaction(() => {
       if (!this.#statements.isPending.get(root, authorityId)) return false;
-      members.forEach((m, leafIndex) => {
+      members.forEach((m, i) => {
         const proof = Buffer.concat(m.proof.map((node) => Buffer.from(node.slice(2), "hex")));
         const payloadCid = m.payloadCid === undefined ? null : Buffer.from(cidToBytes(m.payloadCid));
-        this.#statements.member.run(root, authorityId, leafIndex, m.certHash, m.numberHash, m.validUntil.toString(), proof, payloadCid);
+        this.#statements.member.run(
+          root,
+          authorityId,
+          slice.from + i,
+          m.certHash,
+          m.numberHash,
+          m.validUntil.toString(),
+          proof,
+          payloadCid,
+        );
       });
       for (const m of members) this.#certificates.refresh(m.certHash);
-      this.#statements.manifestState.run("indexed", null, 0, 0, root, authorityId);
+      if (slice.last) this.#statements.manifestState.run("indexed", null, 0, 0, root, authorityId);
       return true;
     })();
   }

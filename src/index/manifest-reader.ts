@@ -1,7 +1,7 @@
 import { isCertLedgerError, type CertLedgerErrorCode } from "../errors";
 import { cidFromBytes } from "../ipfs/cid";
 import type { PayloadStore } from "../ipfs/payload-store";
-import { batchFromManifest, parseBatchManifest } from "../merkle/batch";
+import type { ManifestParser } from "./manifest-parser";
 import type { IndexWriter, PendingManifest } from "./index-writer";
 
 /** Where the index reports what it passes over: pino's `warn(details, message)` fits. */
@@ -12,6 +12,8 @@ export interface IndexLogger {
 /** How batch manifests are read from IPFS. */
 export interface ManifestReaderOptions {
   payloads: PayloadStore;
+  /** Parses and hashes manifests off the event loop. */
+  parser: ManifestParser;
   logger: IndexLogger;
   /** How long one manifest may take to arrive. */
   timeoutMs: number;
@@ -23,12 +25,16 @@ const MAX_RETRY_MS = 5 * 60_000;
 const AT_ONCE = 4;
 const PER_SYNC = 64;
 /**
- * A manifest leaf is about 160 bytes of JSON. A fetch may read what the batch's claimed leaf count needs, at least
- * 16 MiB (the count is the issuer's word, not checked on chain) and at most 256 MiB (a CID can name any amount).
+ * A manifest leaf is at most about 220 bytes of JSON (version 2, with a payload CID). A fetch reads no more than the
+ * batch's leaf count (from its BatchAnchored event) needs, and never more than MAX_MANIFEST_BYTES (a CID can name any
+ * amount): a manifest any authority announces cannot make every other party's node fetch and parse more than its own
+ * batch's worth. Its leaves are then counted against the event's before the tree is built (off the event loop).
  */
 const BYTES_PER_LEAF = 256;
-const MIN_MANIFEST_BYTES = 16 * 1024 * 1024;
+const MANIFEST_OVERHEAD_BYTES = 4096;
 const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+/** Members stored per SQLite transaction, the event loop turning in between (20,000 in one took 1.2 s of it). */
+const MEMBERS_PER_TRANSACTION = 500;
 
 /** Failures that will not go away by asking again: the manifest is not one, or not this batch's. */
 const PERMANENT: CertLedgerErrorCode[] = ["INVALID_CID", "INVALID_MANIFEST", "DUPLICATE_LEAF", "PAYLOAD_TOO_LARGE"];
@@ -50,12 +56,11 @@ async function readOne(writer: IndexWriter, pending: PendingManifest, options: M
   let cid = "";
   try {
     cid = cidFromBytes(pending.manifestCid);
-    const maxBytes = Math.min(MAX_MANIFEST_BYTES, Math.max(MIN_MANIFEST_BYTES, pending.leafCount * BYTES_PER_LEAF));
+    const maxBytes = manifestByteLimit(pending.leafCount);
     const bytes = await options.payloads.get(cid, { signal: AbortSignal.timeout(options.timeoutMs), maxBytes });
     // Rebuilt with the authority of the BatchAnchored event: a manifest announced by another authority than the one
     // whose leaves it lists rebuilds to another root, and is refused below.
-    const built = batchFromManifest(parseBatchManifest(bytes), pending.authorityId);
-    const batch = { root: built.root, members: built.members() };
+    const batch = await options.parser.parse(bytes, pending.leafCount, pending.authorityId);
     if (batch.root !== root) {
       const message = `manifest ${cid} describes root ${batch.root}, not the anchored ${root}`;
       writer.manifestRefused(batchRef, message);
@@ -65,7 +70,12 @@ async function readOne(writer: IndexWriter, pending: PendingManifest, options: M
       );
       return false;
     }
-    return writer.storeManifest(batchRef, batch.members);
+    for (let from = 0; from < batch.members.length; from += MEMBERS_PER_TRANSACTION) {
+      const slice = batch.members.slice(from, from + MEMBERS_PER_TRANSACTION);
+      if (!writer.storeManifest(batchRef, slice, { from, last: from + slice.length >= batch.members.length })) return false;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return true;
   } catch (error) {
     const code = isCertLedgerError(error) ? error.code : undefined;
     const message = `${code ?? "ERROR"}: ${error instanceof Error ? error.message : String(error)}`;
@@ -81,4 +91,9 @@ async function readOne(writer: IndexWriter, pending: PendingManifest, options: M
     }
     return false;
   }
+}
+
+/** The most bytes a manifest of `leafCount` leaves may have. */
+export function manifestByteLimit(leafCount: number): number {
+  return Math.min(MAX_MANIFEST_BYTES, MANIFEST_OVERHEAD_BYTES + leafCount * BYTES_PER_LEAF);
 }

@@ -19,6 +19,16 @@ export interface AuthoritySigningKey {
 export type AccountSigner = (address: string) => Promise<Signer>;
 
 const FILE = "keyring.json";
+const PBES2 = "PBES2-HS512+A256KW";
+/**
+ * PBKDF2-HMAC-SHA512 iterations per encrypted key: OWASP's current guidance (Password Storage Cheat Sheet) for
+ * PBKDF2-HMAC-SHA512. About 125 ms per key on one core of a 2020s server, paid at start-up (each key is read once)
+ * and on each write. Keyrings written before (2,048, jose's default) are read and re-wrapped at this count on their
+ * next write.
+ */
+export const KEYRING_PBES2_ITERATIONS = 210_000;
+/** The most iterations a keyring entry may ask for: a damaged or forged header cannot make the server spin for hours. */
+const MAX_PBES2_ITERATIONS = 10_000_000;
 const DATA_KEY_BYTES = 32;
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
 const keyringSchema = z.object({
@@ -34,8 +44,8 @@ type KeyringFile = z.infer<typeof keyringSchema>;
 /**
  * The secrets a party's server acts with: for each of its issuing authorities the account that anchors and the private
  * signing key (JWK) that signs credentials, for each of its parties the admin account, and the service's receipt key.
- * Private JWKs are kept on disk only encrypted (JWE, PBES2-HS512+A256KW with the keyring password); accounts come from
- * `accountSigner`, so their keys stay in their own keystores or node.
+ * Private JWKs are kept on disk only encrypted (JWE, PBES2-HS512+A256KW with the keyring password, 210,000
+ * iterations); accounts come from `accountSigner`, so their keys stay in their own keystores or node.
  */
 export class Keyring {
   readonly #file: string;
@@ -47,17 +57,30 @@ export class Keyring {
   readonly #signers = new Map<string, Signer>();
   #receiptKey: AuthoritySigningKey | undefined;
   #dataKey: Uint8Array | undefined;
+  readonly #iterations: number;
 
-  private constructor(file: string, password: string, accountSigner: AccountSigner, data: KeyringFile) {
+  private constructor(file: string, password: string, accountSigner: AccountSigner, data: KeyringFile, iterations: number) {
     this.#file = file;
+    this.#iterations = iterations;
     this.#password = new TextEncoder().encode(password);
     this.#accountSigner = accountSigner;
     this.#data = data;
   }
 
-  /** Opens (or creates, empty) the keyring in `dir`, decrypting its keys with `password`. */
-  static async open(dir: string, options: { password: string; accountSigner: AccountSigner }): Promise<Keyring> {
+  /**
+   * Opens (or creates, empty) the keyring in `dir`, decrypting its keys with `password`. `testOnlyIterations` writes
+   * keys with fewer PBES2 iterations than {@link KEYRING_PBES2_ITERATIONS}, to keep test suites fast: nothing but a
+   * test passes it, and it cannot be set from the environment.
+   */
+  static async open(
+    dir: string,
+    options: { password: string; accountSigner: AccountSigner; testOnlyIterations?: number },
+  ): Promise<Keyring> {
     if (options.password.length < 8) throw new CertLedgerError("INVALID_CONFIG", "the keyring password must have at least 8 characters");
+    const iterations = options.testOnlyIterations ?? KEYRING_PBES2_ITERATIONS;
+    if (!Number.isInteger(iterations) || iterations < 1000 || iterations > MAX_PBES2_ITERATIONS) {
+      throw new CertLedgerError("INVALID_CONFIG", `PBES2 iterations must be a whole number from 1000 to ${MAX_PBES2_ITERATIONS}`);
+    }
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const file = path.join(dir, FILE);
     let data: KeyringFile = { version: 1, authorities: {}, parties: {} };
@@ -80,7 +103,7 @@ export class Keyring {
         );
       data = parsed.data;
     }
-    const keyring = new Keyring(file, options.password, options.accountSigner, data);
+    const keyring = new Keyring(file, options.password, options.accountSigner, data, iterations);
     for (const [id, entry] of Object.entries(data.authorities)) keyring.#keys.set(Number(id), await keyring.#decrypt(entry.signingKey));
     for (const [code, entry] of Object.entries(data.parties)) {
       if (entry.encryptionKey) keyring.#partyKeys.set(code, await keyring.#decrypt(entry.encryptionKey));
@@ -205,20 +228,51 @@ export class Keyring {
 
   async #encryptBytes(plaintext: Uint8Array): Promise<string> {
     const jose = await loadJose();
-    return new jose.CompactEncrypt(plaintext).setProtectedHeader({ alg: "PBES2-HS512+A256KW", enc: "A256GCM" }).encrypt(this.#password);
+    return new jose.CompactEncrypt(plaintext)
+      .setProtectedHeader({ alg: PBES2, enc: "A256GCM" })
+      .setKeyManagementParameters({ p2c: this.#iterations })
+      .encrypt(this.#password);
   }
 
   async #decryptBytes(jwe: string): Promise<Uint8Array> {
     const jose = await loadJose();
     try {
-      const { plaintext } = await jose.compactDecrypt(jwe, this.#password, { keyManagementAlgorithms: ["PBES2-HS512+A256KW"] });
+      const { plaintext } = await jose.compactDecrypt(jwe, this.#password, {
+        keyManagementAlgorithms: [PBES2],
+        maxPBES2Count: MAX_PBES2_ITERATIONS,
+      });
       return plaintext;
     } catch {
       throw new CertLedgerError("WRONG_PASSWORD", `cannot decrypt the keyring ${this.#file}: wrong password or a damaged file`);
     }
   }
 
+  /** Whether `jwe` was written with fewer iterations than this keyring writes (an older keyring's entry). */
+  async #weak(jwe: string): Promise<boolean> {
+    const jose = await loadJose();
+    const { p2c } = jose.decodeProtectedHeader(jwe);
+    return typeof p2c !== "number" || p2c < this.#iterations;
+  }
+
+  /** Encrypts again, at this keyring's iteration count, every entry an older keyring wrote with fewer. */
+  async #rewrapWeakEntries(): Promise<void> {
+    for (const [id, entry] of Object.entries(this.#data.authorities)) {
+      const key = this.#keys.get(Number(id));
+      if (key && (await this.#weak(entry.signingKey))) entry.signingKey = await this.#encrypt(key.privateJwk);
+    }
+    for (const [code, entry] of Object.entries(this.#data.parties)) {
+      const key = this.#partyKeys.get(code);
+      if (key && entry.encryptionKey && (await this.#weak(entry.encryptionKey))) entry.encryptionKey = await this.#encrypt(key.privateJwk);
+    }
+    const service = this.#data.service;
+    if (service?.receiptKey && this.#receiptKey && (await this.#weak(service.receiptKey))) {
+      service.receiptKey = await this.#encrypt(this.#receiptKey.privateJwk);
+    }
+    if (service?.dataKey && this.#dataKey && (await this.#weak(service.dataKey))) service.dataKey = await this.#encryptBytes(this.#dataKey);
+  }
+
   async #save(): Promise<void> {
+    await this.#rewrapWeakEntries();
     const temporary = `${this.#file}.${process.pid}.tmp`;
     await writeFile(temporary, JSON.stringify(this.#data, null, 2) + "\n", { mode: 0o600 });
     await rename(temporary, this.#file);

@@ -91,8 +91,6 @@ export class AnchoringService {
   readonly #directory: ChainDirectory;
   readonly #maxFileBytes: number | undefined;
   readonly #linkKeys: AnchoringServiceOptions["linkKeys"];
-  /** Certificates being enqueued right now, and whether two submissions of one of them overlapped (see #enqueue). */
-  readonly #inFlight = new Map<string, { count: number; contended: boolean }>();
 
   constructor(options: AnchoringServiceOptions) {
     this.#outbox = options.outbox;
@@ -263,26 +261,6 @@ export class AnchoringService {
     recipients: PayloadRecipient[] | undefined,
     issued: { linkKey?: string; facts: IssuedFacts },
   ): Promise<Omit<SubmissionOutcome, "chainChecked">> {
-    // Counted before the outbox is asked: a submission that finds nothing there overlaps any other still in flight.
-    const flight = this.#inFlight.get(fields.certHash) ?? { count: 0, contended: false };
-    flight.contended ||= flight.count > 0;
-    flight.count++;
-    this.#inFlight.set(fields.certHash, flight);
-    try {
-      return await this.#enqueueInFlight(fields, document, contentType, recipients, issued, flight);
-    } finally {
-      if (--flight.count === 0) this.#inFlight.delete(fields.certHash);
-    }
-  }
-
-  async #enqueueInFlight(
-    fields: Omit<Parameters<Outbox["enqueue"]>[0], "payload">,
-    document: Uint8Array,
-    contentType: string,
-    recipients: PayloadRecipient[] | undefined,
-    issued: { linkKey?: string; facts: IssuedFacts },
-    flight: { contended: boolean },
-  ): Promise<Omit<SubmissionOutcome, "chainChecked">> {
     if (this.#outbox.get(fields.certHash)) {
       // A repeat: the outbox checks it is the same request and returns it; its payload was made the first time.
       const { request, created } = await this.#outbox.enqueueGrouped(fields);
@@ -294,22 +272,20 @@ export class AnchoringService {
       recipients,
       linkKey: issued.linkKey,
     });
-    const record = async () =>
-      this.#linkKeys?.recordGrouped({
-        certHash: fields.certHash,
-        authorityId: fields.authorityId,
-        certType: fields.certType,
-        linkKey,
-        ...issued.facts,
-      });
-    // Kept before the request is durable (an orphan key is harmless; a request without its key is not).
-    await record();
+    const record = async (replace: boolean) =>
+      this.#linkKeys?.recordGrouped(
+        { certHash: fields.certHash, authorityId: fields.authorityId, certType: fields.certType, linkKey, ...issued.facts },
+        { replace },
+      );
+    // Kept before the request is durable (an orphan key is harmless; a request without its key is not). The first
+    // key written for a certHash stays: an overlapping duplicate, whose payload the outbox will not take, cannot
+    // replace it, however late its write.
+    const kept = await record(false);
     const { request, created } = await this.#outbox.enqueueGrouped({ ...fields, payload: { bytes, contentType } });
     if (!created) return { request, created };
-    // Another submission of the same certificate may have written its key meanwhile: the winner's key is the one kept.
-    // Only one that overlapped this one can have (a later one finds the request in the outbox and writes no key), so
-    // an uncontended submission, nearly all of them, is spared a second sealed write and its fsync.
-    if (flight.contended) await record();
+    // The outbox took this submission's payload: its key must be the one kept. It is not when an overlapping
+    // duplicate (or an earlier attempt that never reached the outbox) wrote first; only then is it written again.
+    if (kept === false) await record(true);
     return { request, created, linkKey };
   }
 }

@@ -2,6 +2,7 @@
 import type { LedgerClient } from "../chain/ledger-client";
 import type { PartyCode } from "../chain/party-code";
 import type { AdmittedPeer } from "../ipfs/helia-store";
+import { addressClass, mayDial, type DialScope } from "../ipfs/dial-scope";
 import { peerAddress } from "../ipfs/multiaddrs";
 import { ICertificateLedger__factory } from "../../typechain-types";
 
@@ -21,6 +22,11 @@ export interface ConsortiumPeersOptions {
   node: GatedNode;
   /** How often the chain is asked whether the registry changed (default 1 s). */
   pollIntervalMs?: number;
+  /**
+   * The widest class of registered addresses this node dials (see src/ipfs/dial-scope.ts; default public). A party
+   * whose address is outside it is still admitted (its node may dial this one) but not dialled.
+   */
+  dialScope?: DialScope;
   /** Told of every change of the allow-list and of registry entries skipped as malformed. */
   log?: (event: "peers" | "skipped" | "error", details: Record<string, unknown>) => void;
 }
@@ -43,6 +49,7 @@ export class ConsortiumPeers {
   readonly #node: GatedNode;
   readonly #interval: number;
   readonly #log: NonNullable<ConsortiumPeersOptions["log"]>;
+  readonly #dialScope: DialScope;
   #lastBlock = -1;
   #timer: NodeJS.Timeout | undefined;
   #polling: Promise<void> | undefined;
@@ -53,6 +60,7 @@ export class ConsortiumPeers {
     this.#node = options.node;
     this.#interval = options.pollIntervalMs ?? 1_000;
     this.#log = options.log ?? (() => undefined);
+    this.#dialScope = options.dialScope ?? "public";
   }
 
   /** The nodes admitted at the last synchronisation. */
@@ -77,7 +85,17 @@ export class ConsortiumPeers {
       try {
         // Checked one by one, so that one party's malformed entry does not cut the others off.
         await peerAddress(node.peerId, node.multiaddr, `party ${party}'s node`);
-        peers.push({ party, peerId: node.peerId, multiaddr: node.multiaddr });
+        if (mayDial(this.#dialScope, addressClass(node.multiaddr))) {
+          peers.push({ party, peerId: node.peerId, multiaddr: node.multiaddr });
+        } else {
+          peers.push({ party, peerId: node.peerId });
+          this.#log("skipped", {
+            party,
+            peerId: node.peerId,
+            multiaddr: node.multiaddr,
+            reason: `not dialled: the address is outside this node's ${this.#dialScope} scope (it may still dial this node)`,
+          });
+        }
       } catch (error) {
         this.#log("skipped", { party, peerId: node.peerId, multiaddr: node.multiaddr, reason: (error as Error).message });
       }

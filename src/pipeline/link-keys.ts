@@ -84,7 +84,13 @@ export class LinkKeyStore {
   readonly #sealKey: Buffer;
   readonly #deriveKey: Buffer;
   readonly #upsert: Database.Statement;
-  readonly #grouped: { record: IssuedRecord; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  readonly #insertFirst: Database.Statement;
+  readonly #grouped: {
+    record: IssuedRecord;
+    replace: boolean;
+    resolve: (kept: boolean) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
   #closed = false;
 
   private constructor(db: Database.Database, dataKey: Uint8Array) {
@@ -95,6 +101,11 @@ export class LinkKeyStore {
       `INSERT INTO issued (cert_hash, authority_id, party, cert_type, number, number_norm, stamped, link_key, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (cert_hash) DO UPDATE SET link_key = excluded.link_key, stamped = excluded.stamped`,
+    );
+    this.#insertFirst = db.prepare(
+      `INSERT INTO issued (cert_hash, authority_id, party, cert_type, number, number_norm, stamped, link_key, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (cert_hash) DO NOTHING`,
     );
   }
 
@@ -133,43 +144,48 @@ export class LinkKeyStore {
     return mac.digest().toString("base64url");
   }
 
-  /** Keeps `record` (its link key sealed), replacing what was kept for its certHash. */
-  record(record: IssuedRecord): void {
+  /**
+   * Keeps `record` (its link key sealed) unless a key is kept for its certHash already: the first write wins, so a
+   * duplicate upload racing the first cannot put a key that opens nothing over the one that opens the payload. Only
+   * the submission the outbox accepted may `replace` it (its key is the one its payload was encrypted under). Returns
+   * whether this record's key is the one kept.
+   */
+  record(record: IssuedRecord, options: { replace?: boolean } = {}): boolean {
     this.#check();
-    this.#insert(record);
+    return this.#insert(record, options.replace === true);
   }
 
   /**
    * What {@link record} does, committed together with the other records of the same event-loop turn: one fsync for all
    * of them (as the outbox's grouped enqueue), so concurrent submissions do not each wait for the disk. Resolves once
-   * the key is durable.
+   * the key is durable, to whether it is the one kept.
    */
-  recordGrouped(record: IssuedRecord): Promise<void> {
+  recordGrouped(record: IssuedRecord, options: { replace?: boolean } = {}): Promise<boolean> {
     this.#check();
     if (!LINK_KEY.test(record.linkKey)) return Promise.reject(new RangeError("a link key is 43 characters of base64url"));
     return new Promise((resolve, reject) => {
-      this.#grouped.push({ record, resolve, reject });
+      this.#grouped.push({ record, replace: options.replace === true, resolve, reject });
       if (this.#grouped.length === 1) setImmediate(() => this.#commitGrouped());
     });
   }
 
   #commitGrouped(): void {
     const group = this.#grouped.splice(0);
+    let kept: boolean[];
     try {
       this.#check();
-      this.#db.transaction(() => {
-        for (const { record } of group) this.#insert(record);
-      })();
+      kept = this.#db.transaction(() => group.map(({ record, replace }) => this.#insert(record, replace)))();
     } catch (error) {
       for (const item of group) item.reject(error);
       return;
     }
-    for (const item of group) item.resolve();
+    group.forEach((item, i) => item.resolve(kept[i]));
   }
 
-  #insert(record: IssuedRecord): void {
+  #insert(record: IssuedRecord, replace: boolean): boolean {
     if (!LINK_KEY.test(record.linkKey)) throw new RangeError("a link key is 43 characters of base64url");
-    this.#upsert.run(
+    const statement = replace ? this.#upsert : this.#insertFirst;
+    const { changes } = statement.run(
       record.certHash,
       record.authorityId,
       record.party,
@@ -180,6 +196,7 @@ export class LinkKeyStore {
       this.#seal(record.certHash, record.linkKey),
       Date.now(),
     );
+    return changes > 0;
   }
 
   /** What is kept for `certHash`, with its link key unsealed, or undefined. */

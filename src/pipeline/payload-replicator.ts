@@ -219,7 +219,9 @@ export class PayloadReplicator {
   /** Written to a fresh file and renamed over the old one, so a crash leaves one state or the other, never half. */
   async #save(): Promise<void> {
     const temporary = `${this.#o.stateFile}.${randomBytes(4).toString("hex")}.tmp`;
-    await writeFile(temporary, JSON.stringify({ cursor: this.#cursor, rewinds: this.#rewinds, retries: this.#retries }) + "\n");
+    await writeFile(temporary, JSON.stringify({ cursor: this.#cursor, rewinds: this.#rewinds, retries: this.#retries }) + "\n", {
+      mode: 0o600,
+    });
     await rename(temporary, this.#o.stateFile);
   }
 }

@@ -28,7 +28,8 @@ export const proofBundleSchema = z.object({
       authorityId: z.number().int().positive(),
       numberHash: hash,
       validUntil: z.string().regex(/^\d+$/, "seconds as a decimal string"),
-      proof: z.array(hash),
+      // A Merkle proof has one hash per level: 64 levels hold more leaves than any batch, and bound what is validated.
+      proof: z.array(hash).max(64),
       txHash: hash,
       blockNumber: z.number().int().nonnegative(),
     }),

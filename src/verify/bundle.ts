@@ -7,7 +7,8 @@ import { CertLedgerError } from "../errors";
 import { cidFromBytes } from "../ipfs/cid";
 import type { BatchLocator } from "./batch-locator";
 import { proofBundleSchema, type ProofBundle } from "./bundle-schema";
-import { Verifier, type VerificationResult, type VerifyOptions } from "./verifier";
+import type { CertificateAnchoredEvent } from "../chain/ledger-events";
+import { Verifier, type EventSource, type VerificationResult, type VerifyOptions } from "./verifier";
 
 export { proofBundleSchema, type ProofBundle } from "./bundle-schema";
 
@@ -21,7 +22,7 @@ export type BundleDocument = { kind: "credential"; jws: string } | { kind: "file
 export async function createProofBundle(
   client: LedgerClient,
   certHashInput: string,
-  options: { document?: BundleDocument; batches?: BatchLocator } = {},
+  options: { document?: BundleDocument; batches?: BatchLocator; events?: EventSource } = {},
 ): Promise<ProofBundle> {
   const certHash = parseCertHash(certHashInput);
   const { document } = options;
@@ -45,8 +46,8 @@ export async function createProofBundle(
   };
   // The bundle names the certificate's earliest anchoring: a later one of the same hash (another authority's direct
   // anchor of a hash first batched, say) is a conflict, and a bundle pointing at it would name the wrong issuer offline.
-  const [anchored, member] = await Promise.all([client.anchorEvent(certHash), options.batches?.locate(certHash)]);
-  const batch = member && (await client.batchAnchors()).find((e) => e.root === member.root && e.authorityId === member.authorityId);
+  const [anchored, member] = await Promise.all([directAnchor(client, certHash, options.events), options.batches?.locate(certHash)]);
+  const batch = member && (await batchAnchor(client, member.root, member.authorityId, options.events));
   const batchFirst =
     batch &&
     (!anchored ||
@@ -76,6 +77,33 @@ export async function createProofBundle(
     },
     payloadCid: member.payloadCid,
   });
+}
+
+/**
+ * The certificate's direct anchoring. With the index (`events`), a lookup by an attacker's random hash costs the same
+ * whatever the chain's height: the index answers for the blocks it has read and only the blocks since are asked of the
+ * chain. Without it, the ledger's logs are read from the deployment block.
+ */
+async function directAnchor(client: LedgerClient, certHash: string, events: EventSource | undefined) {
+  if (!events) return client.anchorEvent(certHash);
+  const indexed = events.history(certHash).find((e): e is CertificateAnchoredEvent => e.event === "CertificateAnchored");
+  return indexed ?? (await client.anchorEvent(certHash, { fromBlock: events.lastBlock() + 1 }));
+}
+
+/**
+ * The BatchAnchored event of the batch `root` of `authorityId`: from the index when there is one (and the blocks it has
+ * not read yet), as above.
+ */
+async function batchAnchor(
+  client: LedgerClient,
+  root: string,
+  authorityId: number,
+  events: EventSource | undefined,
+): Promise<{ txHash: string; blockNumber: number; logIndex: number } | undefined> {
+  const indexed = events?.batch(root, authorityId);
+  if (indexed) return { txHash: indexed.txHash, blockNumber: indexed.blockNumber, logIndex: indexed.logIndex ?? 0 };
+  const fromBlock = events ? events.lastBlock() + 1 : undefined;
+  return (await client.batchAnchors(fromBlock)).find((e) => e.root === root && e.authorityId === authorityId);
 }
 
 /** Parses and validates a proof bundle (JSON text, bytes or a parsed object), naming the first bad field. */

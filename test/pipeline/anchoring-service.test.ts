@@ -389,8 +389,9 @@ describe("AnchoringService", function () {
         expect(both.map((r) => r.created).sort()).to.deep.equal([false, true]);
         const winner = both.find((r) => r.created)!;
         expect(winner.linkKey).to.match(/^[A-Za-z0-9_-]{43}$/);
-        // Both wrote a key before the outbox decided; the winner wrote its own again, last.
-        expect(written).to.have.length(3);
+        // Both wrote a key before the outbox decided (the same stamp key: the first write kept); the winner wrote its own
+        // again only if the other's write came first.
+        expect(written.length).to.be.within(2, 3);
         expect(store.get(winner.request.certHash)?.linkKey).to.equal(winner.linkKey);
         expect(outbox.counts().queued).to.equal(11);
       } finally {

@@ -46,7 +46,7 @@ describe("Consortium peers", function () {
     await ledger.connect(kgAdmin).setPartyNode(KG, kg.peerId, bare(kg));
     await ledger.connect(kzAdmin).setPartyNode(KZ, kz.peerId, `${bare(kz)}/p2p/${kz.peerId}`);
 
-    const peers = new ConsortiumPeers({ client, node: uz, pollIntervalMs: 100 });
+    const peers = new ConsortiumPeers({ client, node: uz, pollIntervalMs: 100, dialScope: "loopback" });
     running.push(peers);
     const admitted = await peers.sync();
     expect(admitted.map(({ party, peerId }) => [party, peerId])).to.deep.equal([
@@ -83,7 +83,12 @@ describe("Consortium peers", function () {
       `${bare(kg)}/p2p/${kg.peerId}`,
     );
     const skipped: Record<string, unknown>[] = [];
-    const peers = new ConsortiumPeers({ client, node: uz, log: (event, details) => event === "skipped" && skipped.push(details) });
+    const peers = new ConsortiumPeers({
+      client,
+      node: uz,
+      dialScope: "loopback",
+      log: (event, details) => event === "skipped" && skipped.push(details),
+    });
     expect((await peers.sync()).map((p) => p.party)).to.deep.equal(["KG"]);
     expect(skipped).to.have.length(1);
     expect(skipped[0]).to.include({ party: "KZ" });

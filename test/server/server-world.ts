@@ -19,6 +19,7 @@ import { loadConfig } from "../../server/config";
 import { start } from "../../server/http-server";
 import { createLogger } from "../../server/logger";
 import { loadServerKey } from "../../server/server-key";
+import { TokenRevocations } from "../../server/token-revocations";
 import { DAY, payloadStore, stopPayloadStore, verifierWorld, type World } from "../verify/world";
 import { loadFixture, time } from "../contracts/fixtures";
 
@@ -89,6 +90,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   // A real keyring for the data key that seals link keys, as runtime.ts has it (the signing keys are the world's).
   const vault = await Keyring.open(path.join(dataDir, "keys"), {
     password: "test keyring password",
+    // Keeps each server start fast; production keyrings use the full KEYRING_PBES2_ITERATIONS.
+    testOnlyIterations: 2048,
     accountSigner: async () => {
       throw new Error("the test keyring holds no accounts");
     },
@@ -118,7 +121,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     logger: { warn: () => undefined },
   });
   const serverKey = await loadServerKey(dataDir);
-  const auth = new Auth(serverKey, { issuer: config.jwtIssuer, defaultTtlSeconds: config.jwtTtlSeconds });
+  const tokenRevocations = TokenRevocations.open(path.join(dataDir, "token-revocations.sqlite"));
+  const auth = new Auth(serverKey, { issuer: config.jwtIssuer, defaultTtlSeconds: config.jwtTtlSeconds, revocations: tokenRevocations });
   const deps: AppDependencies = {
     config,
     client: world.client,
@@ -137,6 +141,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     status: new CertificateStatusService({ outbox, client: world.client }),
     index,
     auth,
+    tokenRevocations,
     receiptKey: serverKey,
     signerForParty: async (party) => admins[party],
     signerForAuthority: async (authorityId) => accountOf(authorityId),
@@ -168,6 +173,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       index.close();
       outbox.close();
       linkKeys.close();
+      tokenRevocations.close();
       if (options.dataDir === undefined && !server.keepDataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
