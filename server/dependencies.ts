@@ -33,7 +33,10 @@ export interface AppDependencies {
   /** Suspends, reinstates and revokes certificates as the caller's account (src/pipeline). */
   status: Pick<CertificateStatusService, "suspend" | "reinstate" | "revoke">;
   /** The chain index: history, number lookups, an authority's certificates, the registry's lists, and how far it has caught up. */
-  index: Pick<ChainIndex, "history" | "byNumberHash" | "certificate" | "listByAuthority" | "status" | "events" | "authorities" | "batch" | "anchorings">;
+  index: Pick<
+    ChainIndex,
+    "history" | "byNumberHash" | "certificate" | "listByAuthority" | "status" | "events" | "authorities" | "batch" | "anchorings"
+  >;
   /** The anchoring pipeline's view of the chain: /readyz says "reconciling" while it repairs what a chain that went back lost. */
   batcher?: Pick<Batcher, "health">;
   auth: Auth;

@@ -22,7 +22,8 @@ import { issueCredential, payloadStore, signedCredential, stopPayloadStore, veri
 async function batchWorld() {
   const world = await loadFixture(verifierWorld);
   const credentials = await Promise.all([0, 1, 2].map(() => signedCredential("testReport", world.authorities.kgBody)));
-  const batch = buildBatch(world.authorities.kgBody.id, 
+  const batch = buildBatch(
+    world.authorities.kgBody.id,
     CERTIFICATE_TYPES.testReport,
     credentials.map((c) => ({ certHash: c.certHash, numberHash: c.numberHash, validUntil: c.validUntil })),
   );
