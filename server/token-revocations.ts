@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { CertLedgerError } from "../src/errors";
+import { openSqliteFile } from "../src/sqlite-file";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS revoked_tokens (
@@ -42,21 +42,13 @@ export class TokenRevocations {
 
   /** Opens (creating it if needed) the list in SQLite file `file`, dropping the records of tokens expired since. */
   static open(file: string): TokenRevocations {
-    let db: Database.Database | undefined;
-    try {
-      db = new Database(file);
-      db.pragma("journal_mode = WAL");
-      // A revocation answered must hold after a power cut: the token it names must not come back.
-      db.pragma("synchronous = FULL");
-      db.pragma("busy_timeout = 5000");
-      db.exec(SCHEMA);
-      db.prepare("DELETE FROM revoked_tokens WHERE expires_at < ?").run(Math.floor(Date.now() / 1000));
-    } catch (error) {
-      db?.close();
-      throw new CertLedgerError("INTERNAL_ERROR", `cannot open the token revocation list ${file}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+    // A revocation answered must hold after a power cut: the token it names must not come back.
+    const db = openSqliteFile(file, {
+      synchronous: "FULL",
+      schema: SCHEMA,
+      failure: { code: "INTERNAL_ERROR", what: "the token revocation list" },
+    });
+    db.prepare("DELETE FROM revoked_tokens WHERE expires_at < ?").run(Math.floor(Date.now() / 1000));
     return new TokenRevocations(db);
   }
 

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
 import Database from "better-sqlite3";
 import { normalizeCertificateNumber } from "../documents/hashing";
 import { CertLedgerError } from "../errors";
+import { openSqliteFile } from "../sqlite-file";
 
 /** A certificate this server accepted, as the console lists it: who issued it, its number, and whether it was stamped. */
 export interface IssuedEntry {
@@ -112,20 +113,12 @@ export class LinkKeyStore {
   /** Opens (creating it if needed) the store in SQLite file `file`, sealing with `dataKey` (32 bytes, see Keyring.dataKey). */
   static open(file: string, dataKey: Uint8Array): LinkKeyStore {
     if (!(dataKey instanceof Uint8Array) || dataKey.length !== 32) throw new RangeError("the data key must be 32 bytes");
-    let db: Database.Database | undefined;
-    try {
-      db = new Database(file);
-      db.pragma("journal_mode = WAL");
-      // A key is written before its request is acknowledged: it must survive what the request survives.
-      db.pragma("synchronous = FULL");
-      db.pragma("busy_timeout = 5000");
-      db.exec(SCHEMA);
-    } catch (error) {
-      db?.close();
-      throw new CertLedgerError("OUTBOX_UNAVAILABLE", `cannot open the link-key store ${file}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+    // A key is written before its request is acknowledged: it must survive what the request survives.
+    const db = openSqliteFile(file, {
+      synchronous: "FULL",
+      schema: SCHEMA,
+      failure: { code: "OUTBOX_UNAVAILABLE", what: "the link-key store" },
+    });
     return new LinkKeyStore(db, dataKey);
   }
 

@@ -11,6 +11,7 @@ import {
   type ValidAnchorRequestInput,
 } from "./anchor-request";
 import { MIGRATIONS } from "./outbox-schema";
+import { openSqliteFile } from "../sqlite-file";
 
 /** A transaction the batcher sends: a Merkle batch, or one certificate anchored on its own. */
 export interface Submission {
@@ -160,17 +161,12 @@ export class Outbox {
 
   /** Opens (creating it if needed) the outbox in SQLite file `file`, bringing its schema up to date. */
   static open(file: string): Outbox {
-    let db: Database.Database;
-    try {
-      db = new Database(file);
-      db.pragma("journal_mode = WAL");
-      // FULL syncs the WAL on every commit: an acknowledged request survives a power cut, not only a crash.
-      db.pragma("synchronous = FULL");
-      db.pragma("foreign_keys = ON");
-      db.pragma("busy_timeout = 5000");
-    } catch (error) {
-      throw new CertLedgerError("OUTBOX_UNAVAILABLE", `cannot open the outbox ${file}: ${(error as Error).message}`, { cause: error });
-    }
+    // FULL syncs the WAL on every commit: an acknowledged request survives a power cut, not only a crash.
+    const db = openSqliteFile(file, {
+      synchronous: "FULL",
+      foreignKeys: true,
+      failure: { code: "OUTBOX_UNAVAILABLE", what: "the outbox" },
+    });
     try {
       migrate(db, file);
     } catch (error) {

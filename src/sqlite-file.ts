@@ -1,0 +1,37 @@
+import Database from "better-sqlite3";
+import { CertLedgerError, type CertLedgerErrorCode } from "./errors";
+
+/** How a SQLite file of the node is opened. */
+export interface SqliteFileOptions {
+  /**
+   * FULL syncs the WAL on every commit, so what was acknowledged survives a power cut (outbox, link keys, token
+   * revocations); NORMAL is atomic and consistent but may lose the last commits, for what can be read again.
+   */
+  synchronous: "FULL" | "NORMAL";
+  /** Statements run once opened (CREATE TABLE IF NOT EXISTS …). */
+  schema?: string;
+  foreignKeys?: boolean;
+  /** The error code and the name of the file in the message when it cannot be opened, e.g. "the outbox". */
+  failure: { code: CertLedgerErrorCode; what: string };
+}
+
+/**
+ * Opens (creating it if needed) SQLite file `file` in WAL mode with `options`, closing it again and throwing the typed
+ * error `options.failure` names when that fails: the one way every store of the node opens its file.
+ */
+export function openSqliteFile(file: string, options: SqliteFileOptions): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file);
+    db.pragma("journal_mode = WAL");
+    db.pragma(`synchronous = ${options.synchronous}`);
+    if (options.foreignKeys) db.pragma("foreign_keys = ON");
+    db.pragma("busy_timeout = 5000");
+    if (options.schema) db.exec(options.schema);
+    return db;
+  } catch (error) {
+    db?.close();
+    const { code, what } = options.failure;
+    throw new CertLedgerError(code, `cannot open ${what} ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
