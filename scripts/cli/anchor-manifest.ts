@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "./errors";
 import type { AnchorKind } from "./anchor-files";
+import { writeFileAtomically } from "../../src/atomic-file";
 
 /**
  * Where a file stands: the server's request status, or refused (by the server or before sending); anchoring straight
@@ -121,10 +122,8 @@ export async function saveManifest(out: string, manifest: Manifest, byFile: Map<
   manifest.updatedAt = new Date().toISOString();
   await mkdir(out, { recursive: true });
   const file = manifestPath(out);
-  const temporary = `${file}.${process.pid}.tmp`;
-  // The run record holds the certificates' link keys, which open their payloads: its owner's only.
-  await writeFile(temporary, JSON.stringify(manifest, null, 1) + "\n", { mode: 0o600 });
-  await rename(temporary, file);
+  // The run record holds the certificates' link keys, which open their payloads: its owner's only (0600).
+  await writeFileAtomically(file, JSON.stringify(manifest, null, 1) + "\n");
 }
 
 /** "http://…" for a run through an API server, "ledger 0x… on chain N" for one straight to the chain. */

@@ -1,8 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { open, rename } from "node:fs/promises";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { CertLedgerError } from "../errors";
+import { writeFileAtomically } from "../atomic-file";
 
 /**
  * The embedded chain's state on disk, written by this process rather than by anvil: anvil's own `--state` dump
@@ -71,30 +70,10 @@ export class ChainStateFile {
     const head = Number(await rpc<string>(this.#rpcUrl, "eth_blockNumber"));
     const dump = await rpc<string>(this.#rpcUrl, "anvil_dumpState");
     const state = gunzipSync(Buffer.from(dump.replace(/^0x/, ""), "hex"));
-    await writeDurably(this.file, state);
+    await writeFileAtomically(this.file, state, { durable: true });
     if (epoch !== this.#epoch) return -1; // the old node's state: the new one's blocks still need a write
     this.#durableHead = Math.max(this.#durableHead, head);
     return head;
-  }
-}
-
-/** Writes `bytes` to `file` so that after a crash or power cut the file is either the old one or the new one, on disk. */
-export async function writeDurably(file: string, bytes: Uint8Array): Promise<void> {
-  const temporary = `${file}.${randomBytes(4).toString("hex")}.tmp`;
-  const handle = await open(temporary, "w");
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temporary, file);
-  // The rename is durable only once the folder's entry is.
-  const folder = await open(path.dirname(file), "r");
-  try {
-    await folder.sync();
-  } finally {
-    await folder.close();
   }
 }
 

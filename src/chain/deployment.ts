@@ -1,7 +1,8 @@
-import { readFile, writeFile, mkdir, rename } from "node:fs/promises";
+import { readFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { CertLedgerError } from "../errors";
+import { writeFileAtomically } from "../atomic-file";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an 0x-prefixed 20-byte address");
 const txHash = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "an 0x-prefixed 32-byte hash");
@@ -53,7 +54,5 @@ export function parseDeployment(text: string, source: string): Deployment {
 /** Writes `deployment` to `file` atomically (a crash leaves the old file or the new one, never half of one). */
 export async function writeDeployment(file: string, deployment: Deployment): Promise<void> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify(deploymentSchema.parse(deployment), null, 2) + "\n", { mode: 0o600 });
-  await rename(temporary, file);
+  await writeFileAtomically(file, JSON.stringify(deploymentSchema.parse(deployment), null, 2) + "\n");
 }

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Signer } from "ethers";
 import { z } from "zod";
 import { loadJose } from "../crypto/jose";
 import { jwkThumbprint, jwkThumbprintHex, p256PrivateJwk, p256PublicJwk, type GeneratedKey, type JWK } from "../crypto/keys";
 import { CertLedgerError } from "../errors";
+import { writeFileAtomically } from "../atomic-file";
 
 /** A signing key of an authority, decrypted in memory. */
 export interface AuthoritySigningKey {
@@ -273,9 +274,7 @@ export class Keyring {
 
   async #save(): Promise<void> {
     await this.#rewrapWeakEntries();
-    const temporary = `${this.#file}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify(this.#data, null, 2) + "\n", { mode: 0o600 });
-    await rename(temporary, this.#file);
+    await writeFileAtomically(this.#file, JSON.stringify(this.#data, null, 2) + "\n");
   }
 }
 

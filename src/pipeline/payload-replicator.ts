@@ -12,12 +12,12 @@
  * round, a few fetches at once, each with a timeout; a fetch that fails is retried with a doubling delay a limited
  * number of times, and the list of retries is capped. The cursor and the retries survive a restart (a JSON file).
  */
-import { randomBytes } from "node:crypto";
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { readPayloadHeader } from "../crypto/payload-encryption";
 import { isCertLedgerError } from "../errors";
 import type { IndexedPayload } from "../index/index-types";
 import type { PayloadStore } from "../ipfs/payload-store";
+import { writeFileAtomically } from "../atomic-file";
 
 /** Where the replicator learns of new payloads: the chain index (src/index's ChainIndex fits). */
 export interface ReplicationSource {
@@ -218,11 +218,10 @@ export class PayloadReplicator {
 
   /** Written to a fresh file and renamed over the old one, so a crash leaves one state or the other, never half. */
   async #save(): Promise<void> {
-    const temporary = `${this.#o.stateFile}.${randomBytes(4).toString("hex")}.tmp`;
-    await writeFile(temporary, JSON.stringify({ cursor: this.#cursor, rewinds: this.#rewinds, retries: this.#retries }) + "\n", {
-      mode: 0o600,
-    });
-    await rename(temporary, this.#o.stateFile);
+    await writeFileAtomically(
+      this.#o.stateFile,
+      JSON.stringify({ cursor: this.#cursor, rewinds: this.#rewinds, retries: this.#retries }) + "\n",
+    );
   }
 }
 
