@@ -101,7 +101,7 @@ async function batchAnchor(
   events: EventSource | undefined,
 ): Promise<{ txHash: string; blockNumber: number; logIndex: number } | undefined> {
   const indexed = events?.batch(root, authorityId);
-  if (indexed) return { txHash: indexed.txHash, blockNumber: indexed.blockNumber, logIndex: indexed.logIndex ?? 0 };
+  if (indexed) return { txHash: indexed.txHash, blockNumber: indexed.blockNumber, logIndex: indexed.logIndex };
   const fromBlock = events ? events.lastBlock() + 1 : undefined;
   return (await client.batchAnchors(fromBlock)).find((e) => e.root === root && e.authorityId === authorityId);
 }

@@ -55,10 +55,7 @@ export interface EventSource {
   /** The certificate's events in chain order (with the BatchAnchored of its batch, which the verifier skips). */
   history(certHash: string): (CertificateEvent | { event: "BatchAnchored" })[];
   /** The BatchAnchored event of the batch `root` of `authorityId`. */
-  batch(
-    root: string,
-    authorityId: number,
-  ): (Omit<BatchAnchoredEvent, "logIndex" | "timestamp"> & { anchoredAt: bigint; logIndex?: number }) | undefined;
+  batch(root: string, authorityId: number): (Omit<BatchAnchoredEvent, "timestamp"> & { anchoredAt: bigint }) | undefined;
   /**
    * The anchorings of certificate number `numberHash` by authorities of `party` (a number lives in its party's
    * namespace), oldest first, batch members included (the chain's logs name only direct anchors and materialised batch
@@ -365,7 +362,7 @@ export class Verifier {
       const batch = events.batch(root, authorityId);
       if (!batch || batch.blockNumber > blockNumber) return undefined;
       const { anchoredAt, ...rest } = batch;
-      return { ...rest, timestamp: anchoredAt, logIndex: batch.logIndex ?? 0 };
+      return { ...rest, timestamp: anchoredAt };
     }
     return (await this.deps.client.batchAnchors(undefined, { toBlock: blockNumber })).find(
       (e) => e.root === root && e.authorityId === authorityId,
