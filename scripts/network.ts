@@ -435,13 +435,24 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** A port nobody listens on right now. */
+/** Ports this process handed out: a port is free again once probed and closed, so the OS may offer it twice. */
+const handedOut = new Set<number>();
+
+/**
+ * A port nobody listens on right now, and not one this process handed out before: two ports asked for one after the
+ * other (a server's API and its IPFS node) could otherwise be the same one, and the second listener fail EADDRINUSE.
+ */
 export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  for (;;) {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 async function main(): Promise<void> {
