@@ -375,13 +375,20 @@ export class Verifier {
    */
   async #latestByNumber(numberHash: string, party: string, blockNumber: number): Promise<string | undefined> {
     const events = this.deps.events;
-    if (events?.byNumberHash && events.lastBlock() >= blockNumber) {
-      return events
+    let indexed: string | undefined;
+    let fromBlock: number | undefined;
+    if (events?.byNumberHash) {
+      // The index answers for the blocks it has read (batch members included, which the logs do not name); only the
+      // blocks since, if any, are read from the chain's logs.
+      const read = Math.min(events.lastBlock(), blockNumber);
+      indexed = events
         .byNumberHash(numberHash, party)
-        .filter((anchor) => anchor.blockNumber <= blockNumber)
+        .filter((anchor) => anchor.blockNumber <= read)
         .at(-1)?.certHash;
+      if (read >= blockNumber) return indexed;
+      fromBlock = read + 1;
     }
-    const logged = await this.deps.client.anchorsByNumberHash(numberHash, { toBlock: blockNumber });
+    const logged = await this.deps.client.anchorsByNumberHash(numberHash, { fromBlock, toBlock: blockNumber });
     const at = { blockTag: blockNumber };
     for (const event of logged.reverse()) {
       const authorityId = event.args.authorityId;
@@ -390,7 +397,7 @@ export class Verifier {
       );
       if (authority?.party === party) return event.args.certHash;
     }
-    return undefined;
+    return indexed;
   }
 }
 

@@ -15,6 +15,8 @@ import { DAY, payloadStore, signedCredential } from "../verify/world";
 import { call, eventually, startServer, stopPayloadStore, stopServers, type TestServer } from "../server/server-world";
 import { time } from "../contracts/fixtures";
 import { runCli } from "../cli/cli-process";
+import { openIndex, removeIndexFolders } from "../index/index-world";
+import { verifierEvents } from "../../src/index";
 
 interface Report {
   verdict: string;
@@ -55,6 +57,7 @@ describe("Adversarial: a hostile party's authority against another party's certi
   this.timeout(120_000);
   afterEach(stopServers);
   after(stopPayloadStore);
+  after(removeIndexFolders);
 
   it("KG's authority anchoring a certHash of KZ's batch and revoking it changes nothing: KZ's certificate stays KZ's, and KZ still manages it", async function () {
     const server = await startServer();
@@ -155,6 +158,9 @@ describe("Adversarial: a hostile party's authority against another party's certi
     const { credentials } = await kzBatch(server);
     const number = credentialNumber(credentials[0].vc);
     expect(certificateNumberHash("KZ", number), "the credential's number").to.equal(credentials[0].numberHash);
+    // An index that read up to KZ's batch and no further (a node catching up): the blocks since come from the logs.
+    const { index: lagging } = await openIndex(server.world);
+    await lagging.syncOnce();
 
     // KG anchors its own document under KZ's number, and under a KZ number KZ never used.
     const kg = server.world.client.withSigner(kgBody.account);
@@ -179,6 +185,14 @@ describe("Adversarial: a hostile party's authority against another party's certi
 
     const unusedAnswer = await call(server, "/v1/verify", { method: "POST", json: { number: unused, party: "KZ" } });
     expect((unusedAnswer.body.report as Report).verdict).to.equal("NOT_FOUND");
+
+    // A node whose index has not read the squatter's blocks yet still finds KZ's batched certificate, not KG's.
+    const behind = new Verifier({ client: server.world.client, batches: lagging, events: verifierEvents(lagging) });
+    expect(lagging.status().lastBlock).to.be.below(await server.world.client.blockNumber());
+    const { report: fromLagging } = await behind.verify({ kind: "number", number, party: "KZ" });
+    expect(fromLagging.verdict).to.equal("VALID");
+    expect(fromLagging.certificate).to.deep.include({ certHash: credentials[0].certHash });
+    lagging.close();
 
     const listed = await call(server, `/v1/certificates?party=KZ&number=${encodeURIComponent(number)}`);
     expect((listed.body.certificates as { certHash: string }[]).map((c) => c.certHash)).to.deep.equal([credentials[0].certHash]);
