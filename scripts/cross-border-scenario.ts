@@ -300,8 +300,8 @@ export class CrossBorderScenario {
     }))!;
     await until(
       `${party.code} anchors ${certHash}`,
-      () => api<{ request?: { status: string } }>(party, `/v1/certificates/${certHash}`),
-      (status) => status?.request?.status === "anchored",
+      () => api<{ anchoring?: string }>(party, `/v1/certificates/${certHash}`),
+      (answer) => answer?.anchoring === "anchored",
     );
     return certHash;
   }

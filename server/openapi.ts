@@ -36,6 +36,9 @@ export const openApiOperations = {
 };
 
 /** The OpenAPI 3.1 document of every operation, its server at `config.publicUrl`. */
+/** The API's version: its paths stay /v1; 0.2.0 gave every certificate answer `anchoring` and `status` (see info). */
+export const API_VERSION = "0.2.0";
+
 export function buildOpenApiDocument(config: ServerConfig, operations: Operation[] = allOperations()): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of operations) {
@@ -46,11 +49,19 @@ export function buildOpenApiDocument(config: ServerConfig, operations: Operation
     openapi: "3.1.0",
     info: {
       title: "CertLedger API",
-      version: "1",
+      version: API_VERSION,
       description:
         "A trust ledger for cross-border trade certificates: anchor certificates, verify them by file, hash, number or proof " +
         "bundle, and manage issuing authorities, their keys and recognition. Every failure is an RFC 9457 problem " +
-        "(application/problem+json) with a stable `code`.",
+        "(application/problem+json) with a stable `code` (its `status` is the HTTP status, as RFC 9457 has it).\n\n" +
+        "Every answer about a certificate says where it is in the same two words, at its top level: `anchoring`, where " +
+        "this server's request to anchor it is (queued, submitted, anchored, failed; absent when this server took no " +
+        "request for it), and `status`, the ledger's status (Active, Suspended, Revoked; absent until it is on the " +
+        "ledger). Verification answers also carry the `verdict` there; the report says the rest.\n\n" +
+        "Compatibility: before 0.2.0, `status` also meant the anchoring state (in the submit answer, the console's list " +
+        "and `request.status`) and batch items carried the HTTP status as `status`. Read `anchoring` for the former, " +
+        "`httpStatus` for the latter; list filters are `anchoring=` and `status=active|suspended|revoked`, and an old " +
+        "`status=queued` is refused with a problem naming `anchoring`.",
       license: { name: "Apache-2.0", identifier: "Apache-2.0" },
     },
     servers: [{ url: config.publicUrl }],

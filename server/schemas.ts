@@ -175,7 +175,18 @@ requestComponents.add(submitBatchRequest, { id: "SubmitBatch" });
 
 export const idempotencyHeaders = z.object({ "idempotency-key": idempotencyKey.optional() });
 
-const requestStatus = z.enum(["queued", "submitted", "anchored", "failed"]);
+// Every answer about a certificate says two things at its top level, in the same words (README "Answers"):
+// `anchoring`, where this server's request to anchor it is, and `status`, what the ledger says of it.
+
+/** Where this server's anchoring request is: the pipeline's state, never the ledger's. */
+export const anchoringState = z.enum(["queued", "submitted", "anchored", "failed"]).meta({
+  description: "where this server's request to anchor the certificate is (absent when this server took no request for it)",
+});
+
+/** The ledger's status of a certificate, in the ledger's own words (as the verification report and bundle say it). */
+export const ledgerStatus = z.enum(["Active", "Suspended", "Revoked"]).meta({
+  description: "the ledger's status of the certificate (absent until it is on the ledger)",
+});
 
 export const certificateLinks = z.object({
   self: z.url(),
@@ -189,7 +200,8 @@ export const certificateLinks = z.object({
 
 export const certificateAccepted = z.object({
   certHash: hash,
-  status: requestStatus,
+  anchoring: anchoringState,
+  status: ledgerStatus.optional().meta({ description: "the ledger's status, when a repeated request is already anchored" }),
   numberHash: hash,
   links: certificateLinks,
   linkKey: z
@@ -203,7 +215,7 @@ export const batchResult = z.object({
   results: z.array(
     z.object({
       index: z.int().nonnegative(),
-      status: z.int().meta({ description: "202 when accepted, else the problem's status" }),
+      httpStatus: z.int().meta({ description: "202 when accepted, else the problem's HTTP status" }),
       certificate: certificateAccepted.optional(),
       problem: problemSchema.optional(),
     }),
@@ -222,10 +234,17 @@ export const certificateQuery = z
     number: z.string().min(1).max(256).optional().meta({ description: "look up by certificate number (with `party`)" }),
     party: partyCode.optional().meta({ description: "the issuing party of `number`" }),
     authority: authorityIdInput.optional().meta({ description: "the console's listing: an issuer token's own authority" }),
-    status: z
-      .enum(["queued", "submitted", "anchored", "failed", "active", "suspended", "revoked"])
+    anchoring: z
+      .enum(["queued", "submitted", "anchored", "failed"], "must be queued, submitted, anchored or failed")
       .optional()
-      .meta({ description: "console: queued, submitted, anchored, failed, suspended or revoked; `authority`: also active" }),
+      .meta({ description: "only the certificates whose anchoring request is in this state (console and `authority`)" }),
+    status: z
+      .enum(
+        ["active", "suspended", "revoked"],
+        "must be the ledger's status: active, suspended or revoked (the anchoring state is `anchoring`, e.g. anchoring=queued)",
+      )
+      .optional()
+      .meta({ description: "only the certificates with this status on the ledger (console and `authority`)" }),
     type: certTypeInput.optional(),
     limit: z
       .string()
@@ -255,10 +274,14 @@ export const certificateQuery = z
   .refine(
     (q) => q.offset === undefined || q.authority !== undefined,
     "offset pages the `authority` listing only; the console's uses cursor",
+  )
+  .refine(
+    (q) => q.anchoring === undefined || q.status === undefined,
+    "give anchoring or status, not both: a certificate has a ledger status once its anchoring is done",
   );
 
 export const anchorRequestView = z.object({
-  status: requestStatus,
+  anchoring: anchoringState,
   authorityId: z.int(),
   certType: z.int(),
   validUntil: isoTime,
@@ -289,7 +312,7 @@ export const indexedCertificateView = z.object({
   authorityId: z.int(),
   certType: z.int(),
   certTypeName: z.string().optional(),
-  status: z.enum(["Active", "Suspended", "Revoked"]),
+  status: ledgerStatus,
   validUntil: isoTime,
   anchoredAt: isoTime,
   statusChangedAt: isoTime.optional(),
@@ -314,7 +337,7 @@ responseComponents.add(historyEventView, { id: "HistoryEvent" });
 export const chainRecordView = z.object({
   authorityId: z.int(),
   certType: z.int(),
-  status: z.enum(["Active", "Suspended", "Revoked"]),
+  status: ledgerStatus,
   revocationReason: z.int().optional(),
   issuedAt: isoTime,
   validUntil: isoTime,
@@ -323,6 +346,10 @@ export const chainRecordView = z.object({
 
 export const certificateDetail = z.object({
   certHash: hash,
+  anchoring: anchoringState.optional(),
+  status: ledgerStatus
+    .optional()
+    .meta({ description: "the ledger's status: its stored record's, or the index's when the ledger cannot be read" }),
   request: anchorRequestView.optional().meta({ description: "this server's anchoring request, when it took one" }),
   certificate: indexedCertificateView.optional().meta({ description: "the certificate as the ledger's events describe it" }),
   record: chainRecordView
@@ -363,7 +390,8 @@ export const consoleEntryView = z.object({
   authorityId: z.int(),
   certType: z.int(),
   certTypeName: z.string().optional(),
-  status: z.enum(["queued", "submitted", "anchored", "failed", "suspended", "revoked"]),
+  anchoring: anchoringState.meta({ description: "where this server's request is (anchored once the ledger holds it)" }),
+  status: ledgerStatus.optional(),
   stamped: z.boolean().meta({ description: "a PDF that carries the stamp with its /v/{party}/{number} link" }),
   validUntil: isoTime,
   createdAt: isoTime.meta({ description: "when this server accepted it" }),
@@ -426,6 +454,7 @@ export const emptyRequest = z.strictObject({});
 
 export const statusChange = z.object({
   certHash: hash,
+  status: ledgerStatus.meta({ description: "the ledger's status after the change" }),
   action: z.enum(["suspend", "reinstate", "revoke"]),
   txHash: hash,
   blockNumber: z.int(),
@@ -470,6 +499,9 @@ export const verificationReport = verificationReportSchema;
 responseComponents.add(verificationReport, { id: "VerificationReport" });
 
 export const verifyResponse = z.object({
+  certHash: hash.optional().meta({ description: "the certificate verified (absent when none was named or found by number)" }),
+  verdict: verificationReport.shape.verdict,
+  status: ledgerStatus.optional().meta({ description: "the ledger's status of the certificate found (absent when none was)" }),
   report: verificationReport,
   receipt: z.string().optional().meta({ description: "the report as a compact JWS (typ certledger-receipt+jwt) signed by this server" }),
 });

@@ -23,7 +23,7 @@ export function isoSeconds(seconds: bigint | number): string {
 export function anchorRequestJson(request: AnchorRequest, withError: boolean): z.input<typeof anchorRequestView> & { certHash: string } {
   return {
     certHash: request.certHash,
-    status: request.status,
+    anchoring: request.status,
     authorityId: request.authorityId,
     certType: request.certType,
     validUntil: isoSeconds(request.validUntil),

@@ -84,8 +84,7 @@ describe("npm start (the embedded default)", function () {
       certHash = (await json(accepted)).certHash as string;
 
       for (let i = 0; i < 100; i++) {
-        const status = (await json(await fetch(`${api}/v1/certificates/${certHash}`))).request as { status: string };
-        if (status.status === "anchored") break;
+        if ((await json(await fetch(`${api}/v1/certificates/${certHash}`))).anchoring === "anchored") break;
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       const verified = await json(await fetch(`${api}/v1/verify/${certHash}`));

@@ -16,18 +16,19 @@ import { ProgressBar } from "./progress";
 
 /** GET /v1/certificates/{certHash}, as far as anchoring needs it. */
 interface CertificateDetail {
-  request?: { status: "queued" | "submitted" | "anchored" | "failed"; error?: string };
-  certificate?: { status: string };
+  anchoring?: "queued" | "submitted" | "anchored" | "failed";
+  status?: string;
+  request?: { error?: string };
 }
 
 /** One item's outcome in POST /v1/certificates/batch. */
 interface BatchResult {
   results: {
     index: number;
-    status: number;
+    httpStatus: number;
     certificate?: {
       certHash: string;
-      status: ManifestEntry["status"];
+      anchoring: "queued" | "submitted" | "anchored" | "failed";
       numberHash: string;
       links: { verify: string; stamped?: string; document?: string };
       linkKey?: string;
@@ -186,7 +187,8 @@ class AnchorRun {
         if (error instanceof ApiProblem && error.status === 404) return undefined;
         throw error;
       });
-      const status = detail?.request?.status ?? (detail?.certificate ? "anchored" : undefined);
+      // A certificate the ledger holds is anchored, even when this server's request is gone.
+      const status = detail?.anchoring ?? (detail?.status ? "anchored" : undefined);
       if (status === undefined) this.byFile.delete(entry.file);
       else if (status !== entry.status) {
         entry.status = status;
@@ -230,7 +232,7 @@ class AnchorRun {
             const certificate = result.certificate;
             if (certificate) {
               this.#record(found, {
-                status: certificate.status,
+                status: certificate.anchoring,
                 certHash: certificate.certHash,
                 number: item.number,
                 numberHash: certificate.numberHash,
@@ -241,7 +243,7 @@ class AnchorRun {
               if (certificate.links.stamped && certificate.links.document) stamped.push(this.byFile.get(found.file)!);
             } else {
               refused++;
-              const problem = result.problem ?? { status: result.status, code: `HTTP_${result.status}`, detail: "refused" };
+              const problem = result.problem ?? { status: result.httpStatus, code: `HTTP_${result.httpStatus}`, detail: "refused" };
               this.#record(found, { status: "refused", certHash: item.certHash, number: item.number, problem });
             }
           }

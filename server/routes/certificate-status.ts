@@ -50,24 +50,28 @@ export const certificateStatusOperations = {
   }),
 };
 
+/** What each action leaves the certificate as on the ledger. */
+const STATUS_AFTER = { suspend: "Suspended", reinstate: "Active", revoke: "Revoked" } as const;
+
+/** The answer to a status change: the certificate, its status now, and the transaction that changed it. */
+function statusChanged(action: keyof typeof STATUS_AFTER, result: { certHash: string; txHash: string; blockNumber: number }) {
+  const { certHash, txHash, blockNumber } = result;
+  return { status: 200, body: { certHash, status: STATUS_AFTER[action], action, txHash, blockNumber } };
+}
+
 /** Mounts the status routes. */
 export function mountCertificateStatusRoutes(router: Router, deps: AppDependencies, context: MountContext): void {
-  mount(router, certificateStatusOperations.suspend, context, async ({ params, res }) => {
-    const result = await deps.status.suspend(params.certHash, await signerFor(deps, principalOf(res)));
-    return { status: 200, body: { certHash: result.certHash, action: "suspend", txHash: result.txHash, blockNumber: result.blockNumber } };
-  });
+  mount(router, certificateStatusOperations.suspend, context, async ({ params, res }) =>
+    statusChanged("suspend", await deps.status.suspend(params.certHash, await signerFor(deps, principalOf(res)))),
+  );
 
-  mount(router, certificateStatusOperations.reinstate, context, async ({ params, res }) => {
-    const result = await deps.status.reinstate(params.certHash, await signerFor(deps, principalOf(res)));
-    return {
-      status: 200,
-      body: { certHash: result.certHash, action: "reinstate", txHash: result.txHash, blockNumber: result.blockNumber },
-    };
-  });
+  mount(router, certificateStatusOperations.reinstate, context, async ({ params, res }) =>
+    statusChanged("reinstate", await deps.status.reinstate(params.certHash, await signerFor(deps, principalOf(res)))),
+  );
 
   mount(router, certificateStatusOperations.revoke, context, async ({ params, body, res }) => {
     const { reason, effectiveAt, replacement } = body.value;
-    const result = await deps.status.revoke(params.certHash, await signerFor(deps, principalOf(res)), { reason, effectiveAt, replacement });
-    return { status: 200, body: { certHash: result.certHash, action: "revoke", txHash: result.txHash, blockNumber: result.blockNumber } };
+    const signer = await signerFor(deps, principalOf(res));
+    return statusChanged("revoke", await deps.status.revoke(params.certHash, signer, { reason, effectiveAt, replacement }));
   });
 }

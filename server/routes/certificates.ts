@@ -124,7 +124,9 @@ export function mountCertificateRoutes(router: Router, deps: AppDependencies, co
     const { request, linkKey, stampedLink: stamped } = outcome;
     return {
       certHash: request.certHash,
-      status: request.status,
+      anchoring: request.status,
+      // A repeated request may already be on the ledger.
+      status: request.status === "anchored" ? deps.index.certificate(request.certHash)?.status : undefined,
       numberHash: request.numberHash,
       links: {
         self: certificateUrl(publicUrl, request.certHash),
@@ -208,16 +210,16 @@ export function mountCertificateRoutes(router: Router, deps: AppDependencies, co
                 key,
               )
             : await submitJson(authorityId, { credential: item.credential, jws: item.jws, recipients: item.recipients }, key);
-          return { index, status: 202, certificate: accepted(outcome) };
+          return { index, httpStatus: 202, certificate: accepted(outcome) };
         } catch (error) {
           // The other items are accepted all the same: an item's failure, even the server's own, is reported in its place.
           const problem = problemOf(error, `/v1/certificates/batch#${index}`);
           if (problem.status >= 500) context.logger.error({ err: error, item: index, code: problem.code }, "batch item failed");
-          return { index, status: problem.status, problem };
+          return { index, httpStatus: problem.status, problem };
         }
       }),
     );
-    const acceptedCount = results.filter((r) => r.status === 202).length;
+    const acceptedCount = results.filter((r) => r.httpStatus === 202).length;
     return { status: 200, body: { results, accepted: acceptedCount, refused: results.length - acceptedCount } };
   });
 
@@ -239,13 +241,18 @@ export function mountCertificateRoutes(router: Router, deps: AppDependencies, co
     const principal = res.locals.principal;
     const ownRequest = principal?.role === "issuer" && request?.authorityId === principal.authorityId;
     const { certHash: _hash, ...requestView } = request ? anchorRequestJson(request, ownRequest) : { certHash };
+    const recordView = record ? chainRecordJson(record) : undefined;
     return {
       status: 200,
       body: {
         certHash,
+        anchoring: request?.status,
+        // The ledger's stored record when it answered; the index's view otherwise (a batched certificate whose status
+        // never changed has no stored record, and its status is the index's).
+        status: recordView?.status ?? certificate?.status,
         request: request ? requestView : undefined,
         certificate: certificate ? indexedCertificateJson(certificate) : undefined,
-        record: record ? chainRecordJson(record) : undefined,
+        record: recordView,
         chain: chainRead.chain,
         history: deps.index.history(certHash).map(historyEventJson),
         links: {
@@ -284,11 +291,11 @@ export function mountCertificateRoutes(router: Router, deps: AppDependencies, co
           "the console's listing needs an issuer or party-admin token; or look up a number with `party`",
         );
       }
-      if (query.status === "active") throw new CertLedgerError("INVALID_REQUEST", "query.status: the console says anchored for active");
       const limit = query.limit ?? 50;
       const page = deps.issued.list({
         ...(principal.role === "issuer" ? { authorityId: principal.authorityId } : { party: principal.party }),
-        status: query.status,
+        anchoring: query.anchoring,
+        status: ledgerStatusOf(query.status),
         certType: query.type,
         number: query.number,
         numberPrefix: query.match !== "exact",
@@ -301,13 +308,10 @@ export function mountCertificateRoutes(router: Router, deps: AppDependencies, co
     await assertConsoleAccess(deps, res.locals.principal, authorityId);
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
-    if (query.status === "queued" || query.status === "submitted" || query.status === "anchored" || query.status === "failed") {
+    if (query.anchoring !== undefined) {
       if (query.type !== undefined)
-        throw new CertLedgerError(
-          "INVALID_REQUEST",
-          "query.type: filters the ledger's statuses, not queued, submitted, anchored or failed",
-        );
-      const requests = deps.outbox.list({ authorityId, status: query.status, limit, offset });
+        throw new CertLedgerError("INVALID_REQUEST", "query.type: filters the ledger's certificates, not this server's anchoring requests");
+      const requests = deps.outbox.list({ authorityId, status: query.anchoring, limit, offset });
       return {
         status: 200,
         body: { items: requests.map((r) => anchorRequestJson(r, true)), total: offset + requests.length, limit, offset },
@@ -315,11 +319,7 @@ export function mountCertificateRoutes(router: Router, deps: AppDependencies, co
     }
     if (query.number !== undefined)
       throw new CertLedgerError("INVALID_REQUEST", "query.number: with `authority`, look a number up with `party`");
-    const status =
-      query.status === undefined
-        ? undefined
-        : ((query.status[0].toUpperCase() + query.status.slice(1)) as "Active" | "Suspended" | "Revoked");
-    const page = deps.index.listByAuthority(authorityId, { status, certType: query.type, limit, offset });
+    const page = deps.index.listByAuthority(authorityId, { status: ledgerStatusOf(query.status), certType: query.type, limit, offset });
     return { status: 200, body: { items: page.items.map(indexedCertificateJson), total: page.total, limit, offset } };
   });
 
@@ -332,6 +332,7 @@ export function mountCertificateRoutes(router: Router, deps: AppDependencies, co
       authorityId: entry.authorityId,
       certType: entry.certType,
       certTypeName: certificateTypeName(entry.certType),
+      anchoring: entry.anchoring,
       status: entry.status,
       stamped: entry.stamped,
       validUntil: isoSeconds(certificate?.validUntil ?? request?.validUntil ?? 0n),
@@ -367,6 +368,11 @@ async function assertConsoleAccess(deps: AppDependencies, principal: Principal |
   if (principal.role === "issuer" && principal.authorityId === authorityId) return;
   if (principal.role === "party-admin" && (await deps.client.getAuthority(authorityId))?.party === principal.party) return;
   throw new CertLedgerError("FORBIDDEN", `this token may not list the certificates of authority ${authorityId}`);
+}
+
+/** A status as the query spells it (active) in the ledger's words (Active). */
+function ledgerStatusOf(status: "active" | "suspended" | "revoked" | undefined): "Active" | "Suspended" | "Revoked" | undefined {
+  return status === undefined ? undefined : status === "active" ? "Active" : status === "suspended" ? "Suspended" : "Revoked";
 }
 
 function decodeBase64(text: string): Uint8Array {

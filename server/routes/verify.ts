@@ -52,7 +52,14 @@ export function mountVerifyRoutes(router: Router, deps: AppDependencies, context
   };
   const answer = async (input: VerifyInput, options: VerifyOptions, receipt: boolean | undefined) => {
     const { report } = await deps.verifier.verify(input, options);
-    const body = { report, receipt: receipt ? await signReceipt(report, deps.receiptKey) : undefined };
+    // The verdict and the ledger's status at the top, as every certificate answer has them; the report says the rest.
+    const body = {
+      certHash: report.certHash ?? undefined,
+      verdict: report.verdict,
+      status: report.certificate?.status,
+      report,
+      receipt: receipt ? await signReceipt(report, deps.receiptKey) : undefined,
+    };
     return { status: 200, body };
   };
 

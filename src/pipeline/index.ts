@@ -41,15 +41,7 @@ export {
 } from "./anchoring-service";
 export { certificateTypeOf, type StampTarget, type SubmitCredentialInput, type SubmitFileInput } from "./submission-inputs";
 export { LinkKeyStore, type IssuedEntry, type IssuedFilter, type IssuedRecord } from "./link-keys";
-export {
-  CONSOLE_STATUSES,
-  IssuedCertificates,
-  type ConsoleEntry,
-  type ConsoleQuery,
-  type ConsolePage,
-  type ConsoleStatus,
-  type IssuedDocument,
-} from "./issued-certificates";
+export { IssuedCertificates, type ConsoleEntry, type ConsoleQuery, type ConsolePage, type IssuedDocument } from "./issued-certificates";
 export { ledgerRecipientKeys } from "./recipient-keys";
 export { ConsortiumPeers, type ConsortiumPeer, type ConsortiumPeersOptions, type GatedNode } from "./consortium-peers";
 export { announcePartyNode, type PartyAnnouncement } from "./party-node";

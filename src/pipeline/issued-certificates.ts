@@ -4,17 +4,18 @@ import { VC_JWT_MEDIA_TYPE } from "../documents/vc-jose";
 import { CertLedgerError } from "../errors";
 import type { ChainIndex, IndexedCertificate } from "../index";
 import type { PayloadStore } from "../ipfs/payload-store";
-import type { AnchorRequest } from "./anchor-request";
+import type { AnchorRequest, AnchorRequestStatus } from "./anchor-request";
 import type { IssuedEntry, LinkKeyStore } from "./link-keys";
 import type { Outbox } from "./outbox";
 
-/** Where a certificate is, as its issuer's console shows it: in this server's queue, or its status on the ledger. */
-export const CONSOLE_STATUSES = ["queued", "submitted", "anchored", "failed", "suspended", "revoked"] as const;
-export type ConsoleStatus = (typeof CONSOLE_STATUSES)[number];
-
-/** A certificate in the console's list: what was kept when it was accepted, its request, and the ledger's view of it. */
+/**
+ * A certificate in the console's list: what was kept when it was accepted, its request, and the ledger's view of it.
+ * Two words say where it is, never one for both: `anchoring`, this server's request (anchored once the ledger holds it),
+ * and `status`, the ledger's status once it is there.
+ */
 export interface ConsoleEntry extends IssuedEntry {
-  status: ConsoleStatus;
+  anchoring: AnchorRequestStatus;
+  status?: IndexedCertificate["status"];
   request?: AnchorRequest;
   certificate?: IndexedCertificate;
 }
@@ -23,7 +24,10 @@ export interface ConsoleEntry extends IssuedEntry {
 export interface ConsoleQuery {
   authorityId?: number;
   party?: string;
-  status?: ConsoleStatus;
+  /** Only the certificates whose anchoring is in this state. */
+  anchoring?: AnchorRequestStatus;
+  /** Only the certificates with this status on the ledger. */
+  status?: IndexedCertificate["status"];
   certType?: number;
   /** A certificate number (normalised before comparing), in full, or its beginning with `numberPrefix`. */
   number?: string;
@@ -91,8 +95,9 @@ export class IssuedCertificates {
     const items: ConsoleEntry[] = [];
     let scanned = 0;
     for (;;) {
-      // Without a status filter every row read is an item; with one, rows are read in chunks and filtered.
-      const chunk = query.status === undefined ? limit - items.length : SCAN_CHUNK;
+      // Without a filter every row read is an item; with one, rows are read in chunks and filtered.
+      const filtered = query.anchoring !== undefined || query.status !== undefined;
+      const chunk = filtered ? SCAN_CHUNK : limit - items.length;
       const rows = this.#o.linkKeys.page({
         authorityId: query.authorityId,
         party: query.party,
@@ -106,7 +111,7 @@ export class IssuedCertificates {
         before = row.seq;
         scanned++;
         const entry = this.#withStatus(row);
-        if (query.status === undefined || entry.status === query.status) items.push(entry);
+        if ((query.anchoring ?? entry.anchoring) === entry.anchoring && (query.status ?? entry.status) === entry.status) items.push(entry);
         if (items.length === limit) return { items, nextCursor: String(row.seq) };
       }
       if (rows.length < chunk) return { items };
@@ -158,14 +163,8 @@ export class IssuedCertificates {
   #withStatus(row: IssuedEntry): ConsoleEntry {
     const request = this.#o.outbox.get(row.certHash);
     const certificate = this.#o.index.certificate(row.certHash);
-    const status: ConsoleStatus =
-      certificate?.status === "Revoked"
-        ? "revoked"
-        : certificate?.status === "Suspended"
-          ? "suspended"
-          : certificate !== undefined
-            ? "anchored"
-            : (request?.status ?? "queued");
-    return { ...row, status, ...(request && { request }), ...(certificate && { certificate }) };
+    // The index may know it before the outbox has settled (and after an outbox was lost): anchored is what the ledger says.
+    const anchoring: AnchorRequestStatus = certificate !== undefined ? "anchored" : (request?.status ?? "queued");
+    return { ...row, anchoring, status: certificate?.status, ...(request && { request }), ...(certificate && { certificate }) };
   }
 }

@@ -92,7 +92,7 @@ describe("cross-border: each party its own server and IPFS node on one chain", f
         "KG anchored the certificate",
         async () => {
           const status = await api(kg, `/v1/certificates/${certHash}`);
-          return (status.body as { request?: { status: string } }).request?.status === "anchored";
+          return (status.body as { anchoring?: string }).anchoring === "anchored";
         },
         30_000,
       );

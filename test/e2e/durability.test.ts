@@ -28,9 +28,9 @@ async function submitAll(api: string, token: string, items: ReturnType<typeof pd
       body: JSON.stringify({ items: items.slice(i, i + 100) }),
     });
     expect(response.status, await response.clone().text()).to.equal(200);
-    const body = (await response.json()) as { results: { status: number; certificate?: { certHash: string } }[] };
+    const body = (await response.json()) as { results: { httpStatus: number; certificate?: { certHash: string } }[] };
     for (const result of body.results) {
-      expect(result.status).to.equal(202);
+      expect(result.httpStatus).to.equal(202);
       hashes.push(result.certificate!.certHash);
     }
   }
@@ -57,8 +57,8 @@ describe("durability: nothing accepted is lost or anchored twice", function () {
     const token = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8")).parties.KG.authorities[0].token as string;
     const hashes = await submitAll(api, token, pdfItems(COUNT, "kill"));
     expect(new Set(hashes).size).to.equal(COUNT);
-    const before = (await (await fetch(`${api}/v1/certificates/${hashes[0]}`)).json()) as { request: { status: string } };
-    expect(before.request.status).to.equal("queued");
+    const before = (await (await fetch(`${api}/v1/certificates/${hashes[0]}`)).json()) as { anchoring: string };
+    expect(before.anchoring).to.equal("queued");
 
     node.child.kill("SIGKILL");
     await node.exited;
@@ -66,7 +66,7 @@ describe("durability: nothing accepted is lost or anchored twice", function () {
     node = startNode({ DATA_DIR: dataDir, ...ports, BATCH_MAX_WAIT_MS: "200" });
     await node.ready();
     const anchored = async (hash: string) =>
-      ((await (await fetch(`${api}/v1/certificates/${hash}`)).json()) as { request?: { status: string } }).request?.status === "anchored";
+      ((await (await fetch(`${api}/v1/certificates/${hash}`)).json()) as { anchoring?: string }).anchoring === "anchored";
     await eventually("every request anchored", async () => {
       for (const hash of hashes) if (!(await anchored(hash))) return false;
       return true;
@@ -75,8 +75,8 @@ describe("durability: nothing accepted is lost or anchored twice", function () {
       throw new Error(`${error.message}\nfirst request: ${first.slice(0, 800)}\nnode output:\n${node!.output().slice(-3000)}`);
     });
     for (const hash of hashes) {
-      const status = (await (await fetch(`${api}/v1/certificates/${hash}`)).json()) as { request: { status: string } };
-      expect(status.request.status, hash).to.equal("anchored");
+      const status = (await (await fetch(`${api}/v1/certificates/${hash}`)).json()) as { anchoring: string };
+      expect(status.anchoring, hash).to.equal("anchored");
     }
     // Every certificate verifies against the chain, and the chain holds exactly as many anchors as requests: so each
     // is anchored once (a certificate in two batches, or in a batch and on its own, would make the sum larger).

@@ -10,7 +10,7 @@ import { eventually, freePort, startNode } from "./node-process";
 const COUNT = 20;
 
 interface RequestView {
-  status: string;
+  anchoring: string;
   payloadCid?: string;
   error?: string;
 }
@@ -56,8 +56,8 @@ async function startKuboNode(kubo: FakeKubo) {
         body: xmlForm(tag),
       });
       if (answer.status !== 202) expect.fail(`${answer.status} ${await answer.text()}\nnode:\n${node.output().slice(-3000)}`);
-      const body = (await answer.json()) as { certHash: string; status: string };
-      expect(body.status).to.equal("queued");
+      const body = (await answer.json()) as { certHash: string; anchoring: string };
+      expect(body.anchoring).to.equal("queued");
       return body.certHash;
     },
     /** The certificate's view as its issuer sees it (with the request's last error). */
@@ -76,7 +76,7 @@ async function expectAnchoredOnce(ledger: KuboNode, kubo: FakeKubo, hashes: stri
   await eventually(
     "every request anchored once IPFS is back",
     async () => {
-      for (const hash of hashes) if ((await ledger.view(hash)).request?.status !== "anchored") return false;
+      for (const hash of hashes) if ((await ledger.view(hash)).request?.anchoring !== "anchored") return false;
       return true;
     },
     60_000,
@@ -122,7 +122,7 @@ async function submitWhileDown(ledger: KuboNode, tag: string): Promise<string[]>
   );
   for (const hash of hashes) {
     const view = await ledger.view(hash);
-    expect(view.request!.status, hash).to.equal("queued");
+    expect(view.request!.anchoring, hash).to.equal("queued");
     expect(view.request!.payloadCid, hash).to.equal(undefined);
     expect(view.record, hash).to.equal(undefined);
   }

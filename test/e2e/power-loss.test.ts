@@ -87,8 +87,8 @@ describe("power loss: nothing accepted is lost or anchored twice when the embedd
             }).catch(() => undefined);
             if (!response) return; // the node is gone: this chunk is sent again after the restart
             expect(response.status, await response.clone().text()).to.equal(200);
-            const { results } = (await response.json()) as { results: { status: number; certificate?: { certHash: string } }[] };
-            expect(results.map((r) => r.status)).to.deep.equal(chunks[c].map(() => 202));
+            const { results } = (await response.json()) as { results: { httpStatus: number; certificate?: { certHash: string } }[] };
+            expect(results.map((r) => r.httpStatus)).to.deep.equal(chunks[c].map(() => 202));
             accepted.set(
               c,
               results.map((r) => r.certificate!.certHash),
@@ -122,7 +122,7 @@ describe("power loss: nothing accepted is lost or anchored twice when the embedd
     expect(new Set(hashes).size).to.equal(TOTAL);
 
     const statusOf = async (hash: string) =>
-      ((await (await fetch(`${api}/v1/certificates/${hash}`)).json()) as { request?: { status: string } }).request?.status;
+      ((await (await fetch(`${api}/v1/certificates/${hash}`)).json()) as { anchoring?: string }).anchoring;
     await eventually(
       "every accepted request anchored",
       async () => {

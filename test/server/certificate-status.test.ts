@@ -36,7 +36,7 @@ describe("API: certificate status", function () {
 
     const suspended = await call(server, `/v1/certificates/${issued.certHash}/suspend`, { method: "POST", token });
     expect(suspended.status, suspended.text).to.equal(200);
-    expect(statusChange.parse(suspended.body)).to.include({ certHash: issued.certHash, action: "suspend" });
+    expect(statusChange.parse(suspended.body)).to.include({ certHash: issued.certHash, status: "Suspended", action: "suspend" });
     expect(await verdictOf(server, issued.certHash)).to.equal("SUSPENDED");
 
     expect((await call(server, `/v1/certificates/${issued.certHash}/reinstate`, { method: "POST", token, json: {} })).status).to.equal(200);

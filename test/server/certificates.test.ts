@@ -30,8 +30,8 @@ async function storedState(server: TestServer) {
 async function anchored(server: TestServer, certHash: string) {
   return eventually(async () => {
     const answer = await call(server, `/v1/certificates/${certHash}`);
-    const body = answer.body as { request?: { status: string }; certificate?: unknown };
-    return answer.status === 200 && body.request?.status === "anchored" && body.certificate ? answer : undefined;
+    const body = answer.body as { anchoring?: string; certificate?: unknown };
+    return answer.status === 200 && body.anchoring === "anchored" && body.certificate ? answer : undefined;
   }, `certificate ${certHash} is anchored and indexed`);
 }
 
@@ -52,13 +52,15 @@ describe("API: certificates", function () {
       });
       expect(answer.status, answer.text).to.equal(202);
       const accepted = certificateAccepted.parse(answer.body);
-      expect(accepted.status).to.equal("queued");
+      expect(accepted.anchoring).to.equal("queued");
+      expect(accepted).not.to.have.property("status");
       expect(accepted.linkKey).to.be.a("string");
       expect(accepted.links.verify).to.equal(`${PUBLIC_URL}/v/${accepted.certHash}#k=${accepted.linkKey}`);
       expect(accepted.links.self).to.equal(`${PUBLIC_URL}/v1/certificates/${accepted.certHash}`);
       expect(answer.headers.get("location")).to.equal(accepted.links.self);
 
       const detail = certificateDetail.parse((await anchored(server, accepted.certHash)).body);
+      expect(detail).to.include({ anchoring: "anchored", status: "Active" });
       expect(detail.certificate).to.include({ authorityId: kgBody.id, certType: 1, status: "Active", numberHash: accepted.numberHash });
       expect(detail.history.map((h) => h.event)).to.include("CertificateAnchored");
       expect(JSON.stringify(detail)).not.to.include(accepted.linkKey!);
@@ -319,7 +321,7 @@ describe("API: certificates", function () {
       });
       expect(answer.status, answer.text).to.equal(200);
       const result = batchResult.parse(answer.body);
-      expect(result.results.map((r) => [r.index, r.status, r.problem?.code])).to.deep.equal([
+      expect(result.results.map((r) => [r.index, r.httpStatus, r.problem?.code])).to.deep.equal([
         [0, 202, undefined],
         [1, 400, "INVALID_CREDENTIAL"],
         [2, 202, undefined],
@@ -373,13 +375,15 @@ describe("API: certificates", function () {
       server.batcher.start();
       const failed = await eventually(async () => {
         const answer = await call(server, `/v1/certificates/${certHash}`, { token });
-        return (answer.body.request as { status?: string } | undefined)?.status === "failed" ? answer : undefined;
+        return answer.body.anchoring === "failed" ? answer : undefined;
       }, "the request failed");
       expect((failed.body.request as { error: string }).error).to.match(/^AUTHORITY_NOT_ACTIVE: /);
       const asPublic = await call(server, `/v1/certificates/${certHash}`);
-      expect(asPublic.body.request).to.include({ status: "failed" });
+      expect(asPublic.body).to.include({ anchoring: "failed" });
+      expect(asPublic.body).not.to.have.property("status");
+      expect(asPublic.body.request).to.include({ anchoring: "failed" });
       expect(asPublic.body.request).not.to.have.property("error");
-      const listing = await call(server, `/v1/certificates?authority=${kgBody.id}&status=failed`, { token });
+      const listing = await call(server, `/v1/certificates?authority=${kgBody.id}&anchoring=failed`, { token });
       expect((listing.body.items as { certHash: string; error: string }[]).map((i) => [i.certHash, i.error.split(":")[0]])).to.deep.equal([
         [certHash, "AUTHORITY_NOT_ACTIVE"],
       ]);

@@ -102,7 +102,7 @@ describe("API: the issuer console (links, QR codes, listing)", function () {
     expectProblem(await call(server, `/v1/certificates/${certHash}/link`, { token: "Bearer.broken.token" }), 401, "INVALID_TOKEN");
   });
 
-  it("lists the authority's certificates newest first with their status, filtered by status, type and number, page by page", async function () {
+  it("lists the authority's certificates newest first with their status, filtered by anchoring, ledger status, type and number, page by page", async function () {
     const server = await startServer();
     const { kgBody, kgPlant } = server.world.authorities;
     const token = await server.issuerToken(kgBody.id);
@@ -132,10 +132,10 @@ describe("API: the issuer console (links, QR codes, listing)", function () {
       return consoleListing.parse(answer.body);
     };
     const all = await list("");
-    expect(all.items.map((i) => [i.certHash, i.status])).to.deep.equal([
-      [report.certHash, "anchored"],
-      [b.certHash, "revoked"],
-      [a.certHash, "anchored"],
+    expect(all.items.map((i) => [i.certHash, i.anchoring, i.status])).to.deep.equal([
+      [report.certHash, "anchored", "Active"],
+      [b.certHash, "anchored", "Revoked"],
+      [a.certHash, "anchored", "Active"],
     ]);
     expect(all.nextCursor).to.equal(undefined);
     expect(all.items[0]).to.include({
@@ -149,8 +149,12 @@ describe("API: the issuer console (links, QR codes, listing)", function () {
     expect(all.items[2].links).to.include({ qrPng: `${PUBLIC_URL}/v1/certificates/${a.certHash}/qr.png` });
 
     expect((await list("?status=revoked")).items.map((i) => i.certHash)).to.deep.equal([b.certHash]);
-    expect((await list("?status=anchored&type=conformityCertificate")).items.map((i) => i.certHash)).to.deep.equal([a.certHash]);
-    expect((await list("?status=queued")).items).to.deep.equal([]);
+    expect((await list("?status=active&type=conformityCertificate")).items.map((i) => i.certHash)).to.deep.equal([a.certHash]);
+    expect((await list("?anchoring=anchored&type=conformityCertificate")).items.map((i) => i.certHash)).to.deep.equal([
+      b.certHash,
+      a.certHash,
+    ]);
+    expect((await list("?anchoring=queued")).items).to.deep.equal([]);
     expect((await list("?number=kg-list-00")).items.map((i) => i.certHash)).to.deep.equal([b.certHash, a.certHash]);
     expect((await list("?number=KG-LIST-00&match=exact")).items).to.deep.equal([]);
     expect((await list("?number=KG-LIST-001&match=exact")).items.map((i) => i.certHash)).to.deep.equal([a.certHash]);
@@ -175,10 +179,16 @@ describe("API: the issuer console (links, QR codes, listing)", function () {
     const server = await startServer({ anchoring: false });
     const token = await server.issuerToken(server.world.authorities.kgBody.id);
     const queued = await submitPdf(server, "KG-QUEUED-1");
-    const listing = consoleListing.parse((await call(server, "/v1/certificates?status=queued", { token })).body);
-    expect(listing.items.map((i) => [i.certHash, i.status, i.anchoredAt])).to.deep.equal([[queued.certHash, "queued", undefined]]);
+    const listing = consoleListing.parse((await call(server, "/v1/certificates?anchoring=queued", { token })).body);
+    expect(listing.items.map((i) => [i.certHash, i.anchoring, i.status, i.anchoredAt])).to.deep.equal([
+      [queued.certHash, "queued", undefined, undefined],
+    ]);
+    expect(consoleListing.parse((await call(server, "/v1/certificates?status=active", { token })).body).items).to.deep.equal([]);
     expectProblem(await call(server, "/v1/certificates?cursor=abc", { token }), 400, "INVALID_REQUEST");
-    expectProblem(await call(server, "/v1/certificates?status=active", { token }), 400, "INVALID_REQUEST");
+    // The pipeline's words were `status` before 0.2: a client still sending them is told where they went.
+    const moved = expectProblem(await call(server, "/v1/certificates?status=queued", { token }), 400, "INVALID_REQUEST");
+    expect(moved.detail).to.match(/query\.status: .*anchoring=queued/);
+    expectProblem(await call(server, "/v1/certificates?anchoring=queued&status=active", { token }), 400, "INVALID_REQUEST");
     expectProblem(await call(server, "/v1/certificates?status=lost", { token }), 400, "INVALID_REQUEST");
     expectProblem(await call(server, "/v1/certificates?limit=0", { token }), 400, "INVALID_REQUEST");
     expectProblem(await call(server, "/v1/certificates?match=fuzzy&number=K", { token }), 400, "INVALID_REQUEST");

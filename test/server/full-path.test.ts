@@ -17,8 +17,7 @@ import {
 async function anchoredAndIndexed(server: TestServer, certHash: string): Promise<void> {
   await eventually(async () => {
     const answer = await call(server, `/v1/certificates/${certHash}`);
-    const request = answer.body.request as { status?: string } | undefined;
-    return answer.status === 200 && request?.status === "anchored" && answer.body.certificate !== undefined;
+    return answer.status === 200 && answer.body.anchoring === "anchored" && answer.body.certificate !== undefined;
   }, `${certHash} is anchored and indexed`);
 }
 

@@ -26,7 +26,20 @@ const queryValue = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.constantFrom("KG", "kg", "1", "true", "2026-01-01T00:00:00Z", "99999999999999", "active"),
 );
-const queryKeys = fc.constantFrom("number", "party", "authority", "status", "type", "limit", "offset", "asOf", "forParty", "receipt", "x");
+const queryKeys = fc.constantFrom(
+  "number",
+  "party",
+  "authority",
+  "anchoring",
+  "status",
+  "type",
+  "limit",
+  "offset",
+  "asOf",
+  "forParty",
+  "receipt",
+  "x",
+);
 
 /** Random JSON, and random objects of the operation's own members (so that requests get past the shape check). */
 const jsonBody = (members: string[] | undefined) =>

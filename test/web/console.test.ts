@@ -71,8 +71,8 @@ async function anchorPdfThroughApi(server: TestServer, token: string, number: st
   const certHash = answer.body.certHash as string;
   await eventually(async () => {
     const detail = await call(server, `/v1/certificates/${certHash}`);
-    const body = detail.body as { request?: { status: string }; certificate?: unknown };
-    return body.request?.status === "anchored" && body.certificate !== undefined;
+    const body = detail.body as { anchoring?: string; certificate?: unknown };
+    return body.anchoring === "anchored" && body.certificate !== undefined;
   }, `${number} is anchored and indexed`);
   return certHash;
 }

@@ -89,7 +89,7 @@ async function issueStampedPdf(server: TestServer, number: string, text: string)
 async function anchoredAndIndexed(server: TestServer, certHash: string): Promise<void> {
   await eventually(async () => {
     const answer = await call(server, `/v1/certificates/${certHash}`);
-    return (answer.body.request as { status?: string } | undefined)?.status === "anchored" && answer.body.certificate !== undefined;
+    return answer.body.anchoring === "anchored" && answer.body.certificate !== undefined;
   }, `${certHash} anchored and indexed`);
 }
 

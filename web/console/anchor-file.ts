@@ -19,7 +19,7 @@ import { recipientPicker } from "./recipients";
 /** What POST /v1/certificates answers. */
 export interface Accepted {
   certHash: string;
-  status: "queued" | "submitted" | "anchored" | "failed";
+  anchoring: "queued" | "submitted" | "anchored" | "failed";
   numberHash: string;
   links: { self: string; verify: string };
   linkKey?: string;

@@ -9,9 +9,9 @@ import type { ConsoleContext } from "./context";
 import { failureText } from "./form-ui";
 import type { ConsoleKey } from "./i18n";
 
-type RequestStatus = Accepted["status"];
+type Anchoring = Accepted["anchoring"];
 
-const STEPS: [RequestStatus, ConsoleKey][] = [
+const STEPS: [Anchoring, ConsoleKey][] = [
   ["queued", "statusQueued"],
   ["submitted", "statusSubmitted"],
   ["anchored", "statusAnchored"],
@@ -23,7 +23,7 @@ const GIVE_UP_MS = 10 * 60_000;
 export function anchoringProgress(ctx: ConsoleContext, accepted: Accepted): HTMLElement {
   const { t } = ctx;
   const steps = h("ol", { class: "steps" });
-  const line = h("p", { "data-testid": "anchor-status", "data-status": accepted.status, role: "status", "aria-live": "polite" });
+  const line = h("p", { "data-testid": "anchor-status", "data-status": accepted.anchoring, role: "status", "aria-live": "polite" });
   const panel = h(
     "section",
     { "data-testid": "anchoring", "data-cert-hash": accepted.certHash, "aria-labelledby": "anchoring-heading" },
@@ -33,7 +33,7 @@ export function anchoringProgress(ctx: ConsoleContext, accepted: Accepted): HTML
     line,
   );
 
-  const show = (status: RequestStatus, error?: string) => {
+  const show = (status: Anchoring, error?: string) => {
     const reached = STEPS.findIndex(([s]) => s === status);
     replaceChildren(
       steps,
@@ -53,14 +53,14 @@ export function anchoringProgress(ctx: ConsoleContext, accepted: Accepted): HTML
     line.className = status === "failed" ? "error" : status === "anchored" ? "ok" : "";
     replaceChildren(line, t("statusNow", { status: label }) + (error ? ` — ${error}` : ""));
   };
-  show(accepted.status);
+  show(accepted.anchoring);
 
   const started = Date.now();
   const poll = async (): Promise<void> => {
     if (!panel.isConnected && Date.now() - started > 1_000) return;
     try {
-      const detail = await ctx.call<{ request?: { status: RequestStatus; error?: string } }>(`/v1/certificates/${accepted.certHash}`);
-      const status = detail.request?.status ?? "queued";
+      const detail = await ctx.call<{ anchoring?: Anchoring; request?: { error?: string } }>(`/v1/certificates/${accepted.certHash}`);
+      const status = detail.anchoring ?? "queued";
       show(status, detail.request?.error);
       if (status === "anchored") {
         panel.append(linksPanel(ctx, accepted.certHash));
@@ -72,7 +72,7 @@ export function anchoringProgress(ctx: ConsoleContext, accepted: Accepted): HTML
     }
     if (Date.now() - started < GIVE_UP_MS) setTimeout(() => void poll(), POLL_MS);
   };
-  if (accepted.status === "anchored") panel.append(linksPanel(ctx, accepted.certHash));
+  if (accepted.anchoring === "anchored") panel.append(linksPanel(ctx, accepted.certHash));
   else setTimeout(() => void poll(), POLL_MS);
   return panel;
 }

@@ -17,7 +17,8 @@ interface ConsoleEntry {
   party: string;
   authorityId: number;
   certType: number;
-  status: "queued" | "submitted" | "anchored" | "failed" | "suspended" | "revoked";
+  anchoring: "queued" | "submitted" | "anchored" | "failed";
+  status?: "Active" | "Suspended" | "Revoked";
   stamped: boolean;
   validUntil: string;
   createdAt: string;
@@ -26,8 +27,21 @@ interface ConsoleEntry {
   revocation?: { reasonName: string; effectiveAt: string; replacement?: string };
 }
 
+/** Where a certificate is, in one word for a person: its anchoring until the ledger holds it, then its ledger status. */
+type Shown = "queued" | "submitted" | "anchored" | "failed" | "suspended" | "revoked";
 const STATUSES = ["queued", "submitted", "anchored", "failed", "suspended", "revoked"] as const;
-const STATUS_KEYS: Record<ConsoleEntry["status"], ConsoleKey> = {
+/** Each choice of the filter, as the API's query: anchored means on the ledger and active. */
+const FILTERS: Record<Shown, [name: "anchoring" | "status", value: string]> = {
+  queued: ["anchoring", "queued"],
+  submitted: ["anchoring", "submitted"],
+  failed: ["anchoring", "failed"],
+  anchored: ["status", "active"],
+  suspended: ["status", "suspended"],
+  revoked: ["status", "revoked"],
+};
+const shownOf = (entry: ConsoleEntry): Shown =>
+  entry.status === "Revoked" ? "revoked" : entry.status === "Suspended" ? "suspended" : entry.anchoring;
+const STATUS_KEYS: Record<Shown, ConsoleKey> = {
   queued: "statusQueued",
   submitted: "statusSubmitted",
   anchored: "statusAnchored",
@@ -35,7 +49,7 @@ const STATUS_KEYS: Record<ConsoleEntry["status"], ConsoleKey> = {
   suspended: "statusSuspended",
   revoked: "statusRevoked",
 };
-const ACTIONS: Record<ConsoleEntry["status"], StatusAction[]> = {
+const ACTIONS: Record<Shown, StatusAction[]> = {
   queued: [],
   submitted: [],
   anchored: ["suspend", "revoke"],
@@ -71,7 +85,7 @@ export function certificateList(ctx: ConsoleContext): HTMLElement {
   const query = (next?: string) => {
     const params = new URLSearchParams({ limit: String(PAGE) });
     if (number.value.trim() !== "") params.set("number", number.value.trim());
-    if (status.value !== "") params.set("status", status.value);
+    if (status.value !== "") params.set(...FILTERS[status.value as Shown]);
     if (type.value !== "") params.set("type", type.value);
     if (next) params.set("cursor", next);
     return `/v1/certificates?${params.toString()}`;
@@ -143,12 +157,13 @@ export function certificateList(ctx: ConsoleContext): HTMLElement {
 function row(ctx: ConsoleContext, entry: ConsoleEntry, reload: () => void): HTMLElement[] {
   const { t } = ctx;
   const detail = h("tr", { class: "detail", hidden: true }, h("td", { colspan: 6 }));
+  const shown = shownOf(entry);
   const statusText =
-    t(STATUS_KEYS[entry.status]) +
+    t(STATUS_KEYS[shown]) +
     (entry.revocation ? `: ${reasonLabel(ctx, entry.revocation.reasonName)}` : "") +
     (entry.error ? ` — ${entry.error}` : "");
   const rowMessage = h("span", { class: "muted", role: "status", "aria-live": "polite" });
-  const actions = ACTIONS[entry.status].map((action) =>
+  const actions = ACTIONS[shown].map((action) =>
     h(
       "button",
       {
@@ -167,7 +182,7 @@ function row(ctx: ConsoleContext, entry: ConsoleEntry, reload: () => void): HTML
     ),
   );
   const linksButton =
-    entry.status === "queued" || entry.status === "submitted" || entry.status === "failed"
+    entry.anchoring !== "anchored"
       ? null
       : h(
           "button",
@@ -191,7 +206,7 @@ function row(ctx: ConsoleContext, entry: ConsoleEntry, reload: () => void): HTML
   return [
     h(
       "tr",
-      { "data-cert-hash": entry.certHash, "data-status": entry.status, "data-number": entry.number },
+      { "data-cert-hash": entry.certHash, "data-status": shown, "data-number": entry.number },
       h(
         "td",
         {},
@@ -200,7 +215,7 @@ function row(ctx: ConsoleContext, entry: ConsoleEntry, reload: () => void): HTML
         h("span", { class: "mono muted", title: entry.certHash }, shortHash(entry.certHash)),
       ),
       h("td", {}, typeLabel(t, entry.certType)),
-      h("td", { class: `status status-${entry.status}` }, statusText),
+      h("td", { class: `status status-${shown}` }, statusText),
       h("td", {}, t.date(entry.anchoredAt ?? entry.createdAt)),
       h("td", {}, t.date(entry.validUntil)),
       h("td", { class: "row-actions" }, ...actions, linksButton, rowMessage),
