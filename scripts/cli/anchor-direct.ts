@@ -1,13 +1,16 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { LedgerClient, WriteResult } from "../../src/chain/ledger-client";
-import { certificateTypeName, certificateTypeNumber } from "../../src/documents/certificate-types";
+import { certificateTypeNumber } from "../../src/documents/certificate-types";
 import { credentialCertificateType, credentialIssuer, credentialNumber, credentialNumberHash } from "../../src/documents/credentials";
 import { inspectFile } from "../../src/documents/files";
 import { certHashOf, certificateNumberHash } from "../../src/documents/hashing";
 import { verifyCredentialJws } from "../../src/documents/vc-jose";
-import { CertLedgerError, isCertLedgerError } from "../../src/errors";
-import { cidOf, cidToBytes, type PayloadStore } from "../../src/ipfs";
+import { CertLedgerError } from "../../src/errors";
+import { cidOf, type PayloadStore } from "../../src/ipfs";
+import type { AuthorityRecord } from "../../src/chain/ledger-records";
+import { admitAuthority, admitSigningKey } from "../../src/pipeline/admission";
+import { findOnChain, sendOnce, type BatchTarget } from "../../src/pipeline/anchoring-engine";
 import { buildBatch, encodeBatchManifest, type BatchLeafInput } from "../../src/merkle";
 import { certType, validUntil, wholeNumber } from "./anchor-fields";
 import { findFiles, type FoundFile } from "./anchor-files";
@@ -34,12 +37,7 @@ export interface DirectValues {
 }
 
 /** The issuing authority the signing account anchors for. */
-interface Issuer {
-  authorityId: number;
-  party: string;
-  /** The certificate types it may anchor (a bit set). */
-  scope: bigint;
-}
+type Issuer = AuthorityRecord;
 
 /** A file read and ready to be a leaf. */
 interface Leaf extends BatchLeafInput {
@@ -65,9 +63,9 @@ interface Summary {
 
 /**
  * `certledger anchor --rpc …`: the files as Merkle batches (one per certificate type, at most --batch-size leaves),
- * anchored by the signing account's authority with no API server. Exactly once: each batch is recorded in the output
- * manifest (root, leaves, manifest CID) before its transaction is sent; a later run asks the ledger whether the root is
- * anchored before sending it, and the ledger itself refuses a root twice.
+ * anchored by the signing account's authority with no API server. Exactly once, by the server's rule
+ * (src/pipeline/anchoring-engine.ts): each batch is recorded in the output manifest (root, leaves, manifest CID) before
+ * its transaction is sent; a later run asks the ledger whether the root is anchored before sending it.
  */
 export async function anchorDirect(values: DirectValues, paths: string[], outDir: string, out: Output): Promise<number> {
   const batchSize = wholeNumber(values["batch-size"] ?? "10000", "batch-size", 1, 100_000);
@@ -126,7 +124,7 @@ export async function anchorDirect(values: DirectValues, paths: string[], outDir
   }
 }
 
-/** The authority the client's signer anchors for, checked to be active (the ledger would refuse it otherwise). */
+/** The authority the client's signer anchors for, as the ledger has it now. */
 async function issuerOf(client: LedgerClient): Promise<Issuer> {
   const account = await client.signer!.getAddress();
   const authorityId = await client.authorityOfAccount(account);
@@ -137,7 +135,7 @@ async function issuerOf(client: LedgerClient): Promise<Issuer> {
   if (authority === undefined || authority.status !== "Active") {
     throw new CertLedgerError("AUTHORITY_NOT_ACTIVE", `authority ${authorityId} of ${account} is not active`);
   }
-  return { authorityId, party: authority.party, scope: authority.scope };
+  return authority;
 }
 
 /** One invocation straight to the chain: its output manifest, and the batches it records and sends. */
@@ -172,12 +170,7 @@ class DirectRun {
         });
         const leaf = found.kind === "file" ? this.#fileLeaf(found, new Uint8Array(bytes), fields) : await this.#jwsLeaf(found, bytes);
         // Checked before the batch is recorded: a recorded batch the ledger refuses would block every later run.
-        if (((this.issuer.scope >> BigInt(leaf.certType)) & 1n) === 0n) {
-          throw new CertLedgerError(
-            "AUTHORITY_NOT_IN_SCOPE",
-            `authority ${this.issuer.authorityId} may not anchor certificates of type ${certificateTypeName(leaf.certType) ?? leaf.certType}`,
-          );
-        }
+        admitAuthority(this.issuer, this.issuer.id, leaf.certType);
         leaves.push(leaf);
       } catch (error) {
         if (!(error instanceof CertLedgerError)) throw error;
@@ -214,19 +207,13 @@ class DirectRun {
     const jws = bytes.toString("utf8").trim();
     const { credential, thumbprint } = await verifyCredentialJws(jws);
     const claimed = credentialIssuer(credential);
-    if (claimed.authorityId !== issuer.authorityId || claimed.party !== issuer.party) {
+    if (claimed.authorityId !== issuer.id || claimed.party !== issuer.party) {
       throw new CertLedgerError(
         "ISSUER_MISMATCH",
-        `the credential names authority ${claimed.authorityId} of ${claimed.party}; this account anchors for authority ${issuer.authorityId} of ${issuer.party}`,
+        `the credential names authority ${claimed.authorityId} of ${claimed.party}; this account anchors for authority ${issuer.id} of ${issuer.party}`,
       );
     }
-    // Keys are scoped to their authority: only this authority's own registration of the thumbprint counts.
-    if (!(await this.client.getSigningKey(issuer.authorityId, thumbprint))) {
-      throw new CertLedgerError(
-        "UNTRUSTED_KEY",
-        `the credential is signed with key ${thumbprint}, not one registered to authority ${issuer.authorityId}`,
-      );
-    }
+    admitSigningKey(await this.client.getSigningKey(issuer.id, thumbprint), issuer.id, thumbprint);
     return {
       found,
       certHash: certHashOf(jws),
@@ -261,7 +248,7 @@ class DirectRun {
     for (const [type, group] of byType) {
       for (let start = 0; start < group.length; start += batchSize) {
         const slice = group.slice(start, start + batchSize);
-        const batch = buildBatch(this.issuer.authorityId, type, slice);
+        const batch = buildBatch(this.issuer.id, type, slice);
         const bytes = encodeBatchManifest(batch.manifest);
         const manifestCid = await cidOf(bytes);
         const manifestFile = path.join(this.outDir, "batches", `${manifestCid}.json`);
@@ -339,42 +326,28 @@ class DirectRun {
     await this.#save();
   }
 
-  /** Sends the batch unless its root is on the ledger already; either way, where it is anchored. */
+  /**
+   * Sends the batch unless the ledger holds it already (an earlier run sent it); either way, where it is anchored. The
+   * rule is the server's too: src/pipeline/anchoring-engine.ts, with this run record as the durable intent.
+   */
   async #anchorOnce(batch: RecordedBatch): Promise<WriteResult> {
-    const onChain = await this.client.getBatch(batch.root, this.issuer.authorityId);
-    if (onChain) {
-      this.out.note(`batch ${batch.root} is on the chain already (an earlier run sent it): not sent again`);
-      return this.#findAnchor(batch);
-    }
-    try {
-      return await this.client.anchorBatch({
-        root: batch.root,
-        certType: batch.certType,
-        leafCount: batch.leafCount,
-        manifestCid: cidToBytes(batch.manifestCid),
-      });
-    } catch (error) {
-      // A transaction of an interrupted run, mined since the check above: the ledger refused the root a second time.
-      if (isCertLedgerError(error, "BATCH_ALREADY_ANCHORED")) return this.#findAnchor(batch);
-      throw error;
-    }
-  }
-
-  /** The transaction and block of the batch's BatchAnchored event, checked to be this authority's batch. */
-  async #findAnchor(batch: RecordedBatch): Promise<WriteResult> {
-    const authorityId = this.issuer.authorityId;
-    const find = async (from?: number) =>
-      (await this.client.batchAnchors(from)).find((e) => e.root === batch.root && e.authorityId === authorityId);
-    const event = (await find(batch.recordedAtBlock)) ?? (await find());
-    if (event === undefined)
+    const target: BatchTarget = {
+      kind: "batch",
+      authorityId: this.issuer.id,
+      certType: batch.certType,
+      root: batch.root,
+      leafCount: batch.leafCount,
+      manifestCid: batch.manifestCid,
+    };
+    let found = await findOnChain(this.client, target, batch.recordedAtBlock);
+    if (found.state === "ours") this.out.note(`batch ${batch.root} is on the chain already (an earlier run sent it): not sent again`);
+    else found = await sendOnce(this.client, target, batch.recordedAtBlock);
+    // Its event before the block the run recorded (a chain that went back and forth): looked for from the deployment.
+    if (found.state === "ours" && found.position.txHash === undefined) found = await findOnChain(this.client, target);
+    const position = found.state === "ours" ? found.position : {};
+    if (position.txHash === undefined || position.blockNumber === undefined)
       throw new CertLedgerError("BATCH_NOT_FOUND", `the ledger has batch ${batch.root} but no BatchAnchored event of it`);
-    if (event.authorityId !== this.issuer.authorityId || event.leafCount !== batch.leafCount) {
-      throw new CertLedgerError(
-        "BATCH_ALREADY_ANCHORED",
-        `batch ${batch.root} was anchored by authority ${event.authorityId} with ${event.leafCount} leaves, not by this run`,
-      );
-    }
-    return { txHash: event.txHash, blockNumber: event.blockNumber };
+    return { txHash: position.txHash, blockNumber: position.blockNumber };
   }
 
   #set(found: FoundFile, fields: Omit<ManifestEntry, "file" | "kind" | "updatedAt">): ManifestEntry {

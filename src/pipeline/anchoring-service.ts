@@ -19,6 +19,7 @@ import type { AnchorRequest } from "./anchor-request";
 import type { AuthorityKeyring } from "./authority-keyring";
 import { ChainDirectory } from "./chain-directory";
 import type { LinkKeyStore } from "./link-keys";
+import { admitAuthority, admitSigningKey, nowSeconds } from "./admission";
 import type { Outbox } from "./outbox";
 import { parseCredentialInput, parseFileInput, type SubmitCredentialInput, type SubmitFileInput } from "./submission-inputs";
 
@@ -213,40 +214,15 @@ export class AnchoringService {
   async #checkAuthority(authorityId: number, certType: number, claimedParty?: string): Promise<{ party: string } | "unchecked"> {
     const answer = await this.#directory.authority(authorityId);
     if (answer === "unavailable") return "unchecked";
-    const authority = answer.record;
-    if (!authority) throw new CertLedgerError("AUTHORITY_NOT_FOUND", `authority ${authorityId} is not registered on the ledger`);
-    if (claimedParty !== undefined && authority.party !== claimedParty) {
-      throw new CertLedgerError("ISSUER_MISMATCH", `authority ${authorityId} belongs to party ${authority.party}, not ${claimedParty}`, {
-        details: { field: "issuer.id" },
-      });
-    }
-    if (authority.status !== "Active") throw new CertLedgerError("AUTHORITY_NOT_ACTIVE", `authority ${authorityId} is suspended`);
-    if (((authority.scope >> BigInt(certType)) & 1n) === 0n) {
-      throw new CertLedgerError("AUTHORITY_NOT_IN_SCOPE", `certificate type ${certType} is not in the scope of authority ${authorityId}`, {
-        details: { authorityId, certType },
-      });
-    }
-    const now = nowSeconds();
-    if (now < authority.validFrom || now > authority.validUntil) {
-      throw new CertLedgerError("AUTHORITY_NOT_VALID_AT", `authority ${authorityId} is not within its validity period now`);
-    }
-    return { party: authority.party };
+    return { party: admitAuthority(answer.record, authorityId, certType, { claimedParty }).party };
   }
 
   /** Checks that key `thumbprint` is registered to the authority and valid now; false when the chain did not answer. */
   async #checkKey(authorityId: number, thumbprint: string, ownKey: boolean): Promise<boolean> {
     const answer = await this.#directory.signingKey(authorityId, thumbprint);
     if (answer === "unavailable") return false;
-    const key = answer.record;
-    const whose = ownKey
-      ? `this server's signing key ${thumbprint} of authority ${authorityId}`
-      : `the credential's signing key ${thumbprint}`;
-    const untrusted = (why: string) => new CertLedgerError("UNTRUSTED_KEY", `${whose} ${why}`, { details: { thumbprint } });
-    if (!key) throw untrusted(`is not registered to authority ${authorityId} on the ledger`);
-    const now = nowSeconds();
-    // The ledger only accepts a compromise time up to its latest block, so any compromise precedes an anchor made now.
-    if (key.compromisedAt !== undefined) throw untrusted("is marked compromised");
-    if (now < key.validFrom || now > key.validUntil) throw untrusted("is not within its validity period now");
+    const whose = ownKey ? `this server's signing key ${thumbprint} of authority ${authorityId}` : undefined;
+    admitSigningKey(answer.record, authorityId, thumbprint, whose);
     return true;
   }
 
@@ -292,8 +268,4 @@ export class AnchoringService {
 
 function randomLinkKey(): string {
   return randomBytes(32).toString("base64url");
-}
-
-function nowSeconds(): bigint {
-  return BigInt(Math.floor(Date.now() / 1000));
 }

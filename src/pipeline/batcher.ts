@@ -1,12 +1,12 @@
 import type { Signer } from "ethers";
 import type { LedgerClient } from "../chain/ledger-client";
-import { CertLedgerError, isCertLedgerError } from "../errors";
-import { cidToBytes } from "../ipfs/cid";
+import { CertLedgerError } from "../errors";
 import { addPayloads, type PayloadStore } from "../ipfs/payload-store";
 import { buildBatch, encodeBatchManifest } from "../merkle/batch";
+import { findOnChain, sendOnce, type AnchorPosition, type AnchorTarget, type OnChain } from "./anchoring-engine";
 import { anchoredHeadHolds, commonAnchoredBlock, receiptPosition } from "./chain-audit";
 import { backoffDelay, DependencyGate, isPermanentFailure, recordedError, type BackoffOptions } from "./failures";
-import type { AnchorPosition, Outbox, PendingUpload, ReadyGroup, Submission } from "./outbox";
+import type { Outbox, PendingUpload, ReadyGroup, Submission } from "./outbox";
 
 /** What the batcher works with, and how. */
 export interface BatcherOptions {
@@ -69,11 +69,8 @@ const DEFAULTS = {
   chainCheckIntervalMs: 1_000,
 };
 
-/** Where a submission stands on chain. */
-type OnChain = { state: "absent" } | { state: "ours"; position: AnchorPosition } | { state: "theirs"; authorityId: number };
-
 /**
- * Turns queued requests into confirmed anchors, exactly once whatever stops in between:
+ * Turns queued requests into confirmed anchors, exactly once whatever stops in between (the rule: anchoring-engine.ts):
  * 1. payloads go to IPFS in bulk (one store write for up to uploadBatchSize of them) and their CIDs into the outbox in
  *    one transaction, only once IPFS holds them (IPFS down: the requests wait, with backoff);
  * 2. ready requests are grouped by (authority, type), waiting up to maxWaitMs for more; a group of one is anchored
@@ -179,7 +176,7 @@ export class Batcher {
    * does); resolves once each has been anchored, failed, or scheduled for a retry because the chain is down.
    */
   async reconcile(): Promise<void> {
-    const pending = this.#outbox.dueSubmissions(Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER, this.#busy());
+    const pending = this.#outbox.submissions.due(Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER, this.#busy());
     this.#log("reconcile", { submissions: pending.length });
     let next = 0;
     const worker = async () => {
@@ -208,7 +205,7 @@ export class Batcher {
     const provider = this.#client.provider;
     try {
       const common = await commonAnchoredBlock(this.#outbox, provider);
-      const suspects = this.#outbox.anchoredAbove(common);
+      const suspects = this.#outbox.submissions.anchoredAbove(common);
       let next = 0;
       const outcomes = { kept: 0, moved: 0, reopened: 0, failed: 0 };
       const worker = async () => {
@@ -229,18 +226,18 @@ export class Batcher {
 
   /** One anchored submission the chain may no longer hold: kept, moved to where it is now, sent again, or failed. */
   async #recheck(submission: Submission, common: number): Promise<"kept" | "moved" | "reopened" | "failed"> {
-    const what = { submission: submission.id, kind: submission.kind, root: submission.root, was: submission.txHash };
+    const what = { submission: submission.id, kind: submission.kind, root: rootOf(submission), was: submission.txHash };
     const recorded = submission.txHash === undefined ? undefined : await receiptPosition(this.#client.provider, submission.txHash);
     if (recorded && recorded.blockHash === submission.blockHash) return "kept";
     if (recorded && submission.blockHash === undefined && recorded.blockNumber === submission.blockNumber) {
       // Recorded before block hashes were (an outbox from an earlier version): where it was, now with its hash.
       await this.#durable(recorded.blockNumber);
-      this.#outbox.recordAnchored(submission.id, recorded);
+      this.#outbox.submissions.recordAnchored(submission.id, recorded);
       return "kept";
     }
     const found = recorded ? { state: "ours" as const, position: recorded } : await this.#lookUp(submission);
     if (found.state === "absent") {
-      this.#outbox.reopenSubmission(submission.id, common + 1);
+      this.#outbox.submissions.reopen(submission.id, common + 1);
       this.#repairing.add(submission.id);
       this.#log("submission.reopened", { ...what, block: submission.blockNumber });
       return "reopened";
@@ -250,7 +247,7 @@ export class Batcher {
       return "failed";
     }
     const position = await this.#confirmDurable(found.position);
-    this.#outbox.recordAnchored(submission.id, position);
+    this.#outbox.submissions.recordAnchored(submission.id, position);
     this.#log("submission.moved", { ...what, ...position });
     return "moved";
   }
@@ -360,7 +357,7 @@ export class Batcher {
     const now = Date.now();
     while (this.#uploads.size < this.#options.uploadConcurrency) {
       const inFlight = new Set([...this.#uploads.values()].flatMap((upload) => upload.certHashes));
-      const items = this.#outbox.pendingUploads(now, this.#options.uploadBatchSize, inFlight, this.#options.uploadBatchBytes);
+      const items = this.#outbox.requests.pendingUploads(now, this.#options.uploadBatchSize, inFlight, this.#options.uploadBatchBytes);
       if (items.length === 0 || !this.#ipfs.tryEnter(now)) return;
       const key = this.#nextUpload++;
       const done = this.#upload(items).finally(() => {
@@ -387,7 +384,7 @@ export class Batcher {
       if (generation !== this.#generation) return;
       // Each keeps its own attempt count; the group is retried after the longest backoff of its members.
       const attempts = Math.max(...items.map((item) => item.attempts));
-      this.#outbox.recordRequestRetry(
+      this.#outbox.requests.recordRetry(
         items.map((item) => item.certHash),
         recordedError(error),
         now + backoffDelay(attempts + 1, this.#options.retry),
@@ -397,7 +394,7 @@ export class Batcher {
     if (this.#ipfs.succeeded()) this.#log("ipfs.up", {});
     if (generation !== this.#generation) return;
     try {
-      this.#outbox.recordPayloads(items.map((item, i) => ({ certHash: item.certHash, cid: cids[i] })));
+      this.#outbox.requests.recordPayloads(items.map((item, i) => ({ certHash: item.certHash, cid: cids[i] })));
     } catch (error) {
       // The outbox is closed or failing: the payloads are on IPFS, so uploading them again later is harmless.
       this.#noteError("outbox.error", error);
@@ -410,12 +407,12 @@ export class Batcher {
     const now = Date.now();
     const free = () => this.#options.maxInFlight - this.#sends.size;
     if (free() > 0) {
-      for (const submission of this.#outbox.dueSubmissions(now, free(), this.#busy())) {
+      for (const submission of this.#outbox.submissions.due(now, free(), this.#busy())) {
         if (!this.#chain.tryEnter(now)) break;
         void this.#track(submission, true);
       }
     }
-    for (const group of this.#outbox.readyGroups(now)) {
+    for (const group of this.#outbox.requests.readyGroups(now)) {
       if (!current() || free() <= 0) break;
       const dueAt = group.oldestReadyAt + this.#options.maxWaitMs;
       if (group.count < this.#options.maxBatchSize && dueAt > now) {
@@ -429,7 +426,7 @@ export class Batcher {
   /** Composes the next submission of `group`, records it, and sends it (without waiting for the outcome). */
   async #compose(group: ReadyGroup, now: number, current: () => boolean): Promise<void> {
     const { authorityId, certType } = group;
-    const members = this.#outbox.readyRequests(authorityId, certType, now, this.#options.maxBatchSize);
+    const members = this.#outbox.requests.ready(authorityId, certType, now, this.#options.maxBatchSize);
     if (members.length === 0) return;
     const certHashes = members.map((m) => m.certHash);
     if (!this.#signerFor(authorityId)) {
@@ -449,7 +446,7 @@ export class Batcher {
         this.#chain.succeeded();
         if (!current()) return;
         stage = "outbox";
-        const submission = this.#outbox.recordSubmission({
+        const submission = this.#outbox.submissions.record({
           authorityId,
           certType,
           kind: "direct",
@@ -476,7 +473,7 @@ export class Batcher {
       // Stopped meanwhile: nothing is recorded, so the requests stay queued (the manifest on IPFS is merely unused).
       if (!current()) return;
       stage = "outbox";
-      const submission = this.#outbox.recordSubmission({
+      const submission = this.#outbox.submissions.record({
         authorityId,
         certType,
         kind: "batch",
@@ -517,10 +514,10 @@ export class Batcher {
     const record = (write: () => void) => {
       if (generation === this.#generation) write();
     };
-    const direct = submission.kind === "direct" ? this.#outbox.submissionMembers(submission.id)[0] : undefined;
     try {
+      const target = this.#targetOf(submission);
       if (lookFirst) {
-        const found = await this.#lookUp(submission);
+        const found = await findOnChain(this.#client, target, submission.fromBlock);
         if (found.state !== "absent") {
           this.#chainAnswered();
           this.#settleDurably(submission, found, record);
@@ -529,39 +526,11 @@ export class Batcher {
       }
       const signer = this.#signerFor(submission.authorityId);
       if (!signer) throw noSigner(submission.authorityId);
-      record(() => this.#outbox.recordSendAttempt(submission.id));
-      const writer = this.#writer(submission.authorityId, signer);
-      const result =
-        submission.kind === "batch"
-          ? await writer.anchorBatch({
-              root: submission.root!,
-              certType: submission.certType,
-              leafCount: submission.leafCount,
-              manifestCid: cidToBytes(submission.manifestCid!),
-            })
-          : await writer.anchorCertificate({
-              certHash: direct!.certHash,
-              certType: submission.certType,
-              validUntil: direct!.validUntil,
-              numberHash: direct!.numberHash,
-              payloadCid: direct!.payloadCid === undefined ? undefined : cidToBytes(direct!.payloadCid),
-            });
+      record(() => this.#outbox.submissions.recordSendAttempt(submission.id));
+      const found = await sendOnce(this.#writer(submission.authorityId, signer), target, submission.fromBlock);
       this.#chainAnswered();
-      this.#settleDurably(submission, { state: "ours", position: result }, record);
+      this.#settleDurably(submission, found, record);
     } catch (error) {
-      if (isCertLedgerError(error, "CERT_ALREADY_ANCHORED") || isCertLedgerError(error, "BATCH_ALREADY_ANCHORED")) {
-        // Our earlier transaction may be the one that anchored it (its answer was lost): the chain says whose it is.
-        try {
-          const found = await this.#lookUp(submission);
-          this.#chainAnswered();
-          if (found.state !== "absent") {
-            this.#settleDurably(submission, found, record);
-            return;
-          }
-        } catch (lookUpError) {
-          return this.#retry(submission, lookUpError, record);
-        }
-      }
       if (isPermanentFailure(error)) {
         this.#chainAnswered();
         record(() => this.#settle(submission, undefined, error));
@@ -598,17 +567,17 @@ export class Batcher {
   #retry(submission: Submission, error: unknown, record: (write: () => void) => void): void {
     const now = Date.now();
     if (this.#chain.failed(now)) this.#log("chain.down", { ...recordedError(error) });
-    this.#noteError("submission.retry", error, { submission: submission.id, root: submission.root });
+    this.#noteError("submission.retry", error, { submission: submission.id, root: rootOf(submission) });
     const nextAttemptAt = now + backoffDelay(submission.attempts + 1, this.#options.retry);
-    record(() => this.#outbox.recordSubmissionRetry(submission.id, recordedError(error), nextAttemptAt));
+    record(() => this.#outbox.submissions.recordRetry(submission.id, recordedError(error), nextAttemptAt));
   }
 
   /** Records a submission's outcome: anchored (by us), anchored by another authority, or refused with `error`. */
   #settle(submission: Submission, found: OnChain | undefined, error?: unknown): void {
-    const what = { submission: submission.id, kind: submission.kind, root: submission.root, count: submission.leafCount };
+    const what = { submission: submission.id, kind: submission.kind, root: rootOf(submission), count: submission.leafCount };
     this.#repairing.delete(submission.id);
     if (found?.state === "ours") {
-      this.#outbox.recordAnchored(submission.id, found.position);
+      this.#outbox.submissions.recordAnchored(submission.id, found.position);
       this.#log("submission.anchored", { ...what, ...found.position });
       return;
     }
@@ -619,29 +588,25 @@ export class Batcher {
             message: `already anchored on the ledger by authority ${found.authorityId}, not ${submission.authorityId}`,
           }
         : recordedError(error);
-    this.#outbox.recordSubmissionFailed(submission.id, failure);
+    this.#outbox.submissions.recordFailed(submission.id, failure);
     this.#log("submission.failed", { ...what, ...failure });
   }
 
-  /** Whether the chain already holds `submission`, and whose it is there. */
-  async #lookUp(submission: Submission): Promise<OnChain> {
+  /** What `submission` sends, as it was recorded: its batch, or its one member's fields. */
+  #targetOf(submission: Submission): AnchorTarget {
+    const { authorityId, certType } = submission;
     if (submission.kind === "batch") {
-      // A batch is its root and its authority: another authority's batch with the same root is not ours, nor in the way.
-      const batch = await this.#client.getBatch(submission.root!, submission.authorityId);
-      if (!batch) return { state: "absent" };
-      const event = await this.#client
-        .batchAnchors(submission.fromBlock)
-        .then((events) => events.find((e) => e.root === submission.root && e.authorityId === submission.authorityId))
-        .catch(() => undefined);
-      return { state: "ours", position: event ? { txHash: event.txHash, blockNumber: event.blockNumber } : {} };
+      const { root, leafCount, manifestCid } = submission;
+      return { kind: "batch", authorityId, certType, root, leafCount, manifestCid };
     }
-    const [member] = this.#outbox.submissionMembers(submission.id);
-    const record = await this.#client.getCertificate(member.certHash);
-    if (!record) return { state: "absent" };
-    if (record.authorityId !== submission.authorityId) return { state: "theirs", authorityId: record.authorityId };
-    // Best effort: the outcome is known without the event, which is only where it happened.
-    const event = await this.#client.anchorEvent(member.certHash, { fromBlock: submission.fromBlock }).catch(() => undefined);
-    return { state: "ours", position: event ? { txHash: event.txHash, blockNumber: event.blockNumber } : {} };
+    const [member] = this.#outbox.submissions.members(submission.id);
+    const { certHash, validUntil, numberHash, payloadCid } = member;
+    return { kind: "direct", authorityId, certType, certHash, validUntil, numberHash, payloadCid };
+  }
+
+  /** Whether the chain already holds `submission`, and whose it is there. */
+  #lookUp(submission: Submission): Promise<OnChain> {
+    return findOnChain(this.#client, this.#targetOf(submission), submission.fromBlock);
   }
 
   #writer(authorityId: number, signer: Signer): LedgerClient {
@@ -658,7 +623,7 @@ export class Batcher {
 
   #fail(certHashes: string[], error: unknown): void {
     const failure = recordedError(error);
-    this.#outbox.failRequests(certHashes, failure);
+    this.#outbox.requests.fail(certHashes, failure);
     this.#log("requests.failed", { count: certHashes.length, ...failure });
   }
 
@@ -667,6 +632,10 @@ export class Batcher {
     this.#lastError = { code, message, at: new Date().toISOString() };
     this.#log(event, { ...details, code, message });
   }
+}
+
+function rootOf(submission: Submission): string | undefined {
+  return submission.kind === "batch" ? submission.root : undefined;
 }
 
 function noSigner(authorityId: number): CertLedgerError {

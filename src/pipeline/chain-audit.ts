@@ -23,7 +23,7 @@ export async function receiptPosition(provider: Provider, txHash: string): Promi
 
 /** Whether the highest block the outbox names for an anchored submission is still that block on the chain. */
 export async function anchoredHeadHolds(outbox: Outbox, provider: Provider): Promise<boolean> {
-  const [top] = outbox.anchoredBlocks(Number.POSITIVE_INFINITY, 1);
+  const [top] = outbox.submissions.anchoredBlocks(Number.POSITIVE_INFINITY, 1);
   return top === undefined || (await blockHash(provider, top.blockNumber)) === top.blockHash;
 }
 
@@ -34,7 +34,7 @@ export async function anchoredHeadHolds(outbox: Outbox, provider: Provider): Pro
 export async function commonAnchoredBlock(outbox: Outbox, provider: Provider): Promise<number> {
   const PAGE = 100;
   for (let below = Number.POSITIVE_INFINITY; ;) {
-    const blocks = outbox.anchoredBlocks(below, PAGE);
+    const blocks = outbox.submissions.anchoredBlocks(below, PAGE);
     for (const block of blocks) {
       if ((await blockHash(provider, block.blockNumber)) === block.blockHash) return block.blockNumber;
     }

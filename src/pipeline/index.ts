@@ -2,10 +2,14 @@
  * The anchoring pipeline of DESIGN.md "Running it": a request accepted is anchored exactly once, even if the server,
  * the chain or IPFS stops in between.
  *
+ * - anchoring-engine.ts: THE exactly-once rule (intent recorded first, look before sending again, send the same thing,
+ *   settle), followed by the Batcher and by the command line's direct mode (`findOnChain`, `sendOnce`).
+ * - admission.ts: the ledger's rules checked before a certificate is recorded (authority, scope, validity, key).
  * - `AnchoringService`: the business rules of accepting a certificate (a credential to sign, a signed JWS, or a
  *   file): validation, issuer and chain checks, signing, payload encryption, and the durable enqueue.
- * - `Outbox`: the durable queue (one SQLite file, WAL, synchronous=FULL), idempotent by certHash and idempotency key,
- *   which also records each request's transaction before it is sent and its outcome after.
+ * - `Outbox`: one SQLite file (WAL, synchronous=FULL) holding the request queue (`RequestStore`, idempotent by certHash
+ *   and idempotency key) and the submission log (`SubmissionStore`: each transaction before it is sent, its outcome
+ *   after); its schema is outbox-schema.ts.
  * - `Batcher`: payloads to IPFS, requests grouped into direct anchors and Merkle batches, confirmed transactions,
  *   retries with backoff, reconciliation with the chain at start-up, and a health report for readiness probes.
  * - `CertificateStatusService`: suspension, reinstatement and revocation, by record or (batched) by stored proof.
@@ -29,6 +33,18 @@ export {
   type ListOptions,
 } from "./anchor-request";
 export { Outbox, type NewSubmission, type PendingUpload, type ReadyGroup, type RecordedError, type Submission } from "./outbox";
+export { RequestStore } from "./request-store";
+export { SubmissionStore } from "./submission-store";
+export {
+  findOnChain,
+  sendOnce,
+  type AnchorPosition,
+  type AnchorTarget,
+  type BatchTarget,
+  type DirectTarget,
+  type OnChain,
+} from "./anchoring-engine";
+export { admitAuthority, admitSigningKey } from "./admission";
 export { Batcher, type BatcherHealth, type BatcherOptions } from "./batcher";
 export { isPermanentFailure, type BackoffOptions } from "./failures";
 export type { AuthorityKeyring, AuthoritySigningKey } from "./authority-keyring";

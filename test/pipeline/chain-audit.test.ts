@@ -123,7 +123,7 @@ describe("Reconciling the outbox with a chain that went back (power loss of the 
         expect(position.blockNumber).to.equal(receipt!.blockNumber).and.not.equal(before[i].blockNumber);
       }
       // Its recorded block hash is the new block's: the next check finds nothing to do.
-      const [top] = outbox.anchoredBlocks(Number.POSITIVE_INFINITY, 1);
+      const [top] = outbox.submissions.anchoredBlocks(Number.POSITIVE_INFINITY, 1);
       expect(top.blockHash).to.equal((await ethers.provider.getBlock(top.blockNumber))!.hash);
       await runToEnd(batcher);
       expect(

@@ -32,7 +32,7 @@ describe("Outbox", function () {
         expect(again).to.include({ status: "queued", authorityId: 1, certType: 1, validUntil: 2_000_000_000n, attempts: 0 });
         expect(again?.payloadCid).to.equal(undefined);
         expect(reopened.getByIdempotencyKey("k-1", 1)?.certHash).to.equal(request.certHash);
-        expect(reopened.pendingUploads(Date.now(), 10).map((u) => [u.certHash, [...u.bytes]])).to.deep.equal([
+        expect(reopened.requests.pendingUploads(Date.now(), 10).map((u) => [u.certHash, [...u.bytes]])).to.deep.equal([
           [request.certHash, [1, 2, 3]],
         ]);
       } finally {
@@ -178,7 +178,7 @@ describe("Outbox", function () {
       try {
         const a = [input(), input(), input()].map((i) => outbox.enqueue(i).request.certHash);
         const b = outbox.enqueue(input({ authorityId: 2 })).request.certHash;
-        outbox.failRequests([a[0]], { code: "NO_SIGNER", message: "none" });
+        outbox.requests.fail([a[0]], { code: "NO_SIGNER", message: "none" });
         expect(outbox.list().map((r) => r.certHash)).to.deep.equal([b, a[2], a[1], a[0]]);
         expect(outbox.list({ authorityId: 1, status: "queued" }).map((r) => r.certHash)).to.deep.equal([a[2], a[1]]);
         expect(outbox.list({ limit: 2, offset: 1 }).map((r) => r.certHash)).to.deep.equal([a[2], a[1]]);
@@ -198,7 +198,7 @@ describe("Outbox", function () {
       const outbox = Outbox.open(file);
       const [r1, r2] = [input(), input()].map((i) => outbox.enqueue(i).request);
       const root = hash();
-      const submission = outbox.recordSubmission({
+      const submission = outbox.submissions.record({
         kind: "batch",
         authorityId: 1,
         certType: 1,
@@ -216,11 +216,11 @@ describe("Outbox", function () {
       const reopened = Outbox.open(file);
       try {
         expect(reopened.get(r1.certHash)).to.include({ status: "submitted", batchRoot: root });
-        expect(reopened.dueSubmissions(Number.POSITIVE_INFINITY, 10).map((s) => s.id)).to.deep.equal([submission.id]);
-        reopened.recordAnchored(submission.id, { txHash: hash(), blockNumber: 9 });
+        expect(reopened.submissions.due(Number.POSITIVE_INFINITY, 10).map((s) => s.id)).to.deep.equal([submission.id]);
+        reopened.submissions.recordAnchored(submission.id, { txHash: hash(), blockNumber: 9 });
         expect(reopened.get(r2.certHash)).to.include({ status: "anchored", blockNumber: 9, batchRoot: root });
         expect(reopened.member(r2.certHash)?.root).to.equal(root);
-        expect(reopened.dueSubmissions(Number.POSITIVE_INFINITY, 10)).to.deep.equal([]);
+        expect(reopened.submissions.due(Number.POSITIVE_INFINITY, 10)).to.deep.equal([]);
       } finally {
         reopened.close();
       }
@@ -237,16 +237,16 @@ describe("Outbox", function () {
         const reissue = outbox.enqueue(input({ numberHash })).request;
         const other = outbox.enqueue(input()).request;
         const ready = () =>
-          outbox
-            .readyRequests(1, 1, Number.POSITIVE_INFINITY, 10)
+          outbox.requests
+            .ready(1, 1, Number.POSITIVE_INFINITY, 10)
             .map((r) => r.certHash)
             .sort();
         expect(ready()).to.deep.equal([other.certHash]);
 
-        outbox.recordPayloads([{ certHash: first.certHash, cid: "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy" }]);
+        outbox.requests.recordPayloads([{ certHash: first.certHash, cid: "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy" }]);
         expect(ready()).to.deep.equal([other.certHash, first.certHash].sort());
 
-        const submission = outbox.recordSubmission({
+        const submission = outbox.submissions.record({
           kind: "direct",
           authorityId: 1,
           certType: 1,
@@ -254,13 +254,13 @@ describe("Outbox", function () {
           members: [{ certHash: first.certHash }],
         });
         expect(ready(), "sent but not yet confirmed").to.deep.equal([other.certHash]);
-        outbox.recordAnchored(submission.id, { txHash: hash(), blockNumber: 2 });
+        outbox.submissions.recordAnchored(submission.id, { txHash: hash(), blockNumber: 2 });
         expect(ready()).to.deep.equal([other.certHash, reissue.certHash].sort());
         // Another authority's or type's request with the number waits all the same (one number, one party).
         const otherType = outbox.enqueue(input({ numberHash, certType: 2 })).request;
-        expect(outbox.readyRequests(1, 2, Number.POSITIVE_INFINITY, 10)).to.deep.equal([]);
-        outbox.failRequests([reissue.certHash], { code: "TEST", message: "given up" });
-        expect(outbox.readyRequests(1, 2, Number.POSITIVE_INFINITY, 10).map((r) => r.certHash)).to.deep.equal([otherType.certHash]);
+        expect(outbox.requests.ready(1, 2, Number.POSITIVE_INFINITY, 10)).to.deep.equal([]);
+        outbox.requests.fail([reissue.certHash], { code: "TEST", message: "given up" });
+        expect(outbox.requests.ready(1, 2, Number.POSITIVE_INFINITY, 10).map((r) => r.certHash)).to.deep.equal([otherType.certHash]);
       } finally {
         outbox.close();
       }
@@ -270,15 +270,16 @@ describe("Outbox", function () {
       const outbox = Outbox.open(await outboxFile());
       try {
         const { certHash } = outbox.enqueue(input()).request;
-        outbox.recordSubmission({ kind: "direct", authorityId: 1, certType: 1, fromBlock: 1, members: [{ certHash }] });
+        outbox.submissions.record({ kind: "direct", authorityId: 1, certType: 1, fromBlock: 1, members: [{ certHash }] });
         const other = outbox.enqueue(input()).request.certHash;
         expectError(
           () =>
-            outbox.recordSubmission({
+            outbox.submissions.record({
               kind: "batch",
               authorityId: 1,
               certType: 1,
               root: hash(),
+              manifestCid: "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy",
               fromBlock: 1,
               members: [{ certHash: other }, { certHash }],
             }),
@@ -286,7 +287,7 @@ describe("Outbox", function () {
           /not a queued request/,
         );
         expect(outbox.get(other)).to.include({ status: "queued" });
-        expect(outbox.dueSubmissions(Number.POSITIVE_INFINITY, 10)).to.have.length(1);
+        expect(outbox.submissions.due(Number.POSITIVE_INFINITY, 10)).to.have.length(1);
       } finally {
         outbox.close();
       }

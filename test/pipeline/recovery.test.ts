@@ -155,7 +155,7 @@ describe("Recovery: every request accepted is anchored exactly once, whatever st
     const batch = buildBatch(body.id, CONFORMITY, inputs.slice(0, 5));
     const manifestCid = await (await payloadStore()).add(encodeBatchManifest(batch.manifest));
     const fromBlock = await world.client.blockNumber();
-    first.recordSubmission({
+    first.submissions.record({
       kind: "batch",
       authorityId: body.id,
       certType: CONFORMITY,
@@ -165,7 +165,7 @@ describe("Recovery: every request accepted is anchored exactly once, whatever st
       members: batch.members().map(({ certHash, proof }) => ({ certHash, proof })),
     });
     const plant = world.authorities.kgPlant;
-    first.recordSubmission({
+    first.submissions.record({
       kind: "direct",
       authorityId: plant.id,
       certType: PHYTO,
