@@ -5,11 +5,12 @@
  */
 import { z } from "zod";
 import { CERTIFICATE_TYPES } from "../src/documents/certificate-types";
-import { parseCertHash } from "../src/documents/hashing";
 import { REVOCATION_REASONS } from "../src/chain/revocation-reasons";
 import { proofBundleSchema, verificationReportSchema } from "../src/verify";
 import { HTTP_STATUS } from "./problem";
 import { LAST_ISO_SECOND } from "./views";
+import { readHex32 } from "../src/hex32";
+import { hex32InputSchema, hex32Schema } from "../src/hex32-schemas";
 
 /** Named request schemas (converted as the client sends them). */
 export const requestComponents = z.registry<{ id: string; description?: string }>();
@@ -19,14 +20,13 @@ export const responseComponents = z.registry<{ id: string; description?: string 
 // ------------------------------------------------------------------ primitives
 
 /** A certificate hash as typed or pasted: 64 hex digits, optionally 0x-prefixed, any case; canonical 0x lower case after. */
-export const certHashInput = z
-  .string()
-  .regex(/^(?:0[xX])?[0-9a-fA-F]{64}$/, "must be 64 hex digits (SHA-256), optionally 0x-prefixed")
-  .transform((value) => parseCertHash(value))
-  .meta({ description: "SHA-256 of the document: 64 hex digits, optionally 0x-prefixed", examples: ["0x" + "ab".repeat(32)] });
+export const certHashInput = hex32InputSchema("must be 64 hex digits (SHA-256), optionally 0x-prefixed", { prefix: "optional" }).meta({
+  description: "SHA-256 of the document: 64 hex digits, optionally 0x-prefixed",
+  examples: ["0x" + "ab".repeat(32)],
+});
 
 /** A 32-byte hash as the server writes it. */
-export const hash = z.string().regex(/^0x[0-9a-f]{64}$/);
+export const hash = hex32Schema();
 
 /** An ISO 3166-1 alpha-2 party code. */
 export const partyCode = z
@@ -545,7 +545,10 @@ const publicJwk = z
   .refine((jwk) => !("d" in jwk), "must be a public key (no d)");
 const thumbprint = z
   .string()
-  .regex(/^(?:0x[0-9a-fA-F]{64}|[A-Za-z0-9_-]{43})$/, "must be a thumbprint: 0x + 64 hex digits, or a 43-character base64url kid");
+  .refine(
+    (text) => readHex32(text) !== undefined || /^[A-Za-z0-9_-]{43}$/.test(text),
+    "must be a thumbprint: 0x + 64 hex digits, or a 43-character base64url kid",
+  );
 
 export const addKeyRequest = z
   .strictObject({

@@ -5,6 +5,7 @@ import { UsageError } from "./errors";
 import { EXIT } from "./exit-codes";
 import { readPublicJwk } from "./keystore";
 import { action, idArgument, iso, timeArgument, withLedger, written } from "./registry";
+import { readHex32 } from "../../src/hex32";
 
 export const keyCommand = defineCommand({
   name: "key",
@@ -91,6 +92,7 @@ export const keyCommand = defineCommand({
 });
 
 function thumbprintArgument(text: string): string {
-  if (!/^(0x)?[0-9a-fA-F]{64}$/.test(text)) throw new UsageError(`${JSON.stringify(text)} is not a key thumbprint (32 bytes hex)`);
-  return `0x${text.replace(/^0x/, "").toLowerCase()}`;
+  const thumbprint = readHex32(text, { prefix: "optional" });
+  if (thumbprint === undefined) throw new UsageError(`${JSON.stringify(text)} is not a key thumbprint (32 bytes hex)`);
+  return thumbprint;
 }

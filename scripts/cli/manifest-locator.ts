@@ -2,8 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { BatchMember } from "../../src/merkle";
 import type { BatchLocator } from "../../src/verify";
 import { UsageError } from "./errors";
-
-const HASH = /^0x[0-9a-f]{64}$/;
+import { isHex32 } from "../../src/hex32";
 
 /**
  * Finds batched certificates in an output manifest of `certledger anchor` (straight to the chain, or through a server
@@ -37,12 +36,10 @@ function memberOf(entry: { certHash?: unknown; anchor?: Record<string, unknown> 
   if (anchor?.kind !== "batch" || typeof entry.certHash !== "string") return undefined;
   const { root, authorityId, numberHash, validUntil, proof } = anchor;
   const certHash = entry.certHash.toLowerCase();
-  if (!HASH.test(certHash) || typeof root !== "string" || !HASH.test(root) || typeof numberHash !== "string" || !HASH.test(numberHash)) {
-    return undefined;
-  }
+  if (!isHex32(certHash) || !isHex32(root) || !isHex32(numberHash)) return undefined;
   if (typeof validUntil !== "string" || !/^\d{1,20}$/.test(validUntil)) return undefined;
   if (typeof authorityId !== "number" || !Number.isInteger(authorityId) || authorityId < 1) return undefined;
-  if (!Array.isArray(proof) || !proof.every((step) => typeof step === "string" && HASH.test(step))) return undefined;
+  if (!Array.isArray(proof) || !proof.every((step) => isHex32(step))) return undefined;
   return { root, authorityId, certHash, numberHash, validUntil: BigInt(validUntil), proof: proof as string[] };
 }
 

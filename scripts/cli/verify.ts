@@ -16,6 +16,7 @@ import { defineCommand, positionals } from "./command";
 import { UsageError } from "./errors";
 import { VERDICT_EXIT } from "./exit-codes";
 import { certHashArgument } from "./status";
+import { readHex32 } from "../../src/hex32";
 
 /** What `verify` was given. */
 type Target =
@@ -124,7 +125,7 @@ async function targetOf(argument: string, expect: string | undefined): Promise<T
   }
   if (info) throw new UsageError(`${argument} is not a file`);
   if (expect !== undefined) throw new UsageError("--expect applies to a document file");
-  if (/^(?:0x)?[0-9a-fA-F]{64}$/.test(argument)) return { kind: "hash", certHash: certHashArgument(argument) };
+  if (readHex32(argument, { prefix: "optional" }) !== undefined) return { kind: "hash", certHash: certHashArgument(argument) };
   if (/^https?:\/\//i.test(argument)) {
     let url: URL;
     try {
@@ -134,8 +135,9 @@ async function targetOf(argument: string, expect: string | undefined): Promise<T
     }
     const byNumber = /^(.*)\/v\/([A-Z]{2})\/([^/]+)$/.exec(url.pathname);
     if (byNumber) return { kind: "number", party: byNumber[2], number: decodeURIComponent(byNumber[3]), apiBase: url.origin + byNumber[1] };
-    const match = /^(.*)\/v\/((?:0x)?[0-9a-fA-F]{64})\/?$/.exec(url.pathname);
-    if (!match) throw new UsageError(`${argument} is not a verification link (…/v/<certHash> or …/v/<party>/<number>)`);
+    const match = /^(.*)\/v\/([^/]+)\/?$/.exec(url.pathname);
+    if (!match || readHex32(match[2], { prefix: "optional" }) === undefined)
+      throw new UsageError(`${argument} is not a verification link (…/v/<certHash> or …/v/<party>/<number>)`);
     const linkKey = new URLSearchParams(url.hash.slice(1)).get("k") ?? undefined;
     return { kind: "link", certHash: certHashArgument(match[2]), apiBase: url.origin + match[1], linkKey };
   }

@@ -3,9 +3,10 @@ import path from "node:path";
 import { z } from "zod";
 import { CertLedgerError } from "../errors";
 import { writeFileAtomically } from "../atomic-file";
+import { hex32InputSchema } from "../hex32-schemas";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an 0x-prefixed 20-byte address");
-const txHash = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "an 0x-prefixed 32-byte hash");
+const txHash = hex32InputSchema("an 0x-prefixed 32-byte hash");
 
 /** Where the ledger lives on a chain: what every client needs to bind to it and to index it from its start. */
 export const deploymentSchema = z.object({

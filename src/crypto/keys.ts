@@ -1,6 +1,7 @@
 import { sha256, toUtf8Bytes } from "ethers";
 import { CertLedgerError } from "../errors";
 import { loadJose, type Jose, type JWK } from "./jose";
+import { isHex32 } from "../hex32";
 
 export type { JWK } from "./jose";
 
@@ -37,7 +38,6 @@ const REQUIRED_MEMBERS: Record<string, string[]> = {
   oct: ["k", "kty"],
 };
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
-const THUMBPRINT_HEX = /^0x[0-9a-f]{64}$/;
 
 /** A new ES256 (ECDSA P-256) key pair for signing credentials, with its thumbprint and kid. */
 export async function generateSigningKey(): Promise<GeneratedKey> {
@@ -71,7 +71,7 @@ export function kidToThumbprintHex(kid: string): string {
 /** The base64url `kid` for a 0x hex thumbprint (any case). */
 export function thumbprintHexToKid(hex: string): string {
   const normalized = typeof hex === "string" ? hex.toLowerCase() : "";
-  if (!THUMBPRINT_HEX.test(normalized)) {
+  if (!isHex32(normalized)) {
     throw new CertLedgerError("INVALID_KEY_ID", `thumbprint ${JSON.stringify(hex)} is not 0x + 64 hex digits`);
   }
   return Buffer.from(normalized.slice(2), "hex").toString("base64url");

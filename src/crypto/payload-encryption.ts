@@ -15,6 +15,7 @@ import { parseCertHash } from "../documents/hashing";
 import { CertLedgerError } from "../errors";
 import { loadJose, type Jose, type JWK } from "./jose";
 import { decodeBase64url, importP256Key, jwkThumbprint, p256PrivateJwk, p256PublicJwk } from "./keys";
+import { hex32Schema } from "../hex32-schemas";
 
 /** A party that may read a payload, with its registered encryption key. */
 export interface PayloadRecipient {
@@ -87,7 +88,7 @@ const jweSchema = z.strictObject({
 const protectedHeaderSchema = z.strictObject({
   enc: z.literal(ENC),
   cty: z.string().regex(MEDIA_TYPE, "must be a media type"),
-  certHash: z.string().regex(/^0x[0-9a-f]{64}$/, "must be 0x + 64 lower-case hex"),
+  certHash: hex32Schema("must be 0x + 64 lower-case hex"),
 });
 
 type Jwe = z.infer<typeof jweSchema>;

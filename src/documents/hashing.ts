@@ -1,8 +1,8 @@
 import { keccak256, sha256, toUtf8Bytes } from "ethers";
 import { isPartyCode } from "../chain/party-code";
 import { CertLedgerError } from "../errors";
+import { readHex32 } from "../hex32";
 
-const CERT_HASH = /^(?:0[xX])?([0-9a-fA-F]{64})$/;
 const MAX_CERTIFICATE_NUMBER_LENGTH = 128;
 // Whitespace is folded, not refused; any other control character cannot be printed on a certificate.
 const CONTROL_CHARACTER = /[\p{Cc}\p{Cf}]/u;
@@ -18,11 +18,11 @@ export function certHashOf(document: Uint8Array | string): string {
 
 /** A certHash as typed or pasted (64 hex digits, with or without 0x, any case) in its canonical 0x lower-case form. */
 export function parseCertHash(value: string): string {
-  const match = typeof value === "string" ? CERT_HASH.exec(value) : null;
-  if (match === null) {
+  const canonical = readHex32(value, { prefix: "optional" });
+  if (canonical === undefined) {
     throw new CertLedgerError("INVALID_CERT_HASH", `${describe(value)} is not a certificate hash (64 hex digits, optionally 0x-prefixed)`);
   }
-  return "0x" + match[1].toLowerCase();
+  return canonical;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { CertLedgerError } from "../errors";
 import type { ListByAuthorityOptions, RegistryEventKind } from "./index-types";
+import { readHex32 } from "../hex32";
 
 /** Checks of what callers pass to the index: bad lookups are INVALID_INDEX_QUERY, bad options INVALID_CONFIG. */
 
-const HEX32 = /^0x[0-9a-fA-F]{64}$/;
 const STATUSES = ["Active", "Suspended", "Revoked"];
 const KINDS: RegistryEventKind[] = ["party", "authority", "signingKey", "recognition", "consortium"];
 const MAX_LIMIT = 1_000;
@@ -14,8 +14,9 @@ function invalid(field: string, message: string): CertLedgerError {
 
 /** `value` as a lower-case 0x-prefixed 32-byte hex string. */
 export function hash32(value: string, field: string): string {
-  if (typeof value !== "string" || !HEX32.test(value)) throw invalid(field, "not a 0x-prefixed 32-byte hex string");
-  return value.toLowerCase();
+  const canonical = readHex32(value);
+  if (canonical === undefined) throw invalid(field, "not a 0x-prefixed 32-byte hex string");
+  return canonical;
 }
 
 /** `value` if it is a uint32 (an authority id). */

@@ -1,13 +1,11 @@
 import { z } from "zod";
 import { CertLedgerError } from "../errors";
 import { parseCid } from "../ipfs/cid";
+import { hex32InputSchema } from "../hex32-schemas";
 
 const MAX_UINT64 = (1n << 64n) - 1n;
 
-const hex32 = z
-  .string()
-  .regex(/^0x[0-9a-fA-F]{64}$/, "a 0x-prefixed 32-byte hex string")
-  .transform((value) => value.toLowerCase());
+const hex32 = hex32InputSchema("a 0x-prefixed 32-byte hex string");
 
 const uint64Decimal = z
   .string()

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CertLedgerError } from "../errors";
+import { hex32InputSchema } from "../hex32-schemas";
 
 /** Where an anchoring request is: waiting, in a transaction sent to the chain, on the chain, or refused for good. */
 export const ANCHOR_REQUEST_STATUSES = ["queued", "submitted", "anchored", "failed"] as const;
@@ -60,10 +61,7 @@ export interface ListOptions {
 }
 
 const MAX_UINT64 = (1n << 64n) - 1n;
-const hex32 = z
-  .string()
-  .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex string")
-  .transform((value) => value.toLowerCase());
+const hex32 = hex32InputSchema("must be a 0x-prefixed 32-byte hex string");
 
 const inputSchema = z.strictObject({
   certHash: hex32.refine((value) => !/^0x0{64}$/.test(value), "must not be zero"),

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { hex32Schema } from "../hex32-schemas";
 
-const hash = z.string().regex(/^0x[0-9a-f]{64}$/, "an 0x-prefixed lower-case 32-byte hex hash");
+const hash = hex32Schema("an 0x-prefixed lower-case 32-byte hex hash");
 
 /**
  * An offline proof bundle: everything needed to verify one certificate against any node of the chain, with no

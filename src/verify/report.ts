@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hex32Schema } from "../hex32-schemas";
 
 /** Overall verdicts, as DESIGN.md lists them. */
 export const VERDICTS = [
@@ -22,7 +23,7 @@ export type CheckId = (typeof CHECK_IDS)[number];
 export const CHECK_RESULTS = ["pass", "fail", "warn", "skip"] as const;
 export type CheckResult = (typeof CHECK_RESULTS)[number];
 
-const hash = z.string().regex(/^0x[0-9a-f]{64}$/);
+const hash = hex32Schema();
 const isoTime = z.iso.datetime();
 
 export const checkSchema = z.object({

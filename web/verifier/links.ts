@@ -3,6 +3,7 @@
  * hash, `/v/{party}/{number}#k=…` for a stamped PDF (a PDF cannot contain its own hash). The key in the fragment never
  * reaches a server: browsers do not send fragments, and this page sends it nowhere.
  */
+import { readHex32 } from "../../src/hex32";
 
 /** What a link names. */
 export type LinkTarget = { kind: "hash"; certHash: string } | { kind: "number"; party: string; number: string };
@@ -13,15 +14,13 @@ export interface VerificationLink {
   linkKey?: string;
 }
 
-const HASH = /^(?:0x)?([0-9a-f]{64})$/i;
 const PARTY = /^[A-Z]{2}$/;
 /** A link key: 32 bytes of base64url, no padding. */
 const LINK_KEY = /^[A-Za-z0-9_-]{43}$/;
 
 /** The canonical form of a certificate hash as typed or pasted (0x + lower case), or undefined when it is not one. */
 export function canonicalHash(text: string): string | undefined {
-  const match = HASH.exec(text.trim());
-  return match ? `0x${match[1].toLowerCase()}` : undefined;
+  return readHex32(text.trim(), { prefix: "optional" });
 }
 
 /** The link `path` + `fragment` name (`/v/…`), or undefined when the path is not a verification link. */
