@@ -14,7 +14,7 @@ import { findOnChain, sendOnce, type BatchTarget } from "../../src/pipeline/anch
 import { buildBatch, encodeBatchManifest, type BatchLeafInput } from "../../src/merkle";
 import { certType, validUntil, wholeNumber } from "./anchor-fields";
 import { findFiles, type FoundFile } from "./anchor-files";
-import { loadManifest, manifestPath, saveManifest, type Manifest, type ManifestEntry, type RecordedBatch } from "./anchor-manifest";
+import { loadRunRecord, runRecordPath, saveRunRecord, type RecordedBatch, type RunEntry, type RunRecord } from "./run-record";
 import { connectLedger, signerOf } from "./chain";
 import type { Output } from "./command";
 import { UsageError } from "./errors";
@@ -64,7 +64,7 @@ interface Summary {
 /**
  * `certledger anchor --rpc …`: the files as Merkle batches (one per certificate type, at most --batch-size leaves),
  * anchored by the signing account's authority with no API server. Exactly once, by the server's rule
- * (src/pipeline/anchoring-engine.ts): each batch is recorded in the output manifest (root, leaves, manifest CID) before
+ * (src/pipeline/anchoring-engine.ts): each batch is recorded in the run record (root, leaves, batch manifest CID) before
  * its transaction is sent; a later run asks the ledger whether the root is anchored before sending it.
  */
 export async function anchorDirect(values: DirectValues, paths: string[], outDir: string, out: Output): Promise<number> {
@@ -82,10 +82,10 @@ export async function anchorDirect(values: DirectValues, paths: string[], outDir
   try {
     const client = connection.client.withSigner(await signerOf(values, connection.provider));
     const issuer = await issuerOf(client);
-    const { manifest, byFile } = await loadManifest(outDir, {
+    const { record, byFile } = await loadRunRecord(outDir, {
       chain: { chainId: connection.deployment.chainId, ledger: client.address.toLowerCase() },
     });
-    const run = new DirectRun(client, issuer, store, outDir, manifest, byFile, out);
+    const run = new DirectRun(client, issuer, store, outDir, record, byFile, out);
     const earlier = files.filter((f) => ["anchored", "batched"].includes(byFile.get(f.file)?.status ?? "")).length;
     if (earlier > 0) out.note(`${earlier} of ${files.length} files were recorded in a batch by an earlier run: not read again`);
     // First what an earlier run recorded and may not have finished: its batches go out as recorded, or not at all.
@@ -101,21 +101,21 @@ export async function anchorDirect(values: DirectValues, paths: string[], outDir
     await run.finishRecorded();
 
     const summary = run.summary(files, earlier);
-    const batches = manifest.batches ?? [];
+    const batches = record.batches ?? [];
     const local = batches.filter((b) => b.ipfs === "local");
-    const manifestFile = manifestPath(outDir);
-    out.result({ manifest: manifestFile, ...summary, complete: summary.refused === 0, batches, problems: run.problems(files) }, [
+    const recordFile = runRecordPath(outDir);
+    out.result({ runRecord: recordFile, ...summary, complete: summary.refused === 0, batches, problems: run.problems(files) }, [
       `${summary.total} files: ${summary.anchored} anchored (${summary.earlier} recorded by an earlier run), ${summary.refused} refused`,
       ...run.problems(files).map((line) => `  ${line}`),
       ...batches.map(
         (b) => `batch ${b.root}: ${b.leafCount} certificates, manifest ${b.manifestCid}, transaction ${b.txHash} (block ${b.blockNumber})`,
       ),
       ...local.flatMap((b) => [
-        `the batch manifest ${b.manifestFile} is NOT on IPFS: until it is, only this manifest proves these certificates.`,
+        `the batch manifest ${b.manifestFile} is NOT on IPFS: until it is, only it and the run record prove these certificates.`,
         `  add it to IPFS (ipfs add --cid-version 1 --raw-leaves ${b.manifestFile} gives the same CID, ${b.manifestCid})`,
         `  or run this again with --ipfs-api URL, so that any party can find the certificates from the chain alone`,
       ]),
-      `manifest: ${manifestFile}`,
+      `run record: ${recordFile}`,
     ]);
     return summary.refused > 0 ? EXIT.INCOMPLETE : EXIT.OK;
   } finally {
@@ -138,7 +138,7 @@ async function issuerOf(client: LedgerClient): Promise<Issuer> {
   return authority;
 }
 
-/** One invocation straight to the chain: its output manifest, and the batches it records and sends. */
+/** One invocation straight to the chain: its run record, and the batches it records and sends. */
 class DirectRun {
   readonly #bar = new ProgressBar("anchor");
   readonly #batches: RecordedBatch[];
@@ -148,15 +148,15 @@ class DirectRun {
     private readonly issuer: Issuer,
     private readonly store: PayloadStore | undefined,
     private readonly outDir: string,
-    private readonly manifest: Manifest,
-    private readonly byFile: Map<string, ManifestEntry>,
+    private readonly runRecord: RunRecord,
+    private readonly byFile: Map<string, RunEntry>,
     private readonly out: Output,
   ) {
-    this.#batches = manifest.batches ??= [];
+    this.#batches = runRecord.batches ??= [];
   }
 
   #save(): Promise<void> {
-    return saveManifest(this.outDir, this.manifest, this.byFile);
+    return saveRunRecord(this.outDir, this.runRecord, this.byFile);
   }
 
   /** Reads and hashes `files`: document files with the run's type, validity and number; signed credentials with their own. */
@@ -226,11 +226,11 @@ class DirectRun {
 
   /**
    * Groups `leaves` into batches (one per certificate type, at most `batchSize` each), writes each batch's IPFS manifest
-   * next to the output manifest, and records the batches and their files in the output manifest before anything is sent.
+   * next to the run record, and records the batches and their files in the run record before anything is sent.
    */
   async record(leaves: Leaf[], batchSize: number): Promise<void> {
     // A file whose bytes another file (or an earlier batch) already anchors shares that certificate: one leaf per certHash.
-    const known = new Map<string, ManifestEntry>();
+    const known = new Map<string, RunEntry>();
     for (const entry of this.byFile.values()) if (entry.certHash && entry.anchor) known.set(entry.certHash, entry);
     const fresh = new Set<string>();
     const byType = new Map<number, Leaf[]>();
@@ -350,8 +350,8 @@ class DirectRun {
     return { txHash: position.txHash, blockNumber: position.blockNumber };
   }
 
-  #set(found: FoundFile, fields: Omit<ManifestEntry, "file" | "kind" | "updatedAt">): ManifestEntry {
-    const entry: ManifestEntry = { file: found.file, kind: found.kind, ...fields, updatedAt: new Date().toISOString() };
+  #set(found: FoundFile, fields: Omit<RunEntry, "file" | "kind" | "updatedAt">): RunEntry {
+    const entry: RunEntry = { file: found.file, kind: found.kind, ...fields, updatedAt: new Date().toISOString() };
     this.byFile.set(found.file, entry);
     return entry;
   }
@@ -369,9 +369,9 @@ class DirectRun {
 
   /** One line per refused file (the first 20). */
   problems(files: FoundFile[]): string[] {
-    const bad = files.map((f) => this.byFile.get(f.file)).filter((e): e is ManifestEntry => e?.status === "refused");
+    const bad = files.map((f) => this.byFile.get(f.file)).filter((e): e is RunEntry => e?.status === "refused");
     const lines = bad.slice(0, 20).map((e) => `refused ${path.relative(process.cwd(), e.file)}: ${e.problem?.code} ${e.problem?.detail}`);
-    if (bad.length > 20) lines.push(`… and ${bad.length - 20} more (see the manifest)`);
+    if (bad.length > 20) lines.push(`… and ${bad.length - 20} more (see the run record)`);
     return lines;
   }
 }

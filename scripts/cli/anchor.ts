@@ -5,7 +5,7 @@ import { anchorDirect } from "./anchor-direct";
 import { certType, partyList, validUntil, wholeNumber } from "./anchor-fields";
 import { apiClient, API_OPTIONS, type ApiClient } from "./api";
 import { findFiles, prepareItem, type FileFields, type FoundFile, type PreparedItem } from "./anchor-files";
-import { loadManifest, manifestPath, saveManifest, type Manifest, type ManifestEntry } from "./anchor-manifest";
+import { loadRunRecord, runRecordPath, saveRunRecord, type RunEntry, type RunRecord } from "./run-record";
 import { SIGNER_HELP, SIGNER_OPTIONS } from "./chain";
 import { defineCommand, required } from "./command";
 import { ApiProblem, UsageError } from "./errors";
@@ -44,22 +44,22 @@ export const anchorCommand = defineCommand({
   name: "anchor",
   usage: "<files or folders…> --out DIR (--api URL --token T | --rpc URL --deployment FILE --keystore FILE) [options]",
   help: [
-    "Anchors every file (folders are walked) and records each one in DIR/manifest.json, which is also the resume state:",
+    "Anchors every file (folders are walked) and records each one in its run record DIR/run.json, which is also the resume state:",
     "run it again with the same --out and the files already accepted or anchored are not sent again; refused ones are",
     "tried again.",
     "",
     "Through an API server (--api): the files go to POST /v1/certificates/batch, --chunk at a time; the server encrypts",
-    "each payload to IPFS, signs unsigned credentials and stamps PDFs. The manifest records each file's certHash,",
+    "each payload to IPFS, signs unsigned credentials and stamps PDFs. The run record keeps each file's certHash,",
     "certificate number, verification link (with the holder's link key) and, once anchored, its Merkle proof.",
     "",
     "Straight to the chain (--rpc, no server involved): the files become Merkle batches (one per certificate type),",
-    "sent with the authority's account. The manifest records each file's certHash, batch root, Merkle proof,",
+    "sent with the authority's account. The run record keeps each file's certHash, batch root, Merkle proof,",
     "transaction and block. Each batch is recorded before it is sent, and a resume asks the ledger before sending it",
     "again, so every batch is anchored exactly once. Its IPFS manifest (the leaves) goes to the Kubo node of --ipfs-api,",
     "so that any party finds the certificates from the chain alone; without --ipfs-api it is written to",
     "DIR/batches/<CID>.json and must be added to IPFS by you (ipfs add --cid-version 1 --raw-leaves gives the same CID).",
     "No payload is encrypted or stored in this mode: the issuer keeps the documents, PDFs are anchored as they are (no",
-    "QR code stamped), and holders verify with the file itself, its hash, or a proof from the manifest.",
+    "QR code stamped), and holders verify with the file itself, its hash, or a proof from the run record.",
     "",
     "  .json          an unsigned W3C credential (the server signs it with the authority's key: --api only)",
     "  .jwt, .jws     a signed credential (compact JWS)",
@@ -67,7 +67,7 @@ export const anchorCommand = defineCommand({
     "                 (the file name without its extension, after --number-prefix)",
     "",
     "options:",
-    "  --out DIR             where the manifest goes (required; the same folder resumes)",
+    "  --out DIR             where the run record goes (required; the same folder resumes)",
     "  --type T              certificate type of document files: conformityCertificate (default), testReport,",
     "                        certificateOfOrigin, phytosanitaryCertificate, or its number",
     "  --valid-until TIME    validity of document files: an ISO date-time, or a duration from now (365d)",
@@ -106,7 +106,7 @@ export const anchorCommand = defineCommand({
   },
   async run({ values, positionals }, out) {
     if (positionals.length === 0) throw new UsageError("give the files or folders to anchor");
-    const outDir = path.resolve(required(values.out, "out", "the folder of the manifest (and of the resume state)"));
+    const outDir = path.resolve(required(values.out, "out", "the folder of the run record (and of the resume state)"));
     if (values.rpc !== undefined || values.deployment !== undefined || values.ledger !== undefined) {
       const apiOnly = (["api", "token", "recipients", "chunk", "timeout"] as const).find((option) => values[option] !== undefined);
       if (apiOnly)
@@ -122,17 +122,17 @@ export const anchorCommand = defineCommand({
     const api = apiClient(values, true);
     const files = await findFiles(positionals, outDir);
     if (files.length === 0) throw new UsageError(`no files in ${positionals.join(", ")}`);
-    const { manifest, byFile } = await loadManifest(outDir, { api: api.base });
+    const { record, byFile } = await loadRunRecord(outDir, { api: api.base });
     const fields: FileFields = {
       type: certType(values.type ?? "conformityCertificate"),
-      validUntil: files.some((f) => f.kind === "file") ? resumedValidity(manifest, values["valid-until"]) : "",
+      validUntil: files.some((f) => f.kind === "file") ? resumedValidity(record, values["valid-until"]) : "",
       numberPrefix: values["number-prefix"] ?? "",
       recipients: values.recipients === undefined ? undefined : partyList(values.recipients),
       stamp: values["no-stamp"] !== true,
     };
     // Kept before anything is sent: a run killed after the server accepted a chunk resumes with the same validity.
-    await saveManifest(outDir, manifest, byFile);
-    const run = new AnchorRun(api, outDir, manifest, byFile, files);
+    await saveRunRecord(outDir, record, byFile);
+    const run = new AnchorRun(api, outDir, record, byFile, files);
     await run.refresh("checking earlier run");
     const toSend = files.filter((f) => {
       const entry = byFile.get(f.file);
@@ -146,35 +146,35 @@ export const anchorCommand = defineCommand({
 
     const counts = run.counts();
     const incomplete = counts.refused + counts.failed > 0 || (values.wait === true && counts.pending > 0);
-    const manifestFile = manifestPath(outDir);
-    out.result({ manifest: manifestFile, ...counts, complete: !incomplete, problems: run.problems() }, [
+    const recordFile = runRecordPath(outDir);
+    out.result({ runRecord: recordFile, ...counts, complete: !incomplete, problems: run.problems() }, [
       `${counts.total} files: ${counts.accepted} accepted, ${counts.anchored} anchored, ${counts.pending} waiting, ` +
         `${counts.refused} refused, ${counts.failed} failed`,
       ...run.problems().map((line) => `  ${line}`),
-      `manifest: ${manifestFile}`,
+      `run record: ${recordFile}`,
     ]);
     return incomplete ? EXIT.INCOMPLETE : EXIT.OK;
   },
 });
 
-/** One invocation of `anchor`: the files it is about, and their manifest entries. */
+/** One invocation of `anchor`: the files it is about, and their run record entries. */
 class AnchorRun {
   readonly #bar = new ProgressBar("anchor");
 
   constructor(
     private readonly api: ApiClient,
     private readonly outDir: string,
-    private readonly manifest: Manifest,
-    private readonly byFile: Map<string, ManifestEntry>,
+    private readonly record: RunRecord,
+    private readonly byFile: Map<string, RunEntry>,
     private readonly files: FoundFile[],
   ) {}
 
-  #entries(): ManifestEntry[] {
-    return this.files.map((f) => this.byFile.get(f.file)).filter((e): e is ManifestEntry => e !== undefined);
+  #entries(): RunEntry[] {
+    return this.files.map((f) => this.byFile.get(f.file)).filter((e): e is RunEntry => e !== undefined);
   }
 
   async #save(): Promise<void> {
-    await saveManifest(this.outDir, this.manifest, this.byFile);
+    await saveRunRecord(this.outDir, this.record, this.byFile);
   }
 
   /** Asks the server where every accepted, not yet anchored file stands (a request it does not know is sent again). */
@@ -201,7 +201,7 @@ class AnchorRun {
     await this.#save();
   }
 
-  /** Sends `files`, `chunk` at a time, recording each outcome and saving the manifest after every request. */
+  /** Sends `files`, `chunk` at a time, recording each outcome and saving the run record after every request. */
   async send(files: FoundFile[], fields: FileFields, chunk: number): Promise<void> {
     let sent = 0;
     let refused = 0;
@@ -209,7 +209,7 @@ class AnchorRun {
       for (let start = 0; start < files.length; start += chunk) {
         const slice = files.slice(start, start + chunk);
         const prepared: { found: FoundFile; item: PreparedItem }[] = [];
-        const stamped: ManifestEntry[] = [];
+        const stamped: RunEntry[] = [];
         for (const found of slice) {
           try {
             prepared.push({ found, item: await prepareItem(found, fields) });
@@ -259,7 +259,7 @@ class AnchorRun {
   }
 
   /** Saves the stamped PDF the server anchored (the copy to hand to the holder) in DIR/documents/. */
-  async #saveDocument(entry: ManifestEntry): Promise<void> {
+  async #saveDocument(entry: RunEntry): Promise<void> {
     const bytes = await this.api.bytes(`/v1/certificates/${entry.certHash}/document`);
     const file = path.join(this.outDir, "documents", path.basename(entry.file));
     await mkdir(path.dirname(file), { recursive: true });
@@ -296,7 +296,7 @@ class AnchorRun {
     if (missing.length > 0) await this.#save();
   }
 
-  #record(found: FoundFile, fields: Omit<ManifestEntry, "file" | "kind" | "updatedAt">): void {
+  #record(found: FoundFile, fields: Omit<RunEntry, "file" | "kind" | "updatedAt">): void {
     this.byFile.set(found.file, { file: found.file, kind: found.kind, ...fields, updatedAt: new Date().toISOString() });
   }
 
@@ -331,7 +331,7 @@ class AnchorRun {
   /** How the files of this run stand. */
   counts(): { total: number; accepted: number; anchored: number; pending: number; refused: number; failed: number } {
     const entries = this.#entries();
-    const count = (...statuses: ManifestEntry["status"][]) => entries.filter((e) => statuses.includes(e.status)).length;
+    const count = (...statuses: RunEntry["status"][]) => entries.filter((e) => statuses.includes(e.status)).length;
     const refused = count("refused");
     return {
       total: this.files.length,
@@ -349,7 +349,7 @@ class AnchorRun {
     const lines = bad
       .slice(0, 20)
       .map((e) => `${e.status} ${path.relative(process.cwd(), e.file)}: ${e.problem?.code} ${e.problem?.detail}`);
-    if (bad.length > 20) lines.push(`… and ${bad.length - 20} more (see the manifest)`);
+    if (bad.length > 20) lines.push(`… and ${bad.length - 20} more (see the run record)`);
     return lines;
   }
 }
@@ -358,12 +358,12 @@ class AnchorRun {
  * The validity of document files: the first run's when --valid-until is given as it was then (a duration counts from
  * the first run, not from each resume, or the server would see a resumed request as a conflicting one).
  */
-function resumedValidity(manifest: Manifest, given: string | undefined): string {
+function resumedValidity(record: RunRecord, given: string | undefined): string {
   // Read back from a file: checked again as an ISO date-time, like a --valid-until given now.
-  if (given !== undefined && manifest.validity?.given === given && typeof manifest.validity.validUntil === "string") {
-    return validUntil(manifest.validity.validUntil);
+  if (given !== undefined && record.validity?.given === given && typeof record.validity.validUntil === "string") {
+    return validUntil(record.validity.validUntil);
   }
   const resolved = validUntil(given);
-  manifest.validity = { given: given!, validUntil: resolved };
+  record.validity = { given: given!, validUntil: resolved };
   return resolved;
 }

@@ -11,7 +11,7 @@ import {
 import { ApiClient, apiBase } from "./api";
 import { CHAIN_HELP, CHAIN_OPTIONS, connectLedger } from "./chain";
 import { IPFS_OPTIONS, kuboOf } from "./ipfs";
-import { firstLocator, manifestFileLocator } from "./manifest-locator";
+import { firstLocator, runRecordLocator } from "./run-record-locator";
 import { defineCommand, positionals } from "./command";
 import { UsageError } from "./errors";
 import { VERDICT_EXIT } from "./exit-codes";
@@ -45,8 +45,8 @@ export const verifyCommand = defineCommand({
     "                    with no --api, the link's server is asked",
     "",
     "through an API server, or straight against a JSON-RPC node with no CertLedger server involved. There, a certificate",
-    "in a Merkle batch is found through the batch manifests on IPFS (--ipfs-api), or with its proof from the manifest",
-    "that certledger anchor wrote (--manifest), or from a proof bundle (see certledger bundle).",
+    "in a Merkle batch is found through the batch manifests on IPFS (--ipfs-api), or with its proof from the run record",
+    "that certledger anchor wrote (--run-record), or from a proof bundle (see certledger bundle).",
     "",
     "options:",
     "  --api URL            verify through this API server (or CERTLEDGER_API)",
@@ -54,7 +54,8 @@ export const verifyCommand = defineCommand({
     "  --ledger ADDRESS     instead of --deployment: the ledger's address",
     "  --ipfs-api URL       (--rpc) a Kubo node's RPC API, to read the batch manifests the ledger's events name (or",
     "                       IPFS_API_URL)",
-    "  --manifest FILE      (--rpc) the manifest.json of certledger anchor: batched certificates' proofs are taken from it",
+    "  --run-record FILE    (--rpc) the run.json of certledger anchor (or an older manifest.json; --manifest still works):",
+    "                       batched certificates' proofs are taken from it",
     "  --expect HASH        the certHash the file claims to be (e.g. from its QR code): an altered copy reads TAMPERED",
     "  --as-of TIME         verify as of this time (ISO date-time or Unix seconds; default now)",
     "  --for-party P        report whether party P recognises the certificate",
@@ -66,6 +67,8 @@ export const verifyCommand = defineCommand({
     ...CHAIN_OPTIONS,
     ...IPFS_OPTIONS,
     ledger: { type: "string" },
+    "run-record": { type: "string" },
+    // The name before 0.2.0, when the run record was called a manifest.
     manifest: { type: "string" },
     expect: { type: "string" },
     "as-of": { type: "string" },
@@ -82,8 +85,9 @@ export const verifyCommand = defineCommand({
     const direct = values.rpc !== undefined || values.deployment !== undefined || values.ledger !== undefined;
     if (direct && values.api !== undefined) throw new UsageError("give --api, or --rpc with --deployment or --ledger, not both");
     if (direct && values.receipt !== undefined) throw new UsageError("--receipt needs --api: the server signs the receipt");
-    if (!direct && (values["ipfs-api"] !== undefined || values.manifest !== undefined)) {
-      const option = values.manifest !== undefined ? "--manifest" : "--ipfs-api";
+    const runRecord = values["run-record"] ?? values.manifest;
+    if (!direct && (values["ipfs-api"] !== undefined || runRecord !== undefined)) {
+      const option = runRecord !== undefined ? "--run-record" : "--ipfs-api";
       throw new UsageError(`${option} is for verifying straight against the chain: give --rpc URL with --deployment or --ledger`);
     }
     let report: VerificationReport;
@@ -180,10 +184,11 @@ async function verifyThroughApi(
 async function verifyDirect(
   target: Target,
   asked: Asked,
-  values: { rpc?: string; deployment?: string; ledger?: string; "ipfs-api"?: string; manifest?: string },
+  values: { rpc?: string; deployment?: string; ledger?: string; "ipfs-api"?: string; "run-record"?: string; manifest?: string },
 ): Promise<VerificationReport> {
-  // The manifest first: a file that cannot be read stops here, before any node is asked.
-  const fromFile = values.manifest === undefined ? undefined : await manifestFileLocator(values.manifest);
+  // The run record first: a file that cannot be read stops here, before any node is asked.
+  const runRecord = values["run-record"] ?? values.manifest;
+  const fromFile = runRecord === undefined ? undefined : await runRecordLocator(runRecord);
   const payloads = await kuboOf(values["ipfs-api"]);
   const connection = await connectLedger(values, values.ledger);
   try {

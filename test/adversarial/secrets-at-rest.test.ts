@@ -11,7 +11,7 @@ import { loadJose } from "../../src/crypto/jose";
 import { generateSigningKey } from "../../src/crypto/keys";
 import { Keyring, KEYRING_PBES2_ITERATIONS } from "../../src/keys/keyring";
 import { secureDataDir } from "../../server/data-dir";
-import { saveManifest, type Manifest } from "../../scripts/cli/anchor-manifest";
+import { saveRunRecord, type RunRecord } from "../../scripts/cli/run-record";
 import { expectProblem } from "../server/expect-problem";
 import { call, startServer, stopPayloadStore, stopServers } from "../server/server-world";
 import { runCli } from "../cli/cli-process";
@@ -105,16 +105,16 @@ describe("Secrets at rest", function () {
 
     it("writes the CLI's run record, which holds link keys, readable by its owner only", async function () {
       const out = await folder();
-      const manifest: Manifest = {
-        format: "certledger-anchor-manifest",
+      const record: RunRecord = {
+        format: "certledger-anchor-run",
         version: 1,
         api: "http://x",
         createdAt: "",
         updatedAt: "",
         entries: [],
       };
-      await saveManifest(out, manifest, new Map());
-      expect(await modeOf(path.join(out, "manifest.json"))).to.equal(0o600);
+      await saveRunRecord(out, record, new Map());
+      expect(await modeOf(path.join(out, "run.json"))).to.equal(0o600);
     });
   });
 

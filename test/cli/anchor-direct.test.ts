@@ -20,8 +20,8 @@ import { runCli, spawnCli, until, type CliResult } from "./cli-process";
 const FILES = 30;
 const PASSWORD = "correct horse battery staple";
 
-/** The output manifest of `certledger anchor`, as far as these tests read it. */
-interface OutputManifest {
+/** The run record of `certledger anchor`, as far as these tests read it. */
+interface RunRecordFile {
   entries: {
     file: string;
     status: string;
@@ -40,9 +40,9 @@ interface OutputManifest {
   batches: { root: string; leafCount: number; manifestCid: string; manifestFile: string; ipfs: string; status: string }[];
 }
 
-async function readOutput(out: string): Promise<OutputManifest | undefined> {
-  const text = await readFile(path.join(out, "manifest.json"), "utf8").catch(() => undefined);
-  return text === undefined ? undefined : (JSON.parse(text) as OutputManifest);
+async function readOutput(out: string): Promise<RunRecordFile | undefined> {
+  const text = await readFile(path.join(out, "run.json"), "utf8").catch(() => undefined);
+  return text === undefined ? undefined : (JSON.parse(text) as RunRecordFile);
 }
 
 function explain(result: CliResult): string {
@@ -198,25 +198,34 @@ describe("certledger anchor straight to the chain (no API server)", function () 
     }
   });
 
-  it("a re-run has nothing left to send, and says so", async function () {
+  it("a re-run has nothing left to send, and says so (from a run record an older version left as manifest.json too)", async function () {
     const out = path.join(dir, "anchored");
+    // Before 0.2.0 the run record was DIR/manifest.json in format certledger-anchor-manifest: it is still resumed.
+    const current = JSON.parse(await readFile(path.join(out, "run.json"), "utf8")) as { format: string };
+    await writeFile(path.join(out, "manifest.json"), JSON.stringify({ ...current, format: "certledger-anchor-manifest" }));
+    await rm(path.join(out, "run.json"));
     const again = await runCli(anchorArgs(out, "--ipfs-api", kubo.url, "--json"), { CERTLEDGER_PASSWORD: PASSWORD });
     expect(again.code, explain(again)).to.equal(0);
     expect(again.stderr).to.include(`${FILES} of ${FILES} files were recorded in a batch by an earlier run: not read again`);
     expect(JSON.parse(again.stdout)).to.include({ total: FILES, anchored: FILES, earlier: FILES });
     expect(await sent()).to.equal(1);
     expect(await client.batchAnchors()).to.have.length(1);
+    expect(JSON.parse(await readFile(path.join(out, "run.json"), "utf8"))).to.include({ format: "certledger-anchor-run" });
+    expect(await readFile(path.join(out, "manifest.json")).catch(() => "gone")).to.equal("gone");
   });
 
-  it("verify --rpc finds a batched certificate through the manifests on IPFS, or the anchor manifest; without either, NOT_FOUND", async function () {
+  it("verify --rpc finds a batched certificate through the manifests on IPFS, or the run record; without either, NOT_FOUND", async function () {
     const { entries } = (await readOutput(path.join(dir, "anchored")))!;
     const [first, second] = entries;
     const chainArgs = ["--rpc", rpc, "--deployment", deploymentFile];
-    const [byIpfs, byManifest, alone] = await Promise.all([
+    const record = path.join(dir, "anchored", "run.json");
+    const [byIpfs, byManifest, byOldFlag, alone] = await Promise.all([
       runCli(["verify", first.file, ...chainArgs, "--ipfs-api", kubo.url]),
-      runCli(["verify", second.certHash, ...chainArgs, "--manifest", path.join(dir, "anchored", "manifest.json"), "--json"]),
+      runCli(["verify", second.certHash, ...chainArgs, "--run-record", record, "--json"]),
+      runCli(["verify", second.certHash, ...chainArgs, "--manifest", record, "--json"]),
       runCli(["verify", second.certHash, ...chainArgs]),
     ]);
+    expect(JSON.parse(byOldFlag.stdout), explain(byOldFlag)).to.include({ verdict: "VALID", certHash: second.certHash });
     expect(byIpfs.code, explain(byIpfs)).to.equal(0);
     expect(byIpfs.stdout).to.match(new RegExp(`^VALID  ${first.certHash}`));
     expect(byIpfs.stdout).to.match(/✓ anchored +Anchored in Merkle batch/);

@@ -10,7 +10,7 @@ import { runCli, spawnCli, until, type CliProcess, type CliResult } from "./cli-
 
 const FILES = 1_000;
 
-interface ManifestEntry {
+interface RunEntry {
   file: string;
   status: string;
   certHash?: string;
@@ -19,9 +19,9 @@ interface ManifestEntry {
   anchor?: { kind: string; txHash: string; proof?: string[] };
 }
 
-async function readManifest(out: string): Promise<ManifestEntry[] | undefined> {
-  const text = await readFile(path.join(out, "manifest.json"), "utf8").catch(() => undefined);
-  return text === undefined ? undefined : (JSON.parse(text) as { entries: ManifestEntry[] }).entries;
+async function readRunRecord(out: string): Promise<RunEntry[] | undefined> {
+  const text = await readFile(path.join(out, "run.json"), "utf8").catch(() => undefined);
+  return text === undefined ? undefined : (JSON.parse(text) as { entries: RunEntry[] }).entries;
 }
 
 function explain(result: CliResult): string {
@@ -38,7 +38,7 @@ describe("certledger, the command-line tool, against a real node", function () {
   let token: string;
   let node: CliProcess | undefined;
   let chain: EmbeddedChain | undefined;
-  let entries: ManifestEntry[] = [];
+  let entries: RunEntry[] = [];
 
   before(async function () {
     dir = await mkdtemp(path.join(os.tmpdir(), "certledger-cli-"));
@@ -104,11 +104,11 @@ describe("certledger, the command-line tool, against a real node", function () {
     const env = { CERTLEDGER_TOKEN: token };
 
     const first = spawnCli(args, env);
-    await until("the first run recorded 200 files", async () => ((await readManifest(out))?.length ?? 0) >= 200);
+    await until("the first run recorded 200 files", async () => ((await readRunRecord(out))?.length ?? 0) >= 200);
     first.child.kill("SIGKILL");
     const killed = await first.done;
     expect(killed.signal, explain(killed)).to.equal("SIGKILL");
-    const partial = (await readManifest(out))!;
+    const partial = (await readRunRecord(out))!;
     expect(partial.length).to.be.within(200, FILES - 1);
 
     const resumed = await runCli([...args, "--wait", "--json"], env);
@@ -117,7 +117,7 @@ describe("certledger, the command-line tool, against a real node", function () {
     const summary = JSON.parse(resumed.stdout) as Record<string, unknown>;
     expect(summary).to.include({ total: FILES, accepted: FILES, anchored: FILES, refused: 0, failed: 0, complete: true });
 
-    entries = (await readManifest(out))!;
+    entries = (await readRunRecord(out))!;
     expect(entries).to.have.length(FILES);
     for (const entry of entries) {
       expect(entry.status, entry.file).to.equal("anchored");

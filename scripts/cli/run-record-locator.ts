@@ -2,26 +2,25 @@ import { readFile } from "node:fs/promises";
 import type { BatchMember } from "../../src/merkle";
 import type { BatchLocator } from "../../src/verify";
 import { UsageError } from "./errors";
+import { isRunRecord } from "./run-record";
 import { isHex32 } from "../../src/hex32";
 
 /**
- * Finds batched certificates in an output manifest of `certledger anchor` (straight to the chain, or through a server
+ * Finds batched certificates in the run record of `certledger anchor` (straight to the chain, or through a server
  * with the proofs recorded): the proof comes from the file, the ledger still decides whether it places the certificate
- * under an anchored root, so a wrong or altered manifest can only make a certificate NOT_FOUND, never valid.
+ * under an anchored root, so a wrong or altered run record can only make a certificate NOT_FOUND, never valid.
  */
-export async function manifestFileLocator(file: string): Promise<BatchLocator> {
+export async function runRecordLocator(file: string): Promise<BatchLocator> {
   const text = await readFile(file, "utf8").catch(() => {
-    throw new UsageError(`cannot read the manifest ${file}`);
+    throw new UsageError(`cannot read the run record ${file}`);
   });
   let json: { format?: unknown; entries?: unknown };
   try {
     json = JSON.parse(text) as typeof json;
   } catch {
-    throw new UsageError(`the manifest ${file} is not JSON`);
+    throw new UsageError(`the run record ${file} is not JSON`);
   }
-  if (json?.format !== "certledger-anchor-manifest" || !Array.isArray(json.entries)) {
-    throw new UsageError(`${file} is not a manifest written by certledger anchor`);
-  }
+  if (!isRunRecord(json)) throw new UsageError(`${file} is not a run record written by certledger anchor`);
   const members = new Map<string, BatchMember>();
   for (const entry of json.entries as { certHash?: unknown; anchor?: Record<string, unknown> }[]) {
     const member = memberOf(entry);
