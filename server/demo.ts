@@ -38,7 +38,7 @@ export async function seedDemo(options: {
 }): Promise<DemoCredentials> {
   const { client, keyring, auth, accounts } = options;
   const parties: DemoCredentials["parties"] = {};
-  const now = BigInt((await client.provider.getBlock("latest"))!.timestamp);
+  const now = await client.now();
   for (const party of DEMO) {
     const admin = accounts[party.admin];
     const account = accounts[party.account];

@@ -25,9 +25,3 @@ export async function signerFor(deps: AppDependencies, principal: Principal): Pr
   }
   return signer;
 }
-
-/** The latest block's timestamp: "now" as the ledger sees it (the default of validFrom, compromisedAt and the like). */
-export async function chainNow(client: LedgerClient): Promise<bigint> {
-  const block = await client.provider.getBlock("latest").catch(() => null);
-  return BigInt(block?.timestamp ?? Math.floor(Date.now() / 1000));
-}

@@ -3,7 +3,7 @@ import { typeSet } from "../../src/documents/certificate-types";
 import { CertLedgerError } from "../../src/errors";
 import { principalOf } from "../auth";
 import type { AppDependencies } from "../dependencies";
-import { chainNow, writerFor } from "../ledger-writers";
+import { writerFor } from "../ledger-writers";
 import { defineOperation, mount, problems, type MountContext } from "../operation";
 import {
   authorityAccountParams,
@@ -113,7 +113,7 @@ export function mountAuthorityRoutes(router: Router, deps: AppDependencies, cont
       name,
       accounts,
       scope: typeSet(...scope),
-      validFrom: validFrom ?? (await chainNow(deps.client)),
+      validFrom: validFrom ?? (await deps.client.now()),
       validUntil,
     });
     return { status: 201, body: result };

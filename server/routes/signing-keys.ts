@@ -3,7 +3,7 @@ import { jwkThumbprintHex, kidToThumbprintHex, p256PublicJwk } from "../../src/c
 import { CertLedgerError } from "../../src/errors";
 import { principalOf, type Principal } from "../auth";
 import type { AppDependencies } from "../dependencies";
-import { chainNow, writerFor } from "../ledger-writers";
+import { writerFor } from "../ledger-writers";
 import { defineOperation, mount, problems, type MountContext } from "../operation";
 import { addKeyRequest, authorityParams, compromiseKeyRequest, ledgerWrite, rotateKeyRequest } from "../schemas";
 
@@ -59,7 +59,7 @@ export function mountSigningKeyRoutes(router: Router, deps: AppDependencies, con
     const key = thumbprintOf(jwk, thumbprint);
     const result = await (
       await writerFor(deps, principal)
-    ).addSigningKey({ authorityId: params.id, thumbprint: key, alg, validFrom: validFrom ?? (await chainNow(deps.client)), validUntil });
+    ).addSigningKey({ authorityId: params.id, thumbprint: key, alg, validFrom: validFrom ?? (await deps.client.now()), validUntil });
     return { status: 201, body: { ...result, authorityId: params.id, thumbprint: key } };
   });
 
@@ -80,7 +80,7 @@ export function mountSigningKeyRoutes(router: Router, deps: AppDependencies, con
     if (!(await deps.client.getSigningKey(params.id, key))) {
       throw new CertLedgerError("KEY_NOT_FOUND", `authority ${params.id} has registered no signing key ${key}`);
     }
-    const compromisedAt = body.value.compromisedAt ?? (await chainNow(deps.client));
+    const compromisedAt = body.value.compromisedAt ?? (await deps.client.now());
     const result = await (await writerFor(deps, principal)).compromiseSigningKey(params.id, key, compromisedAt);
     return { status: 200, body: { ...result, authorityId: params.id, thumbprint: key } };
   });

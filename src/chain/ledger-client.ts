@@ -145,6 +145,19 @@ export interface ProposeInput {
   threshold?: number;
 }
 
+/** The registry events after which a party's node list may differ. */
+export const REGISTRY_EVENTS = ["PartyAdmitted", "PartySuspended", "PartyReinstated", "PartyNodeSet"] as const;
+export type RegistryEventName = (typeof REGISTRY_EVENTS)[number];
+
+/** One registry event: which, and where. */
+export interface RegistryEvent {
+  event: RegistryEventName;
+  blockNumber: number;
+  txHash: string;
+}
+
+const REGISTRY_TOPICS = REGISTRY_EVENTS.map((name) => ICertificateLedger__factory.createInterface().getEvent(name).topicHash);
+
 const DEFAULT_POLL_MS = 500;
 const DEFAULT_CONFIRMATION_TIMEOUT_MS = 5 * 60_000;
 const DEFAULT_LOG_CHUNK = 10_000;
@@ -231,6 +244,16 @@ export class LedgerClient {
   /** The latest block's number. */
   async blockNumber(): Promise<number> {
     return this.#read("blockNumber", () => this.provider.getBlockNumber());
+  }
+
+  /**
+   * The chain's time now: its head block's timestamp (from {@link head}, so at most `headMaxAgeMs` old), in seconds.
+   * The one "now" for what the ledger compares with its own clock (a key's validFrom, a revocation's effective time):
+   * the ledger refuses a time after its latest block, and this machine's clock may be ahead. CHAIN_UNAVAILABLE when the
+   * node does not answer: there is no fallback to the wall clock, since a write needing it could not be sent anyway.
+   */
+  async now(): Promise<bigint> {
+    return (await this.head.latest()).timestamp;
   }
 
   /** Checks that the provider's chain is the deployment's and that the ledger's code is there (CHAIN_MISMATCH if not). */
@@ -601,6 +624,19 @@ export class LedgerClient {
   async batchAnchors(fromBlock?: number, options: { toBlock?: number } = {}): Promise<BatchAnchoredEvent[]> {
     const logs = await this.#logs([EVENT_TOPICS.BatchAnchored], { fromBlock, toBlock: options.toBlock });
     return this.#parse(logs, parseBatchAnchored);
+  }
+
+  /**
+   * The consortium registry's events (parties admitted, suspended or reinstated, party nodes set) in a block range, in
+   * chain order: what a node's peer list follows.
+   */
+  async registryEvents(options: EventQueryOptions = {}): Promise<RegistryEvent[]> {
+    const logs = await this.#logs([REGISTRY_TOPICS], options);
+    return logs.map((log) => ({
+      event: this.#ledger.interface.parseLog(log)!.name as RegistryEventName,
+      blockNumber: log.blockNumber,
+      txHash: log.transactionHash,
+    }));
   }
 
   // ---------------------------------------------------------------- internals

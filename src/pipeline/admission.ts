@@ -6,7 +6,10 @@
 import type { AuthorityRecord, SigningKeyRecord } from "../chain/ledger-records";
 import { CertLedgerError } from "../errors";
 
-/** Unix seconds now. */
+/**
+ * Unix seconds now, by this machine's clock. Admission uses it, not the chain's time (LedgerClient.now()): a request is
+ * accepted while the chain is down, and the ledger checks validity again with its own clock when the anchor is sent.
+ */
 export function nowSeconds(): bigint {
   return BigInt(Math.floor(Date.now() / 1000));
 }

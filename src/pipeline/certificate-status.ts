@@ -1,5 +1,4 @@
 import type { Signer } from "ethers";
-import { toCertLedgerError } from "../chain/errors";
 import type { LedgerClient, WriteResult } from "../chain/ledger-client";
 import { revocationReasonCode, type RevocationReasonName } from "../chain/revocation-reasons";
 import { parseCertHash } from "../documents/hashing";
@@ -67,7 +66,7 @@ export class CertificateStatusService {
     const replacement = revocation.replacement === undefined ? undefined : parseCertHash(revocation.replacement);
     const target = await this.#target(hash);
     // "Now" is the chain's time, not this machine's: the ledger refuses an effective time after its latest block.
-    const effectiveAt = revocation.effectiveAt ?? (await this.#chainTime());
+    const effectiveAt = revocation.effectiveAt ?? (await this.#client.now());
     const input = { reason, effectiveAt, replacement };
     const writer = this.#client.withSigner(signer);
     const result =
@@ -91,15 +90,5 @@ export class CertificateStatusService {
     if (member) return { via: "batchProof", member };
     // Anchored on its own, or anchored elsewhere: the ledger answers CERT_NOT_FOUND if it has no direct record.
     return { via: "record" };
-  }
-
-  async #chainTime(): Promise<bigint> {
-    try {
-      const block = await this.#client.provider.getBlock("latest");
-      if (block) return BigInt(block.timestamp);
-    } catch (error) {
-      throw toCertLedgerError(error, "getBlock");
-    }
-    throw new CertLedgerError("CHAIN_UNAVAILABLE", "getBlock: the node has no latest block");
   }
 }

@@ -4,7 +4,6 @@ import type { PartyCode } from "../chain/party-code";
 import type { AdmittedPeer } from "../ipfs/helia-store";
 import { addressClass, mayDial, type DialScope } from "../ipfs/dial-scope";
 import { peerAddress } from "../ipfs/multiaddrs";
-import { ICertificateLedger__factory } from "../../typechain-types";
 
 /** The part of the IPFS node this keeps in step: its allow-list (see src/ipfs/peer-gate.ts) and its own peer id. */
 export interface GatedNode {
@@ -31,11 +30,6 @@ export interface ConsortiumPeersOptions {
   log?: (event: "peers" | "skipped" | "error", details: Record<string, unknown>) => void;
 }
 
-const ledgerInterface = ICertificateLedger__factory.createInterface();
-/** The events after which the allow-list may differ: a party joined, left or came back, or moved its node. */
-const REGISTRY_TOPICS = (["PartyAdmitted", "PartySuspended", "PartyReinstated", "PartyNodeSet"] as const).map(
-  (name) => ledgerInterface.getEvent(name).topicHash,
-);
 /** Beyond this many blocks unseen (a long outage), the registry is read again whole instead of scanning the gap's logs. */
 const MAX_LOG_SCAN = 5_000;
 
@@ -132,13 +126,9 @@ export class ConsortiumPeers {
       await this.sync();
       return;
     }
-    const logs = await this.#client.provider.getLogs({
-      address: this.#client.address,
-      topics: [REGISTRY_TOPICS],
-      fromBlock: this.#lastBlock + 1,
-      toBlock: head,
-    });
-    if (logs.length > 0) await this.sync();
+    // A party joined, left or came back, or moved its node: the allow-list may differ.
+    const changes = await this.#client.registryEvents({ fromBlock: this.#lastBlock + 1, toBlock: head });
+    if (changes.length > 0) await this.sync();
     else this.#lastBlock = head;
   }
 }

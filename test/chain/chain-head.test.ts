@@ -136,4 +136,24 @@ describe("The chain head shared by readers", function () {
     // Reads pinned to that head see the write.
     expect((await reader.getCertificate(certHash, { blockTag: written.blockNumber }))?.status).to.equal("Active");
   });
+
+  it("client.now() is the chain's time, not this machine's: a chain moved a day ahead says so; a node down is CHAIN_UNAVAILABLE", async function () {
+    const { deployment } = await loadFixture(withAuthorities);
+    const client = LedgerClient.connect({ deployment, provider: ethers.provider });
+    await time.increase(86_400);
+    await mine(1);
+    const latest = BigInt(await time.latest());
+    expect(await client.now()).to.equal(latest);
+    expect(Number(latest) - Date.now() / 1000, "a day ahead of the wall clock").to.be.greaterThan(80_000);
+
+    const provider = connectRpc(proxy.url, { chainId: 31337 });
+    try {
+      const down = LedgerClient.connect({ deployment, provider, retry: { attempts: 1 } });
+      proxy.fail(1, "http-503", "eth_getBlockByNumber");
+      const error = await down.now().catch((failure: unknown) => failure);
+      expect(isCertLedgerError(error, "CHAIN_UNAVAILABLE"), String(error)).to.equal(true);
+    } finally {
+      provider.destroy();
+    }
+  });
 });

@@ -334,10 +334,17 @@ describe("The ledger client", function () {
         1,
         false,
       ]);
+      const before = await connect().blockNumber();
       await connect(kzAdmin).approve(1n);
-      await connect(kzAdmin).execute(1n);
+      const executed = await connect(kzAdmin).execute(1n);
       expect((await connect().getParty("TJ"))?.status).to.equal("Active");
       expect(await connect().getProposal(2n)).to.equal(undefined);
+      // What a node's peer list follows: the registry's events, by block range, typed (no raw logs outside src/chain).
+      const events = await connect().registryEvents({ fromBlock: before + 1 });
+      expect(events.map((e) => [e.event, e.blockNumber, e.txHash])).to.deep.equal([
+        ["PartyAdmitted", executed.blockNumber, executed.txHash],
+      ]);
+      expect(await connect().registryEvents({ fromBlock: executed.blockNumber + 1 })).to.deep.equal([]);
     });
   });
 
