@@ -2,16 +2,26 @@ import { AbiCoder, JsonRpcApiProvider, toQuantity, type BlockTag, type FunctionF
 import type { ICertificateLedger } from "../../typechain-types";
 import type { TypedContractMethod } from "../../typechain-types/common";
 
-/** The ledger's view functions, by name. */
-export type LedgerViewName = {
-  [K in Extract<keyof ICertificateLedger, string>]: ICertificateLedger[K] extends TypedContractMethod<infer _A, infer _R, "view">
-    ? K
-    : never;
+/** The ledger's functions of state mutability `S` ("view": reads; "nonpayable": writes), by name. */
+type LedgerFunctionName<S extends "view" | "nonpayable"> = {
+  [K in Extract<keyof ICertificateLedger, string>]: ICertificateLedger[K] extends TypedContractMethod<infer _A, infer _R, S> ? K : never;
 }[Extract<keyof ICertificateLedger, string>];
 
+/** The arguments of function `M`, as typechain declares them. */
+type LedgerFunctionArgs<M extends keyof ICertificateLedger> =
+  ICertificateLedger[M] extends TypedContractMethod<infer A, infer _R, infer _S> ? Readonly<A> : never;
+
+/** The ledger's view functions, by name. */
+export type LedgerViewName = LedgerFunctionName<"view">;
+
 /** The arguments of view `M`, as typechain declares them. */
-export type LedgerViewArgs<M extends LedgerViewName> =
-  ICertificateLedger[M] extends TypedContractMethod<infer A, infer _R, "view"> ? Readonly<A> : never;
+export type LedgerViewArgs<M extends LedgerViewName> = LedgerFunctionArgs<M>;
+
+/** The ledger's functions that write (send a transaction), by name. */
+export type LedgerWriteName = LedgerFunctionName<"nonpayable">;
+
+/** The arguments of write `M`, as typechain declares them. */
+export type LedgerWriteArgs<M extends LedgerWriteName> = LedgerFunctionArgs<M>;
 
 /** What view `M` returns: its one output, or all of them (as ethers' Contract returns them). */
 export type LedgerViewResult<M extends LedgerViewName> =
