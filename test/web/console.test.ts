@@ -437,11 +437,19 @@ describe("issuer console (headless Chromium)", function () {
     expect((await authorityOnLedger()).accounts.map((a) => a.toLowerCase())).to.include(account.toLowerCase());
     await row.filter({ hasText: account }).waitFor({ timeout: 10_000 });
 
+    // The list opens on the party's first authority and asks for its keys; this one is picked before that answer
+    // comes back, and the late answer must not paint over this authority's keys (it did, now and then, under load).
+    await page.route(/\/v1\/authorities\/\d+\/keys$/, async (route) => {
+      if (!route.request().url().endsWith(`/v1/authorities/${id}/keys`)) await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.continue();
+    });
     await page.click('[data-tab="keys"]');
     await page.selectOption("#keys-authority", String(id));
     const keys = page.locator('[data-testid="signing-keys"] tbody');
     const oldRow = keys.locator(`tr[data-thumbprint="${oldKey.thumbprint}"]`);
     await oldRow.waitFor();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(await oldRow.count(), "the first authority's late answer left this one's keys in place").to.equal(1);
     const newKey = await generateSigningKey();
     await oldRow.locator('[data-action="rotate"]').click();
     await page.fill("#rotate-key", JSON.stringify(newKey.publicJwk));

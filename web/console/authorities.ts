@@ -3,6 +3,7 @@
  * reactivating, and adding an account that may write for one.
  */
 import { h, replaceChildren, replaceOptions } from "../shared/dom";
+import { latestOnly } from "../shared/latest-only";
 import { confirmDialog } from "./confirm-dialog";
 import type { AuthorityView, ConsoleContext } from "./context";
 import {
@@ -32,9 +33,9 @@ export function authoritiesScreen(ctx: ConsoleContext): HTMLElement {
   const message = messageLine("authorities-message");
   const accountSelect = h("select", { id: "account-authority", name: "authority" });
 
-  const load = async () => {
-    try {
-      const authorities = await partyAuthorities(ctx);
+  const load = latestOnly(
+    () => partyAuthorities(ctx),
+    (authorities) => {
       replaceChildren(
         rows,
         ...(authorities.length === 0 ? [h("tr", {}, h("td", { colspan: 6 }, t("noAuthorities")))] : authorities.map((a) => row(a))),
@@ -43,10 +44,9 @@ export function authoritiesScreen(ctx: ConsoleContext): HTMLElement {
         accountSelect,
         authorities.map((a) => ({ value: String(a.id), label: `${a.id} — ${a.name}` })),
       );
-    } catch (error) {
-      setMessage(message, "error", failureText(t, error));
-    }
-  };
+    },
+    (error) => setMessage(message, "error", failureText(t, error)),
+  );
   // The index follows the ledger a poll behind: read it again shortly after a write.
   const reloadSoon = () => [300, 1200].forEach((ms) => setTimeout(() => void load(), ms));
 

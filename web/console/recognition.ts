@@ -3,6 +3,7 @@
  * party recognises. The list is GET /v1/recognition?importer=…; a decision is PUT /v1/recognition (no type: withdrawn).
  */
 import { h, replaceChildren } from "../shared/dom";
+import { latestOnly } from "../shared/latest-only";
 import { placeErrors } from "./authorities";
 import type { ConsoleContext } from "./context";
 import { busy, clearFieldErrors, failureText, field, messageLine, setMessage } from "./form-ui";
@@ -21,9 +22,9 @@ export function recognitionScreen(ctx: ConsoleContext): HTMLElement {
   const rows = h("tbody");
   const message = messageLine("recognition-message");
 
-  const load = async () => {
-    try {
-      const { decisions } = await ctx.call<{ decisions: Decision[] }>(`/v1/recognition?importer=${ctx.party}`);
+  const load = latestOnly(
+    () => ctx.call<{ decisions: Decision[] }>(`/v1/recognition?importer=${ctx.party}`),
+    ({ decisions }) => {
       replaceChildren(
         rows,
         ...(decisions.length === 0
@@ -38,10 +39,9 @@ export function recognitionScreen(ctx: ConsoleContext): HTMLElement {
               ),
             )),
       );
-    } catch (error) {
-      setMessage(message, "error", failureText(t, error));
-    }
-  };
+    },
+    (error) => setMessage(message, "error", failureText(t, error)),
+  );
 
   const issuer = h(
     "select",

@@ -3,6 +3,7 @@
  * compromised from a date on (signatures made earlier stay valid). For the authority's own token or its party's admin.
  */
 import { h, replaceChildren, replaceOptions } from "../shared/dom";
+import { latestOnly } from "../shared/latest-only";
 import { partyAuthorities, placeErrors } from "./authorities";
 import { confirmDialog } from "./confirm-dialog";
 import type { ConsoleContext } from "./context";
@@ -36,18 +37,19 @@ export function signingKeysScreen(ctx: ConsoleContext): HTMLElement {
   const heading = h("h2", { id: "keys-heading" });
   const authorityId = () => Number(authoritySelect.value);
 
-  const load = async () => {
-    heading.textContent = t("keysHeading", { id: authoritySelect.value });
-    try {
-      const { keys } = await ctx.call<{ keys: KeyView[] }>(`/v1/authorities/${authorityId()}/keys`);
+  // The first authority's keys, asked for when the list opens, must not arrive over those of the authority picked since.
+  const load = latestOnly(
+    () => {
+      heading.textContent = t("keysHeading", { id: authoritySelect.value });
+      return ctx.call<{ keys: KeyView[] }>(`/v1/authorities/${authorityId()}/keys`);
+    },
+    ({ keys }) =>
       replaceChildren(
         rows,
         ...(keys.length === 0 ? [h("tr", {}, h("td", { colspan: 4 }, t("noKeys")))] : keys.map((key) => row(key, keys))),
-      );
-    } catch (error) {
-      setMessage(message, "error", failureText(t, error));
-    }
-  };
+      ),
+    (error) => setMessage(message, "error", failureText(t, error)),
+  );
   const reloadSoon = () => [300, 1200].forEach((ms) => setTimeout(() => void load(), ms));
   authoritySelect.addEventListener("change", () => void load());
 
