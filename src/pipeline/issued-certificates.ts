@@ -10,8 +10,8 @@ import type { Outbox } from "./outbox";
 
 /**
  * A certificate in the console's list: what was kept when it was accepted, its request, and the ledger's view of it.
- * Two words say where it is, never one for both: `anchoring`, this server's request (anchored once the ledger holds it),
- * and `status`, the ledger's status once it is there.
+ * Two words say where it is, never one for both: `anchoring`, this server's request (anchored once the ledger holds it
+ * as this authority's), and `status`, the ledger's status once it is there.
  */
 export interface ConsoleEntry extends IssuedEntry {
   anchoring: AnchorRequestStatus;
@@ -163,8 +163,11 @@ export class IssuedCertificates {
   #withStatus(row: IssuedEntry): ConsoleEntry {
     const request = this.#o.outbox.get(row.certHash);
     const certificate = this.#o.index.certificate(row.certHash);
+    // The ledger's certificate is the earliest anchoring of the hash: when another authority's came first (this
+    // server's request then fails), it is not this authority's certificate, and its status is not this entry's.
+    const ours = certificate?.authorityId === row.authorityId ? certificate : undefined;
     // The index may know it before the outbox has settled (and after an outbox was lost): anchored is what the ledger says.
-    const anchoring: AnchorRequestStatus = certificate !== undefined ? "anchored" : (request?.status ?? "queued");
-    return { ...row, anchoring, status: certificate?.status, ...(request && { request }), ...(certificate && { certificate }) };
+    const anchoring: AnchorRequestStatus = ours !== undefined ? "anchored" : (request?.status ?? "queued");
+    return { ...row, anchoring, status: ours?.status, ...(request && { request }), ...(ours && { certificate: ours }) };
   }
 }

@@ -214,4 +214,27 @@ describe("Adversarial: a hostile party's authority against another party's certi
     expect(materialised.certificate).to.deep.include({ certHash: credentials[0].certHash });
     expect(materialised.verdict).to.equal("SUSPENDED");
   });
+
+  it("a certHash KZ's server accepted but KG's authority anchored first is not shown to KZ's issuer as anchored or active", async function () {
+    const server = await startServer({ anchoring: false });
+    const { kgBody, kzChamber } = server.world.authorities;
+    const token = await server.issuerToken(kzChamber.id);
+    const { jws, certHash, numberHash } = await signedCredential("certificateOfOrigin", kzChamber);
+    expect((await call(server, "/v1/certificates", { method: "POST", token, json: { jws } })).status).to.equal(202);
+    // KG reads the hash off the wire (or the holder's copy) and anchors it on its own before KZ's batcher sends.
+    const kg = server.world.client.withSigner(kgBody.account);
+    await kg.anchorCertificate({ certHash, certType: 1, validUntil: BigInt(await time.latest()) + 30n * DAY, numberHash });
+    server.batcher.start();
+    await eventually(async () => server.outbox.get(certHash)?.status === "failed", "KZ's request fails: KG's anchoring came first");
+    await eventually(async () => server.index.certificate(certHash) !== undefined, "the index has KG's anchoring");
+
+    const listing = await call(server, "/v1/certificates", { token });
+    const items = listing.body.items as { certHash: string; anchoring: string; status?: string }[];
+    const entry = items.find((i) => i.certHash === certHash)!;
+    expect(entry.anchoring, "KZ's own anchoring failed").to.equal("failed");
+    expect(entry, "the ledger's certificate is KG's, not KZ's: no status of KZ's").not.to.have.property("status");
+    const detail = await call(server, `/v1/certificates/${certHash}`, { token });
+    expect(detail.body.anchoring).to.equal("failed");
+    expect((detail.body.request as { error: string }).error).to.match(/^CERT_ALREADY_ANCHORED: .*authority \d+/);
+  });
 });
