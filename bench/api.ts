@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { freePort, startNode } from "../test/e2e/node-process";
 import { benchVerification } from "./verify-load";
+import { report } from "./report";
 
 const N = Number(process.env.BENCH_CERTIFICATES ?? 5000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const anchoredMs = performance.now() - started;
-    console.log(
+    report(
       `anchoring: ${N} certificates accepted in ${(acceptedMs / 1000).toFixed(2)} s (${Math.round(N / (acceptedMs / 1000))}/s), ` +
         `all anchored in confirmed transactions after ${(anchoredMs / 1000).toFixed(2)} s: ${Math.round(N / (anchoredMs / 1000))} certificates/s`,
     );

@@ -15,6 +15,7 @@ import { ICertificateLedger__factory } from "../typechain-types";
 import { randomHash, time } from "../test/contracts/fixtures";
 import { DAY, payloadStore, stopPayloadStore, verifierWorld } from "../test/verify/world";
 import { indexFolder, numberHash, removeIndexFolders } from "../test/index/index-world";
+import { report } from "./report";
 
 const DENSE_DIRECT = 4_000;
 const SPARSE_DIRECT = 1_000;
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
   await ethers.provider.send("evm_mine", []);
   blocks += 2;
   await ethers.provider.send("evm_setAutomine", [true]);
-  console.log(`anchored ${DENSE_DIRECT} certificates and 300 status changes in ${blocks} blocks (${Date.now() - started} ms)`);
+  report(`anchored ${DENSE_DIRECT} certificates and 300 status changes in ${blocks} blocks (${Date.now() - started} ms)`);
 
   // Sparse: one anchor per block.
   started = Date.now();
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
       overrides(),
     );
   }
-  console.log(`anchored ${SPARSE_DIRECT} certificates one block each (${Date.now() - started} ms)`);
+  report(`anchored ${SPARSE_DIRECT} certificates one block each (${Date.now() - started} ms)`);
 
   // Batches, manifests on IPFS.
   started = Date.now();
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
     });
     members.push(...batch.manifest.leaves.map(([certHash]) => certHash));
   }
-  console.log(`anchored ${BATCHES} batches of ${PER_BATCH} (${Date.now() - started} ms)`);
+  report(`anchored ${BATCHES} batches of ${PER_BATCH} (${Date.now() - started} ms)`);
 
   const head = await ethers.provider.getBlockNumber();
   const file = path.join(indexFolder(), "bench.sqlite");
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
   const syncMs = performance.now() - started;
   if (last !== head) throw new Error(`indexed up to ${last}, head is ${head}`);
   const total = index.listByAuthority(kgBody.id).total;
-  console.log(
+  report(
     `\nindexed ${total} certificates (${DENSE_DIRECT + SPARSE_DIRECT} direct, ${BATCHES * PER_BATCH} batched), ` +
       `${head - world.deployment.ledger.deploymentBlock + 1} blocks, from scratch: ${(syncMs / 1000).toFixed(2)} s ` +
       `(${Math.round((total / syncMs) * 1000)} certificates/s); file ${(statSync(file).size / 1024 / 1024).toFixed(1)} MiB`,
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
   const eventsOnly = ChainIndex.open({ file: path.join(indexFolder(), "events-only.sqlite"), client: world.client });
   started = performance.now();
   await eventsOnly.syncOnce();
-  console.log(`of which events alone (an index without IPFS): ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  report(`of which events alone (an index without IPFS): ${((performance.now() - started) / 1000).toFixed(2)} s`);
   eventsOnly.close();
 
   const pick = <T>(list: T[], i: number): T => list[(i * 7919) % list.length];
@@ -139,9 +140,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < 200; i++) await lookup(i); // warm-up
     const t0 = performance.now();
     for (let i = 0; i < LOOKUPS; i++) await lookup(i);
-    console.log(`${name.padEnd(46)} ${(((performance.now() - t0) / LOOKUPS) * 1000).toFixed(1).padStart(7)} µs`);
+    report(`${name.padEnd(46)} ${(((performance.now() - t0) / LOOKUPS) * 1000).toFixed(1).padStart(7)} µs`);
   };
-  console.log(`\nlookups (mean of ${LOOKUPS}):`);
+  report(`\nlookups (mean of ${LOOKUPS}):`);
   await measure("certificate(certHash)", (i) => index.certificate(pick(direct, i).certHash));
   await measure("history(certHash)", (i) => index.history(pick(direct, i).certHash));
   await measure("byNumberHash(numberHash)", (i) => index.byNumberHash(pick(direct, i).numberHash, "KG"));

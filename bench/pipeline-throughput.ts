@@ -9,6 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { Outbox } from "../src/pipeline/outbox";
 import { batcherFor, outboxFile, pipelineWorld, removeOutboxFiles, requestOf, stopPayloadStore } from "../test/pipeline/fixtures";
+import { report } from "./report";
 
 async function run(label: string, n: number, withPayloads: boolean): Promise<void> {
   const world = await pipelineWorld();
@@ -30,7 +31,7 @@ async function run(label: string, n: number, withPayloads: boolean): Promise<voi
   const batches = new Set(inputs.map((i) => outbox.get(i.certHash)?.batchRoot)).size;
   await batcher.stop();
   outbox.close();
-  console.log(
+  report(
     `${label.padEnd(28)} ${String(n).padStart(6)} requests: enqueued in ${enqueueSeconds.toFixed(2)} s; all anchored ` +
       `${seconds.toFixed(2)} s after the first: ${Math.round(n / seconds)} certificates/s, in ${batches} batches`,
   );

@@ -16,6 +16,7 @@
  */
 import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
+import { report } from "./report";
 
 /** What to load: the node's URL, anchored certificates, how long each timed phase may last. */
 export interface VerificationBenchOptions {
@@ -41,7 +42,7 @@ export async function benchVerification(options: VerificationBenchOptions): Prom
   const hot = hashes.slice(0, hotCount);
   const cold = hashes.slice(hotCount);
   const before = await verifyOnce(api, cold[0] ?? hot[0]);
-  console.log(
+  report(
     `verification: ${hashes.length} certificates, ${cold.length} cold and ${hot.length} hot; a sample verifies ${before.report.verdict}`,
   );
 
@@ -67,7 +68,7 @@ export async function benchVerification(options: VerificationBenchOptions): Prom
   }
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(1);
-  console.log(`  first time, one client (${hot.length} certificates in turn): p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`);
+  report(`  first time, one client (${hot.length} certificates in turn): p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`);
 
   const requests = hot.map((hash) => ({ method: "GET" as const, path: `/v1/verify/${hash}` }));
   let started = cpu();
@@ -79,7 +80,7 @@ export async function benchVerification(options: VerificationBenchOptions): Prom
 
   const after = await verifyOnce(api, hot[0]);
   const blocks = `${before.report.chain.blockNumber} → ${after.report.chain.blockNumber}`;
-  console.log(
+  report(
     `  head block during the runs: ${blocks}${before.report.chain.blockNumber === after.report.chain.blockNumber ? "" : " (blocks arrived: some hot answers were cold)"}`,
   );
 }
@@ -96,7 +97,7 @@ type CpuSnapshot = (requests: number) => string;
 function print(what: string, result: autocannon.Result, since: CpuSnapshot): void {
   const perSecond = Math.round(result.requests.total / result.duration);
   const cpu = since(result.requests.total);
-  console.log(
+  report(
     `  ${what}: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${perSecond} requests/s ` +
       `(${result["2xx"]} answered 2xx, ${result.non2xx} other, ${result.errors} errors)${cpu && `; CPU per request: ${cpu}`}`,
   );
