@@ -5,6 +5,7 @@ import { toAuthorityRecord, toSigningKeyRecord, type AuthorityRecord, type Signi
 import { partyCodeToBytes2 } from "./party-code";
 import { address, algBytes16, bytes32, smallUint, uint64 } from "./values";
 
+/** Installed on LedgerClient (ledger-client.ts): `this` is the client. */
 export const authorityCalls = {
   /** Registers an issuing authority of `party`; returns its new id. */
   async registerAuthority(this: LedgerCallsHost, input: RegisterAuthorityInput): Promise<WriteResult & { authorityId: number }> {

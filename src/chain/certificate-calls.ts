@@ -13,7 +13,8 @@ import {
 } from "./ledger-records";
 import { bytes32, cidBytes, nonZero, optionalBytes32, smallUint, uint64 } from "./values";
 
-export function memberStruct(member: BatchMember) {
+/** A batch member as the contract's BatchMember struct takes it, each field checked. */
+function memberStruct(member: BatchMember) {
   if (!member || !Array.isArray(member.proof))
     throw new CertLedgerError("INVALID_CHAIN_ARGUMENT", "member: a batch member with a proof array");
   return {
@@ -26,6 +27,7 @@ export function memberStruct(member: BatchMember) {
   };
 }
 
+/** A revocation's reason, effective time and replacement as the contract's functions take them. */
 function revocationArgs(input: RevocationInput): [number, bigint, string] {
   return [
     smallUint(input.reason, 8, "reason"),
@@ -34,6 +36,7 @@ function revocationArgs(input: RevocationInput): [number, bigint, string] {
   ];
 }
 
+/** Installed on LedgerClient (ledger-client.ts): `this` is the client. */
 export const certificateCalls = {
   /** Anchors one certificate. */
   async anchorCertificate(this: LedgerCallsHost, input: AnchorCertificateInput): Promise<WriteResult> {

@@ -15,8 +15,10 @@ import {
 import { REGISTRY_EVENTS, type EventQueryOptions, type RegistryEvent, type RegistryEventName } from "./ledger-inputs";
 import { bytes32 } from "./values";
 
-const REGISTRY_TOPICS = REGISTRY_EVENTS.map((name) => ICertificateLedger__factory.createInterface().getEvent(name).topicHash);
+const ledgerInterface = ICertificateLedger__factory.createInterface();
+const REGISTRY_TOPICS = REGISTRY_EVENTS.map((name) => ledgerInterface.getEvent(name).topicHash);
 
+/** Installed on LedgerClient (ledger-client.ts): `this` is the client. */
 export const eventCalls = {
   /** Every event of `certHash`, in chain order: anchored or materialised, suspended, reinstated, revoked. */
   async certificateHistory(this: LedgerCallsHost, certHash: string, options: EventQueryOptions = {}): Promise<CertificateEvent[]> {

@@ -12,6 +12,7 @@ function nodeField(value: string, name: string): string {
   return value;
 }
 
+/** Installed on LedgerClient (ledger-client.ts): `this` is the client. */
 export const partyCalls = {
   /** Party `code` ("KG"), or undefined. */
   async getParty(this: LedgerCallsHost, code: PartyCode, options: ReadOptions = {}): Promise<PartyRecord | undefined> {
