@@ -84,9 +84,9 @@ export interface RunRecord {
   batches?: RecordedBatch[];
 }
 
-export const RUN_RECORD_FORMAT = "certledger-anchor-run";
+const RUN_RECORD_FORMAT = "certledger-anchor-run";
 /** The run record's format and file name before 0.2.0, when the CLI called it a manifest: still read, never written. */
-export const LEGACY_RUN_RECORD_FORMAT = "certledger-anchor-manifest";
+const LEGACY_RUN_RECORD_FORMAT = "certledger-anchor-manifest";
 const LEGACY_FILE = "manifest.json";
 
 /** The run record file of the output folder `out`. */
@@ -134,21 +134,20 @@ export async function loadRunRecord(out: string, target: RunTarget): Promise<{ r
   }
   const byFile = new Map(record.entries.map((entry) => [entry.file, entry]));
   // A record an older version left as manifest.json moves to run.json as soon as it is read (a later run finds it there).
-  if (text !== undefined && file !== runRecordPath(out)) await saveRunRecord(out, record, byFile);
+  if (text !== undefined && file !== runRecordPath(out)) {
+    await saveRunRecord(out, record, byFile);
+    await rm(file, { force: true });
+  }
   return { record, byFile };
 }
 
-/**
- * Writes the run record atomically (a kill leaves the previous version or this one, never half of one); a record an
- * older version left as manifest.json is removed once run.json holds it.
- */
+/** Writes the run record atomically (a kill leaves the previous version or this one, never half of one). */
 export async function saveRunRecord(out: string, record: RunRecord, byFile: Map<string, RunEntry>): Promise<void> {
   record.entries = [...byFile.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   record.updatedAt = new Date().toISOString();
   await mkdir(out, { recursive: true });
   // The run record holds the certificates' link keys, which open their payloads: its owner's only (0600).
   await writeFileAtomically(runRecordPath(out), JSON.stringify(record, null, 1) + "\n");
-  await rm(path.join(out, LEGACY_FILE), { force: true });
 }
 
 /** "http://…" for a run through an API server, "ledger 0x… on chain N" for one straight to the chain. */

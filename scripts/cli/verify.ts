@@ -93,7 +93,7 @@ export const verifyCommand = defineCommand({
     let report: VerificationReport;
     let receipt: string | undefined;
     if (direct) {
-      report = await verifyDirect(target, asked, values);
+      report = await verifyDirect(target, asked, values, runRecord);
     } else {
       const fromLink = (target.kind === "link" || target.kind === "number") && !process.env.CERTLEDGER_API ? target.apiBase : undefined;
       const base = values.api ?? fromLink;
@@ -184,10 +184,10 @@ async function verifyThroughApi(
 async function verifyDirect(
   target: Target,
   asked: Asked,
-  values: { rpc?: string; deployment?: string; ledger?: string; "ipfs-api"?: string; "run-record"?: string; manifest?: string },
+  values: { rpc?: string; deployment?: string; ledger?: string; "ipfs-api"?: string },
+  runRecord: string | undefined,
 ): Promise<VerificationReport> {
   // The run record first: a file that cannot be read stops here, before any node is asked.
-  const runRecord = values["run-record"] ?? values.manifest;
   const fromFile = runRecord === undefined ? undefined : await runRecordLocator(runRecord);
   const payloads = await kuboOf(values["ipfs-api"]);
   const connection = await connectLedger(values, values.ledger);

@@ -1,10 +1,10 @@
 /** The ledger client's event queries: a certificate's history, anchorings by number, batches, the registry's changes. */
-import { ICertificateLedger__factory } from "../../typechain-types";
 import type { LedgerCallsHost } from "./ledger-calls-host";
 import { sortLogs } from "./ledger-connection";
 import {
   CERTIFICATE_EVENT_TOPICS,
   EVENT_TOPICS,
+  REGISTRY_EVENT_BY_TOPIC,
   parseBatchAnchored,
   parseCertificateEvent,
   type BatchAnchoredEvent,
@@ -12,11 +12,8 @@ import {
   type CertificateEvent,
   type NumberHashEvent,
 } from "./ledger-events";
-import { REGISTRY_EVENTS, type EventQueryOptions, type RegistryEvent, type RegistryEventName } from "./ledger-inputs";
+import type { EventQueryOptions, RegistryEvent } from "./ledger-inputs";
 import { bytes32 } from "./values";
-
-const ledgerInterface = ICertificateLedger__factory.createInterface();
-const REGISTRY_TOPICS = REGISTRY_EVENTS.map((name) => ledgerInterface.getEvent(name).topicHash);
 
 /** Installed on LedgerClient (ledger-client.ts): `this` is the client. */
 export const eventCalls = {
@@ -60,9 +57,9 @@ export const eventCalls = {
    * chain order: what a node's peer list follows.
    */
   async registryEvents(this: LedgerCallsHost, options: EventQueryOptions = {}): Promise<RegistryEvent[]> {
-    const logs = await this.connection.logs([REGISTRY_TOPICS], options);
+    const logs = await this.connection.logs([[...REGISTRY_EVENT_BY_TOPIC.keys()]], options);
     return logs.map((log) => ({
-      event: this.connection.eventName(log) as RegistryEventName,
+      event: REGISTRY_EVENT_BY_TOPIC.get(log.topics[0])!,
       blockNumber: log.blockNumber,
       txHash: log.transactionHash,
     }));

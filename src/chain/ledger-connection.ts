@@ -125,11 +125,6 @@ export class LedgerConnection {
     if (code === "0x") throw new CertLedgerError("CHAIN_MISMATCH", `chain ${chainId} has no contract at ${this.address}`);
   }
 
-  /** The ledger's name of `log`, or undefined when it is not one of its events. */
-  eventName(log: Log): string | undefined {
-    return this.#ledger.interface.parseLog(log)?.name;
-  }
-
   // ---------------------------------------------------------------- what the calls use
 
   /** Calls view `method`, retried, at `options.blockTag`. */

@@ -1,5 +1,6 @@
 import { getBytes, LogDescription, type EventFragment, type Log } from "ethers";
 import { ICertificateLedger__factory } from "../../typechain-types";
+import { REGISTRY_EVENTS, type RegistryEventName } from "./ledger-inputs";
 import { nonZero } from "./values";
 
 /** The ledger's certificate events as plain typed objects, and how they are read from logs. */
@@ -111,6 +112,11 @@ export function parseLedgerLog(log: { topics: readonly string[]; data: string })
 }
 
 /** The topics of a certificate's own events; each has certHash as its first indexed field. */
+/** The consortium registry's events after which a party's node list may differ, by topic. */
+export const REGISTRY_EVENT_BY_TOPIC = new Map<string, RegistryEventName>(
+  REGISTRY_EVENTS.map((name) => [ledgerInterface.getEvent(name).topicHash, name]),
+);
+
 export const CERTIFICATE_EVENT_TOPICS = [
   EVENT_TOPICS.CertificateAnchored,
   EVENT_TOPICS.BatchedCertificateMaterialised,
