@@ -8,7 +8,7 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { ContractTransactionResponse } from "ethers";
 import { deployLedger } from "../src/chain/deploy";
 import { partyCodeToBytes2 } from "../src/chain/party-code";
-import { CertificateLedger__factory } from "../typechain-types";
+import { CertificateLedger__factory, CertificateOutcomes__factory } from "../typechain-types";
 
 const TARGETS: Record<string, number> = {
   anchorCertificate: 55_000,
@@ -16,6 +16,9 @@ const TARGETS: Record<string, number> = {
   "anchorBatch (100000 certificates)": 60_000,
   suspendCertificate: 40_000,
   "revokeCertificate (no replacement)": 40_000,
+  "recordOutcome (direct certificate)": 60_000,
+  "recordOutcome (batched certificate, 10 in the batch)": 60_000,
+  "recordUtilisation (1 item)": 60_000,
 };
 
 const rows: [string, bigint][] = [];
@@ -30,9 +33,11 @@ const YEAR = 365 * 24 * 3600;
 const alg = ethers.encodeBytes32String("ES256").slice(0, 34);
 
 async function main(): Promise<void> {
-  const [deployer, kgAdmin, kzAdmin, uzAdmin, issuer, issuer2, tjAdmin, spare] = await ethers.getSigners();
+  const [deployer, kgAdmin, kzAdmin, uzAdmin, issuer, issuer2, tjAdmin, spare, kzCustoms, kzCustoms2, uzCustoms] =
+    await ethers.getSigners();
   const KG = partyCodeToBytes2("KG");
   const KZ = partyCodeToBytes2("KZ");
+  const UZ = partyCodeToBytes2("UZ");
   const deployment = await deployLedger(deployer, {
     parties: [
       { code: "KG", admin: kgAdmin.address },
@@ -96,6 +101,8 @@ async function main(): Promise<void> {
   );
 
   const authorityId = 1;
+  let batchMember:
+    { root: string; authorityId: number; certHash: string; numberHash: string; validUntil: bigint; proof: string[] } | undefined;
   for (const size of [10, 100_000]) {
     // The batch size only changes the root, so a large batch is measured by its declared leaf count. Every leaf names
     // the authority that anchors the batch, as the contract's batchLeaf does.
@@ -123,7 +130,50 @@ async function main(): Promise<void> {
       "revokeBatchedCertificate (first change, with replacement)",
       ledger.connect(issuer).revokeBatchedCertificate(member(2), 1, batchIssuedAt, randomHash()),
     );
+    batchMember = member(5);
   }
+
+  // The importing side: KZ's customs answers for KG's certificates and writes their quantities off.
+  const outcomes = CertificateOutcomes__factory.connect(deployment.outcomes!.address, deployer);
+  const outcomesReceipt = await ethers.provider.getTransactionReceipt(deployment.outcomes!.deploymentTx);
+  rows.push(["deploy CertificateOutcomes", outcomesReceipt!.gasUsed]);
+  await measure("registerAgency (1 account)", outcomes.connect(kzAdmin).registerAgency(KZ, "KZ customs", [kzCustoms.address]));
+  await measure("addAgencyAccount", outcomes.connect(kzAdmin).addAgencyAccount(1, kzCustoms2.address));
+  await outcomes.connect(uzAdmin).registerAgency(UZ, "UZ customs", [uzCustoms.address]);
+  const direct = { root: ethers.ZeroHash, authorityId, certHash: certs[2], numberHash: ethers.ZeroHash, validUntil: 0n, proof: [] };
+  await measure("recordOutcome (direct certificate)", outcomes.connect(kzCustoms).recordOutcome(direct, 2, 0, randomHash()));
+  await measure(
+    "recordOutcome (batched certificate, 10 in the batch)",
+    outcomes.connect(kzCustoms).recordOutcome(batchMember!, 1, 0, ethers.ZeroHash),
+  );
+  const unit = (code: string) => ethers.zeroPadBytes(ethers.toUtf8Bytes(code), 4);
+  await measure("declareItems (1 item)", outcomes.connect(kzCustoms).declareItems(direct, [{ total: 18_000_000n, unit: unit("KGM") }]));
+  await measure(
+    "declareItems (3 items, batched certificate)",
+    outcomes.connect(kzCustoms).declareItems(batchMember!, [
+      { total: 18_000_000n, unit: unit("KGM") },
+      { total: 500_000n, unit: unit("LTR") },
+      { total: 40_000n, unit: unit("H87") },
+    ]),
+  );
+  const use = (quantity: bigint, usedBefore = 0n) => [{ item: 0, quantity, usedBefore }];
+  await measure(
+    "recordUtilisation (1 item)",
+    outcomes.connect(kzCustoms).recordUtilisation(certs[2], authorityId, ethers.ZeroHash, randomHash(), use(10_000_000n)),
+  );
+  await measure(
+    "recordUtilisation (1 item, by another party)",
+    outcomes.connect(uzCustoms).recordUtilisation(certs[2], authorityId, ethers.ZeroHash, randomHash(), use(5_000_000n, 10_000_000n)),
+  );
+  await measure(
+    "recordUtilisation (3 items)",
+    outcomes.connect(kzCustoms).recordUtilisation(batchMember!.certHash, authorityId, batchMember!.root, randomHash(), [
+      { item: 0, quantity: 1_000n, usedBefore: 0n },
+      { item: 1, quantity: 1_000n, usedBefore: 0n },
+      { item: 2, quantity: 1_000n, usedBefore: 0n },
+    ]),
+  );
+  await measure("suspendAgency (2 accounts)", outcomes.connect(kzAdmin).suspendAgency(1));
 
   await measure("setPartyRecognition", ledger.connect(kzAdmin).setPartyRecognition(KZ, KG, 1n << 1n));
   await measure("setAuthorityRecognition", ledger.connect(kzAdmin).setAuthorityRecognition(KZ, 1, 1n << 2n));
@@ -140,6 +190,8 @@ async function main(): Promise<void> {
   }
   const code = await ethers.provider.getCode(deployment.ledger.address);
   console.log(`\nCertificateLedger runtime size: ${(code.length - 2) / 2} bytes (limit 24,576)`);
+  const outcomesCode = await ethers.provider.getCode(deployment.outcomes!.address);
+  console.log(`CertificateOutcomes runtime size: ${(outcomesCode.length - 2) / 2} bytes (limit 24,576)`);
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import type { Signer } from "ethers";
 import { z } from "zod";
-import { CertificateLedger__factory } from "../../typechain-types";
+import { CertificateLedger__factory, CertificateOutcomes__factory } from "../../typechain-types";
 import { CertLedgerError } from "../errors";
 import type { Deployment } from "./deployment";
 import { partyCodeToBytes2 } from "./party-code";
@@ -59,12 +59,27 @@ export async function deployLedger(deployer: Signer, input: DeployParams, option
   const receipt = tx ? await tx.wait() : null;
   if (!tx || !receipt) throw new CertLedgerError("INVALID_DEPLOYMENT", "the deployment transaction has no receipt");
   const network = await provider.getNetwork();
+  const ledger = { address: await contract.getAddress(), deploymentBlock: receipt.blockNumber, deploymentTx: tx.hash };
   return {
     chainId: Number(network.chainId),
-    ledger: { address: await contract.getAddress(), deploymentBlock: receipt.blockNumber, deploymentTx: tx.hash },
+    ledger,
+    outcomes: await deployOutcomes(deployer, ledger.address, options),
     parties: params.parties,
     threshold: params.threshold,
     proposalLifetimeSeconds: params.proposalLifetimeSeconds,
     deployedAt: new Date().toISOString(),
   };
+}
+
+/** Deploys the importing side's contract (CertificateOutcomes) for the ledger at `ledgerAddress`, and says where it landed. */
+export async function deployOutcomes(
+  deployer: Signer,
+  ledgerAddress: string,
+  options: { fees?: TransactionFees } = {},
+): Promise<NonNullable<Deployment["outcomes"]>> {
+  const contract = await new CertificateOutcomes__factory(deployer).deploy(ledgerAddress, feeFields(options.fees));
+  const tx = contract.deploymentTransaction();
+  const receipt = tx ? await tx.wait() : null;
+  if (!tx || !receipt) throw new CertLedgerError("INVALID_DEPLOYMENT", "the outcomes contract's deployment transaction has no receipt");
+  return { address: await contract.getAddress(), deploymentBlock: receipt.blockNumber, deploymentTx: tx.hash };
 }

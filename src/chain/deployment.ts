@@ -9,13 +9,20 @@ const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an 0x-prefixed 20-byte 
 const txHash = hex32InputSchema("an 0x-prefixed 32-byte hash");
 
 /** Where the ledger lives on a chain: what every client needs to bind to it and to index it from its start. */
+const contractSchema = z.object({
+  address,
+  deploymentBlock: z.number().int().nonnegative(),
+  deploymentTx: txHash,
+});
+
 export const deploymentSchema = z.object({
   chainId: z.number().int().positive(),
-  ledger: z.object({
-    address,
-    deploymentBlock: z.number().int().nonnegative(),
-    deploymentTx: txHash,
-  }),
+  ledger: contractSchema,
+  /**
+   * The importing side's contract (CertificateOutcomes), deployed beside the ledger for it. Absent in deployment files
+   * written before it existed: the embedded node adds it on start, a network deploys it with `certledger deploy-outcomes`.
+   */
+  outcomes: contractSchema.optional(),
   parties: z.array(z.object({ code: z.string().regex(/^[A-Z]{2}$/), admin: address })),
   threshold: z.number().int().positive(),
   proposalLifetimeSeconds: z.number().int().positive(),

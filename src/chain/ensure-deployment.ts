@@ -2,7 +2,7 @@ import { access } from "node:fs/promises";
 import type { Provider, Signer } from "ethers";
 import { ICertificateLedger__factory } from "../../typechain-types";
 import { CertLedgerError } from "../errors";
-import { deployLedger, type DeployParams } from "./deploy";
+import { deployLedger, deployOutcomes, type DeployParams } from "./deploy";
 import { readDeployment, writeDeployment, type Deployment } from "./deployment";
 
 /**
@@ -44,6 +44,12 @@ export async function ensureDeployment(
       `deployment file ${file} names a ledger of an earlier, incompatible version at ${deployment.ledger.address} (its batches are ` +
         `keyed by root alone): start this version on a fresh data folder (DATA_DIR), or deploy this version's ledger`,
     );
+  }
+  if (!deployment.outcomes) {
+    // A ledger deployed before the importing side existed: its contract is added beside it, once, and recorded.
+    const withOutcomes = { ...deployment, outcomes: await deployOutcomes(deployer, deployment.ledger.address) };
+    await writeDeployment(file, withOutcomes);
+    return { deployment: withOutcomes, created: false };
   }
   return { deployment, created: false };
 }
