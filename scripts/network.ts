@@ -27,6 +27,7 @@ import { connectRpc } from "../src/chain/provider";
 import { CERTIFICATE_TYPES, typeSet } from "../src/documents/certificate-types";
 import { generateSigningKey } from "../src/crypto/keys";
 import { Keyring } from "../src/keys/keyring";
+import { OutcomesClient } from "../src/outcomes";
 import { Auth } from "../server/auth";
 import { loadServerKey } from "../server/server-key";
 
@@ -68,6 +69,8 @@ export interface NetworkParty {
   issuerToken: string;
   /** The party's test laboratory: a second authority, scoped to test reports (absent in networks made before it). */
   lab?: { authorityId: number; account: string; token: string };
+  /** The party's customs: a border agency with a `customs` token (absent in networks made before it). */
+  customs?: { agencyId: number; account: string; token: string };
   process: ChildProcess;
 }
 
@@ -100,6 +103,9 @@ interface PartySetup {
   labAuthorityId?: number;
   labAccount?: string;
   labToken?: string;
+  agencyId?: number;
+  agencyAccount?: string;
+  customsToken?: string;
 }
 
 /** Starts (or restarts) the network in `options.dir` and resolves once every party's server is ready. */
@@ -158,6 +164,10 @@ export async function startNetwork(options: NetworkOptions): Promise<RunningNetw
           setup.labAuthorityId === undefined
             ? undefined
             : { authorityId: setup.labAuthorityId, account: setup.labAccount!, token: setup.labToken! },
+        customs:
+          setup.agencyId === undefined
+            ? undefined
+            : { agencyId: setup.agencyId, account: setup.agencyAccount!, token: setup.customsToken! },
         process: child.process,
       };
     };
@@ -276,10 +286,10 @@ async function setUpJoiningParty(options: {
 }
 
 /**
- * Gives party `code` what its server needs: its admin, authority and lab accounts funded and in encrypted keystores,
- * a keyring holding them and the authorities' signing keys, its certification body (every type) and test laboratory
- * (test reports) registered on the ledger with their keys, recognition of every other party's certificates of every
- * type, and tokens signed with the party server's own key.
+ * Gives party `code` what its server needs: its admin, authority, lab and customs accounts funded and in encrypted
+ * keystores, a keyring holding them and the authorities' signing keys, its certification body (every type) and test
+ * laboratory (test reports) registered on the ledger with their keys, its customs registered as a border agency,
+ * recognition of every other party's certificates of every type, and tokens signed with the party server's own key.
  */
 async function setUpParty(options: {
   dir: string;
@@ -295,17 +305,18 @@ async function setUpParty(options: {
   const admin = networkAdminWallet(index);
   const authority = devWallet(101 + 2 * index);
   const lab = devWallet(200 + index);
-  await fund(provider, funder, [admin.address, authority.address, lab.address]);
+  const customs = devWallet(300 + index);
+  await fund(provider, funder, [admin.address, authority.address, lab.address, customs.address]);
   const now = BigInt((await provider.getBlock("latest"))!.timestamp);
   const dataDir = path.join(dir, code);
   const password = randomBytes(18).toString("base64url");
   const keysDir = path.join(dataDir, "keys");
-  for (const wallet of [admin, authority, lab]) {
+  for (const wallet of [admin, authority, lab, customs]) {
     await writeKeystore(path.join(keysDir, "accounts", `${wallet.address.toLowerCase()}.json`), wallet, password, {
       scryptN: options.scryptN,
     });
   }
-  const signers = new Map([admin, authority, lab].map((w) => [w.address.toLowerCase(), w.connect(provider)]));
+  const signers = new Map([admin, authority, lab, customs].map((w) => [w.address.toLowerCase(), w.connect(provider)]));
   const keyring = await Keyring.open(keysDir, { password, accountSigner: async (a) => signers.get(a.toLowerCase())! });
   await keyring.addParty(code, admin.address);
   const asAdmin = client.withSigner(signers.get(admin.address.toLowerCase())!);
@@ -334,6 +345,12 @@ async function setUpParty(options: {
   for (const other of options.others) {
     if (other !== code) await asAdmin.setPartyRecognition({ importer: code, issuer: other, types: ALL_TYPES });
   }
+  const { agencyId } = await OutcomesClient.of(asAdmin).registerAgency({
+    party: code,
+    name: `${code} customs`,
+    accounts: [customs.address],
+  });
+  await keyring.addAgency(agencyId, customs.address);
   const auth = new Auth(await loadServerKey(dataDir), { issuer: "certledger", defaultTtlSeconds: 86_400 });
   return {
     code,
@@ -346,6 +363,9 @@ async function setUpParty(options: {
     labAuthorityId,
     labAccount: lab.address,
     labToken: await auth.mintToken({ role: "issuer", authorityId: labAuthorityId, ttl: TOKEN_TTL }),
+    agencyId,
+    agencyAccount: customs.address,
+    customsToken: await auth.mintToken({ role: "customs", agencyId, ttl: TOKEN_TTL }),
   };
 }
 

@@ -9,19 +9,24 @@ import type { ServerKey } from "./server-key";
 import type { TokenRevocations } from "./token-revocations";
 
 /**
- * Bearer access tokens: JWTs (RFC 9068 `at+jwt`, ES256) signed by the server's own key. Two roles:
- * `issuer` acts for one issuing authority (claim `authorityId`), `party-admin` for one party (claim `party`).
+ * Bearer access tokens: JWTs (RFC 9068 `at+jwt`, ES256) signed by the server's own key. Three roles:
+ * `issuer` acts for one issuing authority (claim `authorityId`), `party-admin` for one party (claim `party`), and
+ * `customs` for one border agency (claim `agencyId`), which answers for certificates presented at its party's border.
  */
 
 /** What a caller may be. */
-export const ROLES = ["issuer", "party-admin"] as const;
+export const ROLES = ["issuer", "party-admin", "customs"] as const;
 export type Role = (typeof ROLES)[number];
 
+/** What a token stands for, without its id. */
+export type PrincipalClaims =
+  { role: "issuer"; authorityId: number } | { role: "party-admin"; party: string } | { role: "customs"; agencyId: number };
+
 /** The authenticated caller of a request. */
-export type Principal = { role: "issuer"; authorityId: number; tokenId: string } | { role: "party-admin"; party: string; tokenId: string };
+export type Principal = PrincipalClaims & { tokenId: string };
 
 /** What a token is minted for; `ttl` in seconds or as "90m", "12h", "30d" (default: JWT_TTL). */
-export type MintTokenInput = ({ role: "issuer"; authorityId: number } | { role: "party-admin"; party: string }) & {
+export type MintTokenInput = PrincipalClaims & {
   ttl?: number | string;
 };
 
@@ -46,12 +51,13 @@ const claimsSchema = z.discriminatedUnion("role", [
     party: z.string().regex(/^[A-Z]{2}$/, "must be two upper-case letters"),
     jti: z.string().min(1),
   }),
+  z.object({ role: z.literal("customs"), agencyId: z.number().int().min(1).max(0xffffffff), jti: z.string().min(1) }),
 ]);
 
 /** A token's claims, as {@link Auth.inspectToken} reads them to revoke it. */
 export interface TokenClaims {
   principal: Principal;
-  /** `authority:<id>` or `party:<code>`. */
+  /** `authority:<id>`, `party:<code>` or `agency:<id>`. */
   subject: string;
   /** Seconds. */
   expiresAt: number;
@@ -79,17 +85,14 @@ export class Auth {
     if (ttl === undefined || !Number.isInteger(ttl) || ttl < 1) {
       throw new CertLedgerError("INVALID_REQUEST", `ttl ${JSON.stringify(input.ttl)} is not a duration such as "3600", "12h" or "30d"`);
     }
-    const claims =
-      input.role === "issuer"
-        ? { role: input.role, authorityId: input.authorityId, jti: randomUUID() }
-        : { role: input.role, party: input.party, jti: randomUUID() };
+    const claims = { ...principalClaims(input), jti: randomUUID() };
     const checked = claimsSchema.safeParse(claims);
     if (!checked.success) {
       const issue = checked.error.issues[0];
       throw new CertLedgerError("INVALID_REQUEST", `token claim ${issue.path.join(".")}: ${issue.message}`);
     }
     const jose = await loadJose();
-    const subject = input.role === "issuer" ? `authority:${input.authorityId}` : `party:${input.party}`;
+    const subject = subjectOf(input);
     return new jose.SignJWT(checked.data)
       .setProtectedHeader({ alg: "ES256", typ: TOKEN_TYPE, kid: this.#key.kid })
       .setIssuer(this.#issuer)
@@ -138,8 +141,7 @@ export class Auth {
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new CertLedgerError("INVALID_TOKEN", "the access token does not name a role this server knows");
     const c = claims.data;
-    const principal: Principal =
-      c.role === "issuer" ? { role: c.role, authorityId: c.authorityId, tokenId: c.jti } : { role: c.role, party: c.party, tokenId: c.jti };
+    const principal: Principal = { ...principalClaims(c), tokenId: c.jti };
     return { principal, subject: String(payload.sub), expiresAt: Number(payload.exp) };
   }
 
@@ -194,4 +196,28 @@ export function principalOf(res: Response): Principal {
   const principal = res.locals.principal;
   if (!principal) throw new CertLedgerError("UNAUTHENTICATED", "this operation needs a bearer access token");
   return principal;
+}
+
+/** Only the claims that say who the caller is (what a token minted for `input` carries). */
+function principalClaims(input: PrincipalClaims): PrincipalClaims {
+  switch (input.role) {
+    case "issuer":
+      return { role: input.role, authorityId: input.authorityId };
+    case "party-admin":
+      return { role: input.role, party: input.party };
+    case "customs":
+      return { role: input.role, agencyId: input.agencyId };
+  }
+}
+
+/** A token's `sub`: `authority:<id>`, `party:<code>` or `agency:<id>`. */
+export function subjectOf(claims: PrincipalClaims): string {
+  switch (claims.role) {
+    case "issuer":
+      return `authority:${claims.authorityId}`;
+    case "party-admin":
+      return `party:${claims.party}`;
+    case "customs":
+      return `agency:${claims.agencyId}`;
+  }
 }

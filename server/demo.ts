@@ -1,5 +1,6 @@
 import { CERTIFICATE_TYPES, typeSet, type CertificateTypeName } from "../src/documents/certificate-types";
 import type { LedgerClient } from "../src/chain/ledger-client";
+import { OutcomesClient } from "../src/outcomes";
 import { generateSigningKey } from "../src/crypto/keys";
 import type { Keyring } from "../src/keys/keyring";
 import type { Auth } from "./auth";
@@ -12,14 +13,37 @@ export interface DemoCredentials {
       adminToken: string;
       admin: string;
       authorities: { id: number; name: string; account: string; scope: CertificateTypeName[]; token: string }[];
+      /** Its border agency (customs), which records outcomes and write-offs of other parties' certificates. */
+      agencies: { id: number; name: string; account: string; token: string }[];
     }
   >;
 }
 
 const DEMO = [
-  { code: "KG", admin: 1, account: 4, name: "Kyrgyzstandard certification body", scope: ["conformityCertificate", "testReport"] },
-  { code: "KZ", admin: 2, account: 5, name: "KZ chamber of commerce", scope: ["certificateOfOrigin"] },
-  { code: "UZ", admin: 3, account: 6, name: "UZ plant quarantine inspectorate", scope: ["phytosanitaryCertificate"] },
+  {
+    code: "KG",
+    admin: 1,
+    account: 4,
+    name: "Kyrgyzstandard certification body",
+    scope: ["conformityCertificate", "testReport"],
+    customs: { account: 7, name: "KG State Customs Service" },
+  },
+  {
+    code: "KZ",
+    admin: 2,
+    account: 5,
+    name: "KZ chamber of commerce",
+    scope: ["certificateOfOrigin"],
+    customs: { account: 8, name: "KZ State Revenue Committee, customs" },
+  },
+  {
+    code: "UZ",
+    admin: 3,
+    account: 6,
+    name: "UZ plant quarantine inspectorate",
+    scope: ["phytosanitaryCertificate"],
+    customs: { account: 9, name: "UZ Customs Committee" },
+  },
 ] as const;
 
 /** Demo tokens live a year: the demo is for trying things, not for production. */
@@ -28,7 +52,8 @@ const DEMO_TOKEN_TTL = "365d";
 /**
  * Seeds the demo consortium on a fresh embedded ledger whose parties KG, KZ and UZ were bootstrapped with the
  * development accounts 1-3: one issuing authority each (accounts 4-6) with a registered ES256 signing key kept in the
- * keyring, KZ recognising KG's conformity certificates, and access tokens for every admin and authority.
+ * keyring, one border agency each (accounts 7-9), KZ recognising KG's conformity certificates, and access tokens for
+ * every admin, authority and agency.
  */
 export async function seedDemo(options: {
   client: LedgerClient;
@@ -61,6 +86,13 @@ export async function seedDemo(options: {
       validFrom: now,
       validUntil: now + 5n * 365n * 86_400n,
     });
+    const customsAccount = accounts[party.customs.account];
+    const { agencyId } = await OutcomesClient.of(asAdmin).registerAgency({
+      party: party.code,
+      name: party.customs.name,
+      accounts: [customsAccount],
+    });
+    await keyring.addAgency(agencyId, customsAccount);
     parties[party.code] = {
       admin,
       adminToken: await auth.mintToken({ role: "party-admin", party: party.code, ttl: DEMO_TOKEN_TTL }),
@@ -71,6 +103,14 @@ export async function seedDemo(options: {
           account,
           scope: [...party.scope],
           token: await auth.mintToken({ role: "issuer", authorityId, ttl: DEMO_TOKEN_TTL }),
+        },
+      ],
+      agencies: [
+        {
+          id: agencyId,
+          name: party.customs.name,
+          account: customsAccount,
+          token: await auth.mintToken({ role: "customs", agencyId, ttl: DEMO_TOKEN_TTL }),
         },
       ],
     };

@@ -7,6 +7,7 @@ import type { JWK } from "../src/crypto/keys";
 import type { PayloadRecipient } from "../src/crypto/payload-encryption";
 import type { AnchoringService, Batcher, CertificateStatusService, IssuedCertificates, Outbox } from "../src/pipeline";
 import type { BatchLocator, ReceiptSigningKey, Verifier } from "../src/verify";
+import type { BorderDesk, CertificateUseReader, OutcomesClient } from "../src/outcomes";
 import type { Auth } from "./auth";
 import type { ServerConfig } from "./config";
 import type { Metrics } from "./metrics";
@@ -48,6 +49,16 @@ export interface AppDependencies {
   signerForParty(party: string): Promise<Signer | undefined>;
   /** The account of an authority this server acts for, or undefined when it holds none. */
   signerForAuthority(authorityId: number): Promise<Signer | undefined>;
+  /** The account of a border agency this server acts for, or undefined when it holds none. */
+  signerForAgency?(agencyId: number): Promise<Signer | undefined>;
+  /** Reads of the importing side's contract (absent when the deployment has none: its routes answer 503). */
+  outcomes?: OutcomesClient;
+  /** Records border agencies' outcomes and write-offs (src/outcomes). */
+  desk?: BorderDesk;
+  /** Reads certificates' use once per block, for verification reports and the use route. */
+  useReader?: CertificateUseReader;
+  /** Records that this server writes for a newly registered agency from the first of `accounts` it can sign for; returns it. */
+  adoptAgency?(agencyId: number, accounts: string[]): Promise<string | undefined>;
   /** The private encryption key of a party this server administers, to open payloads addressed to it (verify, for its admins). */
   partyDecryptionKey?(party: string): JWK | undefined;
   /** The registered encryption keys of recipient parties (default: read from the ledger and IPFS, see src/pipeline/recipient-keys.ts). */

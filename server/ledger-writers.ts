@@ -12,15 +12,21 @@ export async function writerFor(deps: AppDependencies, principal: Principal): Pr
   return deps.client.withSigner(await signerFor(deps, principal));
 }
 
-/** The account the caller acts with: its party's admin account, or its authority's account (FORBIDDEN when none is held). */
+/** The account the caller acts with: its party's admin account, its authority's or its agency's account (FORBIDDEN when none is held). */
 export async function signerFor(deps: AppDependencies, principal: Principal): Promise<Signer> {
   const signer =
-    principal.role === "party-admin" ? await deps.signerForParty(principal.party) : await deps.signerForAuthority(principal.authorityId);
+    principal.role === "party-admin"
+      ? await deps.signerForParty(principal.party)
+      : principal.role === "issuer"
+        ? await deps.signerForAuthority(principal.authorityId)
+        : await deps.signerForAgency?.(principal.agencyId);
   if (!signer) {
     const who =
       principal.role === "party-admin"
         ? `an admin account of party ${principal.party}`
-        : `the account of authority ${principal.authorityId}`;
+        : principal.role === "issuer"
+          ? `the account of authority ${principal.authorityId}`
+          : `an account of border agency ${principal.agencyId}`;
     throw new CertLedgerError("FORBIDDEN", `this server holds no key for ${who}, so it cannot act for this token`);
   }
   return signer;

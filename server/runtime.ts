@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Signer } from "ethers";
 import { startEmbeddedChain, type EmbeddedChain } from "../src/chain/anvil";
@@ -23,6 +23,7 @@ import {
 } from "../src/pipeline";
 import { Verifier } from "../src/verify";
 import { createApp } from "./app";
+import { importingSide } from "./importing-side";
 import { Auth } from "./auth";
 import type { ServerConfig } from "./config";
 import { ownerOnlyFromNowOn, secureDataDir } from "./data-dir";
@@ -46,7 +47,7 @@ export interface RunningLedger {
   stop(): Promise<void>;
 }
 
-/** The embedded chain's development accounts: 0 deploys, 1-3 administer KG, KZ, UZ, 4-6 anchor for their authorities. */
+/** The embedded chain's development accounts: 0 deploys, 1-3 administer KG, KZ, UZ, 4-6 anchor for their authorities, 7-9 write for their customs. */
 const DEV_ADMINS = [1, 2, 3];
 /**
  * How stale the head block a verification reads at may be: a change made through another node (a revocation) shows
@@ -199,16 +200,30 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
 
     // This node's own batched certificates are known from its outbox at once; others' once the index read the manifest.
     const batches = { locate: async (certHash: string) => (await index.locate(certHash)) ?? outbox.member(certHash) };
+    const verifier = new Verifier({ client, payloads, batches, events: verifierEvents(index), maxFileBytes: config.maxFileBytes });
+    const partyDecryptionKey = (party: string) => keyring.partyEncryptionKey(party)?.privateJwk;
+    // An agency registered through the API is written for from the first of its accounts this server can sign with: a
+    // development account of the embedded chain, or one with a keystore in DATA_DIR/keys/accounts.
+    const canSignFor = async (account: string) =>
+      chain
+        ? accounts.some((a) => a.toLowerCase() === account.toLowerCase())
+        : access(path.join(config.dataDir, "keys", "accounts", `${account.toLowerCase()}.json`)).then(
+            () => true,
+            () => false,
+          );
     const app = createApp({
       config,
       client,
-      verifier: new Verifier({
-        client,
-        payloads,
-        batches,
-        events: verifierEvents(index),
-        maxFileBytes: config.maxFileBytes,
-      }),
+      verifier,
+      ...importingSide({ client, verifier, payloads, signerForAgency: (id) => keyring.signerForAgency(id), partyDecryptionKey }),
+      adoptAgency: async (agencyId, candidates) => {
+        for (const account of candidates) {
+          if (!(await canSignFor(account))) continue;
+          await keyring.addAgency(agencyId, account);
+          return account;
+        }
+        return undefined;
+      },
       payloads,
       batches,
       anchoring: new AnchoringService({ outbox, client, keyring, maxFileBytes: config.maxFileBytes, linkKeys }),
@@ -222,7 +237,7 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
       receiptKey: await keyring.receiptKey(generateSigningKey),
       signerForParty: (party) => keyring.signerForParty(party),
       signerForAuthority: (id) => keyring.signerFor(id),
-      partyDecryptionKey: (party) => keyring.partyEncryptionKey(party)?.privateJwk,
+      partyDecryptionKey,
       logger,
     });
     const http = await listen(app, { port: config.port, host: config.host });

@@ -11,6 +11,7 @@ export interface TokenArguments {
   role?: string;
   authority?: string;
   party?: string;
+  agency?: string;
   ttl?: string;
   "data-dir"?: string;
 }
@@ -30,8 +31,11 @@ export async function mintToken(
     input = { role: "issuer", authorityId: Number(args.authority), ttl: args.ttl };
   } else if (args.role === "party-admin" && args.party !== undefined && args.authority === undefined) {
     input = { role: "party-admin", party: args.party, ttl: args.ttl };
+  } else if (args.role === "customs" && args.agency !== undefined && args.authority === undefined && args.party === undefined) {
+    if (!/^[1-9]\d{0,9}$/.test(args.agency)) throw new UsageError(`--agency ${args.agency} is not a border agency id`);
+    input = { role: "customs", agencyId: Number(args.agency), ttl: args.ttl };
   } else {
-    throw new UsageError("give --role issuer with --authority, or --role party-admin with --party");
+    throw new UsageError("give --role issuer with --authority, --role party-admin with --party, or --role customs with --agency");
   }
   const config = loadConfig(args["data-dir"] === undefined ? env : { ...env, DATA_DIR: args["data-dir"] });
   const auth = new Auth(await loadServerKey(config.dataDir), { issuer: config.jwtIssuer, defaultTtlSeconds: config.jwtTtlSeconds });
@@ -40,15 +44,17 @@ export async function mintToken(
 
 export const tokenCommand = defineCommand({
   name: "token",
-  usage: "--role issuer --authority ID | --role party-admin --party P  [--ttl 30d] [--data-dir DIR]",
+  usage: "--role issuer --authority ID | --role party-admin --party P | --role customs --agency ID  [--ttl 30d] [--data-dir DIR]",
   help: [
     "Prints an API token signed with the server key of the node's data folder: for an issuing authority (anchors,",
-    "suspends, revokes its certificates) or a party admin. Run it where the node's data folder is.",
+    "suspends, revokes its certificates), a party admin, or a border agency (records outcomes and write-offs of",
+    "other parties' certificates). Run it where the node's data folder is.",
     "",
     "options:",
-    "  --role R           issuer or party-admin",
+    "  --role R           issuer, party-admin or customs",
     "  --authority ID     the issuer's authority id",
     "  --party P          the party admin's party code",
+    "  --agency ID        the border agency's id",
     "  --ttl DURATION     lifetime (3600, 90m, 12h, 30d; default JWT_TTL)",
     "  --data-dir DIR     the node's data folder (default DATA_DIR or ./.certledger)",
     "  --json             print { token, role, … } as JSON",
@@ -57,6 +63,7 @@ export const tokenCommand = defineCommand({
     role: { type: "string" },
     authority: { type: "string" },
     party: { type: "string" },
+    agency: { type: "string" },
     ttl: { type: "string" },
     "data-dir": { type: "string" },
   },

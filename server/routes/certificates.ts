@@ -280,7 +280,7 @@ export function mountCertificateRoutes(router: Router, deps: AppDependencies, co
     }
     if (query.authority === undefined) {
       const principal = res.locals.principal;
-      if (!principal) {
+      if (!principal || principal.role === "customs") {
         if (query.number !== undefined)
           throw new CertLedgerError(
             "INVALID_REQUEST",

@@ -14,6 +14,7 @@ import { certificateStatusOperations, mountCertificateStatusRoutes } from "./cer
 import { healthOperations, mountHealthRoutes } from "./health";
 import { jwksOperations, mountJwksRoutes } from "./jwks";
 import { metricsOperations, mountMetricsRoutes } from "./metrics";
+import { mountOutcomeRoutes, outcomeOperations } from "./outcomes";
 import { mountPayloadRoutes, payloadOperations } from "./payloads";
 import { mountRecognitionRoutes, recognitionOperations } from "./recognition";
 import { mountRegistryListRoutes, registryListOperations } from "./registry-lists";
@@ -32,6 +33,7 @@ export const operations: Operation[] = [
   ...Object.values(authorityOperations),
   ...Object.values(signingKeyOperations),
   ...Object.values(recognitionOperations),
+  ...Object.values(outcomeOperations),
   ...Object.values(registryListOperations),
   ...Object.values(tokenOperations),
   ...Object.values(jwksOperations),
@@ -50,6 +52,7 @@ export function mountRoutes(router: Router, deps: AppDependencies, context: Moun
   mountAuthorityRoutes(router, deps, context);
   mountSigningKeyRoutes(router, deps, context);
   mountRecognitionRoutes(router, deps, context);
+  mountOutcomeRoutes(router, deps, context);
   mountRegistryListRoutes(router, deps, context);
   mountTokenRoutes(router, deps, context);
   mountJwksRoutes(router, deps, context);

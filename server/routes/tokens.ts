@@ -43,8 +43,9 @@ export function mountTokenRoutes(router: Router, deps: AppDependencies, context:
   });
 }
 
-/** The party a token acts for: its own for a party admin, its authority's (on the ledger) for an issuer. */
+/** The party a token acts for: its own for a party admin, its authority's or its agency's (on the ledger) for the others. */
 async function partyOf(deps: AppDependencies, principal: Principal): Promise<string | undefined> {
   if (principal.role === "party-admin") return principal.party;
+  if (principal.role === "customs") return (await deps.outcomes?.getAgency(principal.agencyId))?.party;
   return (await deps.client.getAuthority(principal.authorityId))?.party;
 }

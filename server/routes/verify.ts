@@ -51,7 +51,9 @@ export function mountVerifyRoutes(router: Router, deps: AppDependencies, context
     return principal?.role === "party-admin" ? deps.partyDecryptionKey?.(principal.party) : undefined;
   };
   const answer = async (input: VerifyInput, options: VerifyOptions, receipt: boolean | undefined) => {
-    const { report } = await deps.verifier.verify(input, options);
+    const verified = await deps.verifier.verify(input, options);
+    // What importing parties recorded about it (outcomes, use of its items), read once per block.
+    const report = deps.useReader ? await deps.useReader.addTo(verified.report) : verified.report;
     // The verdict and the ledger's status at the top, as every certificate answer has them; the report says the rest.
     const body = {
       certHash: report.certHash ?? undefined,

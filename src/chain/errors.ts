@@ -1,5 +1,5 @@
-import { getAddress, isError, type ErrorDescription, type Interface } from "ethers";
-import { ICertificateLedger__factory } from "../../typechain-types";
+import { getAddress, Interface as EthersInterface, isError, type ErrorDescription, type Interface } from "ethers";
+import { ICertificateLedger__factory, ICertificateOutcomes__factory } from "../../typechain-types";
 import { CertLedgerError, isCertLedgerError, type CertLedgerErrorCode } from "../errors";
 import { isPartyCode } from "./party-code";
 
@@ -68,6 +68,25 @@ export const LEDGER_ERROR_CODES = {
   LedgerSelfReplacement: "SELF_REPLACEMENT",
   // ILedgerRecognition
   LedgerSelfRecognition: "SELF_RECOGNITION",
+  // ICertificateOutcomes (the importing side's contract, deployed beside the ledger)
+  OutcomesNotPartyAdmin: "NOT_A_PARTY_ADMIN",
+  OutcomesUnknownAgency: "AGENCY_NOT_FOUND",
+  OutcomesInvalidAccountCount: "INVALID_AGENCY_ACCOUNTS",
+  OutcomesAccountAlreadyBound: "ACCOUNT_ALREADY_BOUND",
+  OutcomesNotAgencyAccount: "NOT_AN_AGENCY_ACCOUNT",
+  OutcomesLastAgencyAccount: "LAST_AGENCY_ACCOUNT",
+  OutcomesInvalidAgencyStatus: "INVALID_AGENCY_STATUS",
+  OutcomesNotAgency: "NOT_A_BORDER_AGENCY",
+  OutcomesUnknownCertificate: "CERT_NOT_FOUND",
+  OutcomesOwnCertificate: "OWN_PARTY_CERTIFICATE",
+  OutcomesInvalidOutcome: "INVALID_OUTCOME",
+  OutcomesCertificateNotActive: "CERT_NOT_ACTIVE",
+  OutcomesInvalidItems: "INVALID_ITEMS",
+  OutcomesItemsMismatch: "ITEMS_MISMATCH",
+  OutcomesUnknownItem: "UNKNOWN_ITEM",
+  OutcomesStaleUse: "STALE_USE",
+  OutcomesOverUtilisation: "OVER_UTILISATION",
+  OutcomesInvalidUse: "INVALID_USE",
 } as const satisfies Record<string, CertLedgerErrorCode>;
 
 /** The name of a custom error of the ledger. */
@@ -92,10 +111,10 @@ interface AbiInput {
   internalType?: string;
 }
 
-const ledgerInterface: Interface = ICertificateLedger__factory.createInterface();
-const errorInputs = new Map<string, readonly AbiInput[]>(
-  ICertificateLedger__factory.abi.filter((entry) => entry.type === "error").map((entry) => [entry.name, entry.inputs]),
-);
+// The errors of both contracts in one interface: a revert of either decodes the same way.
+const errorAbi = [...ICertificateLedger__factory.abi, ...ICertificateOutcomes__factory.abi].filter((entry) => entry.type === "error");
+const ledgerInterface: Interface = new EthersInterface(errorAbi);
+const errorInputs = new Map<string, readonly AbiInput[]>(errorAbi.map((entry) => [entry.name, entry.inputs]));
 
 /** Whether `name` is one of the ledger's custom errors. */
 export function isLedgerErrorName(name: string): name is LedgerErrorName {
@@ -208,6 +227,11 @@ function jsonValue(input: AbiInput, value: unknown): string | number | boolean {
   if (names) return names[Number(value)] ?? Number(value);
   if (input.type === "address") return getAddress(String(value));
   if (input.type === "bool") return Boolean(value);
+  if (input.type === "bytes4") {
+    // A UN/ECE Rec 20 unit code, left-aligned ("KGM" is 0x4b474d00).
+    const text = Buffer.from(String(value).slice(2), "hex").toString("latin1").replace(/\0+$/, "");
+    if (/^[A-Z0-9]{2,3}$/.test(text)) return text;
+  }
   if (input.type === "bytes2") {
     const code = Buffer.from(String(value).slice(2), "hex").toString("latin1");
     return isPartyCode(code) ? code : String(value).toLowerCase();

@@ -147,17 +147,30 @@ export class LedgerConnection {
 
   /** Estimates, sends in nonce order, waits for the confirmations and decodes any revert. */
   async send<M extends LedgerWriteName>(method: M, args: LedgerWriteArgs<M>): Promise<WriteResult & { receipt: TransactionReceipt }> {
-    const signer = this.signer;
-    if (!signer) throw new CertLedgerError("NO_SIGNER", `${method}: this client has no signer; connect one to write`);
+    let data: string;
     try {
       // The arguments were checked against the function's TypeChain types at the call; its overloads take no generic name.
-      const data = (this.#ledger.interface as Interface).encodeFunctionData(method, args as readonly unknown[]);
+      data = (this.#ledger.interface as Interface).encodeFunctionData(method, args as readonly unknown[]);
+    } catch (error) {
+      throw toCertLedgerError(error, method);
+    }
+    return this.sendData(this.address, data, method);
+  }
+
+  /**
+   * Sends call `data` to the contract at `to` as {@link send} does (estimated, nonce order, confirmed, revert decoded);
+   * `action` names it in errors. For the contracts deployed beside the ledger, which share its chain, head and signer.
+   */
+  async sendData(to: string, data: string, action: string): Promise<WriteResult & { receipt: TransactionReceipt }> {
+    const signer = this.signer;
+    if (!signer) throw new CertLedgerError("NO_SIGNER", `${action}: this client has no signer; connect one to write`);
+    try {
       const from = await signer.getAddress();
-      const request = { to: this.address, from, data };
+      const request = { to, from, data };
       // Estimating first means a refused write fails here, with the revert data, and spends no nonce.
       const estimate = await withRetry(() => this.provider.estimateGas(request), this.#retry);
       const gasLimit = (estimate * GAS_MARGIN_PERCENT) / 100n;
-      const response = await signer.sendTransaction({ to: this.address, data, gasLimit, ...feeFields(this.#fees) });
+      const response = await signer.sendTransaction({ to, data, gasLimit, ...feeFields(this.#fees) });
       const receipt = await waitForConfirmations(this.provider, response.hash, {
         confirmations: this.#confirmations,
         pollIntervalMs: this.#pollIntervalMs,
@@ -168,7 +181,7 @@ export class LedgerConnection {
       this.head.observe(receipt.blockNumber);
       return { txHash: response.hash, blockNumber: receipt.blockNumber, receipt };
     } catch (error) {
-      throw toCertLedgerError(error, method);
+      throw toCertLedgerError(error, action);
     }
   }
 
@@ -190,9 +203,19 @@ export class LedgerConnection {
     throw new CertLedgerError("TX_FAILED", `transaction ${receipt.hash} emitted no ${name} event`);
   }
 
-  /** eth_getLogs of the ledger in chunks of `logChunkSize` blocks, a few chunks at a time, each retried. */
-  async logs(topics: (string | string[] | null)[], options: EventQueryOptions): Promise<Log[]> {
-    const from = options.fromBlock ?? this.deployment.ledger.deploymentBlock;
+  /**
+   * eth_getLogs of the ledger (or of the contract at `contract.address`, deployed at `contract.deploymentBlock`) in
+   * chunks of `logChunkSize` blocks, a few chunks at a time, each retried.
+   */
+  async logs(
+    topics: (string | string[] | null)[],
+    options: EventQueryOptions,
+    contract: { address: string; deploymentBlock: number } = {
+      address: this.address,
+      deploymentBlock: this.deployment.ledger.deploymentBlock,
+    },
+  ): Promise<Log[]> {
+    const from = options.fromBlock ?? contract.deploymentBlock;
     const to = options.toBlock ?? (await this.blockNumber());
     const ranges: [number, number][] = [];
     for (let start = from; start <= to; start += this.#logChunkSize) ranges.push([start, Math.min(to, start + this.#logChunkSize - 1)]);
@@ -201,7 +224,7 @@ export class LedgerConnection {
       const batch = ranges
         .slice(i, i + LOG_QUERIES_AT_ONCE)
         .map(([fromBlock, toBlock]) =>
-          this.read("getLogs", () => this.provider.getLogs({ address: this.address, topics, fromBlock, toBlock })),
+          this.read("getLogs", () => this.provider.getLogs({ address: contract.address, topics, fromBlock, toBlock })),
         );
       for (const chunk of await Promise.all(batch)) logs.push(...chunk);
     }

@@ -37,6 +37,8 @@ const keyringSchema = z.object({
   authorities: z.record(z.string().regex(/^\d+$/), z.object({ account: address, signingKey: z.string() })),
   // encryptionKey: the party's private encryption key (a JWE like the signing keys), which opens payloads addressed to it.
   parties: z.record(z.string().regex(/^[A-Z]{2}$/), z.object({ admin: address, encryptionKey: z.string().optional() })),
+  // The border agencies this server writes outcomes for, by id: the account each writes from (keyrings before #14 have none).
+  agencies: z.record(z.string().regex(/^\d+$/), z.object({ account: address })).optional(),
   // Each service secret is made on first use: a keyring may hold either without the other.
   service: z.object({ receiptKey: z.string().optional(), dataKey: z.string().optional() }).optional(),
 });
@@ -144,6 +146,30 @@ export class Keyring {
   async signerForParty(party: string): Promise<Signer | undefined> {
     const admin = this.#data.parties[party]?.admin;
     return admin === undefined ? undefined : this.#signer(admin);
+  }
+
+  /** The account `agencyId` writes outcomes from, when this server holds it. */
+  agencyAccount(agencyId: number): string | undefined {
+    return this.#data.agencies?.[String(agencyId)]?.account;
+  }
+
+  /** A signer for `agencyId`'s account. */
+  async signerForAgency(agencyId: number): Promise<Signer | undefined> {
+    const account = this.agencyAccount(agencyId);
+    return account === undefined ? undefined : this.#signer(account);
+  }
+
+  /** The border agencies this server acts for. */
+  agencyIds(): number[] {
+    return Object.keys(this.#data.agencies ?? {})
+      .map(Number)
+      .sort((a, b) => a - b);
+  }
+
+  /** Records that this server writes for border agency `agencyId` from `account`. */
+  async addAgency(agencyId: number, account: string): Promise<void> {
+    this.#data.agencies = { ...this.#data.agencies, [String(agencyId)]: { account } };
+    await this.#save();
   }
 
   /** The key the service signs verification receipts with, created on first use. */

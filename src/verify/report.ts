@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { hex32Schema } from "../hex32-schemas";
+import { certificateUseSchema } from "../outcomes/certificate-use";
 
 /** Overall verdicts, as DESIGN.md lists them. */
 export const VERDICTS = [
@@ -113,6 +114,11 @@ export const verificationReportSchema = z.object({
    * the document, or its payload opened with a key). Their verdicts do not change this one's: a person weighs them.
    */
   linked: z.array(linkedCertificateSchema).optional(),
+  /**
+   * What importing parties' border agencies recorded about the certificate: outcomes, items with their totals and
+   * use, write-offs (present when the server reads the outcomes contract and the certificate was found).
+   */
+  use: certificateUseSchema.optional(),
   asOf: isoTime,
   forParty: z
     .string()

@@ -8,7 +8,10 @@ import os from "node:os";
 import path from "node:path";
 import { mkdtemp, rm } from "node:fs/promises";
 import { Writable } from "node:stream";
+import { ethers } from "hardhat";
 import type { Signer } from "ethers";
+import { importingSide } from "../../server/importing-side";
+import { OutcomesClient } from "../../src/outcomes";
 import { ChainIndex, verifierEvents } from "../../src/index";
 import { Keyring } from "../../src/keys/keyring";
 import { AnchoringService, Batcher, CertificateStatusService, IssuedCertificates, LinkKeyStore, Outbox } from "../../src/pipeline";
@@ -41,6 +44,8 @@ export interface TestServer {
   /** Shorthand: an issuer token of authority `authorityId`, a party-admin token of `party`. */
   issuerToken(authorityId: number): Promise<string>;
   adminToken(party: string): Promise<string>;
+  /** Registers a border agency of `party` on the ledger (a fresh funded account this server writes from), with a customs token. */
+  agency(party: string, name?: string): Promise<{ agencyId: number; token: string; account: string }>;
   dataDir: string;
   /** Set before stop() to keep the data folder for a restart. */
   keepDataDir?: boolean;
@@ -123,15 +128,27 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   const serverKey = await loadServerKey(dataDir);
   const tokenRevocations = TokenRevocations.open(path.join(dataDir, "token-revocations.sqlite"));
   const auth = new Auth(serverKey, { issuer: config.jwtIssuer, defaultTtlSeconds: config.jwtTtlSeconds, revocations: tokenRevocations });
+  const verifier = new Verifier({
+    client: world.client,
+    payloads,
+    batches: index,
+    events: verifierEvents(index),
+    maxFileBytes: config.maxFileBytes,
+  });
+  const agencySigners = new Map<number, Signer>();
   const deps: AppDependencies = {
     config,
     client: world.client,
-    verifier: new Verifier({
+    verifier,
+    ...importingSide({
       client: world.client,
+      verifier,
       payloads,
-      batches: index,
-      events: verifierEvents(index),
-      maxFileBytes: config.maxFileBytes,
+      signerForAgency: async (agencyId) => agencySigners.get(agencyId),
+      partyDecryptionKey: (party) => (party === "KZ" ? world.kzEncryption.privateJwk : undefined),
+      // Only KZ has an encryption key in the world (its JWK is not on IPFS there).
+      recipientKeys: async (parties) =>
+        parties.filter((party) => party === "KZ").map((party) => ({ party, publicJwk: world.kzEncryption.publicJwk })),
     }),
     payloads,
     batches: index,
@@ -163,6 +180,17 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     token: (input) => auth.mintToken(input),
     issuerToken: (authorityId) => auth.mintToken({ role: "issuer", authorityId }),
     adminToken: (party) => auth.mintToken({ role: "party-admin", party }),
+    async agency(party, name = `${party} customs`) {
+      const account = ethers.Wallet.createRandom().connect(ethers.provider);
+      await ethers.provider.send("hardhat_setBalance", [account.address, "0x56BC75E2D63100000"]);
+      const { agencyId } = await OutcomesClient.of(world.client.withSigner(admins[party])).registerAgency({
+        party,
+        name,
+        accounts: [account.address],
+      });
+      agencySigners.set(agencyId, account);
+      return { agencyId, account: account.address, token: await auth.mintToken({ role: "customs", agencyId }) };
+    },
     async stop() {
       // Stopped once: a test that restarts a server stops the first itself.
       const at = running.indexOf(server);
