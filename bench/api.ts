@@ -5,16 +5,19 @@
  *     from the first request to the last certificate anchored in a confirmed transaction.
  *  2. Verification by hash: GET /v1/verify/{certHash} under load (autocannon) over the anchored certificates, cold
  *     (never verified before) and hot (verified before): latency p50/p99 and requests/s (see bench/verify-load.ts).
+ *  3. The importing side: certificates of origin accepted and written off by a border agency (bench/outcomes-load.ts).
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { freePort, startNode } from "../test/e2e/node-process";
+import { benchOutcomes } from "./outcomes-load";
 import { benchVerification } from "./verify-load";
 import { report } from "./report";
 
 const N = Number(process.env.BENCH_CERTIFICATES ?? 5000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const OUTCOMES = Number(process.env.BENCH_OUTCOMES ?? 300);
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "certledger-bench-"));
@@ -23,7 +26,8 @@ async function main(): Promise<void> {
   const node = startNode({ DATA_DIR: dataDir, ...ports, LOG_LEVEL: "error" });
   try {
     await node.ready();
-    const token = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8")).parties.KG.authorities[0].token as string;
+    const demo = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8"));
+    const token = demo.parties.KG.authorities[0].token as string;
     const validUntil = new Date(Date.now() + 90 * 86_400_000).toISOString();
     const items = Array.from({ length: N }, (_, i) => ({
       file: {
@@ -76,6 +80,7 @@ async function main(): Promise<void> {
       seconds: SECONDS,
       processes: { node: node.child.pid, chain: Number.isInteger(anvilPid) ? anvilPid : undefined },
     });
+    await benchOutcomes({ api, demo, count: OUTCOMES, concurrency: 8 });
   } finally {
     node.child.kill("SIGINT");
     await node.exited;

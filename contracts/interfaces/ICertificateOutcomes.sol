@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {BatchMember} from "./LedgerTypes.sol";
 import {Agency, ItemRecord, ItemTotal, ItemUse, Outcome} from "./OutcomeTypes.sol";
 
 /// @title The importing side's answers: outcomes and utilisation of certificates presented at a party's border.
@@ -30,14 +29,12 @@ interface ICertificateOutcomes {
     error OutcomesInvalidAgencyStatus(uint32 agencyId);
     /// @notice `caller` is not an account of an active border agency.
     error OutcomesNotAgency(address caller);
-    /// @notice The ledger has no anchoring of `certHash` by `authorityId` in batch `root` (zero: direct), or the proof fails.
+    /// @notice The ledger has no direct anchoring of `certHash` by `authorityId` (`root` zero), or no batch `root` by it.
     error OutcomesUnknownCertificate(bytes32 certHash, uint32 authorityId, bytes32 root);
     /// @notice Agency party `party` cannot answer for its own party's certificate `certHash`.
     error OutcomesOwnCertificate(bytes32 certHash, bytes2 party);
     /// @notice `outcome` is not an outcome, or `reason` does not fit it (a rejection needs a reason 1..`maxReason`, others none).
     error OutcomesInvalidOutcome(uint8 outcome, uint8 reason, uint8 maxReason);
-    /// @notice `certHash` is not active now (its ledger status is `status`, valid until `validUntil`): it cannot be accepted.
-    error OutcomesCertificateNotActive(bytes32 certHash, uint8 status, uint64 validUntil);
     /// @notice A certificate declares 1..`max` items, each with a non-zero total and unit; `index` is the first bad one.
     error OutcomesInvalidItems(uint256 index, uint256 max);
     /// @notice The items of `certHash` were declared before, with `total` of `unit` for item `item` (or another count).
@@ -116,14 +113,23 @@ interface ICertificateOutcomes {
     /// @notice Reactivates a suspended `agencyId`. Only an admin of its active party may call.
     function reactivateAgency(uint32 agencyId) external;
 
-    /// @notice Records the caller's agency's `outcome` for `anchoring` (a direct anchor when `anchoring.root` is zero:
-    /// then only `certHash` and `authorityId` count; a batch member with its proof otherwise). An acceptance needs the
-    /// certificate Active and unexpired now. `reason`: 1..maxReason for a rejection, 0 otherwise.
-    function recordOutcome(BatchMember calldata anchoring, Outcome outcome, uint8 reason, bytes32 detailsDigest) external;
+    /// @notice Records the caller's agency's `outcome` for the anchoring of `certHash` by `authorityId` (in batch `root`,
+    /// or directly when zero), which must be another, active party's. `reason`: 1..maxReason for a rejection, else 0.
+    /// The certificate's status and signature are the agency's server's to check (it verifies before it writes): the
+    /// contract enforces who answers, in whose name, for whose certificate.
+    function recordOutcome(
+        bytes32 certHash,
+        uint32 authorityId,
+        bytes32 root,
+        Outcome outcome,
+        uint8 reason,
+        bytes32 detailsDigest
+    ) external;
 
-    /// @notice Declares the goods items of `anchoring`, as the certificate states them, once: a later declaration must
-    /// be the same (it then changes nothing). The caller is an agency of a party other than the issuing party.
-    function declareItems(BatchMember calldata anchoring, ItemTotal[] calldata items) external;
+    /// @notice Declares the goods items of the anchoring (`certHash`, `authorityId`, `root`), as the certificate states
+    /// them, once: a later declaration must be the same (it then changes nothing). The caller is an agency of a party
+    /// other than the issuing party.
+    function declareItems(bytes32 certHash, uint32 authorityId, bytes32 root, ItemTotal[] calldata items) external;
 
     /// @notice Writes `uses` off the items of the anchoring (`certHash`, `authorityId`, `root`) for the caller's party's
     /// import declaration `declarationHash`. Every use must fit what is left of its item, and is made against the

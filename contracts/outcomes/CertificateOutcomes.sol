@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {ICertificateLedger} from "../interfaces/ICertificateLedger.sol";
 import {ICertificateOutcomes} from "../interfaces/ICertificateOutcomes.sol";
-import {BatchMember, CertificateRecord, CertificateStatus, PartyStatus} from "../interfaces/LedgerTypes.sol";
+import {PartyStatus} from "../interfaces/LedgerTypes.sol";
 import {Agency, AgencyPermit, AgencyStatus, ItemRecord, ItemTotal, ItemUse, Outcome} from "../interfaces/OutcomeTypes.sol";
 
 /// @title CertLedger's importing side: border agencies, their outcomes and the utilisation of certificates.
@@ -98,40 +98,32 @@ contract CertificateOutcomes is ICertificateOutcomes {
     // ---------------------------------------------------------------- outcomes and utilisation
 
     /// @inheritdoc ICertificateOutcomes
-    function recordOutcome(BatchMember calldata anchoring, Outcome outcome, uint8 reason, bytes32 detailsDigest) external {
+    function recordOutcome(
+        bytes32 certHash,
+        uint32 authorityId,
+        bytes32 root,
+        Outcome outcome,
+        uint8 reason,
+        bytes32 detailsDigest
+    ) external {
         AgencyPermit memory permit = _callerPermit();
         _checkOutcome(outcome, reason);
-        CertificateRecord memory record = _foreignCertificate(anchoring, permit.party);
-        if (outcome == Outcome.Accepted || outcome == Outcome.AcceptedWithRemarks) {
-            if (record.status != CertificateStatus.Active || record.validUntil < block.timestamp) {
-                revert OutcomesCertificateNotActive(anchoring.certHash, uint8(record.status), record.validUntil);
-            }
-        }
-        emit OutcomeRecorded(
-            anchoring.certHash,
-            permit.party,
-            permit.agencyId,
-            anchoring.authorityId,
-            anchoring.root,
-            outcome,
-            reason,
-            detailsDigest
-        );
+        _foreignAnchoring(certHash, authorityId, root, permit.party);
+        emit OutcomeRecorded(certHash, permit.party, permit.agencyId, authorityId, root, outcome, reason, detailsDigest);
     }
 
     /// @inheritdoc ICertificateOutcomes
-    function declareItems(BatchMember calldata anchoring, ItemTotal[] calldata items) external {
+    function declareItems(bytes32 certHash, uint32 authorityId, bytes32 root, ItemTotal[] calldata items) external {
         AgencyPermit memory permit = _callerPermit();
         if (items.length == 0 || items.length > MAX_ITEMS) revert OutcomesInvalidItems(items.length, MAX_ITEMS);
-        bytes32 anchoringKey = _anchoringKey(anchoring.certHash, anchoring.authorityId, anchoring.root);
+        bytes32 anchoringKey = _anchoringKey(certHash, authorityId, root);
         ItemRecord memory first = _items[_itemKey(anchoringKey, 0)];
         if (first.itemCount != 0) {
             // Declared before: a retry, or a second border reading the same certificate, must say the same.
-            _checkSameItems(anchoring.certHash, anchoringKey, items, first.itemCount);
+            _checkSameItems(certHash, anchoringKey, items, first.itemCount);
             return;
         }
-        _foreignCertificate(anchoring, permit.party);
-        bytes2 issuingParty = LEDGER.getAuthority(anchoring.authorityId).party;
+        bytes2 issuingParty = _foreignAnchoring(certHash, authorityId, root, permit.party);
         for (uint256 i = 0; i < items.length; ++i) {
             if (items[i].total == 0 || items[i].unit == bytes4(0)) revert OutcomesInvalidItems(i, MAX_ITEMS);
             _items[_itemKey(anchoringKey, uint8(i))] = ItemRecord({
@@ -142,15 +134,7 @@ contract CertificateOutcomes is ICertificateOutcomes {
                 itemCount: uint8(items.length)
             });
         }
-        emit ItemsDeclared(
-            anchoring.certHash,
-            permit.party,
-            permit.agencyId,
-            anchoring.authorityId,
-            anchoring.root,
-            issuingParty,
-            items
-        );
+        emit ItemsDeclared(certHash, permit.party, permit.agencyId, authorityId, root, issuingParty, items);
     }
 
     /// @inheritdoc ICertificateOutcomes
@@ -255,19 +239,24 @@ contract CertificateOutcomes is ICertificateOutcomes {
         }
     }
 
-    /// @dev The ledger's record of `anchoring`, which must exist and have been issued by a party other than `party`
-    /// (an active one: a party the consortium suspended answers for nothing).
-    function _foreignCertificate(BatchMember calldata anchoring, bytes2 party) private view returns (CertificateRecord memory record) {
-        if (anchoring.root == bytes32(0)) {
-            record = LEDGER.getCertificate(anchoring.certHash);
-            if (record.authorityId != anchoring.authorityId) record.status = CertificateStatus.None;
-        } else {
-            record = LEDGER.getBatchedCertificate(anchoring);
-        }
-        if (record.status == CertificateStatus.None) {
-            revert OutcomesUnknownCertificate(anchoring.certHash, anchoring.authorityId, anchoring.root);
-        }
-        if (LEDGER.getAuthority(record.authorityId).party == party) revert OutcomesOwnCertificate(anchoring.certHash, party);
+    /// @dev The party that issued the anchoring (`certHash` by `authorityId`, in batch `root` or directly when zero),
+    /// which must exist and be a party other than `party`, itself active (a party the consortium suspended answers for
+    /// nothing). A batched anchoring is checked as far as the batch (its root, anchored by that authority): membership
+    /// needs the Merkle proof, whose calldata would cost about 530 gas per level, and readers take records only for a
+    /// certificate's earliest anchoring, which they establish with the proof, so a record naming a batch that does
+    /// not hold the hash is never shown.
+    function _foreignAnchoring(
+        bytes32 certHash,
+        uint32 authorityId,
+        bytes32 root,
+        bytes2 party
+    ) private view returns (bytes2 issuingParty) {
+        bool anchored = root == bytes32(0)
+            ? LEDGER.getCertificate(certHash).authorityId == authorityId && authorityId != 0
+            : LEDGER.getBatch(root, authorityId).authorityId == authorityId && authorityId != 0;
+        if (!anchored) revert OutcomesUnknownCertificate(certHash, authorityId, root);
+        issuingParty = LEDGER.getAuthority(authorityId).party;
+        if (issuingParty == party) revert OutcomesOwnCertificate(certHash, party);
         if (LEDGER.getParty(party).status != PartyStatus.Active) revert OutcomesNotAgency(msg.sender);
     }
 

@@ -23,7 +23,8 @@ export function describeFailure(error: unknown): { exitCode: number; code?: stri
   if (error instanceof UsageError) return { exitCode: EXIT.USAGE, message: error.message };
   if (error instanceof UnreachableError) return { exitCode: EXIT.UNREACHABLE, message: error.message };
   if (error instanceof ApiProblem) {
-    const exitCode = error.status === 503 ? EXIT.UNREACHABLE : error.status >= 500 ? EXIT.FAILED : EXIT.REFUSED;
+    const usedUp = error.code === "OVER_UTILISATION" || error.code === "ALREADY_USED_IN_FULL";
+    const exitCode = usedUp ? EXIT.USED_UP : error.status === 503 ? EXIT.UNREACHABLE : error.status >= 500 ? EXIT.FAILED : EXIT.REFUSED;
     return { exitCode, code: error.code, message: `the server answered ${error.status} ${error.code}: ${error.message}` };
   }
   if (

@@ -14,6 +14,8 @@ export const EXIT = {
   UNREACHABLE: 4,
   /** `anchor`: some files were refused or failed, or `--wait` ran out of time before all were anchored. */
   INCOMPLETE: 5,
+  /** `outcome`, `write-off`: the certificate's quantity is used up (OVER_UTILISATION, ALREADY_USED_IN_FULL). */
+  USED_UP: 6,
 } as const;
 
 /** `verify` and `verify-bundle`: one exit code per verdict, so a script can tell them apart without parsing. */
@@ -43,6 +45,7 @@ export function exitCodeHelp(): string {
     "  3  refused by the API server or the ledger (or a wrong password)",
     "  4  unreachable: the API server or JSON-RPC node did not answer",
     "  5  anchor incomplete: some files refused or failed, or --wait timed out",
+    "  6  outcome, write-off: the certificate's quantity is used up (over-utilisation, already used in full)",
     `  verify, verify-bundle: ${verdicts}`,
   ].join("\n");
 }

@@ -22,6 +22,7 @@ const load = {
   key: () => require("./key") as typeof import("./key"),
   recognition: () => require("./recognition") as typeof import("./recognition"),
   kit: () => require("./kit") as typeof import("./kit"),
+  outcomes: () => require("./outcomes") as typeof import("./outcomes"),
 };
 const COMMANDS: Record<string, { group: string; summary: string; load: () => Command }> = {
   anchor: {
@@ -82,6 +83,21 @@ const COMMANDS: Record<string, { group: string; summary: string; load: () => Com
     load: () => load.recognition().recogniseCommand,
   },
   unrecognise: { group: GOVERNANCE, summary: "withdraw a recognition", load: () => load.recognition().unrecogniseCommand },
+  outcome: {
+    group: "the importing side (through an API server)",
+    summary: "record a border agency's outcome for a certificate",
+    load: () => load.outcomes().outcomeCommand,
+  },
+  "write-off": {
+    group: "the importing side (through an API server)",
+    summary: "write an import declaration's quantities off a certificate",
+    load: () => load.outcomes().writeOffCommand,
+  },
+  use: {
+    group: "the importing side (through an API server)",
+    summary: "a certificate's outcomes and use",
+    load: () => load.outcomes().useCommand,
+  },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

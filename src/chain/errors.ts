@@ -80,7 +80,6 @@ export const LEDGER_ERROR_CODES = {
   OutcomesUnknownCertificate: "CERT_NOT_FOUND",
   OutcomesOwnCertificate: "OWN_PARTY_CERTIFICATE",
   OutcomesInvalidOutcome: "INVALID_OUTCOME",
-  OutcomesCertificateNotActive: "CERT_NOT_ACTIVE",
   OutcomesInvalidItems: "INVALID_ITEMS",
   OutcomesItemsMismatch: "ITEMS_MISMATCH",
   OutcomesUnknownItem: "UNKNOWN_ITEM",

@@ -106,14 +106,11 @@ export class BorderDesk {
         `certificate ${certHash} was issued by ${party} itself: its border does not answer for it`,
       );
     }
-    const anchor = certificate.anchor;
+    // The certificate's earliest anchoring, as the verifier established it (with the Merkle proof for a batched one).
     const anchoring: Anchoring = {
       certHash: certificate.certHash,
       authorityId: certificate.authority.id,
-      root: anchor.kind === "batch" ? anchor.root : ZeroHash,
-      numberHash: anchor.kind === "batch" ? anchor.numberHash : ZeroHash,
-      validUntil: anchor.kind === "batch" ? BigInt(Date.parse(certificate.validUntil) / 1000) : 0n,
-      proof: anchor.kind === "batch" ? anchor.proof : [],
+      root: certificate.anchor.kind === "batch" ? certificate.anchor.root : ZeroHash,
     };
     const items = credentialJws === undefined ? [] : itemsOfCredential(decodeCredentialJws(credentialJws).credential);
     return { report, anchoring, issuingParty: certificate.authority.party, items };
@@ -168,6 +165,7 @@ export class BorderDesk {
       );
     }
     const wanted = this.#uses(presented.items, input.uses);
+    checkVerdict(presented.report, "written off");
     const outcomes = this.deps.outcomes;
     const previous = await this.#previousWriteOff(presented.anchoring, party, declarationHash, wanted);
     if (previous) return previous;
@@ -309,6 +307,23 @@ export class BorderDesk {
     });
     await payloads.add(bytes);
     return sha256(bytes);
+  }
+}
+
+/**
+ * An acceptance or a write-off needs the certificate VALID at the agency's party (the chain checks only that it is
+ * Active and unexpired, and not even that for a write-off, to keep its gas low): CERT_NOT_ACTIVE when it is revoked,
+ * suspended or expired, CERT_NOT_ACCEPTABLE for any other verdict (not recognised by the party, tampered, …).
+ */
+function checkVerdict(report: VerificationReport, what: string): void {
+  if (report.verdict === "REVOKED" || report.verdict === "SUSPENDED" || report.verdict === "EXPIRED") {
+    throw new CertLedgerError("CERT_NOT_ACTIVE", `certificate ${report.certHash} is ${report.verdict}: it cannot be ${what}`);
+  }
+  if (report.verdict !== "VALID") {
+    throw new CertLedgerError(
+      "CERT_NOT_ACCEPTABLE",
+      `certificate ${report.certHash} verifies as ${report.verdict} here: it cannot be ${what}`,
+    );
   }
 }
 

@@ -72,10 +72,7 @@ export const certificateUseSchema = z.object({
 export type CertificateUse = z.infer<typeof certificateUseSchema>;
 
 /** The use of `anchoring` (the certificate's earliest anchoring), from the outcomes contract's events and items. */
-export async function readCertificateUse(
-  outcomes: OutcomesClient,
-  anchoring: Pick<Anchoring, "certHash" | "authorityId" | "root">,
-): Promise<CertificateUse> {
+export async function readCertificateUse(outcomes: OutcomesClient, anchoring: Anchoring): Promise<CertificateUse> {
   const [events, items] = await Promise.all([outcomes.events(anchoring.certHash), outcomes.items(anchoring)]);
   const own = events.filter((e) => e.authorityId === anchoring.authorityId && e.root.toLowerCase() === anchoring.root.toLowerCase());
   const names = await agencyNames(outcomes, own);
@@ -176,7 +173,7 @@ export class CertificateUseReader {
   ) {}
 
   /** The use of `anchoring` as of the chain's head (the ledger client's shared head). */
-  async read(anchoring: Pick<Anchoring, "certHash" | "authorityId" | "root">): Promise<CertificateUse> {
+  async read(anchoring: Anchoring): Promise<CertificateUse> {
     const head = await this.outcomes.ledger.head.latest();
     const key = `${head.number}|${anchoring.certHash}|${anchoring.authorityId}|${anchoring.root}`.toLowerCase();
     let use = this.#cache.get(key);

@@ -12,16 +12,13 @@ import { CertLedgerError } from "../errors";
 import { unitFromBytes4, unitToBytes4 } from "./quantities";
 
 /**
- * One anchoring of a certificate, as a write names it: a direct anchor (`root` zero; the other fields are not read)
- * or a member of the batch `root` of `authorityId`, with its leaf's fields and Merkle proof.
+ * One anchoring of a certificate, as the outcomes contract names it: `certHash` anchored by `authorityId` directly
+ * (`root` zero) or in its batch `root` (the ledger's status events name anchorings the same way).
  */
 export interface Anchoring {
   certHash: string;
   authorityId: number;
   root: string;
-  numberHash: string;
-  validUntil: bigint;
-  proof: string[];
 }
 
 /** A border agency as the contract records it. */
@@ -176,7 +173,7 @@ export class OutcomesClient {
   /** Records the signer's agency's `outcome` (the contract's number) for `anchoring`. */
   async recordOutcome(input: { anchoring: Anchoring; outcome: number; reason: number; detailsDigest?: string }): Promise<WriteResult> {
     return this.#write("recordOutcome", [
-      member(input.anchoring),
+      ...anchoringArgs(input.anchoring),
       smallUint(input.outcome, 8, "outcome"),
       smallUint(input.reason, 8, "reason"),
       input.detailsDigest === undefined ? ZeroHash : bytes32(input.detailsDigest, "detailsDigest"),
@@ -186,29 +183,26 @@ export class OutcomesClient {
   /** Declares the items of `anchoring` (totals in thousandths). */
   async declareItems(input: { anchoring: Anchoring; items: { total: bigint; unit: string }[] }): Promise<WriteResult> {
     return this.#write("declareItems", [
-      member(input.anchoring),
+      ...anchoringArgs(input.anchoring),
       input.items.map((item) => ({ total: item.total, unit: unitToBytes4(item.unit) })),
     ]);
   }
 
   /** Writes `uses` off (items from 0, quantities in thousandths, each against the use its caller read). */
   async recordUtilisation(input: {
-    anchoring: Pick<Anchoring, "certHash" | "authorityId" | "root">;
+    anchoring: Anchoring;
     declarationHash: string;
     uses: { item: number; quantity: bigint; usedBefore: bigint }[];
   }): Promise<WriteResult> {
-    const { certHash, authorityId, root } = input.anchoring;
     return this.#write("recordUtilisation", [
-      bytes32(certHash, "certHash"),
-      smallUint(authorityId, 32, "authorityId"),
-      bytes32(root, "root"),
+      ...anchoringArgs(input.anchoring),
       bytes32(input.declarationHash, "declarationHash"),
       input.uses.map((use) => ({ item: smallUint(use.item, 8, "item"), quantity: use.quantity, usedBefore: use.usedBefore })),
     ]);
   }
 
   /** The items of `anchoring` (an empty list when none were declared). */
-  async items(anchoring: Pick<Anchoring, "certHash" | "authorityId" | "root">): Promise<ItemState[]> {
+  async items(anchoring: Anchoring): Promise<ItemState[]> {
     const first = await this.item(anchoring, 0);
     if (!first) return [];
     const rest = await Promise.all(Array.from({ length: first.itemCount - 1 }, (_, i) => this.item(anchoring, i + 1)));
@@ -216,7 +210,7 @@ export class OutcomesClient {
   }
 
   /** Item `item` (from 0) of `anchoring`, or undefined when not declared. */
-  async item(anchoring: Pick<Anchoring, "certHash" | "authorityId" | "root">, item: number): Promise<ItemState | undefined> {
+  async item(anchoring: Anchoring, item: number): Promise<ItemState | undefined> {
     const record = await this.#read("getItem", () =>
       this.#contract.getItem(anchoring.certHash, anchoring.authorityId, anchoring.root, smallUint(item, 8, "item")),
     );
@@ -263,15 +257,8 @@ export class OutcomesClient {
   }
 }
 
-function member(anchoring: Anchoring) {
-  return {
-    root: bytes32(anchoring.root, "root"),
-    authorityId: smallUint(anchoring.authorityId, 32, "authorityId"),
-    certHash: bytes32(anchoring.certHash, "certHash"),
-    numberHash: bytes32(anchoring.numberHash, "numberHash"),
-    validUntil: anchoring.validUntil,
-    proof: anchoring.proof.map((p, i) => bytes32(p, `proof[${i}]`)),
-  };
+function anchoringArgs(anchoring: Anchoring): [string, number, string] {
+  return [bytes32(anchoring.certHash, "certHash"), smallUint(anchoring.authorityId, 32, "authorityId"), bytes32(anchoring.root, "root")];
 }
 
 /** An indexed bytes2 as its topic: left-aligned in 32 bytes. */

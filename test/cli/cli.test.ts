@@ -7,6 +7,8 @@ import { anchorsOnChain } from "../e2e/anchors-on-chain";
 import { startEmbeddedChain, type EmbeddedChain } from "../../src/chain/anvil";
 import { freePort } from "../e2e/node-process";
 import { runCli, spawnCli, until, type CliProcess, type CliResult } from "./cli-process";
+import { buildCredential } from "../../src/documents/credentials";
+import { EXAMPLE_INPUTS } from "../documents/credential-examples";
 
 const FILES = 1_000;
 
@@ -174,6 +176,62 @@ describe("certledger, the command-line tool, against a real node", function () {
     expect(JSON.parse(isRevoked.stdout)).to.include({ verdict: "REVOKED", certHash: revoked.certHash });
     expect(isSuspended.code, explain(isSuspended)).to.equal(15);
     expect(isSuspended.stdout).to.match(/^SUSPENDED/);
+  });
+
+  it("outcome, write-off and use: KG's customs writes off KZ's certificate of origin, exit 6 once it is used up", async function () {
+    const demo = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8")) as {
+      parties: Record<string, { adminToken: string; authorities: { id: number; token: string }[]; agencies: { token: string }[] }>;
+    };
+    const kz = demo.parties.KZ.authorities[0];
+    const customs = demo.parties.KG.agencies[0].token;
+    const json = async (route: string, method: string, token: string, body: unknown) => {
+      const response = await fetch(api + route, {
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect(response.status, await response.clone().text()).to.be.below(300);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    await json("/v1/recognition", "PUT", demo.parties.KG.adminToken, { issuer: "KZ", types: ["certificateOfOrigin"] });
+    const now = Date.now();
+    const credential = buildCredential({
+      ...EXAMPLE_INPUTS.certificateOfOrigin,
+      issuer: { party: "KZ", authorityId: kz.id, name: "KZ chamber of commerce" },
+      certificateNumber: `KZ-CO-CLI-${now}`,
+      validFrom: new Date(now).toISOString(),
+      validUntil: new Date(now + 90 * 86_400_000).toISOString(),
+    });
+    const { certHash } = (await json("/v1/certificates", "POST", kz.token, { credential })) as { certHash: string };
+    await until("the certificate of origin is anchored", async () => {
+      const answer = await fetch(`${api}/v1/certificates/${certHash}`).then((r) => r.json() as Promise<{ anchoring?: string }>);
+      return answer.anchoring === "anchored";
+    });
+    const jwt = path.join(dir, "origin.jwt");
+    const documentAnswer = await fetch(`${api}/v1/certificates/${certHash}/document`, { headers: { authorization: `Bearer ${kz.token}` } });
+    await writeFile(jwt, await documentAnswer.text());
+    const env = { CERTLEDGER_API: api, CERTLEDGER_TOKEN: customs };
+
+    const accepted = await runCli(["outcome", certHash, "--outcome", "accepted", "--credential", jwt], env);
+    expect(accepted.code, explain(accepted)).to.equal(0);
+    expect(accepted.stdout).to.match(/^recorded by KG \(transaction 0x[0-9a-f]{64}, block \d+\)/);
+    const first = await runCli(
+      ["write-off", certHash, "--declaration", "KG-DT-1", "--item", "1:18000:KGM", "--credential", jwt, "--json"],
+      env,
+    );
+    expect(first.code, explain(first)).to.equal(0);
+    expect(JSON.parse(first.stdout)).to.include({ alreadyRecorded: false, party: "KG" });
+    const again = await runCli(["write-off", certHash, "--declaration", "KG-DT-1", "--item", "1:18000:KGM", "--credential", jwt], env);
+    expect(again.code, explain(again)).to.equal(0);
+    expect(again.stdout).to.match(/^already recorded by KG/);
+    const over = await runCli(["write-off", certHash, "--declaration", "KG-DT-2", "--item", "1:0.5:KGM", "--credential", jwt], env);
+    expect(over.code, explain(over)).to.equal(6);
+    expect(over.stderr).to.contain("OVER_UTILISATION").and.contain("0.5 KGM asked, 0 KGM left");
+    const badItem = await runCli(["write-off", certHash, "--declaration", "KG-DT-3", "--item", "one:1:KGM"], env);
+    expect(badItem.code, explain(badItem)).to.equal(2);
+    const use = await runCli(["use", certHash, "--api", api]);
+    expect(use.code, explain(use)).to.equal(0);
+    expect(use.stdout).to.contain("accepted by KG (KG State Customs Service) on").and.contain("item 1: 18,000 of 18,000 KGM used");
   });
 
   it("a proof bundle verifies against the chain with the server stopped", async function () {

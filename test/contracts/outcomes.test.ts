@@ -6,7 +6,6 @@ import { expect } from "chai";
 import { ethers, network } from "hardhat";
 import {
   CertType,
-  DAY,
   KG,
   KZ,
   Kind,
@@ -43,15 +42,15 @@ async function withAgencies() {
   await outcomes.connect(uzAdmin).registerAgency(UZ, "UZ customs committee", [uzCustoms.address]);
   await outcomes.connect(kgAdmin).registerAgency(KG, "KG customs service", [kgCustoms.address]);
   const agencyIds = { kz: 1, uz: 2, kg: 3 } as const;
-  // KG's direct certificate, as an anchoring.
-  const direct = { root: NO_ROOT, authorityId: base.ids.kgBody, certHash: base.certHash, numberHash: NO_ROOT, validUntil: 0n, proof: [] };
+  // KG's direct certificate, as an anchoring: certHash, authorityId, root (zero for a direct anchor).
+  const direct = [base.certHash, base.ids.kgBody, NO_ROOT] as const;
   return { ...base, outcomes, kzCustoms, kzCustoms2, uzCustoms, kgCustoms, spare, agencyIds, direct };
 }
 
 /** {@link withAgencies} with the direct certificate's two items declared by KZ: 18,000 KGM and 500 LTR. */
 async function withItems() {
   const base = await loadFixture(withAgencies);
-  await base.outcomes.connect(base.kzCustoms).declareItems(base.direct, [
+  await base.outcomes.connect(base.kzCustoms).declareItems(...base.direct, [
     { total: q(18_000), unit: KGM },
     { total: q(500), unit: LTR },
   ]);
@@ -111,11 +110,11 @@ describe("CertificateOutcomes", function () {
     it("a suspended agency writes nothing until its party reactivates it", async function () {
       const { outcomes, kzAdmin, kzCustoms, direct, agencyIds } = await loadFixture(withAgencies);
       await expect(outcomes.connect(kzAdmin).suspendAgency(agencyIds.kz)).to.emit(outcomes, "AgencySuspended").withArgs(agencyIds.kz);
-      await expect(outcomes.connect(kzCustoms).recordOutcome(direct, Outcome.Acknowledged, 0, ethers.ZeroHash))
+      await expect(outcomes.connect(kzCustoms).recordOutcome(...direct, Outcome.Acknowledged, 0, ethers.ZeroHash))
         .to.be.revertedWithCustomError(outcomes, "OutcomesNotAgency")
         .withArgs(kzCustoms.address);
       await outcomes.connect(kzAdmin).reactivateAgency(agencyIds.kz);
-      await expect(outcomes.connect(kzCustoms).recordOutcome(direct, Outcome.Acknowledged, 0, ethers.ZeroHash)).to.emit(
+      await expect(outcomes.connect(kzCustoms).recordOutcome(...direct, Outcome.Acknowledged, 0, ethers.ZeroHash)).to.emit(
         outcomes,
         "OutcomeRecorded",
       );
@@ -124,7 +123,7 @@ describe("CertificateOutcomes", function () {
     it("an agency of a party the consortium suspended answers for nothing", async function () {
       const { ledger, outcomes, kgAdmin, uzAdmin, kzCustoms, direct } = await loadFixture(withAgencies);
       await pass(ledger, kgAdmin, [uzAdmin], Kind.SuspendParty, KZ);
-      await expect(outcomes.connect(kzCustoms).recordOutcome(direct, Outcome.Acknowledged, 0, ethers.ZeroHash)).to.be.revertedWithCustomError(
+      await expect(outcomes.connect(kzCustoms).recordOutcome(...direct, Outcome.Acknowledged, 0, ethers.ZeroHash)).to.be.revertedWithCustomError(
         outcomes,
         "OutcomesNotAgency",
       );
@@ -135,7 +134,7 @@ describe("CertificateOutcomes", function () {
     it("nobody but an agency's account records an outcome: not an outsider, not the issuer's authority, not a party admin", async function () {
       const { outcomes, outsider, kgBody, kzAdmin, direct } = await loadFixture(withAgencies);
       for (const caller of [outsider, kgBody, kzAdmin]) {
-        await expect(outcomes.connect(caller).recordOutcome(direct, Outcome.Accepted, 0, ethers.ZeroHash))
+        await expect(outcomes.connect(caller).recordOutcome(...direct, Outcome.Accepted, 0, ethers.ZeroHash))
           .to.be.revertedWithCustomError(outcomes, "OutcomesNotAgency")
           .withArgs(caller.address);
       }
@@ -143,10 +142,10 @@ describe("CertificateOutcomes", function () {
 
     it("the issuing party's own agency cannot answer for its certificate", async function () {
       const { outcomes, kgCustoms, direct, certHash } = await loadFixture(withAgencies);
-      await expect(outcomes.connect(kgCustoms).recordOutcome(direct, Outcome.Accepted, 0, ethers.ZeroHash))
+      await expect(outcomes.connect(kgCustoms).recordOutcome(...direct, Outcome.Accepted, 0, ethers.ZeroHash))
         .to.be.revertedWithCustomError(outcomes, "OutcomesOwnCertificate")
         .withArgs(certHash, KG);
-      await expect(outcomes.connect(kgCustoms).declareItems(direct, [{ total: q(1), unit: KGM }])).to.be.revertedWithCustomError(
+      await expect(outcomes.connect(kgCustoms).declareItems(...direct, [{ total: q(1), unit: KGM }])).to.be.revertedWithCustomError(
         outcomes,
         "OutcomesOwnCertificate",
       );
@@ -155,19 +154,22 @@ describe("CertificateOutcomes", function () {
     it("an agency writes in its own party's name only: UZ's outcome is UZ's", async function () {
       const { outcomes, uzCustoms, direct, certHash, ids, agencyIds } = await loadFixture(withAgencies);
       const details = randomHash();
-      await expect(outcomes.connect(uzCustoms).recordOutcome(direct, Outcome.Rejected, 4, details))
+      await expect(outcomes.connect(uzCustoms).recordOutcome(...direct, Outcome.Rejected, 4, details))
         .to.emit(outcomes, "OutcomeRecorded")
         .withArgs(certHash, UZ, agencyIds.uz, ids.kgBody, NO_ROOT, Outcome.Rejected, 4, details);
     });
 
     it("a certificate the ledger does not hold, or another authority's name on it, is refused", async function () {
       const { outcomes, kzCustoms, direct, ids } = await loadFixture(withAgencies);
-      const unknown = { ...direct, certHash: randomHash() };
-      await expect(outcomes.connect(kzCustoms).recordOutcome(unknown, Outcome.Acknowledged, 0, ethers.ZeroHash))
+      const unknown = randomHash();
+      await expect(outcomes.connect(kzCustoms).recordOutcome(unknown, ids.kgBody, NO_ROOT, Outcome.Acknowledged, 0, ethers.ZeroHash))
         .to.be.revertedWithCustomError(outcomes, "OutcomesUnknownCertificate")
-        .withArgs(unknown.certHash, ids.kgBody, NO_ROOT);
-      const misnamed = { ...direct, authorityId: ids.kzChamber };
-      await expect(outcomes.connect(kzCustoms).recordOutcome(misnamed, Outcome.Acknowledged, 0, ethers.ZeroHash)).to.be.revertedWithCustomError(
+        .withArgs(unknown, ids.kgBody, NO_ROOT);
+      // Another authority named as the anchoring's: no such anchoring.
+      await expect(
+        outcomes.connect(kzCustoms).recordOutcome(direct[0], ids.kzChamber, NO_ROOT, Outcome.Acknowledged, 0, ethers.ZeroHash),
+      ).to.be.revertedWithCustomError(outcomes, "OutcomesUnknownCertificate");
+      await expect(outcomes.connect(kzCustoms).recordOutcome(direct[0], 0, NO_ROOT, Outcome.Acknowledged, 0, ethers.ZeroHash)).to.be.revertedWithCustomError(
         outcomes,
         "OutcomesUnknownCertificate",
       );
@@ -182,68 +184,46 @@ describe("CertificateOutcomes", function () {
         [Outcome.Rejected, Number(max) + 1],
         [Outcome.Accepted, 3],
       ]) {
-        await expect(outcomes.connect(kzCustoms).recordOutcome(direct, outcome, reason, ethers.ZeroHash))
+        await expect(outcomes.connect(kzCustoms).recordOutcome(...direct, outcome, reason, ethers.ZeroHash))
           .to.be.revertedWithCustomError(outcomes, "OutcomesInvalidOutcome")
           .withArgs(outcome, reason, max);
       }
       // An outcome past the enum is refused by the ABI decoder itself.
-      await expect(outcomes.connect(kzCustoms).recordOutcome(direct, 9, 0, ethers.ZeroHash)).to.be.reverted;
+      await expect(outcomes.connect(kzCustoms).recordOutcome(...direct, 9, 0, ethers.ZeroHash)).to.be.reverted;
     });
 
-    it("a suspended or revoked certificate cannot be accepted, but can be acknowledged and rejected", async function () {
-      const { ledger, outcomes, kgBody, kzCustoms, direct, certHash, validUntil } = await loadFixture(withAgencies);
-      await ledger.connect(kgBody).suspendCertificate(certHash);
-      await expect(outcomes.connect(kzCustoms).recordOutcome(direct, Outcome.Accepted, 0, ethers.ZeroHash))
-        .to.be.revertedWithCustomError(outcomes, "OutcomesCertificateNotActive")
-        .withArgs(certHash, 2, validUntil);
-      await ledger.connect(kgBody).revokeCertificate(certHash, 1, await time.latest(), ethers.ZeroHash);
-      await expect(outcomes.connect(kzCustoms).recordOutcome(direct, Outcome.AcceptedWithRemarks, 0, ethers.ZeroHash)).to.be.revertedWithCustomError(
-        outcomes,
-        "OutcomesCertificateNotActive",
-      );
-      await outcomes.connect(kzCustoms).recordOutcome(direct, Outcome.Acknowledged, 0, ethers.ZeroHash);
-      await outcomes.connect(kzCustoms).recordOutcome(direct, Outcome.Rejected, 7, ethers.ZeroHash);
-    });
-
-    it("an expired certificate cannot be accepted", async function () {
-      const { outcomes, kzCustoms, direct } = await loadFixture(withAgencies);
-      await time.increase(91 * DAY);
-      await expect(outcomes.connect(kzCustoms).recordOutcome(direct, Outcome.Accepted, 0, ethers.ZeroHash)).to.be.revertedWithCustomError(
-        outcomes,
-        "OutcomesCertificateNotActive",
-      );
-    });
-
-    it("a batched certificate is answered for with its Merkle proof; a forged proof is refused", async function () {
+    it("a batched certificate is named by its batch; a batch its authority never anchored is refused", async function () {
       const base = await loadFixture(withBatch);
       const outcomes = await new CertificateOutcomes__factory(base.deployer).deploy(await base.ledger.getAddress());
       const kzCustoms = base.signers[12];
       await outcomes.connect(base.kzAdmin).registerAgency(KZ, "KZ customs", [kzCustoms.address]);
       const member = base.member(3);
-      await expect(outcomes.connect(kzCustoms).recordOutcome(member, Outcome.Accepted, 0, ethers.ZeroHash))
+      await expect(outcomes.connect(kzCustoms).recordOutcome(member.certHash, base.ids.kgLab, member.root, Outcome.Accepted, 0, ethers.ZeroHash))
         .to.emit(outcomes, "OutcomeRecorded")
         .withArgs(member.certHash, KZ, 1, base.ids.kgLab, member.root, Outcome.Accepted, 0, ethers.ZeroHash);
-      const forged = { ...base.member(3), certHash: randomHash() };
-      await expect(outcomes.connect(kzCustoms).recordOutcome(forged, Outcome.Accepted, 0, ethers.ZeroHash)).to.be.revertedWithCustomError(
-        outcomes,
-        "OutcomesUnknownCertificate",
-      );
-      // The same root anchored by another authority (a front-run copy) proves none of the lab's certificates.
-      await base.ledger.connect(base.kzChamber).anchorBatch(member.root, CertType.Origin, 8, randomCid());
-      const copy = { ...member, authorityId: base.ids.kzChamber };
-      await expect(outcomes.connect(kzCustoms).recordOutcome(copy, Outcome.Accepted, 0, ethers.ZeroHash)).to.be.revertedWithCustomError(
-        outcomes,
-        "OutcomesUnknownCertificate",
-      );
+      await expect(
+        outcomes.connect(kzCustoms).recordOutcome(member.certHash, base.ids.kgLab, randomHash(), Outcome.Accepted, 0, ethers.ZeroHash),
+      ).to.be.revertedWithCustomError(outcomes, "OutcomesUnknownCertificate");
+      // The same root under another authority is no batch of it, until that authority anchors a copy: then the record
+      // names the copy's anchoring, which readers never take for the lab's certificate (the leaf names the lab).
+      await expect(
+        outcomes.connect(kzCustoms).recordOutcome(member.certHash, base.ids.uzPlant, member.root, Outcome.Accepted, 0, ethers.ZeroHash),
+      ).to.be.revertedWithCustomError(outcomes, "OutcomesUnknownCertificate");
+    });
+
+    it("the chain leaves the certificate's status to the agency's server: a revoked certificate's rejection is recorded", async function () {
+      const { ledger, outcomes, kgBody, kzCustoms, direct, certHash } = await loadFixture(withAgencies);
+      await ledger.connect(kgBody).revokeCertificate(certHash, 1, await time.latest(), ethers.ZeroHash);
+      await expect(outcomes.connect(kzCustoms).recordOutcome(...direct, Outcome.Rejected, 7, ethers.ZeroHash)).to.emit(outcomes, "OutcomeRecorded");
     });
   });
 
   describe("items", function () {
     it("are declared once; a second border's declaration must say the same, so an inflated total is caught", async function () {
-      const { outcomes, uzCustoms, direct, certHash } = await loadFixture(withItems);
+      const { outcomes, uzCustoms, direct } = await loadFixture(withItems);
       // Same totals: accepted, nothing changes, no event.
       await expect(
-        outcomes.connect(uzCustoms).declareItems(direct, [
+        outcomes.connect(uzCustoms).declareItems(...direct, [
           { total: q(18_000), unit: KGM },
           { total: q(500), unit: LTR },
         ]),
@@ -265,20 +245,20 @@ describe("CertificateOutcomes", function () {
           { total: q(1), unit: KGM },
         ],
       ]) {
-        await expect(outcomes.connect(uzCustoms).declareItems(direct, items)).to.be.revertedWithCustomError(outcomes, "OutcomesItemsMismatch");
+        await expect(outcomes.connect(uzCustoms).declareItems(...direct, items)).to.be.revertedWithCustomError(outcomes, "OutcomesItemsMismatch");
       }
-      const item = await outcomes.getItem(certHash, direct.authorityId, NO_ROOT, 0);
+      const item = await outcomes.getItem(...direct, 0);
       expect([item.total, item.used, item.unit, item.issuingParty, item.itemCount]).to.deep.equal([q(18_000), 0n, KGM, KG, 2n]);
     });
 
     it("need a total and a unit for each item", async function () {
       const { outcomes, kzCustoms, direct } = await loadFixture(withAgencies);
-      await expect(outcomes.connect(kzCustoms).declareItems(direct, [])).to.be.revertedWithCustomError(outcomes, "OutcomesInvalidItems");
-      await expect(outcomes.connect(kzCustoms).declareItems(direct, [{ total: 0, unit: KGM }]))
+      await expect(outcomes.connect(kzCustoms).declareItems(...direct, [])).to.be.revertedWithCustomError(outcomes, "OutcomesInvalidItems");
+      await expect(outcomes.connect(kzCustoms).declareItems(...direct, [{ total: 0, unit: KGM }]))
         .to.be.revertedWithCustomError(outcomes, "OutcomesInvalidItems")
         .withArgs(0, 255);
       await expect(
-        outcomes.connect(kzCustoms).declareItems(direct, [
+        outcomes.connect(kzCustoms).declareItems(...direct, [
           { total: q(1), unit: KGM },
           { total: q(1), unit: "0x00000000" },
         ],
@@ -380,11 +360,11 @@ describe("CertificateOutcomes", function () {
       const validUntil = BigInt(await time.latest()) + BigInt(YEAR);
       const batch = merkleBatch(ids.kzChamber, [[certHash, randomHash(), validUntil], ...randomCerts(1, validUntil)]);
       await ledger.connect(kzChamber).anchorBatch(batch.root, CertType.Origin, 2, randomCid());
-      await outcomes.connect(uzCustoms).declareItems(batch.member(0), [{ total: q(1_000_000), unit: KGM }]);
+      await outcomes.connect(uzCustoms).declareItems(certHash, ids.kzChamber, batch.root, [{ total: q(1_000_000), unit: KGM }]);
       await outcomes
         .connect(uzCustoms)
         .recordUtilisation(certHash, ids.kzChamber, batch.root, randomHash(), [{ item: 0, quantity: q(500_000), usedBefore: 0n }]);
-      const item = await outcomes.getItem(certHash, direct.authorityId, NO_ROOT, 0);
+      const item = await outcomes.getItem(...direct, 0);
       expect([item.total, item.used]).to.deep.equal([q(18_000), 0n]);
     });
   });

@@ -203,6 +203,25 @@ describe("API: the importing side (outcomes and utilisation)", function () {
     expect((await post(phyto.certHash, "outcomes", uz.token, { outcome: "acknowledged", credential: phyto.jws })).status).to.equal(201);
   });
 
+  it("a suspended or revoked certificate cannot be accepted or written off, and says so", async function () {
+    const cert = await origin();
+    const issuer = await server.issuerToken(server.world.authorities.kzChamber.id);
+    const suspended = await call(server, `/v1/certificates/${cert.certHash}/suspend`, { method: "POST", token: issuer, json: {} });
+    expect(suspended.status, suspended.text).to.equal(200);
+    const writeOff = { declaration: "UZ-S-1", items: [{ item: 1, quantity: 1, unit: "KGM" }], credential: cert.jws };
+    expect(expectProblem(await post(cert.certHash, "utilisations", uz.token, writeOff), 422, "CERT_NOT_ACTIVE").detail).to.contain(
+      "SUSPENDED",
+    );
+    expectProblem(await post(cert.certHash, "outcomes", uz.token, { outcome: "accepted", credential: cert.jws }), 422, "CERT_NOT_ACTIVE");
+    // A rejection of a suspended certificate is an answer like any other.
+    const rejected = await post(cert.certHash, "outcomes", uz.token, {
+      outcome: "rejected",
+      rejectionReason: "certificateNotValid",
+      credential: cert.jws,
+    });
+    expect(rejected.status, rejected.text).to.equal(201);
+  });
+
   it("a party admin registers a border agency through the API, and anyone reads it", async function () {
     const admin = await server.adminToken("UZ");
     const account = "0x" + "ab".repeat(20);

@@ -19,6 +19,7 @@ import {
   DAY,
   eventually,
   form,
+  issueCredential as issueWorldCredential,
   signedCredential,
   startServer,
   stopPayloadStore,
@@ -447,6 +448,52 @@ describe("web: the verifier page", function () {
     // The choice is remembered on the next visit.
     await page.goto(`${server.url}/`);
     expect(await page.locator("main h1").textContent()).to.equal("Проверка сертификата");
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it("a certificate of origin's use at the border shows who accepted, rejected and used how much, in English and Russian", async function () {
+    const origin = await issueWorldCredential(server.world, "certificateOfOrigin");
+    const uz = await server.agency("UZ", "UZ Customs Committee");
+    const kg = await server.agency("KG", "KG State Customs Service");
+    for (const party of ["UZ", "KG"]) {
+      const recognised = await call(server, "/v1/recognition", {
+        method: "PUT",
+        token: await server.adminToken(party),
+        json: { issuer: "KZ", types: ["certificateOfOrigin"] },
+      });
+      expect(recognised.status, recognised.text).to.equal(200);
+    }
+    const post = async (token: string, what: string, json: Record<string, unknown>) => {
+      const answer = await call(server, `/v1/certificates/${origin.certHash}/${what}`, {
+        method: "POST",
+        token,
+        json: { ...json, credential: origin.jws },
+      });
+      expect(answer.status, answer.text).to.be.oneOf([200, 201]);
+    };
+    await post(kg.token, "outcomes", { outcome: "rejected", rejectionReason: "originCriterionNotMet" });
+    await post(uz.token, "outcomes", { outcome: "accepted" });
+    await post(uz.token, "utilisations", { declaration: "UZ-GTD-1", items: [{ item: 1, quantity: 18000, unit: "KGM" }] });
+
+    const { context, page, errors } = await openPage();
+    await page.goto(`${server.url}/v/${origin.certHash}`);
+    await waitForReport(page, "VALID", origin.certHash);
+    const use = page.locator('[data-testid="use"]');
+    expect(await use.locator('li[data-outcome="rejected"]').textContent()).to.match(
+      /^Rejected by KG \(KG State Customs Service\) on .+ — Reason: the goods do not meet the origin criterion claimed$/,
+    );
+    expect(await use.locator('li[data-outcome="accepted"]').textContent()).to.match(/^Accepted by UZ \(UZ Customs Committee\) on /);
+    expect(await use.locator('li[data-item="1"]').textContent()).to.equal("Item 1: 18,000 of 18,000 KGM used");
+    expect(await use.locator('[data-testid="used-in-full"]').textContent()).to.match(/^Used in full at UZ on /);
+    await screenshot(page, "verifier-use");
+    await page.locator("#language-select").selectOption("ru");
+    expect(await use.locator("h3").textContent()).to.equal("Использование на границе");
+    expect(await use.locator('li[data-item="1"]').textContent()).to.equal("Позиция 1: использовано 18\u00a0000 из 18\u00a0000 KGM");
+    expect(await use.locator('li[data-outcome="rejected"]').textContent()).to.contain(
+      "товары не отвечают заявленному критерию происхождения",
+    );
+    await page.locator("#language-select").selectOption("en");
     expect(errors).to.deep.equal([]);
     await context.close();
   });
