@@ -4,6 +4,7 @@
  * (an outcome) and then written off by one import declaration (a utilisation), `concurrency` requests at a time. Prints
  * outcomes and write-offs per second and their latency; asserts nothing.
  */
+import { buildCredential } from "../src/documents/credentials";
 import { report } from "./report";
 
 interface DemoParty {
@@ -33,33 +34,26 @@ export async function benchOutcomes(options: {
   const chamber = demo.parties.KZ.authorities[0];
   const customs = demo.parties.KG.agencies[0].token;
   const now = Date.now();
-  const credential = (i: number) => ({
-    "@context": ["https://www.w3.org/ns/credentials/v2"],
-    type: ["VerifiableCredential", "CertificateOfOriginCredential"],
-    issuer: { id: `did:certledger:KZ:${chamber.id}`, name: "KZ chamber of commerce" },
-    validFrom: new Date(now).toISOString(),
-    validUntil: new Date(now + 90 * 86_400_000).toISOString(),
-    credentialSubject: {
-      type: ["CertificateOfOrigin"],
+  const credential = (i: number) =>
+    buildCredential({
+      certificateType: "certificateOfOrigin",
+      issuer: { party: "KZ", authorityId: chamber.id, name: "KZ chamber of commerce" },
       certificateNumber: `KZ-BENCH-CO-${now}-${i}`,
-      tradeAgreement: "CISFTA",
-      exporter: { name: "Almaty Cotton LLP", address: "12 Dostyk Ave, Almaty", countryCode: "KZ" },
-      consignee: { name: "Bishkek Textile LLC", address: "7 Chui Ave, Bishkek", countryCode: "KG" },
-      exportingCountry: "KZ",
-      importingCountry: "KG",
-      countryOfOrigin: "KZ",
-      transport: { mode: "road" },
-      goods: [
-        {
-          itemNumber: 1,
-          description: "Cotton yarn",
-          hsCode: "520522",
-          originCriterion: "WO",
-          quantity: { value: 18000, unit: "KGM" },
-        },
-      ],
-    },
-  });
+      validFrom: new Date(now).toISOString(),
+      validUntil: new Date(now + 90 * 86_400_000).toISOString(),
+      subject: {
+        tradeAgreement: "CISFTA",
+        exporter: { name: "Almaty Cotton LLP", address: "12 Dostyk Ave, Almaty", countryCode: "KZ" },
+        consignee: { name: "Bishkek Textile LLC", address: "7 Chui Ave, Bishkek", countryCode: "KG" },
+        exportingCountry: "KZ",
+        importingCountry: "KG",
+        countryOfOrigin: "KZ",
+        transport: { mode: "road" },
+        goods: [
+          { itemNumber: 1, description: "Cotton yarn", hsCode: "520522", originCriterion: "WO", quantity: { value: 18000, unit: "KGM" } },
+        ],
+      },
+    });
   // Issue them through the API (100 per request) and wait until all are anchored.
   const hashes: string[] = [];
   for (let start = 0; start < count; start += 100) {

@@ -35,10 +35,13 @@ export const openApiOperations = {
   }),
 };
 
-/** The OpenAPI 3.1 document of every operation, its server at `config.publicUrl`. */
-/** The API's version: its paths stay /v1; 0.2.0 gave every certificate answer `anchoring` and `status` (see info). */
-export const API_VERSION = "0.2.0";
+/**
+ * The API's version: its paths stay /v1; 0.2.0 gave every certificate answer `anchoring` and `status` (see info);
+ * 0.3.0 added the importing side (border agencies, outcomes, utilisation, a report's `use`), nothing removed.
+ */
+export const API_VERSION = "0.3.0";
 
+/** The OpenAPI 3.1 document of every operation, its server at `config.publicUrl`. */
 export function buildOpenApiDocument(config: ServerConfig, operations: Operation[] = allOperations()): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of operations) {
@@ -58,6 +61,9 @@ export function buildOpenApiDocument(config: ServerConfig, operations: Operation
         "this server's request to anchor it is (queued, submitted, anchored, failed; absent when this server took no " +
         "request for it), and `status`, the ledger's status (Active, Suspended, Revoked; absent until it is on the " +
         "ledger). Verification answers also carry the `verdict` there; the report says the rest.\n\n" +
+        "The importing side (0.3.0): a party's border agencies (`customs` tokens) record outcomes for certificates presented " +
+        "at their border and write import declarations' quantities off their goods items; the ledger enforces the totals. " +
+        "Every verification report carries the certificate's `use`.\n\n" +
         "Compatibility: before 0.2.0, `status` also meant the anchoring state (in the submit answer, the console's list " +
         "and `request.status`) and batch items carried the HTTP status as `status`. Read `anchoring` for the former, " +
         "`httpStatus` for the latter; list filters are `anchoring=` and `status=active|suspended|revoked`, and an old " +

@@ -57,7 +57,9 @@ export class Keyring {
   #data: KeyringFile;
   readonly #keys = new Map<number, AuthoritySigningKey>();
   readonly #partyKeys = new Map<string, AuthoritySigningKey>();
-  readonly #signers = new Map<string, Signer>();
+  /** One signer per account, shared (so one NonceSigner orders its nonces): the promise is kept, so that the first
+   *  concurrent requests for an account wait for the same signer rather than each making one. */
+  readonly #signers = new Map<string, Promise<Signer>>();
   #receiptKey: AuthoritySigningKey | undefined;
   #dataKey: Uint8Array | undefined;
   readonly #iterations: number;
@@ -233,8 +235,9 @@ export class Keyring {
   async #signer(account: string): Promise<Signer> {
     let signer = this.#signers.get(account);
     if (!signer) {
-      signer = await this.#accountSigner(account);
+      signer = this.#accountSigner(account);
       this.#signers.set(account, signer);
+      signer.catch(() => this.#signers.delete(account));
     }
     return signer;
   }

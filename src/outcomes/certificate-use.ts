@@ -71,13 +71,22 @@ export const certificateUseSchema = z.object({
 });
 export type CertificateUse = z.infer<typeof certificateUseSchema>;
 
-/** The use of `anchoring` (the certificate's earliest anchoring), from the outcomes contract's events and items. */
+/** The use of `anchoring` (the certificate's earliest anchoring), read from the outcomes contract's events now. */
 export async function readCertificateUse(outcomes: OutcomesClient, anchoring: Anchoring): Promise<CertificateUse> {
-  const [events, items] = await Promise.all([outcomes.events(anchoring.certHash), outcomes.items(anchoring)]);
+  const events = await outcomes.events(anchoring.certHash);
+  return useFromEvents(anchoring, events, await agencyNames(outcomes, events));
+}
+
+/**
+ * The use of `anchoring` from the events about its hash, in chain order: the items' totals from `ItemsDeclared`,
+ * their use from the last `ItemUsed` of each (which carries the use after it), so no contract read is needed.
+ */
+export function useFromEvents(anchoring: Anchoring, events: readonly OutcomesEvent[], names: ReadonlyMap<number, string>): CertificateUse {
   const own = events.filter((e) => e.authorityId === anchoring.authorityId && e.root.toLowerCase() === anchoring.root.toLowerCase());
-  const names = await agencyNames(outcomes, own);
   const at = (e: OutcomesEvent) => new Date(Number(e.timestamp) * 1000).toISOString();
   const declared = own.find((e) => e.event === "ItemsDeclared");
+  const items = (declared?.event === "ItemsDeclared" ? declared.items : []).map((item) => ({ ...item, used: 0n }));
+  for (const e of own) if (e.event === "ItemUsed" && items[e.item]) items[e.item].used = e.used;
   const use: CertificateUse = {
     outcomes: own.flatMap((e) => {
       if (e.event !== "OutcomeRecorded") return [];
@@ -97,13 +106,13 @@ export async function readCertificateUse(outcomes: OutcomesClient, anchoring: An
         },
       ];
     }),
-    items: items.map((item) => ({
-      item: item.item + 1,
+    items: items.map((item, i) => ({
+      item: i + 1,
       total: fromThousandths(item.total),
       used: fromThousandths(item.used),
       remaining: fromThousandths(item.total - item.used),
       unit: item.unit,
-      declaredBy: declared?.party ?? item.issuingParty,
+      declaredBy: declared!.party,
     })),
     utilisations: own.flatMap((e) =>
       e.event !== "ItemUsed"
@@ -154,36 +163,36 @@ function grouped(decimal: string): string {
   return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (fraction ? `.${fraction}` : "");
 }
 
-async function agencyNames(outcomes: OutcomesClient, events: OutcomesEvent[]): Promise<Map<number, string>> {
+async function agencyNames(outcomes: OutcomesClient, events: readonly OutcomesEvent[]): Promise<Map<number, string>> {
   const ids = [...new Set(events.map((e) => e.agencyId))];
   const agencies = await Promise.all(ids.map((id) => outcomes.getAgency(id)));
   return new Map(ids.map((id, i) => [id, agencies[i]?.name ?? ""]));
 }
 
 /**
- * Certificates' use read once per block: a verification answers many questions at one head block, and the use changes
- * only with a new block. Keyed by the anchoring and the block, at most `size` entries (oldest dropped first).
+ * Certificates' use for verification reports, without a chain read per report: the outcomes contract's events are
+ * followed as the head moves (one eth_getLogs per new head, shared by every report at it) and kept in memory by
+ * certificate hash, with the agencies' names (which never change). A certificate nobody answered for costs nothing.
+ * When the chain goes back (a lower head, or another block at the height last read), everything is read again.
+ * Memory grows with the outcomes recorded, not with the certificates anchored. (Its place is the chain index, which
+ * follows the ledger's events the same way: a later step.)
  */
 export class CertificateUseReader {
-  readonly #cache = new Map<string, Promise<CertificateUse>>();
+  readonly #events = new Map<string, OutcomesEvent[]>();
+  readonly #names = new Map<number, string>();
+  #read: { block: number; hash: string } | undefined;
+  #following: Promise<void> | undefined;
 
-  constructor(
-    readonly outcomes: OutcomesClient,
-    private readonly size = 10_000,
-  ) {}
+  constructor(readonly outcomes: OutcomesClient) {}
 
   /** The use of `anchoring` as of the chain's head (the ledger client's shared head). */
   async read(anchoring: Anchoring): Promise<CertificateUse> {
-    const head = await this.outcomes.ledger.head.latest();
-    const key = `${head.number}|${anchoring.certHash}|${anchoring.authorityId}|${anchoring.root}`.toLowerCase();
-    let use = this.#cache.get(key);
-    if (!use) {
-      while (this.#cache.size >= this.size) this.#cache.delete(this.#cache.keys().next().value as string);
-      use = readCertificateUse(this.outcomes, anchoring);
-      this.#cache.set(key, use);
-      use.catch(() => this.#cache.delete(key));
+    await this.#follow();
+    const events = this.#events.get(anchoring.certHash.toLowerCase()) ?? [];
+    for (const id of new Set(events.map((e) => e.agencyId))) {
+      if (!this.#names.has(id)) this.#names.set(id, (await this.outcomes.getAgency(id))?.name ?? "");
     }
-    return use;
+    return useFromEvents(anchoring, events, this.#names);
   }
 
   /** `report` with its `use` section, when it found a certificate. */
@@ -194,5 +203,33 @@ export class CertificateUseReader {
     if (!certificate) return report;
     const root = certificate.anchor.kind === "batch" && certificate.anchor.root ? certificate.anchor.root : ZeroHash;
     return { ...report, use: await this.read({ certHash: certificate.certHash, authorityId: certificate.authority.id, root }) };
+  }
+
+  /** Reads the events up to the head, once for every caller waiting on it. */
+  #follow(): Promise<void> {
+    this.#following ??= this.#catchUp().finally(() => (this.#following = undefined));
+    return this.#following;
+  }
+
+  async #catchUp(): Promise<void> {
+    const head = await this.outcomes.ledger.head.latest();
+    if (this.#read && head.number === this.#read.block) return;
+    if (this.#read) {
+      const seen = await this.outcomes.ledger.provider.getBlock(this.#read.block);
+      if (head.number < this.#read.block || seen?.hash !== this.#read.hash) {
+        this.#events.clear();
+        this.#read = undefined;
+      }
+    }
+    const headBlock = await this.outcomes.ledger.provider.getBlock(head.number);
+    if (!headBlock?.hash) return;
+    const events = await this.outcomes.allEvents({ fromBlock: this.#read ? this.#read.block + 1 : undefined, toBlock: head.number });
+    for (const e of events) {
+      const key = e.certHash.toLowerCase();
+      const list = this.#events.get(key) ?? [];
+      list.push(e);
+      this.#events.set(key, list);
+    }
+    this.#read = { block: head.number, hash: headBlock.hash };
   }
 }

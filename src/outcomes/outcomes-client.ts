@@ -41,7 +41,14 @@ export interface ItemState {
 }
 
 /** The importing side's events about one certificate hash, each with where and when it was recorded. */
-export type OutcomesEvent = { blockNumber: number; logIndex: number; txHash: string; timestamp: bigint; party: PartyCode } & (
+export type OutcomesEvent = {
+  certHash: string;
+  blockNumber: number;
+  logIndex: number;
+  txHash: string;
+  timestamp: bigint;
+  party: PartyCode;
+} & (
   | {
       event: "OutcomeRecorded";
       agencyId: number;
@@ -237,6 +244,13 @@ export class OutcomesClient {
     return this.ledger.connection.parse(logs, parseEvent);
   }
 
+  /** Every event about certificates (outcomes, declared items, write-offs) in blocks `fromBlock`..`toBlock`, in chain order. */
+  async allEvents(range: { fromBlock?: number; toBlock?: number } = {}): Promise<OutcomesEvent[]> {
+    const topic0 = CERTIFICATE_EVENTS.map((name) => outcomesInterface.getEvent(name).topicHash);
+    const logs = await this.ledger.connection.logs([topic0], range, { address: this.address, deploymentBlock: this.#deploymentBlock });
+    return this.ledger.connection.parse(logs, parseEvent);
+  }
+
   async #write(method: OutcomesWrite, args: readonly unknown[]): Promise<WriteResult> {
     const { txHash, blockNumber } = await this.#send(method, args);
     return { txHash, blockNumber };
@@ -271,6 +285,7 @@ function parseEvent(log: Log, timestamp: bigint): OutcomesEvent | undefined {
   if (!parsed) return undefined;
   const a = parsed.args;
   const where = {
+    certHash: String(a.certHash).toLowerCase(),
     blockNumber: log.blockNumber,
     logIndex: log.index,
     txHash: log.transactionHash,

@@ -37,6 +37,23 @@ describe("Keyring", function () {
     expect(await again.signerForParty("KZ")).to.equal(undefined);
   });
 
+  it("hands every concurrent first request for an account the same signer, so one nonce queue orders its transactions", async function () {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "certledger-keyring-"));
+    let made = 0;
+    // A node-side account: each call makes a new signer object, after a round trip.
+    const slowSigner = async (address: string) => {
+      made++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return new ethers.VoidSigner(address);
+    };
+    const keyring = await Keyring.open(dir, { password: "correct horse battery", accountSigner: slowSigner, testOnlyIterations: 2048 });
+    const account = ethers.Wallet.createRandom().address;
+    await keyring.addAgency(7, account);
+    const signers = await Promise.all(Array.from({ length: 8 }, () => keyring.signerForAgency(7)));
+    expect(new Set(signers).size).to.equal(1);
+    expect(made).to.equal(1);
+  });
+
   it("keeps the receipt key across restarts", async function () {
     const dir = await mkdtemp(path.join(os.tmpdir(), "certledger-keyring-"));
     const first = await (await Keyring.open(dir, { password: "password-1", accountSigner })).receiptKey(generateSigningKey);
