@@ -4,7 +4,7 @@
  * caller (the issuer's own border, an issuer token, a border the certificate was not presented to) comes first.
  */
 import { expect } from "chai";
-import { call, issueCredential, startServer, stopServers, type TestServer } from "./server-world";
+import { call, issueCredential, recogniseOrigin, startServer, stopServers, type TestServer } from "./server-world";
 import { expectProblem } from "./expect-problem";
 
 describe("API: the importing side (outcomes and utilisation)", function () {
@@ -18,14 +18,7 @@ describe("API: the importing side (outcomes and utilisation)", function () {
     server = await startServer();
     uz = await server.agency("UZ", "UZ Customs Committee");
     // UZ and KG recognise KZ's certificates of origin: an acceptance needs the certificate VALID at the accepting border.
-    for (const party of ["UZ", "KG"]) {
-      const recognised = await call(server, "/v1/recognition", {
-        method: "PUT",
-        token: await server.adminToken(party),
-        json: { issuer: "KZ", types: ["certificateOfOrigin"] },
-      });
-      expect(recognised.status, recognised.text).to.equal(200);
-    }
+    await recogniseOrigin(server, ["UZ", "KG"]);
     kg = await server.agency("KG", "KG State Customs Service");
     kz = await server.agency("KZ", "KZ customs");
   });

@@ -270,3 +270,15 @@ export async function eventually<T>(condition: () => Promise<T | undefined | fal
 export async function validUntilInDays(days: number): Promise<string> {
   return new Date(Number(BigInt(await time.latest()) + BigInt(days) * DAY) * 1000).toISOString();
 }
+
+/** Each of `importers` recognises KZ's certificates of origin (set by its admin through the API): an acceptance needs it. */
+export async function recogniseOrigin(server: TestServer, importers: string[]): Promise<void> {
+  for (const importer of importers) {
+    const recognised = await call(server, "/v1/recognition", {
+      method: "PUT",
+      token: await server.adminToken(importer),
+      json: { issuer: "KZ", types: ["certificateOfOrigin"] },
+    });
+    if (recognised.status !== 200) throw new Error(`${importer} could not recognise KZ's certificates of origin: ${recognised.text}`);
+  }
+}

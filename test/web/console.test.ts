@@ -17,7 +17,17 @@ import { Wallet } from "ethers";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import type { BrowserContext, FileChooser, Page } from "playwright-core";
 import { generateSigningKey } from "../../src/crypto/keys";
-import { call, eventually, form, startServer, stopPayloadStore, stopServers, type TestServer } from "../server/server-world";
+import {
+  call,
+  eventually,
+  form,
+  recogniseOrigin,
+  signedCredential,
+  startServer,
+  stopPayloadStore,
+  stopServers,
+  type TestServer,
+} from "../server/server-world";
 import { closeBrowser, openPage as openBrowserPage, screenshot } from "./browser";
 
 const contexts: BrowserContext[] = [];
@@ -473,6 +483,65 @@ describe("issuer console (headless Chromium)", function () {
     await screenshot(page, "console-key-rotated");
     expect(errors).to.deep.equal([]);
     await context.close();
+  });
+
+  it("a border agency accepts a certificate of origin and writes its declaration off in the console; the issuer sees it under the certificate", async function () {
+    const chamber = server.world.authorities.kzChamber;
+    const issuerToken = await server.issuerToken(chamber.id);
+    const { vc } = await signedCredential("certificateOfOrigin", chamber);
+    const accepted = await call(server, "/v1/certificates", { method: "POST", token: issuerToken, json: { credential: vc } });
+    expect(accepted.status, accepted.text).to.equal(202);
+    const certHash = accepted.body.certHash as string;
+    await eventually(async () => (await call(server, `/v1/certificates/${certHash}`)).body.anchoring === "anchored", "anchored");
+    const document = await fetch(`${server.url}/v1/certificates/${certHash}/document`, {
+      headers: { authorization: `Bearer ${issuerToken}` },
+    });
+    const jwt = path.join(dir, "origin.jwt");
+    await writeFile(jwt, await document.text());
+    await recogniseOrigin(server, ["UZ"]);
+    const uz = await server.agency("UZ", "UZ Customs Committee");
+
+    const { page, errors } = await openPage();
+    await signIn(page, server, uz.token);
+    expect(await page.locator('[data-testid="signed-in-as"]').textContent()).to.contain("UZ Customs Committee");
+    expect(await page.locator("[data-tab]").evaluateAll((tabs) => tabs.map((tab) => tab.getAttribute("data-tab")))).to.deep.equal([
+      "border",
+    ]);
+    await page.fill("#border-certHash", certHash);
+    await page.setInputFiles("#border-credential", jwt);
+    await page.selectOption("#border-outcome", "accepted");
+    await page.click('[data-testid="record-outcome"]');
+    const use = page.locator('[data-testid="border-use"] [data-testid="use"]');
+    await use.locator('li[data-outcome="accepted"]').waitFor({ timeout: 20_000 });
+    await page.fill("#border-declaration", "UZ-GTD-CONSOLE-1");
+    await page.fill("#border-quantity", "10000");
+    await page.click('[data-testid="write-off"]');
+    await use.locator('li[data-item="1"]', { hasText: "10,000 of 18,000 KGM used" }).waitFor({ timeout: 20_000 });
+    // Sent again, the same declaration is answered from the ledger, not written off twice.
+    await page.click('[data-testid="write-off"]');
+    await page.locator('[data-testid="border-message"]', { hasText: "already written off" }).waitFor({ timeout: 20_000 });
+    expect(await use.locator('li[data-item="1"]').textContent()).to.equal("Item 1: 10,000 of 18,000 KGM used");
+    // More than is left is refused, with what is left.
+    await page.fill("#border-declaration", "UZ-GTD-CONSOLE-2");
+    await page.fill("#border-quantity", "9000");
+    await page.click('[data-testid="write-off"]');
+    await page.locator('[data-testid="border-message"]', { hasText: "8000 KGM left" }).waitFor({ timeout: 20_000 });
+    await screenshot(page, "console-border");
+
+    // The issuer, in its own console, opens the certificate's row and sees what UZ did.
+    const { page: issuerPage, errors: issuerErrors } = await openPage();
+    await signIn(issuerPage, server, issuerToken);
+    await issuerPage.click('[data-tab="certificates"]');
+    const row = issuerPage.locator(`tr[data-cert-hash="${certHash}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    await row.locator('[data-action="links"]').click();
+    const issuerUse = issuerPage.locator('[data-testid="certificate-use"] [data-testid="use"]');
+    await issuerUse.locator('li[data-outcome="accepted"][data-party="UZ"]').waitFor({ timeout: 20_000 });
+    expect(await issuerUse.locator('li[data-item="1"]').textContent()).to.equal("Item 1: 10,000 of 18,000 KGM used");
+    await screenshot(issuerPage, "console-issuer-use");
+    // The browser logs the refused write-off's 409 itself; nothing else went wrong.
+    expect(errors.filter((e) => !/status of 409/.test(e))).to.deep.equal([]);
+    expect(issuerErrors).to.deep.equal([]);
   });
 
   it("switched to Russian mid-session, the console's labels change in place, and the choice is remembered on reload", async function () {

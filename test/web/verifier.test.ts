@@ -16,6 +16,7 @@ import { verifyReceipt } from "../../src/verify";
 import { time } from "../contracts/fixtures";
 import {
   call,
+  recogniseOrigin,
   DAY,
   eventually,
   form,
@@ -456,14 +457,7 @@ describe("web: the verifier page", function () {
     const origin = await issueWorldCredential(server.world, "certificateOfOrigin");
     const uz = await server.agency("UZ", "UZ Customs Committee");
     const kg = await server.agency("KG", "KG State Customs Service");
-    for (const party of ["UZ", "KG"]) {
-      const recognised = await call(server, "/v1/recognition", {
-        method: "PUT",
-        token: await server.adminToken(party),
-        json: { issuer: "KZ", types: ["certificateOfOrigin"] },
-      });
-      expect(recognised.status, recognised.text).to.equal(200);
-    }
+    await recogniseOrigin(server, ["UZ", "KG"]);
     const post = async (token: string, what: string, json: Record<string, unknown>) => {
       const answer = await call(server, `/v1/certificates/${origin.certHash}/${what}`, {
         method: "POST",

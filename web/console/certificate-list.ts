@@ -5,6 +5,7 @@
  */
 import { h, replaceChildren } from "../shared/dom";
 import { linksPanel } from "./certificate-links";
+import { usePanel } from "./certificate-use";
 import type { ConsoleContext } from "./context";
 import { failureText, field, messageLine, setMessage, shortHash } from "./form-ui";
 import { CERTIFICATE_TYPES, REVOCATION_REASONS, typeLabel, type ConsoleKey } from "./i18n";
@@ -198,7 +199,7 @@ function row(ctx: ConsoleContext, entry: ConsoleEntry, reload: () => void): HTML
               detail.hidden = !open;
               button.setAttribute("aria-expanded", String(open));
               if (open && detail.firstElementChild!.childElementCount === 0)
-                detail.firstElementChild!.append(linksPanel(ctx, entry.certHash));
+                detail.firstElementChild!.append(linksPanel(ctx, entry.certHash), usePanel(ctx, entry.certHash));
             },
           },
           t("links"),

@@ -30,6 +30,8 @@ export interface ConsoleContext {
   party: string;
   /** The issuer token's authority (undefined for a party admin). */
   authority?: AuthorityView;
+  /** The customs token's border agency (undefined for the others). */
+  agency?: AgencyView;
   parties: PartyView[];
   /** Calls the API with the session's token. */
   call<T>(path: string, options?: Omit<ApiOptions, "token">): Promise<T>;
@@ -47,5 +49,17 @@ export async function openConsole(t: ConsoleTranslator, session: Session): Promi
     const authority = await call<AuthorityView>(`/v1/authorities/${claims.authorityId}`);
     return { t, session, party: authority.party, authority, parties, call };
   }
+  if (claims.role === "customs") {
+    const agency = await call<AgencyView>(`/v1/agencies/${claims.agencyId}`);
+    return { t, session, party: agency.party, agency, parties, call };
+  }
   return { t, session, party: claims.party, parties, call };
+}
+
+/** A border agency as GET /v1/agencies/{id} answers it. */
+export interface AgencyView {
+  id: number;
+  party: string;
+  name: string;
+  status: string;
 }

@@ -3,6 +3,7 @@ import { byId, h, replaceChildren } from "../shared/dom";
 import { LANGUAGES, type Language } from "../shared/i18n";
 import { anchorScreen } from "./anchor";
 import { authoritiesScreen } from "./authorities";
+import { borderScreen } from "./border";
 import { certificateList } from "./certificate-list";
 import { openConsole, type ConsoleContext } from "./context";
 import { consoleTranslator, type ConsoleKey } from "./i18n";
@@ -11,7 +12,7 @@ import { recognitionScreen } from "./recognition";
 import { clearSession, loadSession, saveSession, type Session } from "./session";
 import { signingKeysScreen } from "./signing-keys";
 
-type Tab = "anchor" | "certificates" | "authorities" | "keys" | "recognition";
+type Tab = "anchor" | "certificates" | "authorities" | "keys" | "recognition" | "border";
 
 const SCREENS: Record<Tab, { label: ConsoleKey; screen: (ctx: ConsoleContext) => HTMLElement }> = {
   anchor: { label: "tabAnchor", screen: anchorScreen },
@@ -19,6 +20,7 @@ const SCREENS: Record<Tab, { label: ConsoleKey; screen: (ctx: ConsoleContext) =>
   authorities: { label: "tabAuthorities", screen: authoritiesScreen },
   keys: { label: "tabKeys", screen: signingKeysScreen },
   recognition: { label: "tabRecognition", screen: recognitionScreen },
+  border: { label: "tabBorder", screen: borderScreen },
 };
 
 const t = consoleTranslator();
@@ -26,11 +28,15 @@ const app = byId("app");
 let ctx: ConsoleContext | undefined;
 let tab: Tab = "anchor";
 
-/** The tabs a token's role has: issuers anchor and manage their certificates and keys; party admins run the registry. */
+/**
+ * The tabs a token's role has: issuers anchor and manage their certificates and keys; party admins run the registry;
+ * a border agency answers for certificates presented at its border.
+ */
 function tabsOf(context: ConsoleContext): Tab[] {
-  return context.session.claims.role === "issuer"
-    ? ["anchor", "certificates", "keys"]
-    : ["authorities", "keys", "recognition", "certificates"];
+  const role = context.session.claims.role;
+  if (role === "issuer") return ["anchor", "certificates", "keys"];
+  if (role === "customs") return ["border"];
+  return ["authorities", "keys", "recognition", "certificates"];
 }
 
 function header(): HTMLElement {
@@ -64,7 +70,9 @@ function whoText(context: ConsoleContext): string {
   const who =
     claims.role === "issuer" && context.authority
       ? t("signedInIssuer", { id: context.authority.id, name: context.authority.name, party: context.authority.party })
-      : t("signedInAdmin", { party: context.party });
+      : claims.role === "customs" && context.agency
+        ? t("signedInAgency", { id: context.agency.id, name: context.agency.name, party: context.agency.party })
+        : t("signedInAdmin", { party: context.party });
   return claims.exp ? `${who} · ${t("tokenExpires", { date: t.date(claims.exp) })}` : who;
 }
 

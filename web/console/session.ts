@@ -7,7 +7,11 @@
 const STORAGE_KEY = "certledger.console.token";
 
 /** What the console reads from a token's payload. */
-export type Claims = ({ role: "issuer"; authorityId: number } | { role: "party-admin"; party: string }) & { exp?: number };
+export type Claims = (
+  { role: "issuer"; authorityId: number } | { role: "party-admin"; party: string } | { role: "customs"; agencyId: number }
+) & {
+  exp?: number;
+};
 
 /** A signed-in token and its claims. */
 export interface Session {
@@ -32,6 +36,7 @@ export function decodeClaims(token: string): Claims | undefined {
   const exp = typeof p.exp === "number" ? p.exp : undefined;
   if (p.role === "issuer" && typeof p.authorityId === "number") return { role: "issuer", authorityId: p.authorityId, exp };
   if (p.role === "party-admin" && typeof p.party === "string") return { role: "party-admin", party: p.party, exp };
+  if (p.role === "customs" && typeof p.agencyId === "number") return { role: "customs", agencyId: p.agencyId, exp };
   return undefined;
 }
 

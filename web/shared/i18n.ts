@@ -44,13 +44,6 @@ export class Translator<K extends string> {
     return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
   }
 
-  /** A decimal quantity as text ("18000.5") grouped in the current language's way ("18,000.5", "18 000,5"). */
-  number(decimal: string): string {
-    const [whole, fraction] = decimal.split(".");
-    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, this.current === "ru" ? "\u00a0" : ",");
-    return fraction ? `${grouped}${this.current === "ru" ? "," : "."}${fraction}` : grouped;
-  }
-
   /** A date (ISO string or seconds) in the current language's format. */
   date(value: string | number | undefined): string {
     if (value === undefined) return "—";

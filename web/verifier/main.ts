@@ -18,7 +18,7 @@ import { batchedPayloadCid, openPayload, PayloadError } from "./payload";
 import { readQrImage } from "./qr-reader";
 import { downloadReceipt, printedFrom, receiptActions } from "./receipt";
 import { certificateFacts, checkList, fileNotes, verdictBanner } from "./report-view";
-import { useSection } from "./use-view";
+import { useSection } from "../shared/use-view";
 import { verdictExplanation, verdictTitle } from "./report-words";
 import { verify, type VerifyOptions, type VerifyRequest, type VerifyResponse } from "./verification";
 
@@ -331,7 +331,7 @@ function renderResult(): void {
       fileNotes(t, state.notes),
       certificateFacts(t, report),
       checkList(t, report),
-      useSection(t, report),
+      useSection(t.language, report.use, (iso) => t.date(iso)),
       historyTimeline(t, report),
       h("div", { id: "content-slot" }, contentSection(t, state.content)),
       receiptActions(t, { receipt: () => void receipt(), print: () => window.print(), startOver }, state.busy !== undefined),
