@@ -21,6 +21,8 @@ export function importingSide(options: {
   partyDecryptionKey(party: string): JWK | undefined;
   /** The registered encryption keys of parties, for remarks (default: read from the ledger and IPFS). */
   recipientKeys?: (parties: string[]) => Promise<PayloadRecipient[]>;
+  /** Resolves once a block survives a power cut (the embedded chain's); absent for a chain whose blocks are final. */
+  durable?: (blockNumber: number) => Promise<void>;
 }): Pick<AppDependencies, "outcomes" | "desk" | "useReader" | "signerForAgency"> {
   if (!options.client.deployment.outcomes) return {};
   const outcomes = OutcomesClient.of(options.client);
@@ -39,6 +41,7 @@ export function importingSide(options: {
     partyDecryptionKey: options.partyDecryptionKey,
     payloads: options.payloads,
     recipientKeys: options.recipientKeys ?? ledgerRecipientKeys(options.client, options.payloads),
+    durable: options.durable,
   });
   return { outcomes, desk, useReader: new CertificateUseReader(outcomes), signerForAgency: options.signerForAgency };
 }

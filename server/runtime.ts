@@ -215,7 +215,14 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
       config,
       client,
       verifier,
-      ...importingSide({ client, verifier, payloads, signerForAgency: (id) => keyring.signerForAgency(id), partyDecryptionKey }),
+      ...importingSide({
+        client,
+        verifier,
+        payloads,
+        signerForAgency: (id) => keyring.signerForAgency(id),
+        partyDecryptionKey,
+        durable: chain ? (blockNumber) => chain.durable(blockNumber) : undefined,
+      }),
       adoptAgency: async (agencyId, candidates) => {
         for (const account of candidates) {
           if (!(await canSignFor(account))) continue;

@@ -41,6 +41,12 @@ export interface BorderDeskDependencies {
   payloads?: PayloadStore;
   /** The registered encryption keys of `parties` (only those that have one are used). */
   recipientKeys?(parties: string[]): Promise<PayloadRecipient[]>;
+  /**
+   * Resolves once block `blockNumber` survives the chain's node losing power (the embedded anvil writes its state
+   * every few seconds otherwise): nothing is answered as recorded before its block is. Absent: a chain whose blocks
+   * are final once mined.
+   */
+  durable?(blockNumber: number): Promise<void>;
 }
 
 /** A certificate as presented at a party's border: its verification there, the anchoring it is, and its items. */
@@ -144,6 +150,7 @@ export class BorderDesk {
       reason: reason?.code ?? 0,
       detailsDigest,
     });
+    await this.deps.durable?.(written.blockNumber);
     return { ...written, alreadyRecorded: false, use: await readCertificateUse(this.deps.outcomes, presented.anchoring) };
   }
 
@@ -188,6 +195,7 @@ export class BorderDesk {
       });
       try {
         const written = await writer.recordUtilisation({ anchoring: presented.anchoring, declarationHash, uses });
+        await this.deps.durable?.(written.blockNumber);
         return { ...written, alreadyRecorded: false, use: await readCertificateUse(outcomes, presented.anchoring) };
       } catch (error) {
         if (!isCertLedgerError(error, "STALE_USE") || attempt >= STALE_RETRIES) throw error;
@@ -257,6 +265,7 @@ export class BorderDesk {
         `${party} already wrote declaration off this certificate with other items or quantities (transaction ${events[0].txHash})`,
       );
     }
+    await this.deps.durable?.(events[0].blockNumber);
     return {
       txHash: events[0].txHash,
       blockNumber: events[0].blockNumber,
