@@ -23,6 +23,8 @@ export function importingSide(options: {
   recipientKeys?: (parties: string[]) => Promise<PayloadRecipient[]>;
   /** Resolves once a block survives a power cut (the embedded chain's); absent for a chain whose blocks are final. */
   durable?: (blockNumber: number) => Promise<void>;
+  /** The border agencies this server writes for (to record deliveries to its parties' nodes with one of them). */
+  agencyIds?: () => number[];
 }): Pick<AppDependencies, "outcomes" | "desk" | "useReader" | "signerForAgency"> {
   if (!options.client.deployment.outcomes) return {};
   const outcomes = OutcomesClient.of(options.client);
@@ -42,6 +44,13 @@ export function importingSide(options: {
     payloads: options.payloads,
     recipientKeys: options.recipientKeys ?? ledgerRecipientKeys(options.client, options.payloads),
     durable: options.durable,
+    deliveryAgency: async (party) => {
+      for (const id of options.agencyIds?.() ?? []) {
+        const agency = await outcomes.getAgency(id);
+        if (agency?.party === party && agency.status === "Active") return id;
+      }
+      return undefined;
+    },
   });
   return { outcomes, desk, useReader: new CertificateUseReader(outcomes), signerForAgency: options.signerForAgency };
 }

@@ -1,6 +1,6 @@
 /** Request and response schemas of the importing side's routes (border agencies, outcomes, utilisation). */
 import { z } from "zod";
-import { certificateUseSchema, OUTCOMES, REJECTION_REASONS } from "../src/outcomes";
+import { AGENCY_OUTCOMES, certificateUseSchema, REJECTION_REASONS } from "../src/outcomes";
 import { accountAddress, certHashInput, hash, partyCode, requestComponents, responseComponents } from "./schemas";
 
 export const registerAgencyRequest = z.strictObject({
@@ -45,7 +45,7 @@ const reasonNames = REJECTION_REASONS.map((r) => r.name) as [string, ...string[]
 
 export const recordOutcomeRequest = z
   .strictObject({
-    outcome: z.enum(OUTCOMES),
+    outcome: z.enum(AGENCY_OUTCOMES),
     rejectionReason: z
       .enum(reasonNames)
       .optional()

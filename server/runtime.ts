@@ -163,6 +163,20 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
     await index.syncOnce().catch((error: unknown) => logger.warn({ error: String(error) }, "chain index: first synchronisation failed"));
     index.start();
     stack.push(() => index.stop());
+    // This node's own batched certificates are known from its outbox at once; others' once the index read the manifest.
+    const batches = { locate: async (certHash: string) => (await index.locate(certHash)) ?? outbox.member(certHash) };
+    const verifier = new Verifier({ client, payloads, batches, events: verifierEvents(index), maxFileBytes: config.maxFileBytes });
+    const partyDecryptionKey = (party: string) => keyring.partyEncryptionKey(party)?.privateJwk;
+    // The importing side (src/outcomes): its deliveries are recorded as the replicator pins payloads addressed here.
+    const importing = importingSide({
+      client,
+      verifier,
+      payloads,
+      signerForAgency: (id) => keyring.signerForAgency(id),
+      partyDecryptionKey,
+      durable: chain ? (blockNumber) => chain.durable(blockNumber) : undefined,
+      agencyIds: () => keyring.agencyIds(),
+    });
     // A party's server keeps the payloads addressed to its party, so they outlive the issuer's node (src/pipeline).
     if (keyring.partyCodes().length > 0) {
       const replicator = new PayloadReplicator({
@@ -170,6 +184,13 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
         payloads,
         parties: () => keyring.partyCodes(),
         stateFile: path.join(config.dataDir, "replication.json"),
+        // The ePhyto Hub's "delivered": this party's node holds it; recorded on the ledger with an agency of the party.
+        delivered: async (certHash, parties) => {
+          for (const party of parties) {
+            const done = await importing.desk?.recordDelivery(party, certHash);
+            if (done === "recorded") logger.info({ certHash, party }, "importing side: delivery recorded");
+          }
+        },
         log: (event, details) =>
           event === "pinned" ? logger.info(details, "replication: payload pinned") : logger.warn(details, `replication: ${event}`),
       });
@@ -198,10 +219,6 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
       .checkAnchored()
       .catch((error: unknown) => logger.warn({ error: String(error) }, "batcher: anchored submissions not checked against the chain yet"));
 
-    // This node's own batched certificates are known from its outbox at once; others' once the index read the manifest.
-    const batches = { locate: async (certHash: string) => (await index.locate(certHash)) ?? outbox.member(certHash) };
-    const verifier = new Verifier({ client, payloads, batches, events: verifierEvents(index), maxFileBytes: config.maxFileBytes });
-    const partyDecryptionKey = (party: string) => keyring.partyEncryptionKey(party)?.privateJwk;
     // An agency registered through the API is written for from the first of its accounts this server can sign with: a
     // development account of the embedded chain, or one with a keystore in DATA_DIR/keys/accounts.
     const canSignFor = async (account: string) =>
@@ -215,14 +232,7 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
       config,
       client,
       verifier,
-      ...importingSide({
-        client,
-        verifier,
-        payloads,
-        signerForAgency: (id) => keyring.signerForAgency(id),
-        partyDecryptionKey,
-        durable: chain ? (blockNumber) => chain.durable(blockNumber) : undefined,
-      }),
+      ...importing,
       adoptAgency: async (agencyId, candidates) => {
         for (const account of candidates) {
           if (!(await canSignFor(account))) continue;

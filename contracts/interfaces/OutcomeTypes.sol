@@ -8,14 +8,16 @@ enum AgencyStatus {
     Suspended
 }
 
-/// @notice What an importing party's border agency answers about a certificate presented to it, modelled on the
-/// UN/CEFACT SPS acknowledgement's status codes: received and read, accepted, accepted with remarks, rejected.
+/// @notice What an importing party answers about a certificate, modelled on the UN/CEFACT SPS acknowledgement's status
+/// codes (received and read, accepted, accepted with remarks, rejected) and the ePhyto Hub's delivery states:
+/// `Delivered` is recorded by the party's own node once it holds the payload addressed to the party.
 enum Outcome {
     None,
     Acknowledged,
     Accepted,
     AcceptedWithRemarks,
-    Rejected
+    Rejected,
+    Delivered
 }
 
 /// @notice A border agency of a party (its customs, its plant-protection organisation at the border).

@@ -3,7 +3,7 @@
  * import declaration's quantities off a certificate; anyone reads a certificate's use.
  */
 import { readFile } from "node:fs/promises";
-import { OUTCOMES, REJECTION_REASONS } from "../../src/outcomes/vocabulary";
+import { AGENCY_OUTCOMES as OUTCOMES, REJECTION_REASONS } from "../../src/outcomes/vocabulary";
 import { apiClient, API_OPTIONS } from "./api";
 import { defineCommand, positionals } from "./command";
 import { UsageError } from "./errors";

@@ -1,6 +1,13 @@
 import type { Router } from "express";
 import { CertLedgerError } from "../../src/errors";
-import { describeUse, type BorderDesk, type OutcomesClient, type PresentedDocument } from "../../src/outcomes";
+import {
+  anchoringOf,
+  describeUse,
+  payloadRecipients,
+  type BorderDesk,
+  type OutcomesClient,
+  type PresentedDocument,
+} from "../../src/outcomes";
 import { principalOf } from "../auth";
 import type { AppDependencies } from "../dependencies";
 import { signerFor } from "../ledger-writers";
@@ -83,7 +90,7 @@ export const outcomeOperations = {
     operationId: "getCertificateUse",
     method: "get",
     path: "/v1/certificates/{certHash}/use",
-    summary: "What importing parties recorded about a certificate: outcomes, items and their use",
+    summary: "What importing parties recorded about a certificate: deliveries, outcomes, items and their use",
     tags: ["importing side"],
     auth: "optional",
     rateLimited: true,
@@ -142,9 +149,11 @@ export function mountOutcomeRoutes(router: Router, deps: AppDependencies, contex
 
   mount(router, outcomeOperations.getUse, context, async ({ params }) => {
     const { report } = await deps.verifier.verify({ kind: "hash", certHash: params.certHash });
-    if (!report.certificate) throw new CertLedgerError("CERT_NOT_FOUND", `certificate ${params.certHash} is not anchored on the ledger`);
-    const { use } = await useReaderOf(deps).addTo(report);
-    return { status: 200, body: { certHash: report.certificate.certHash, use: use!, summary: describeUse(use!) } };
+    const certificate = report.certificate;
+    if (!certificate) throw new CertLedgerError("CERT_NOT_FOUND", `certificate ${params.certHash} is not anchored on the ledger`);
+    const recipients = certificate.payloadCid ? await payloadRecipients(deps.payloads, certificate.payloadCid) : undefined;
+    const use = await useReaderOf(deps).read(anchoringOf(certificate), recipients);
+    return { status: 200, body: { certHash: certificate.certHash, use, summary: describeUse(use) } };
   });
 }
 

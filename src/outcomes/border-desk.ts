@@ -23,7 +23,7 @@ import { itemsOfCredential, type CertificateItem } from "./certificate-items";
 import { readCertificateUse, type CertificateUse } from "./certificate-use";
 import type { Anchoring, OutcomesClient } from "./outcomes-client";
 import { fromThousandths, toThousandths } from "./quantities";
-import { outcomeCode, rejectionReason, type OutcomeName } from "./vocabulary";
+import { outcomeCode, rejectionReason, type AgencyOutcomeName } from "./vocabulary";
 
 /** A document presented at the border: a credential (compact JWS) or a file's bytes. */
 export type PresentedDocument = { kind: "credential"; jws: string } | { kind: "file"; bytes: Uint8Array };
@@ -47,6 +47,8 @@ export interface BorderDeskDependencies {
    * are final once mined.
    */
   durable?(blockNumber: number): Promise<void>;
+  /** A border agency of `party` this server writes for, to record deliveries to the party's node (none: not recorded). */
+  deliveryAgency?(party: string): Promise<number | undefined>;
 }
 
 /** A certificate as presented at a party's border: its verification there, the anchoring it is, and its items. */
@@ -126,7 +128,7 @@ export class BorderDesk {
   async recordOutcome(input: {
     agencyId: number;
     certHash: string;
-    outcome: OutcomeName;
+    outcome: AgencyOutcomeName;
     reason?: string | number;
     remarks?: string;
     document?: PresentedDocument;
@@ -152,6 +154,37 @@ export class BorderDesk {
     });
     await this.deps.durable?.(written.blockNumber);
     return { ...written, alreadyRecorded: false, use: await readCertificateUse(this.deps.outcomes, presented.anchoring) };
+  }
+
+  /**
+   * Records that `party`'s node holds the payload of `certHash` addressed to it (the ePhyto Hub's "delivered"), with an
+   * agency account of the party this server holds; once per certificate and party (an earlier record is looked for
+   * first). Says what it did: "recorded", "already", or "no-agency" when this server writes for no agency of `party`.
+   */
+  async recordDelivery(party: string, certHash: string): Promise<"recorded" | "already" | "no-agency"> {
+    const agencyId = await this.deps.deliveryAgency?.(party);
+    if (agencyId === undefined) return "no-agency";
+    const { report } = await this.deps.verifier.verify({ kind: "hash", certHash }, { forParty: party });
+    const certificate = report.certificate;
+    if (!certificate) throw new CertLedgerError("CERT_NOT_FOUND", `certificate ${certHash} is not anchored on the ledger`);
+    const anchoring: Anchoring = {
+      certHash: certificate.certHash,
+      authorityId: certificate.authority.id,
+      root: certificate.anchor.kind === "batch" ? certificate.anchor.root : ZeroHash,
+    };
+    const delivered = outcomeCode("delivered");
+    const earlier = (await this.deps.outcomes.events(certHash, { party })).some(
+      (e) =>
+        e.event === "OutcomeRecorded" &&
+        e.outcome === delivered &&
+        e.authorityId === anchoring.authorityId &&
+        e.root.toLowerCase() === anchoring.root.toLowerCase(),
+    );
+    if (earlier) return "already";
+    const writer = await this.deps.writerFor(agencyId);
+    const written = await writer.recordOutcome({ anchoring, outcome: delivered, reason: 0 });
+    await this.deps.durable?.(written.blockNumber);
+    return "recorded";
   }
 
   /** Writes the quantities of import declaration `declaration` off the certificate's items, exactly once. */

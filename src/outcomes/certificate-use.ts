@@ -13,7 +13,9 @@
  */
 import { ZeroHash } from "ethers";
 import { z } from "zod";
+import { readPayloadHeader } from "../crypto/payload-encryption";
 import { cidFromBytes } from "../ipfs/cid";
+import type { PayloadStore } from "../ipfs/payload-store";
 import { fromThousandths } from "./quantities";
 import type { Anchoring, OutcomesClient, OutcomesEvent } from "./outcomes-client";
 import { OUTCOMES, outcomeName, REJECTION_REASONS } from "./vocabulary";
@@ -68,20 +70,32 @@ export const certificateUseSchema = z.object({
   ),
   /** Set once every item is used in full: by whom the last write-off was made, and when. */
   usedInFull: z.object({ party, at: isoTime }).optional(),
+  /**
+   * For each party the payload is addressed to (when the answer knows them), how far it got: `pending` (its node does
+   * not hold it yet), `delivered` (its node holds it), `acknowledged` (its agency read it), `answered` (an outcome).
+   */
+  deliveries: z
+    .array(z.object({ party, state: z.enum(["pending", "delivered", "acknowledged", "answered"]), at: isoTime.optional() }))
+    .optional(),
 });
 export type CertificateUse = z.infer<typeof certificateUseSchema>;
 
 /** The use of `anchoring` (the certificate's earliest anchoring), read from the outcomes contract's events now. */
-export async function readCertificateUse(outcomes: OutcomesClient, anchoring: Anchoring): Promise<CertificateUse> {
+export async function readCertificateUse(outcomes: OutcomesClient, anchoring: Anchoring, recipients?: string[]): Promise<CertificateUse> {
   const events = await outcomes.events(anchoring.certHash);
-  return useFromEvents(anchoring, events, await agencyNames(outcomes, events));
+  return useFromEvents(anchoring, events, await agencyNames(outcomes, events), recipients);
 }
 
 /**
  * The use of `anchoring` from the events about its hash, in chain order: the items' totals from `ItemsDeclared`,
  * their use from the last `ItemUsed` of each (which carries the use after it), so no contract read is needed.
  */
-export function useFromEvents(anchoring: Anchoring, events: readonly OutcomesEvent[], names: ReadonlyMap<number, string>): CertificateUse {
+export function useFromEvents(
+  anchoring: Anchoring,
+  events: readonly OutcomesEvent[],
+  names: ReadonlyMap<number, string>,
+  recipients?: readonly string[],
+): CertificateUse {
   const own = events.filter((e) => e.authorityId === anchoring.authorityId && e.root.toLowerCase() === anchoring.root.toLowerCase());
   const at = (e: OutcomesEvent) => new Date(Number(e.timestamp) * 1000).toISOString();
   const declared = own.find((e) => e.event === "ItemsDeclared");
@@ -135,7 +149,20 @@ export function useFromEvents(anchoring: Anchoring, events: readonly OutcomesEve
   };
   const last = own.filter((e) => e.event === "ItemUsed").at(-1);
   if (items.length > 0 && items.every((item) => item.used === item.total) && last) use.usedInFull = { party: last.party, at: at(last) };
+  if (recipients) use.deliveries = recipients.map((party) => deliveryOf(party, use.outcomes));
   return use;
+}
+
+/** How far a payload addressed to `party` got, from the party's outcomes: the furthest state any of them reached. */
+function deliveryOf(party: string, outcomes: CertificateUse["outcomes"]): NonNullable<CertificateUse["deliveries"]>[number] {
+  const mine = outcomes.filter((o) => o.party === party);
+  const first = (match: (o: (typeof mine)[number]) => boolean) => mine.find(match);
+  const answered = first((o) => o.outcome !== "delivered" && o.outcome !== "acknowledged");
+  if (answered) return { party, state: "answered", at: answered.at };
+  const acknowledged = first((o) => o.outcome === "acknowledged");
+  if (acknowledged) return { party, state: "acknowledged", at: acknowledged.at };
+  const delivered = first((o) => o.outcome === "delivered");
+  return delivered ? { party, state: "delivered", at: delivered.at } : { party, state: "pending" };
 }
 
 /** One line in plain words per party, e.g. "accepted by KZ (KZ customs) on 2026-12-05; item 1: 10,000 of 18,000 KGM used". */
@@ -143,6 +170,7 @@ export function describeUse(use: CertificateUse): string[] {
   const latest = new Map<string, CertificateUse["outcomes"][number]>();
   for (const outcome of use.outcomes) latest.set(outcome.party, outcome);
   const lines = [...latest.values()].map((o) => {
+    if (o.outcome === "delivered") return `delivered to ${o.party}'s node on ${o.at.slice(0, 10)}`;
     const words = {
       acknowledged: "acknowledged",
       accepted: "accepted",
@@ -151,6 +179,7 @@ export function describeUse(use: CertificateUse): string[] {
     }[o.outcome];
     return `${words} by ${o.party} (${o.agency.name}) on ${o.at.slice(0, 10)}${o.reason ? `: ${o.reason.text}` : ""}`;
   });
+  for (const d of use.deliveries ?? []) if (d.state === "pending") lines.push(`pending delivery to ${d.party}`);
   for (const item of use.items) {
     lines.push(`item ${item.item}: ${grouped(item.used)} of ${grouped(item.total)} ${item.unit} used`);
   }
@@ -169,6 +198,28 @@ async function agencyNames(outcomes: OutcomesClient, events: readonly OutcomesEv
   return new Map(ids.map((id, i) => [id, agencies[i]?.name ?? ""]));
 }
 
+/** What a verification report says of a certificate's earliest anchoring. */
+type ReportedCertificate = { certHash: string; authority: { id: number }; anchor: { kind: string; root?: string } };
+
+/** The anchoring a verification report found for a certificate (its earliest one, with its batch root or zero). */
+export function anchoringOf(certificate: ReportedCertificate): Anchoring {
+  const root = certificate.anchor.kind === "batch" && certificate.anchor.root ? certificate.anchor.root : ZeroHash;
+  return { certHash: certificate.certHash, authorityId: certificate.authority.id, root };
+}
+
+/**
+ * The parties a certificate's payload is addressed to, from its clear JWE header (a local read on the issuer's node,
+ * which pins its payloads; undefined when IPFS does not deliver it within a second or two).
+ */
+export async function payloadRecipients(payloads: PayloadStore, payloadCid: string): Promise<string[] | undefined> {
+  try {
+    const bytes = await payloads.get(payloadCid, { signal: AbortSignal.timeout(2_000), maxBytes: 64 * 1024 * 1024 });
+    return readPayloadHeader(bytes).recipients;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Certificates' use for verification reports, without a chain read per report: the outcomes contract's events are
  * followed as the head moves (one eth_getLogs per new head, shared by every report at it) and kept in memory by
@@ -185,24 +236,19 @@ export class CertificateUseReader {
 
   constructor(readonly outcomes: OutcomesClient) {}
 
-  /** The use of `anchoring` as of the chain's head (the ledger client's shared head). */
-  async read(anchoring: Anchoring): Promise<CertificateUse> {
+  /** The use of `anchoring` as of the chain's head (the ledger client's shared head); `recipients`: see `deliveries`. */
+  async read(anchoring: Anchoring, recipients?: readonly string[]): Promise<CertificateUse> {
     await this.#follow();
     const events = this.#events.get(anchoring.certHash.toLowerCase()) ?? [];
     for (const id of new Set(events.map((e) => e.agencyId))) {
       if (!this.#names.has(id)) this.#names.set(id, (await this.outcomes.getAgency(id))?.name ?? "");
     }
-    return useFromEvents(anchoring, events, this.#names);
+    return useFromEvents(anchoring, events, this.#names, recipients);
   }
 
   /** `report` with its `use` section, when it found a certificate. */
-  async addTo<R extends { certificate?: { certHash: string; authority: { id: number }; anchor: { kind: string; root?: string } } }>(
-    report: R,
-  ): Promise<R & { use?: CertificateUse }> {
-    const certificate = report.certificate;
-    if (!certificate) return report;
-    const root = certificate.anchor.kind === "batch" && certificate.anchor.root ? certificate.anchor.root : ZeroHash;
-    return { ...report, use: await this.read({ certHash: certificate.certHash, authorityId: certificate.authority.id, root }) };
+  async addTo<R extends { certificate?: ReportedCertificate }>(report: R): Promise<R & { use?: CertificateUse }> {
+    return report.certificate ? { ...report, use: await this.read(anchoringOf(report.certificate)) } : report;
   }
 
   /** Reads the events up to the head, once for every caller waiting on it. */

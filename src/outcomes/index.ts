@@ -11,15 +11,25 @@ export {
   type Recorded,
 } from "./border-desk";
 export { itemsOfCredential, type CertificateItem } from "./certificate-items";
-export { CertificateUseReader, certificateUseSchema, describeUse, readCertificateUse, type CertificateUse } from "./certificate-use";
+export {
+  anchoringOf,
+  CertificateUseReader,
+  certificateUseSchema,
+  describeUse,
+  payloadRecipients,
+  readCertificateUse,
+  type CertificateUse,
+} from "./certificate-use";
 export { OutcomesClient, type AgencyRecord, type Anchoring, type ItemState, type OutcomesEvent } from "./outcomes-client";
 export { fromThousandths, toThousandths, unitFromBytes4, unitToBytes4 } from "./quantities";
 export {
+  AGENCY_OUTCOMES,
   OUTCOMES,
   REJECTION_REASONS,
   outcomeCode,
   outcomeName,
   rejectionReason,
+  type AgencyOutcomeName,
   type OutcomeName,
   type RejectionReason,
 } from "./vocabulary";

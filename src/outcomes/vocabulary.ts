@@ -7,9 +7,17 @@
  */
 import { CertLedgerError } from "../errors";
 
-/** What a border agency answers, in the API's words; the contract's `Outcome` enum is the position + 1. */
-export const OUTCOMES = ["acknowledged", "accepted", "acceptedWithRemarks", "rejected"] as const;
+/**
+ * What an importing party answers, in the API's words; the contract's `Outcome` enum is the position + 1. `delivered`
+ * is recorded by the party's own node once it holds a payload addressed to the party (the ePhyto Hub's "delivered"),
+ * never by an officer: {@link AGENCY_OUTCOMES} are what an agency records.
+ */
+export const OUTCOMES = ["acknowledged", "accepted", "acceptedWithRemarks", "rejected", "delivered"] as const;
 export type OutcomeName = (typeof OUTCOMES)[number];
+
+/** The outcomes an agency's officer records through the API. */
+export const AGENCY_OUTCOMES = ["acknowledged", "accepted", "acceptedWithRemarks", "rejected"] as const;
+export type AgencyOutcomeName = (typeof AGENCY_OUTCOMES)[number];
 
 /** A reason a border agency rejects a certificate for. */
 export interface RejectionReason {

@@ -33,6 +33,11 @@ export interface PayloadReplicatorOptions {
   parties: () => readonly string[];
   /** Where the cursor and the pending retries are kept between runs. */
   stateFile: string;
+  /**
+   * Called once a payload addressed to `parties` (this server's) is pinned here, e.g. to record its delivery on the
+   * ledger; a failure makes the payload come back with the retries (pinning again is harmless), so it is told again.
+   */
+  delivered?: (certHash: string, parties: string[]) => Promise<void>;
   /** The wait between two rounds (default 1,000 ms). */
   pollIntervalMs?: number;
   /** How long one payload may take to arrive (default 15,000 ms). */
@@ -71,7 +76,7 @@ const MAX_RETRY_DELAY_MS = 10 * 60_000;
 
 /** Pins the payloads addressed to this server's parties as the chain index learns of them (see the file's comment). */
 export class PayloadReplicator {
-  readonly #o: Required<Omit<PayloadReplicatorOptions, "log">> & Pick<PayloadReplicatorOptions, "log">;
+  readonly #o: Required<Omit<PayloadReplicatorOptions, "log" | "delivered">> & Pick<PayloadReplicatorOptions, "log" | "delivered">;
   #cursor = 0;
   /** The source's last rollback this cursor has gone back for. */
   #rewinds = 0;
@@ -185,6 +190,7 @@ export class PayloadReplicator {
       await payloads.pin(item.payloadCid, { signal });
       this.#stats.pinned++;
       this.#o.log?.("pinned", { ...details, for: mine });
+      await this.#o.delivered?.(item.certHash, mine);
       return "pinned";
     } catch (error) {
       if (

@@ -23,7 +23,7 @@ import {
 } from "./fixtures";
 import { CertificateOutcomes__factory } from "../../typechain-types";
 
-const Outcome = { None: 0, Acknowledged: 1, Accepted: 2, AcceptedWithRemarks: 3, Rejected: 4 } as const;
+const Outcome = { None: 0, Acknowledged: 1, Accepted: 2, AcceptedWithRemarks: 3, Rejected: 4, Delivered: 5 } as const;
 const unit = (code: string): string => ethers.zeroPadBytes(ethers.toUtf8Bytes(code), 4);
 const KGM = unit("KGM");
 const LTR = unit("LTR");
@@ -183,11 +183,13 @@ describe("CertificateOutcomes", function () {
         [Outcome.Rejected, 0],
         [Outcome.Rejected, Number(max) + 1],
         [Outcome.Accepted, 3],
+        [Outcome.Delivered, 1],
       ]) {
         await expect(outcomes.connect(kzCustoms).recordOutcome(...direct, outcome, reason, ethers.ZeroHash))
           .to.be.revertedWithCustomError(outcomes, "OutcomesInvalidOutcome")
           .withArgs(outcome, reason, max);
       }
+      await expect(outcomes.connect(kzCustoms).recordOutcome(...direct, Outcome.Delivered, 0, ethers.ZeroHash)).to.emit(outcomes, "OutcomeRecorded");
       // An outcome past the enum is refused by the ABI decoder itself.
       await expect(outcomes.connect(kzCustoms).recordOutcome(...direct, 9, 0, ethers.ZeroHash)).to.be.reverted;
     });

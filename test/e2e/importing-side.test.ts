@@ -3,7 +3,8 @@
  * data, keys and Helia node, each party with its customs registered as a border agency): KG issues a certificate of
  * origin for 18,000 KGM addressed to KZ; KZ's customs answers for it from the payload its server opens, and writes it
  * off in two declarations; UZ's customs cannot accept it any more; a rejection by UZ shows at KG's server; a bank
- * sees the use. Then a write-off whose server is SIGKILLed mid-request counts exactly once after the restart.
+ * sees the use; the issuer follows a payload's delivery to KZ (pending while KZ's node is down, then delivered,
+ * acknowledged, answered). Then a write-off whose server is SIGKILLed mid-request counts exactly once after the restart.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -114,6 +115,26 @@ describe("importing side across borders: outcomes and utilisation on real server
     expect((atKg.body as { summary: string[] }).summary[0]).to.match(
       /^rejected by UZ \(UZ customs\) on \d{4}-\d{2}-\d{2}: the goods, quantities or marks do not match the consignment$/,
     );
+  });
+
+  it("delivery states at the issuer: pending while KZ's node is down, delivered once it holds the payload, acknowledged, answered", async function () {
+    const use = async () => {
+      const answer = await partyApi(party("KG"), `/v1/certificates/${certHash}/use`);
+      return (answer.body as { use: { deliveries?: { party: string; state: string }[] } }).use.deliveries;
+    };
+    await network.stopParty("KZ");
+    const { certHash } = await issueOrigin("KG-CO-D");
+    expect(await use()).to.deep.equal([{ party: "KZ", state: "pending" }]);
+    const kz = await network.addParty("KZ");
+    // KZ's node pins the payload addressed to KZ and records the delivery with its customs' account.
+    await until("KG sees the payload delivered to KZ", async () => (await use())?.[0]?.state === "delivered");
+    expect((await post(kz, certHash, "outcomes", { outcome: "acknowledged" })).status).to.equal(201);
+    // KG's server reads at a head shared for up to 250 ms: the next block shows within that.
+    await until("KG sees KZ's acknowledgement", async () => (await use())?.[0]?.state === "acknowledged");
+    expect((await post(kz, certHash, "outcomes", { outcome: "accepted" })).status).to.equal(201);
+    await until("KG sees KZ's answer", async () => (await use())?.[0]?.state === "answered");
+    const summary = (await partyApi(party("KG"), `/v1/certificates/${certHash}/use`)).body as { summary: string[] };
+    expect(summary.summary[0]).to.match(/^accepted by KZ/);
   });
 
   it("a write-off whose server is SIGKILLed as its transaction lands counts once when sent again after the restart", async function () {

@@ -19,6 +19,9 @@ const en = {
   useReason: "Reason: {reason}",
   useItem: "Item {item}: {used} of {total} {unit} used",
   useInFull: "Used in full at {party} on {date}.",
+  useDelivered: "Delivered to {party}'s node on {date}",
+  usePending: "Pending delivery to {party}: its node does not hold the payload yet",
+  outcomedelivered: "Delivered",
   rejectunreadable: "the certificate or its content cannot be read",
   rejectincompleteOrIncorrect: "required data is missing or incorrect",
   rejectissuerNotRecognised: "the issuer, its signature or its stamp is not recognised",
@@ -46,6 +49,9 @@ const ru: Record<UseKey, string> = {
   useReason: "Причина: {reason}",
   useItem: "Позиция {item}: использовано {used} из {total} {unit}",
   useInFull: "Использован полностью: {party}, {date}.",
+  useDelivered: "Доставлен на узел {party}: {date}",
+  usePending: "Ожидает доставки {party}: узел ещё не получил содержимое",
+  outcomedelivered: "Доставлен",
   rejectunreadable: "сертификат или его содержимое нечитаемы",
   rejectincompleteOrIncorrect: "обязательные сведения отсутствуют или неверны",
   rejectissuerNotRecognised: "орган выдачи, его подпись или печать не признаны",
@@ -70,19 +76,21 @@ export function useSection(language: Language, use: CertificateUse | undefined, 
   const number = (decimal: string) => grouped(decimal, language);
   const lines: HTMLElement[] = [
     ...use.outcomes.map((o) =>
-      h(
-        "li",
-        { "data-outcome": o.outcome, "data-party": o.party },
-        t("useOutcome", { outcome: outcomeText(language, o.outcome), party: o.party, agency: o.agency.name, date: date(o.at) }),
-        o.reason
-          ? h(
-              "span",
-              { class: "use-reason" },
-              " — ",
-              t("useReason", { reason: rejectionReasonText(language, o.reason.name, o.reason.text) }),
-            )
-          : "",
-      ),
+      o.outcome === "delivered"
+        ? h("li", { "data-outcome": o.outcome, "data-party": o.party }, t("useDelivered", { party: o.party, date: date(o.at) }))
+        : h(
+            "li",
+            { "data-outcome": o.outcome, "data-party": o.party },
+            t("useOutcome", { outcome: outcomeText(language, o.outcome), party: o.party, agency: o.agency.name, date: date(o.at) }),
+            o.reason
+              ? h(
+                  "span",
+                  { class: "use-reason" },
+                  " — ",
+                  t("useReason", { reason: rejectionReasonText(language, o.reason.name, o.reason.text) }),
+                )
+              : "",
+          ),
     ),
     ...use.items.map((item) =>
       h(
@@ -92,6 +100,10 @@ export function useSection(language: Language, use: CertificateUse | undefined, 
       ),
     ),
   ];
+  for (const d of use.deliveries ?? []) {
+    if (d.state === "pending")
+      lines.push(h("li", { "data-delivery": "pending", "data-party": d.party }, t("usePending", { party: d.party })));
+  }
   if (use.usedInFull)
     lines.push(h("li", { "data-testid": "used-in-full" }, t("useInFull", { party: use.usedInFull.party, date: date(use.usedInFull.at) })));
   return h(
