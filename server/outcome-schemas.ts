@@ -118,3 +118,41 @@ export const useResponse = z.object({
 });
 
 export const useParams = z.object({ certHash: certHashInput });
+
+export const feedQuery = z.strictObject({
+  issuer: partyCode.optional().meta({ description: "only certificates issued by this party's authorities" }),
+  importer: partyCode.optional().meta({ description: "only what this importing party recorded" }),
+  after: z
+    .string()
+    .regex(/^\d{1,12}-\d{1,6}$/, "must be a cursor from an earlier page's `next`, e.g. 1234-0")
+    .optional()
+    .meta({ description: "the cursor to start after (an earlier page's `next`)" }),
+  limit: z.coerce.number().int().min(1).max(1000).optional().meta({ description: "at most this many events (default 100)" }),
+});
+
+const feedEvent = z.object({
+  cursor: z.string(),
+  kind: z.enum(["outcome", "itemsDeclared", "itemUsed"]),
+  certHash: hash,
+  authorityId: z.int(),
+  root: hash,
+  issuingParty: z.string(),
+  party: partyCode,
+  agency: z.object({ id: z.int(), name: z.string() }),
+  outcome: z.string().optional(),
+  reason: z.object({ code: z.int(), name: z.string(), text: z.string() }).optional(),
+  item: z.int().optional(),
+  quantity: z.string().optional(),
+  usedAfter: z.string().optional(),
+  declarationHash: hash.optional(),
+  items: z.array(z.object({ item: z.int(), total: z.string(), unit: z.string() })).optional(),
+  at: z.iso.datetime(),
+  blockNumber: z.int(),
+  txHash: hash,
+});
+
+export const feedResponse = z.object({
+  events: z.array(feedEvent),
+  next: z.string().meta({ description: "the cursor for the next page (the same when this page is empty)" }),
+});
+responseComponents.add(feedResponse, { id: "OutcomesFeed" });

@@ -14,6 +14,8 @@ import { signerFor } from "../ledger-writers";
 import { defineOperation, mount, problems, type MountContext } from "../operation";
 import {
   agencyParams,
+  feedQuery,
+  feedResponse,
   agencyRegistered,
   agencyView,
   recordedResponse,
@@ -86,6 +88,20 @@ export const outcomeOperations = {
       ...writeProblems,
     },
   }),
+  feed: defineOperation({
+    operationId: "outcomesFeed",
+    method: "get",
+    path: "/v1/outcomes/events",
+    summary: "The importing side's events in chain order, for a single window to take in",
+    description:
+      "Outcomes (deliveries included), declared items and write-offs, oldest first, filtered by the issuing party and/or the " +
+      "importing party; page with `after` = the previous page's `next` (an empty page keeps it: poll again later).",
+    tags: ["importing side"],
+    auth: "optional",
+    rateLimited: true,
+    query: feedQuery,
+    responses: { 200: { description: "a page of events", schema: feedResponse }, ...problems(400, 429, 503) },
+  }),
   getUse: defineOperation({
     operationId: "getCertificateUse",
     method: "get",
@@ -146,6 +162,11 @@ export function mountOutcomeRoutes(router: Router, deps: AppDependencies, contex
     const party = await deskOf(deps).agencyParty(principal.agencyId);
     return { status: recorded.alreadyRecorded ? 200 : 201, body: recordedBody(params.certHash, party, recorded) };
   });
+
+  mount(router, outcomeOperations.feed, context, async ({ query }) => ({
+    status: 200,
+    body: await useReaderOf(deps).feed({ ...query, limit: query.limit ?? 100 }),
+  }));
 
   mount(router, outcomeOperations.getUse, context, async ({ params }) => {
     const { report } = await deps.verifier.verify({ kind: "hash", certHash: params.certHash });

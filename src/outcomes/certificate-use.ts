@@ -230,6 +230,10 @@ export async function payloadRecipients(payloads: PayloadStore, payloadCid: stri
  */
 export class CertificateUseReader {
   readonly #events = new Map<string, OutcomesEvent[]>();
+  /** Every event read, in chain order (the feed). */
+  readonly #all: OutcomesEvent[] = [];
+  /** The party of each authority named by an event (an authority never changes party). */
+  readonly #authorityParties = new Map<number, string>();
   readonly #names = new Map<number, string>();
   #read: { block: number; hash: string } | undefined;
   #following: Promise<void> | undefined;
@@ -251,6 +255,40 @@ export class CertificateUseReader {
     return report.certificate ? { ...report, use: await this.read(anchoringOf(report.certificate)) } : report;
   }
 
+  /**
+   * The importing side's events in chain order after `after` (a cursor "<block>-<logIndex>", from an earlier page's
+   * `next`), for certificates issued by `issuer`'s authorities and/or answered by `importer`: what a national single
+   * window follows to take in every outcome, delivery and write-off about its party's certificates. The next page
+   * starts at `next`; an empty page keeps the cursor. After the chain went back, events are read again and may come
+   * again under new positions.
+   */
+  async feed(query: { after?: string; issuer?: string; importer?: string; limit: number }): Promise<{ events: FeedEvent[]; next: string }> {
+    await this.#follow();
+    const [block, index] = (query.after ?? "0-0").split("-").map(Number);
+    const after = (e: OutcomesEvent) => e.blockNumber > block || (e.blockNumber === block && e.logIndex > index);
+    const events: FeedEvent[] = [];
+    for (const e of this.#all) {
+      if (events.length >= query.limit) break;
+      if (!after(e) || (query.importer !== undefined && e.party !== query.importer)) continue;
+      const issuingParty = await this.#issuingParty(e);
+      if (query.issuer !== undefined && issuingParty !== query.issuer) continue;
+      if (!this.#names.has(e.agencyId)) this.#names.set(e.agencyId, (await this.outcomes.getAgency(e.agencyId))?.name ?? "");
+      events.push(feedEvent(e, issuingParty, this.#names.get(e.agencyId) ?? ""));
+    }
+    const last = events.at(-1);
+    return { events, next: last ? last.cursor : (query.after ?? "0-0") };
+  }
+
+  async #issuingParty(e: OutcomesEvent): Promise<string> {
+    if (e.event === "ItemsDeclared") return e.issuingParty;
+    let party = this.#authorityParties.get(e.authorityId);
+    if (party === undefined) {
+      party = (await this.outcomes.ledger.getAuthority(e.authorityId))?.party ?? "";
+      this.#authorityParties.set(e.authorityId, party);
+    }
+    return party;
+  }
+
   /** Reads the events up to the head, once for every caller waiting on it. */
   #follow(): Promise<void> {
     this.#following ??= this.#catchUp().finally(() => (this.#following = undefined));
@@ -264,6 +302,7 @@ export class CertificateUseReader {
       const seen = await this.outcomes.ledger.provider.getBlock(this.#read.block);
       if (head.number < this.#read.block || seen?.hash !== this.#read.hash) {
         this.#events.clear();
+        this.#all.length = 0;
         this.#read = undefined;
       }
     }
@@ -275,7 +314,74 @@ export class CertificateUseReader {
       const list = this.#events.get(key) ?? [];
       list.push(e);
       this.#events.set(key, list);
+      this.#all.push(e);
     }
     this.#read = { block: head.number, hash: headBlock.hash };
+  }
+}
+
+/** One event of the importing side's feed, in the API's words. */
+export interface FeedEvent {
+  /** Where it is in the chain ("<block>-<logIndex>"): the next page starts after it. */
+  cursor: string;
+  kind: "outcome" | "itemsDeclared" | "itemUsed";
+  certHash: string;
+  /** The anchoring it names: its authority, and its batch root or zero. */
+  authorityId: number;
+  root: string;
+  issuingParty: string;
+  /** The importing party that recorded it, and its agency. */
+  party: string;
+  agency: { id: number; name: string };
+  outcome?: string;
+  reason?: { code: number; name: string; text: string };
+  item?: number;
+  quantity?: string;
+  usedAfter?: string;
+  declarationHash?: string;
+  items?: { item: number; total: string; unit: string }[];
+  at: string;
+  blockNumber: number;
+  txHash: string;
+}
+
+function feedEvent(e: OutcomesEvent, issuingParty: string, agencyName: string): FeedEvent {
+  const base = {
+    cursor: `${e.blockNumber}-${e.logIndex}`,
+    certHash: e.certHash,
+    authorityId: e.authorityId,
+    root: e.root.toLowerCase(),
+    issuingParty,
+    party: e.party,
+    agency: { id: e.agencyId, name: agencyName },
+    at: new Date(Number(e.timestamp) * 1000).toISOString(),
+    blockNumber: e.blockNumber,
+    txHash: e.txHash,
+  };
+  switch (e.event) {
+    case "OutcomeRecorded": {
+      const reason = REJECTION_REASONS.find((r) => r.code === e.reason);
+      return {
+        ...base,
+        kind: "outcome",
+        outcome: outcomeName(e.outcome) ?? String(e.outcome),
+        ...(reason ? { reason: { ...reason } } : {}),
+      };
+    }
+    case "ItemsDeclared":
+      return {
+        ...base,
+        kind: "itemsDeclared",
+        items: e.items.map((item, i) => ({ item: i + 1, total: fromThousandths(item.total), unit: item.unit })),
+      };
+    case "ItemUsed":
+      return {
+        ...base,
+        kind: "itemUsed",
+        item: e.item + 1,
+        quantity: fromThousandths(e.quantity),
+        usedAfter: fromThousandths(e.used),
+        declarationHash: e.declarationHash.toLowerCase(),
+      };
   }
 }

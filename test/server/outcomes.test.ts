@@ -109,6 +109,43 @@ describe("API: the importing side (outcomes and utilisation)", function () {
     );
   });
 
+  it("a single window follows its party's certificates in the events feed, page by page, without a token", async function () {
+    const cert = await origin();
+    await post(cert.certHash, "outcomes", uz.token, { outcome: "accepted", credential: cert.jws });
+    await post(cert.certHash, "utilisations", uz.token, {
+      declaration: "F-1",
+      items: [{ item: 1, quantity: 500, unit: "KGM" }],
+      credential: cert.jws,
+    });
+    await post(cert.certHash, "outcomes", kg.token, { outcome: "rejected", rejectionReason: "goodsDoNotMatch", credential: cert.jws });
+    type Page = {
+      events: { kind: string; party: string; issuingParty: string; outcome?: string; quantity?: string; cursor: string }[];
+      next: string;
+    };
+    const page = async (query: string) => {
+      const answer = await call(server, `/v1/outcomes/events?${query}`);
+      expect(answer.status, answer.text).to.equal(200);
+      return answer.body as unknown as Page;
+    };
+    const all = await page("issuer=KZ");
+    expect(all.events.map((e) => `${e.party}:${e.kind}:${e.outcome ?? e.quantity ?? ""}`)).to.deep.equal([
+      "UZ:outcome:accepted",
+      "UZ:itemsDeclared:",
+      "UZ:itemUsed:500",
+      "KG:outcome:rejected",
+    ]);
+    expect(all.events.every((e) => e.issuingParty === "KZ")).to.equal(true);
+    // Paging: two, then the rest, then nothing new (the cursor stays).
+    const first = await page("issuer=KZ&limit=2");
+    const second = await page(`issuer=KZ&after=${first.next}`);
+    expect([...first.events, ...second.events].map((e) => e.cursor)).to.deep.equal(all.events.map((e) => e.cursor));
+    const third = await page(`issuer=KZ&after=${second.next}`);
+    expect(third).to.deep.equal({ events: [], next: second.next });
+    expect((await page("issuer=KZ&importer=KG")).events.map((e) => e.kind)).to.deep.equal(["outcome"]);
+    expect((await page("issuer=KG")).events).to.deep.equal([]);
+    expectProblem(await call(server, "/v1/outcomes/events?after=yesterday"), 400, "INVALID_REQUEST");
+  });
+
   it("a declaration sent again is answered from the ledger, not written off twice; with other quantities it is refused", async function () {
     const cert = await origin();
     const json = { declaration: "UZ-GTD-7", items: [{ item: 1, quantity: 5000, unit: "KGM" }], credential: cert.jws };
