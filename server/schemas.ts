@@ -7,6 +7,7 @@ import { z } from "zod";
 import { CERTIFICATE_TYPES } from "../src/documents/certificate-types";
 import { REVOCATION_REASONS } from "../src/chain/revocation-reasons";
 import { proofBundleSchema, verificationReportSchema } from "../src/verify";
+import { declaredItemsSchema } from "../src/documents/declared-items";
 import { HTTP_STATUS } from "./problem";
 import { LAST_ISO_SECOND } from "./views";
 import { readHex32 } from "../src/hex32";
@@ -136,12 +137,27 @@ const STAMP_DESCRIPTION =
   "a PDF is stamped on its first page with the QR code of its verification link and a 'Verify at …' line before it is " +
   "hashed and anchored (default true); false anchors the PDF as it is (e.g. one stamped already). Other files are never changed.";
 
+const ITEMS_DESCRIPTION =
+  "the goods items the certificate covers, declared by its issuer: [{ description, quantity: { value, unit } }] (unit a UN/ECE " +
+  "Rec 20 code such as KGM); borders write import declarations' quantities off them. Without them a file takes outcomes only.";
+
 export const submitCertificateForm = z.strictObject({
   type: certTypeInput,
   number: z.string().min(1).max(256).meta({ description: "the certificate number as printed" }),
   validUntil: timeInput,
   recipients: recipientsInput.optional(),
   stamp: formBoolean.optional().meta({ description: STAMP_DESCRIPTION }),
+  items: z
+    .preprocess((value) => {
+      if (typeof value !== "string") return value;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        return value;
+      }
+    }, declaredItemsSchema)
+    .optional()
+    .meta({ description: `JSON: ${ITEMS_DESCRIPTION}` }),
 });
 requestComponents.add(submitCertificateForm, { id: "SubmitFileForm", description: "the form fields besides `file`" });
 
@@ -151,6 +167,7 @@ export const batchFileItem = z.strictObject({
   number: z.string().min(1).max(256),
   validUntil: timeInput,
   stamp: z.boolean().optional().meta({ description: STAMP_DESCRIPTION }),
+  items: declaredItemsSchema.optional().meta({ description: ITEMS_DESCRIPTION }),
 });
 
 export const batchItem = z

@@ -152,6 +152,7 @@ export function mountCertificateRoutes(router: Router, deps: AppDependencies, co
       validUntil: fields.validUntil,
       recipients: await recipientKeys(fields.recipients ?? []),
       idempotencyKey: key,
+      items: fields.items,
       // The QR code carries the key; the printed line, read by people, the link without it.
       stamp:
         fields.stamp === false

@@ -16,6 +16,7 @@ import { CertLedgerError } from "../errors";
 import { loadJose, type Jose, type JWK } from "./jose";
 import { decodeBase64url, importP256Key, jwkThumbprint, p256PrivateJwk, p256PublicJwk } from "./keys";
 import { hex32Schema } from "../hex32-schemas";
+import { declaredItemsSchema, type DeclaredItem } from "../documents/declared-items";
 
 /** A party that may read a payload, with its registered encryption key. */
 export interface PayloadRecipient {
@@ -31,6 +32,8 @@ export interface EncryptPayloadOptions {
   contentType: string;
   /** Parties that may decrypt with their own keys, besides the holder of the link key. */
   recipients?: PayloadRecipient[];
+  /** The goods items the issuer declares for a file certificate, carried in the protected header (see declared-items.ts). */
+  items?: DeclaredItem[];
   /**
    * The holder's link key (base64url, 32 bytes) when it must be known before encrypting, e.g. to stamp its link on a
    * PDF; a fresh random one when absent.
@@ -49,6 +52,8 @@ export interface PayloadHeader {
   certHash: string;
   contentType: string;
   recipients: string[];
+  /** The goods items its issuer declared, for a file certificate that has them. */
+  items?: DeclaredItem[];
 }
 
 const ENC = "A256GCM";
@@ -89,6 +94,7 @@ const protectedHeaderSchema = z.strictObject({
   enc: z.literal(ENC),
   cty: z.string().regex(MEDIA_TYPE, "must be a media type"),
   certHash: hex32Schema("must be 0x + 64 lower-case hex"),
+  items: declaredItemsSchema.optional(),
 });
 
 type Jwe = z.infer<typeof jweSchema>;
@@ -112,7 +118,11 @@ export async function encryptPayload(plaintext: Uint8Array, options: EncryptPayl
   if (twice !== undefined) throw new CertLedgerError("INVALID_PAYLOAD", `recipient party ${twice} is named twice`);
 
   const linkKey = options.linkKey === undefined ? new Uint8Array(randomBytes(LINK_KEY_BYTES)) : linkKeyBytes(options.linkKey);
-  const header = { enc: ENC, cty: options.contentType, certHash };
+  const items = options.items === undefined ? undefined : declaredItemsSchema.safeParse(options.items);
+  if (items && !items.success) {
+    throw new CertLedgerError("INVALID_PAYLOAD", `items: ${items.error.issues[0].path.join(".")}: ${items.error.issues[0].message}`);
+  }
+  const header = { enc: ENC, cty: options.contentType, certHash, ...(items ? { items: items.data } : {}) };
   if (recipients.length === 0)
     return { bytes: encryptForHolder(plaintext, header, linkKey), linkKey: Buffer.from(linkKey).toString("base64url") };
   const jose = await loadJose();
@@ -133,7 +143,11 @@ export async function encryptPayload(plaintext: Uint8Array, options: EncryptPayl
  * the WebCrypto key import jose does for every call (~0.5 ms a payload, most of an API anchoring's work). Payloads for
  * named recipient parties (ECDH-ES) are still made by jose.
  */
-function encryptForHolder(plaintext: Uint8Array, header: { enc: string; cty: string; certHash: string }, linkKey: Uint8Array): Uint8Array {
+function encryptForHolder(
+  plaintext: Uint8Array,
+  header: { enc: string; cty: string; certHash: string; items?: DeclaredItem[] },
+  linkKey: Uint8Array,
+): Uint8Array {
   const random = randomBytes(LINK_KEY_BYTES + IV_BYTES);
   const contentKey = random.subarray(0, LINK_KEY_BYTES);
   const iv = random.subarray(LINK_KEY_BYTES);
@@ -157,7 +171,7 @@ function encryptForHolder(plaintext: Uint8Array, header: { enc: string; cty: str
 export function readPayloadHeader(bytes: Uint8Array): PayloadHeader {
   const { header, jwe } = parsePayload(bytes);
   const recipients = jwe.recipients.flatMap((r) => (r.header.alg === PARTY_KEY_ALG ? [r.header.party] : []));
-  return { certHash: header.certHash, contentType: header.cty, recipients };
+  return { certHash: header.certHash, contentType: header.cty, recipients, ...(header.items ? { items: header.items } : {}) };
 }
 
 /** Decrypts a payload with the holder's link key (base64url, 32 bytes) from the verification link. */

@@ -12,14 +12,14 @@
  */
 import { keccak256, sha256, toUtf8Bytes, ZeroHash } from "ethers";
 import type { PayloadRecipient } from "../crypto/payload-encryption";
-import { encryptPayload } from "../crypto/payload-encryption";
+import { encryptPayload, readPayloadHeader } from "../crypto/payload-encryption";
 import type { JWK } from "../crypto/keys";
 import { decodeCredentialJws, VC_JWT_MEDIA_TYPE } from "../documents/vc-jose";
 import { CertLedgerError, isCertLedgerError } from "../errors";
 import type { PayloadStore } from "../ipfs/payload-store";
 import type { VerificationReport } from "../verify/report";
 import type { Verifier, VerifyInput } from "../verify/verifier";
-import { itemsOfCredential, type CertificateItem } from "./certificate-items";
+import { itemsOfCredential, itemsOfDeclaration, type CertificateItem } from "./certificate-items";
 import { readCertificateUse, type CertificateUse } from "./certificate-use";
 import type { Anchoring, OutcomesClient } from "./outcomes-client";
 import { fromThousandths, toThousandths } from "./quantities";
@@ -85,7 +85,7 @@ export class BorderDesk {
   }
 
   /** Verifies `certHash` as presented to `party` (with `document`, or the payload addressed to `party`). */
-  async present(party: string, certHash: string, document?: PresentedDocument): Promise<Presentation> {
+  async present(party: string, certHash: string, document?: PresentedDocument, options: { items?: boolean } = {}): Promise<Presentation> {
     const recipientKey = this.deps.partyDecryptionKey(party);
     const input: VerifyInput =
       document === undefined
@@ -120,8 +120,22 @@ export class BorderDesk {
       authorityId: certificate.authority.id,
       root: certificate.anchor.kind === "batch" ? certificate.anchor.root : ZeroHash,
     };
-    const items = credentialJws === undefined ? [] : itemsOfCredential(decodeCredentialJws(credentialJws).credential);
+    // A file's declared items are fetched only for a write-off: an outcome does not wait on IPFS for them.
+    const items =
+      credentialJws !== undefined
+        ? itemsOfCredential(decodeCredentialJws(credentialJws).credential)
+        : options.items
+          ? await this.#declaredItems(certificate.payloadCid)
+          : [];
     return { report, anchoring, issuingParty: certificate.authority.party, items };
+  }
+
+  /** The items a file certificate's issuer declared in its payload (fetched by the CID its anchoring names), if any. */
+  async #declaredItems(payloadCid: string | undefined): Promise<CertificateItem[]> {
+    if (payloadCid === undefined || !this.deps.payloads) return [];
+    const bytes = await this.deps.payloads.get(payloadCid, { signal: AbortSignal.timeout(10_000), maxBytes: 64 * 1024 * 1024 });
+    const { items } = readPayloadHeader(bytes);
+    return items ? itemsOfDeclaration(items) : [];
   }
 
   /** Records `agencyId`'s outcome for a certificate presented to it. */
@@ -197,11 +211,12 @@ export class BorderDesk {
   }): Promise<Recorded> {
     const party = await this.agencyParty(input.agencyId);
     const declarationHash = declarationHashOf(party, input.declaration);
-    const presented = await this.present(party, input.certHash, input.document);
+    const presented = await this.present(party, input.certHash, input.document, { items: true });
     if (presented.items.length === 0) {
       throw new CertLedgerError(
         "NO_ITEMS",
-        `certificate ${input.certHash} states no goods quantities (only structured certificates of origin and phytosanitary certificates do): record an outcome instead`,
+        `certificate ${input.certHash} states no goods quantities (structured certificates of origin and phytosanitary certificates do, ` +
+          `and files whose issuer declared items at anchoring): record an outcome instead`,
       );
     }
     const wanted = this.#uses(presented.items, input.uses);

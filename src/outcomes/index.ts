@@ -10,7 +10,7 @@ export {
   type Presentation,
   type Recorded,
 } from "./border-desk";
-export { itemsOfCredential, type CertificateItem } from "./certificate-items";
+export { itemsOfCredential, itemsOfDeclaration, type CertificateItem } from "./certificate-items";
 export {
   anchoringOf,
   CertificateUseReader,

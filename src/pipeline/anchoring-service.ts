@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { LedgerClient } from "../chain/ledger-client";
 import { encryptPayload, type PayloadRecipient } from "../crypto/payload-encryption";
+import type { DeclaredItem } from "../documents/declared-items";
 import { certificateTypeNumber } from "../documents/certificate-types";
 import {
   credentialCertificateType,
@@ -159,7 +160,7 @@ export class AnchoringService {
    * link `stamp` makes (PDF_UNREADABLE when it cannot be), and the stamped bytes are what is hashed and anchored.
    */
   async submitFile(input: SubmitFileInput): Promise<FileSubmissionOutcome> {
-    const { authorityId, bytes: given, certType, number, validUntil, recipients, idempotencyKey, stamp } = parseFileInput(input);
+    const { authorityId, bytes: given, certType, number, validUntil, recipients, idempotencyKey, stamp, items } = parseFileInput(input);
     const { mediaType } = inspectFile(given, { maxBytes: this.#maxFileBytes });
     normalizeCertificateNumber(number);
     if (validUntil <= nowSeconds()) {
@@ -190,7 +191,7 @@ export class AnchoringService {
       bytes,
       mediaType,
       recipients,
-      { linkKey: stamped?.linkKey, facts: { party: checked.party, number, stamped: stamped !== undefined } },
+      { linkKey: stamped?.linkKey, facts: { party: checked.party, number, stamped: stamped !== undefined }, items },
     );
     return { ...outcome, mediaType, chainChecked: true, ...(stamped && { stampedLink: stamped.link }) };
   }
@@ -235,7 +236,7 @@ export class AnchoringService {
     document: Uint8Array,
     contentType: string,
     recipients: PayloadRecipient[] | undefined,
-    issued: { linkKey?: string; facts: IssuedFacts },
+    issued: { linkKey?: string; facts: IssuedFacts; items?: DeclaredItem[] },
   ): Promise<Omit<SubmissionOutcome, "chainChecked">> {
     if (this.#outbox.get(fields.certHash)) {
       // A repeat: the outbox checks it is the same request and returns it; its payload was made the first time.
@@ -247,6 +248,7 @@ export class AnchoringService {
       contentType,
       recipients,
       linkKey: issued.linkKey,
+      items: issued.items,
     });
     const record = async (replace: boolean) =>
       this.#linkKeys?.recordGrouped(

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { PayloadRecipient } from "../crypto/payload-encryption";
 import { CERTIFICATE_TYPES, certificateTypeNumber } from "../documents/certificate-types";
 import { CertLedgerError, type CertLedgerErrorCode } from "../errors";
+import { declaredItemsSchema, type DeclaredItem } from "../documents/declared-items";
 
 /** A certificate submitted as a W3C credential: JSON to validate and sign, or an already signed compact JWS. */
 export interface SubmitCredentialInput {
@@ -27,6 +28,8 @@ export interface SubmitFileInput {
   validUntil: bigint;
   recipients?: PayloadRecipient[];
   idempotencyKey?: string;
+  /** The goods items the certificate covers, declared by its issuer (borders write quantities off them). */
+  items?: DeclaredItem[];
   /**
    * Stamp a PDF before anchoring it, with the links this function makes for its party, number and link key (see
    * src/documents/pdf-stamp.ts); other files are anchored as they are. Absent: the PDF is anchored as it is.
@@ -69,6 +72,7 @@ const fileInputSchema = z.strictObject({
   validUntil: z.bigint({ message: "must be a time in seconds as a bigint" }),
   recipients,
   idempotencyKey,
+  items: declaredItemsSchema.optional(),
   stamp: z
     .custom<SubmitFileInput["stamp"]>((value) => typeof value === "function", "must be a function making the stamp's links")
     .optional(),

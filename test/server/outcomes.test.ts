@@ -4,7 +4,18 @@
  * caller (the issuer's own border, an issuer token, a border the certificate was not presented to) comes first.
  */
 import { expect } from "chai";
-import { call, issueCredential, recogniseOrigin, startServer, stopServers, type TestServer } from "./server-world";
+import {
+  call,
+  eventually,
+  form,
+  issueCredential,
+  pdfBytes,
+  recogniseOrigin,
+  startServer,
+  stopServers,
+  validUntilInDays,
+  type TestServer,
+} from "./server-world";
 import { expectProblem } from "./expect-problem";
 
 describe("API: the importing side (outcomes and utilisation)", function () {
@@ -250,6 +261,58 @@ describe("API: the importing side (outcomes and utilisation)", function () {
       credential: cert.jws,
     });
     expect(rejected.status, rejected.text).to.equal(201);
+  });
+
+  it("a PDF certificate whose issuer declared its items at anchoring is written off like a credential; one without takes outcomes only", async function () {
+    const issuer = await server.issuerToken(server.world.authorities.kzChamber.id);
+    const anchorPdf = async (number: string, items?: unknown) => {
+      const fields: Record<string, string> = {
+        type: "certificateOfOrigin",
+        number,
+        validUntil: await validUntilInDays(90),
+        stamp: "false",
+      };
+      if (items !== undefined) fields.items = typeof items === "string" ? items : JSON.stringify(items);
+      const bytes = pdfBytes(`KZ certificate of origin ${number}`);
+      const answer = await call(server, "/v1/certificates", { method: "POST", token: issuer, body: form(fields, { bytes }) });
+      return { answer, bytes };
+    };
+    const items = [{ description: "Cotton yarn, combed", quantity: { value: 18000, unit: "KGM" } }];
+    const { answer, bytes } = await anchorPdf(`KZ-PDF-${Date.now()}`, items);
+    expect(answer.status, answer.text).to.equal(202);
+    const certHash = answer.body.certHash as string;
+    await eventually(async () => (await call(server, `/v1/certificates/${certHash}`)).body.anchoring === "anchored", "the PDF anchored");
+    const file = Buffer.from(bytes).toString("base64");
+    const written = await post(certHash, "utilisations", uz.token, {
+      declaration: "UZ-PDF-1",
+      items: [{ item: 1, quantity: 10000, unit: "KGM" }],
+      file,
+    });
+    expect(written.status, written.text).to.equal(201);
+    expect((written.body.use as { items: unknown[] }).items).to.deep.equal([
+      { item: 1, total: "18000", used: "10000", remaining: "8000", unit: "KGM", declaredBy: "UZ" },
+    ]);
+
+    const plain = await anchorPdf(`KZ-PDF-PLAIN-${Date.now()}`);
+    const plainHash = plain.answer.body.certHash as string;
+    await eventually(
+      async () => (await call(server, `/v1/certificates/${plainHash}`)).body.anchoring === "anchored",
+      "the plain PDF anchored",
+    );
+    const plainFile = Buffer.from(plain.bytes).toString("base64");
+    expectProblem(
+      await post(plainHash, "utilisations", uz.token, {
+        declaration: "UZ-PDF-2",
+        items: [{ item: 1, quantity: 1, unit: "KGM" }],
+        file: plainFile,
+      }),
+      422,
+      "NO_ITEMS",
+    );
+    expect((await post(plainHash, "outcomes", uz.token, { outcome: "acknowledged", file: plainFile })).status).to.equal(201);
+    // Items that are not items are refused at anchoring, naming the field.
+    const bad = await anchorPdf(`KZ-PDF-BAD-${Date.now()}`, [{ description: "yarn", quantity: { value: -1, unit: "KGM" } }]);
+    expect(expectProblem(bad.answer, 400, "INVALID_REQUEST").detail).to.contain("items");
   });
 
   it("a party admin registers a border agency through the API, and anyone reads it", async function () {
