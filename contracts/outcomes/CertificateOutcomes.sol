@@ -147,6 +147,8 @@ contract CertificateOutcomes is ICertificateOutcomes {
     ) external {
         AgencyPermit memory permit = _callerPermit();
         if (uses.length == 0) revert OutcomesInvalidUse(0);
+        // A party the consortium suspended writes nothing off (its agencies' permits cannot know: the ledger is asked).
+        if (LEDGER.getParty(permit.party).status != PartyStatus.Active) revert OutcomesNotAgency(msg.sender);
         bytes32 anchoringKey = _anchoringKey(certHash, authorityId, root);
         for (uint256 i = 0; i < uses.length; ++i) {
             uint96 used = _writeOff(anchoringKey, certHash, permit.party, uses[i], i);

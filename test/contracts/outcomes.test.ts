@@ -120,9 +120,12 @@ describe("CertificateOutcomes", function () {
       );
     });
 
-    it("an agency of a party the consortium suspended answers for nothing", async function () {
-      const { ledger, outcomes, kgAdmin, uzAdmin, kzCustoms, direct } = await loadFixture(withAgencies);
+    it("an agency of a party the consortium suspended answers for nothing and writes nothing off", async function () {
+      const { ledger, outcomes, kgAdmin, uzAdmin, kzCustoms, direct } = await loadFixture(withItems);
       await pass(ledger, kgAdmin, [uzAdmin], Kind.SuspendParty, KZ);
+      await expect(
+        outcomes.connect(kzCustoms).recordUtilisation(...direct, declaration("KZ:DT-S"), [{ item: 0, quantity: q(1), usedBefore: 0n }]),
+      ).to.be.revertedWithCustomError(outcomes, "OutcomesNotAgency");
       await expect(outcomes.connect(kzCustoms).recordOutcome(...direct, Outcome.Acknowledged, 0, ethers.ZeroHash)).to.be.revertedWithCustomError(
         outcomes,
         "OutcomesNotAgency",
