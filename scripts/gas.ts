@@ -156,6 +156,10 @@ async function main(): Promise<void> {
       { total: 40_000n, unit: unit("H87") },
     ]),
   );
+  await measure(
+    "correctItems (1 item, by the issuer)",
+    outcomes.connect(issuer).correctItems(...direct, [{ total: 20_000_000n, unit: unit("KGM") }]),
+  );
   const use = (quantity: bigint, usedBefore = 0n) => [{ item: 0, quantity, usedBefore }];
   await measure(
     "recordUtilisation (1 item)",

@@ -1,6 +1,7 @@
 /** Request and response schemas of the importing side's routes (border agencies, outcomes, utilisation). */
 import { z } from "zod";
 import { AGENCY_OUTCOMES, certificateUseSchema, REJECTION_REASONS } from "../src/outcomes";
+import { declaredItemsSchema } from "../src/documents/declared-items";
 import { accountAddress, certHashInput, hash, partyCode, requestComponents, responseComponents } from "./schemas";
 
 export const registerAgencyRequest = z.strictObject({
@@ -156,3 +157,10 @@ export const feedResponse = z.object({
   next: z.string().meta({ description: "the cursor for the next page (the same when this page is empty)" }),
 });
 responseComponents.add(feedResponse, { id: "OutcomesFeed" });
+
+export const correctItemsRequest = z.strictObject({
+  items: declaredItemsSchema.meta({
+    description: "the goods items as the certificate states them: [{ description, quantity: { value, unit } }], in its order",
+  }),
+});
+requestComponents.add(correctItemsRequest, { id: "CorrectItems" });

@@ -119,6 +119,7 @@ export type CertLedgerErrorCode =
   | "CERT_NOT_ACTIVE"
   | "INVALID_ITEMS"
   | "ITEMS_MISMATCH"
+  | "ITEMS_BELOW_USE"
   | "UNKNOWN_ITEM"
   | "UNIT_MISMATCH"
   | "STALE_USE"

@@ -39,6 +39,10 @@ interface ICertificateOutcomes {
     error OutcomesInvalidItems(uint256 index, uint256 max);
     /// @notice The items of `certHash` were declared before, with `total` of `unit` for item `item` (or another count).
     error OutcomesItemsMismatch(bytes32 certHash, uint8 item, uint96 total, bytes4 unit);
+    /// @notice `account` is neither an account of authority `authorityId` nor an admin of its party.
+    error OutcomesNotIssuer(address account, uint32 authorityId);
+    /// @notice Item `item` of `certHash` is used `used` already: its total cannot go below that.
+    error OutcomesItemsBelowUse(bytes32 certHash, uint8 item, uint96 used);
     /// @notice No items were declared for this anchoring of `certHash`, or it has no item `item`.
     error OutcomesUnknownItem(bytes32 certHash, uint8 item);
     /// @notice The write-off of item `item` of `certHash` was made against a use of `usedBefore`, but the item's use is
@@ -74,6 +78,7 @@ interface ICertificateOutcomes {
     );
     /// @notice Agency `agencyId` of `party` declared, from the certificate, the goods items of the anchoring of
     /// `certHash` by `authorityId` (batch `root` or zero), issued by `issuingParty`: totals in thousandths of their units.
+    /// A correction by the issuer has `party` = `issuingParty` and `agencyId` 0.
     event ItemsDeclared(
         bytes32 indexed certHash,
         bytes2 indexed party,
@@ -130,6 +135,12 @@ interface ICertificateOutcomes {
     /// them, once: a later declaration must be the same (it then changes nothing). The caller is an agency of a party
     /// other than the issuing party.
     function declareItems(bytes32 certHash, uint32 authorityId, bytes32 root, ItemTotal[] calldata items) external;
+
+    /// @notice The issuer's correction of the items of its anchoring (`certHash`, `authorityId`, `root`): a border that
+    /// declared wrong totals first (by mistake, or to block the others) is overruled by the certificate's own issuer, an
+    /// account of `authorityId` or an admin of its party; a total never goes below what is used of it. Emits
+    /// `ItemsDeclared` with the issuing party as `party` and agency 0; readers take the latest declaration.
+    function correctItems(bytes32 certHash, uint32 authorityId, bytes32 root, ItemTotal[] calldata items) external;
 
     /// @notice Writes `uses` off the items of the anchoring (`certHash`, `authorityId`, `root`) for the caller's party's
     /// import declaration `declarationHash`. Every use must fit what is left of its item, and is made against the

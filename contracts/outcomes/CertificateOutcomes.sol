@@ -138,6 +138,39 @@ contract CertificateOutcomes is ICertificateOutcomes {
     }
 
     /// @inheritdoc ICertificateOutcomes
+    function correctItems(bytes32 certHash, uint32 authorityId, bytes32 root, ItemTotal[] calldata items) external {
+        if (items.length == 0 || items.length > MAX_ITEMS) revert OutcomesInvalidItems(items.length, MAX_ITEMS);
+        bytes2 issuingParty = LEDGER.getAuthority(authorityId).party;
+        bool issuer = LEDGER.authorityOfAccount(msg.sender) == authorityId;
+        if (!issuer && (issuingParty == bytes2(0) || LEDGER.partyOfAdmin(msg.sender) != issuingParty)) {
+            revert OutcomesNotIssuer(msg.sender, authorityId);
+        }
+        _checkAnchored(certHash, authorityId, root);
+        bytes32 anchoringKey = _anchoringKey(certHash, authorityId, root);
+        uint256 count = _items[_itemKey(anchoringKey, 0)].itemCount;
+        for (uint256 i = 0; i < items.length || i < count; ++i) {
+            ItemRecord storage record = _items[_itemKey(anchoringKey, uint8(i))];
+            uint96 used = record.used;
+            if (i >= items.length) {
+                // An item the correction drops must be unused.
+                if (used != 0) revert OutcomesItemsBelowUse(certHash, uint8(i), used);
+                delete _items[_itemKey(anchoringKey, uint8(i))];
+                continue;
+            }
+            if (items[i].total == 0 || items[i].unit == bytes4(0)) revert OutcomesInvalidItems(i, MAX_ITEMS);
+            if (items[i].total < used) revert OutcomesItemsBelowUse(certHash, uint8(i), used);
+            _items[_itemKey(anchoringKey, uint8(i))] = ItemRecord({
+                total: items[i].total,
+                used: used,
+                unit: items[i].unit,
+                issuingParty: issuingParty,
+                itemCount: uint8(items.length)
+            });
+        }
+        emit ItemsDeclared(certHash, issuingParty, 0, authorityId, root, issuingParty, items);
+    }
+
+    /// @inheritdoc ICertificateOutcomes
     function recordUtilisation(
         bytes32 certHash,
         uint32 authorityId,
@@ -253,10 +286,7 @@ contract CertificateOutcomes is ICertificateOutcomes {
         bytes32 root,
         bytes2 party
     ) private view returns (bytes2 issuingParty) {
-        bool anchored = root == bytes32(0)
-            ? LEDGER.getCertificate(certHash).authorityId == authorityId && authorityId != 0
-            : LEDGER.getBatch(root, authorityId).authorityId == authorityId && authorityId != 0;
-        if (!anchored) revert OutcomesUnknownCertificate(certHash, authorityId, root);
+        _checkAnchored(certHash, authorityId, root);
         issuingParty = LEDGER.getAuthority(authorityId).party;
         if (issuingParty == party) revert OutcomesOwnCertificate(certHash, party);
         if (LEDGER.getParty(party).status != PartyStatus.Active) revert OutcomesNotAgency(msg.sender);
@@ -282,6 +312,14 @@ contract CertificateOutcomes is ICertificateOutcomes {
         if (use.quantity > remaining) revert OutcomesOverUtilisation(certHash, use.item, use.quantity, remaining, current.unit);
         used = current.used + use.quantity;
         item.used = used;
+    }
+
+    /// @dev The ledger holds the anchoring of `certHash` by `authorityId` (directly when `root` is zero, else its batch).
+    function _checkAnchored(bytes32 certHash, uint32 authorityId, bytes32 root) private view {
+        bool anchored = root == bytes32(0)
+            ? LEDGER.getCertificate(certHash).authorityId == authorityId && authorityId != 0
+            : LEDGER.getBatch(root, authorityId).authorityId == authorityId && authorityId != 0;
+        if (!anchored) revert OutcomesUnknownCertificate(certHash, authorityId, root);
     }
 
     function _checkSameItems(bytes32 certHash, bytes32 anchoringKey, ItemTotal[] calldata items, uint8 count) private view {

@@ -3,7 +3,9 @@ import { CertLedgerError } from "../../src/errors";
 import {
   anchoringOf,
   describeUse,
+  itemsOfDeclaration,
   payloadRecipients,
+  readCertificateUse,
   type BorderDesk,
   type OutcomesClient,
   type PresentedDocument,
@@ -14,6 +16,7 @@ import { signerFor } from "../ledger-writers";
 import { defineOperation, mount, problems, type MountContext } from "../operation";
 import {
   agencyParams,
+  correctItemsRequest,
   feedQuery,
   feedResponse,
   agencyRegistered,
@@ -88,6 +91,21 @@ export const outcomeOperations = {
       ...writeProblems,
     },
   }),
+  correctItems: defineOperation({
+    operationId: "correctCertificateItems",
+    method: "put",
+    path: "/v1/certificates/{certHash}/items",
+    summary: "The issuer corrects the goods items a border declared for its certificate",
+    description:
+      "The first border to write a certificate off declares its items from the certificate, and later borders must state the " +
+      "same (ITEMS_MISMATCH otherwise). When that first declaration was wrong, the certificate's issuer (its authority's token, or " +
+      "its party admin's) sets the items as the certificate states them; a total never goes below what is used (ITEMS_BELOW_USE).",
+    tags: ["importing side"],
+    auth: { roles: ["issuer", "party-admin"] },
+    params: useParams,
+    json: correctItemsRequest,
+    responses: { 200: { description: "corrected on the ledger", schema: useResponse }, ...writeProblems },
+  }),
   feed: defineOperation({
     operationId: "outcomesFeed",
     method: "get",
@@ -161,6 +179,20 @@ export function mountOutcomeRoutes(router: Router, deps: AppDependencies, contex
     });
     const party = await deskOf(deps).agencyParty(principal.agencyId);
     return { status: recorded.alreadyRecorded ? 200 : 201, body: recordedBody(params.certHash, party, recorded) };
+  });
+
+  mount(router, outcomeOperations.correctItems, context, async ({ params, body, res }) => {
+    const principal = principalOf(res);
+    const { report } = await deps.verifier.verify({ kind: "hash", certHash: params.certHash });
+    const certificate = report.certificate;
+    if (!certificate) throw new CertLedgerError("CERT_NOT_FOUND", `certificate ${params.certHash} is not anchored on the ledger`);
+    const anchoring = anchoringOf(certificate);
+    const items = itemsOfDeclaration(body.value.items).map((item) => ({ total: item.total, unit: item.unit }));
+    await outcomesOf(deps)
+      .withSigner(await signerFor(deps, principal))
+      .correctItems({ anchoring, items });
+    const use = await readCertificateUse(outcomesOf(deps), anchoring);
+    return { status: 200, body: { certHash: certificate.certHash, use, summary: describeUse(use) } };
   });
 
   mount(router, outcomeOperations.feed, context, async ({ query }) => ({

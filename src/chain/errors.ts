@@ -86,6 +86,8 @@ export const LEDGER_ERROR_CODES = {
   OutcomesStaleUse: "STALE_USE",
   OutcomesOverUtilisation: "OVER_UTILISATION",
   OutcomesInvalidUse: "INVALID_USE",
+  OutcomesNotIssuer: "NOT_CERTIFICATE_MANAGER",
+  OutcomesItemsBelowUse: "ITEMS_BELOW_USE",
 } as const satisfies Record<string, CertLedgerErrorCode>;
 
 /** The name of a custom error of the ledger. */

@@ -98,7 +98,8 @@ export function useFromEvents(
 ): CertificateUse {
   const own = events.filter((e) => e.authorityId === anchoring.authorityId && e.root.toLowerCase() === anchoring.root.toLowerCase());
   const at = (e: OutcomesEvent) => new Date(Number(e.timestamp) * 1000).toISOString();
-  const declared = own.find((e) => e.event === "ItemsDeclared");
+  // The latest declaration counts: a correction by the issuer overrules a border's.
+  const declared = own.filter((e) => e.event === "ItemsDeclared").at(-1);
   const items = (declared?.event === "ItemsDeclared" ? declared.items : []).map((item) => ({ ...item, used: 0n }));
   for (const e of own) if (e.event === "ItemUsed" && items[e.item]) items[e.item].used = e.used;
   const use: CertificateUse = {

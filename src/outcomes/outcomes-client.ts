@@ -89,6 +89,7 @@ type OutcomesWrite =
   | "reactivateAgency"
   | "recordOutcome"
   | "declareItems"
+  | "correctItems"
   | "recordUtilisation";
 const CERTIFICATE_EVENTS = ["OutcomeRecorded", "ItemsDeclared", "ItemUsed"] as const;
 
@@ -190,6 +191,14 @@ export class OutcomesClient {
   /** Declares the items of `anchoring` (totals in thousandths). */
   async declareItems(input: { anchoring: Anchoring; items: { total: bigint; unit: string }[] }): Promise<WriteResult> {
     return this.#write("declareItems", [
+      ...anchoringArgs(input.anchoring),
+      input.items.map((item) => ({ total: item.total, unit: unitToBytes4(item.unit) })),
+    ]);
+  }
+
+  /** The issuer's correction of the items of `anchoring` (the signer: an account of its authority, or an admin of its party). */
+  async correctItems(input: { anchoring: Anchoring; items: { total: bigint; unit: string }[] }): Promise<WriteResult> {
+    return this.#write("correctItems", [
       ...anchoringArgs(input.anchoring),
       input.items.map((item) => ({ total: item.total, unit: unitToBytes4(item.unit) })),
     ]);

@@ -256,6 +256,40 @@ describe("CertificateOutcomes", function () {
       expect([item.total, item.used, item.unit, item.issuingParty, item.itemCount]).to.deep.equal([q(18_000), 0n, KGM, KG, 2n]);
     });
 
+    it("a hostile first border's wrong totals are corrected by the issuer, never below what is used; nobody else may correct", async function () {
+      const { outcomes, kzCustoms, uzCustoms, kgBody, kgBody2, kgAdmin, kzAdmin, kzChamber, direct, certHash } = await loadFixture(withItems);
+      const use = [{ item: 0, quantity: q(2_000), usedBefore: 0n }];
+      await outcomes.connect(kzCustoms).recordUtilisation(...direct, declaration("KZ:1"), use);
+      // Say KZ declared 18,000 where the certificate says 20,000: UZ's honest declaration is refused as a mismatch.
+      const truth = [
+        { total: q(20_000), unit: KGM },
+        { total: q(500), unit: LTR },
+      ];
+      await expect(outcomes.connect(uzCustoms).declareItems(...direct, truth)).to.be.revertedWithCustomError(outcomes, "OutcomesItemsMismatch");
+      for (const stranger of [uzCustoms, kzAdmin, kzChamber]) {
+        await expect(outcomes.connect(stranger).correctItems(...direct, truth))
+          .to.be.revertedWithCustomError(outcomes, "OutcomesNotIssuer")
+          .withArgs(stranger.address, direct[1]);
+      }
+      // Not below what is used already.
+      await expect(
+        outcomes.connect(kgBody).correctItems(...direct, [
+          { total: q(1_000), unit: KGM },
+          { total: q(500), unit: LTR },
+        ]),
+      )
+        .to.be.revertedWithCustomError(outcomes, "OutcomesItemsBelowUse")
+        .withArgs(certHash, 0, q(2_000));
+      await expect(outcomes.connect(kgBody2).correctItems(...direct, truth))
+        .to.emit(outcomes, "ItemsDeclared")
+        .withArgs(certHash, KG, 0, direct[1], NO_ROOT, KG, (items: unknown[]) => items.length === 2);
+      const item = await outcomes.getItem(...direct, 0);
+      expect([item.total, item.used, item.itemCount]).to.deep.equal([q(20_000), q(2_000), 2n]);
+      // Now UZ's declaration matches, and its party admin could have corrected it as well.
+      await outcomes.connect(uzCustoms).declareItems(...direct, truth);
+      await outcomes.connect(kgAdmin).correctItems(...direct, truth);
+    });
+
     it("need a total and a unit for each item", async function () {
       const { outcomes, kzCustoms, direct } = await loadFixture(withAgencies);
       await expect(outcomes.connect(kzCustoms).declareItems(...direct, [])).to.be.revertedWithCustomError(outcomes, "OutcomesInvalidItems");

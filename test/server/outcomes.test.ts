@@ -4,6 +4,8 @@
  * caller (the issuer's own border, an issuer token, a border the certificate was not presented to) comes first.
  */
 import { expect } from "chai";
+import { ZeroHash } from "ethers";
+import { OutcomesClient } from "../../src/outcomes";
 import {
   call,
   eventually,
@@ -313,6 +315,41 @@ describe("API: the importing side (outcomes and utilisation)", function () {
     // Items that are not items are refused at anchoring, naming the field.
     const bad = await anchorPdf(`KZ-PDF-BAD-${Date.now()}`, [{ description: "yarn", quantity: { value: -1, unit: "KGM" } }]);
     expect(expectProblem(bad.answer, 400, "INVALID_REQUEST").detail).to.contain("items");
+  });
+
+  it("a border's wrong totals block the others until the issuer corrects them through the API; only the issuer may", async function () {
+    const cert = await origin();
+    // A hostile border (UZ's agency, straight on the contract) declares 1,000,000 KGM where the certificate says 18,000.
+    const outcomes = OutcomesClient.of(server.world.client);
+    const hostile = await server.agencyWriter(uz.agencyId);
+    await hostile.declareItems({
+      anchoring: { certHash: cert.certHash, authorityId: server.world.authorities.kzChamber.id, root: ZeroHash },
+      items: [{ total: 1_000_000_000n, unit: "KGM" }],
+    });
+    const honest = { declaration: "KG-1", items: [{ item: 1, quantity: 100, unit: "KGM" }], credential: cert.jws };
+    expectProblem(await post(cert.certHash, "utilisations", kg.token, honest), 409, "ITEMS_MISMATCH");
+    const items = { items: [{ description: "Cotton yarn", quantity: { value: 18000, unit: "KGM" } }] };
+    // Not another party's admin, not a customs token.
+    expectProblem(
+      await call(server, `/v1/certificates/${cert.certHash}/items`, { method: "PUT", token: await server.adminToken("UZ"), json: items }),
+      403,
+      "NOT_CERTIFICATE_MANAGER",
+    );
+    expectProblem(
+      await call(server, `/v1/certificates/${cert.certHash}/items`, { method: "PUT", token: kg.token, json: items }),
+      403,
+      "FORBIDDEN",
+    );
+    const issuer = await server.issuerToken(server.world.authorities.kzChamber.id);
+    const corrected = await call(server, `/v1/certificates/${cert.certHash}/items`, { method: "PUT", token: issuer, json: items });
+    expect(corrected.status, corrected.text).to.equal(200);
+    expect((corrected.body.use as { items: unknown[] }).items).to.deep.equal([
+      { item: 1, total: "18000", used: "0", remaining: "18000", unit: "KGM", declaredBy: "KZ" },
+    ]);
+    expect((await post(cert.certHash, "utilisations", kg.token, honest)).status).to.equal(201);
+    expect(
+      (await outcomes.item({ certHash: cert.certHash, authorityId: server.world.authorities.kzChamber.id, root: ZeroHash }, 0))?.used,
+    ).to.equal(100_000n);
   });
 
   it("a party admin registers a border agency through the API, and anyone reads it", async function () {

@@ -46,6 +46,8 @@ export interface TestServer {
   adminToken(party: string): Promise<string>;
   /** Registers a border agency of `party` on the ledger (a fresh funded account this server writes from), with a customs token. */
   agency(party: string, name?: string): Promise<{ agencyId: number; token: string; account: string }>;
+  /** The outcomes client writing as an account of `agencyId` (what a hostile agency could send straight to the contract). */
+  agencyWriter(agencyId: number): Promise<OutcomesClient>;
   dataDir: string;
   /** Set before stop() to keep the data folder for a restart. */
   keepDataDir?: boolean;
@@ -180,6 +182,9 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     token: (input) => auth.mintToken(input),
     issuerToken: (authorityId) => auth.mintToken({ role: "issuer", authorityId }),
     adminToken: (party) => auth.mintToken({ role: "party-admin", party }),
+    async agencyWriter(agencyId) {
+      return OutcomesClient.of(world.client).withSigner(agencySigners.get(agencyId)!);
+    },
     async agency(party, name = `${party} customs`) {
       const account = ethers.Wallet.createRandom().connect(ethers.provider);
       await ethers.provider.send("hardhat_setBalance", [account.address, "0x56BC75E2D63100000"]);
