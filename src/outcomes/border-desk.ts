@@ -14,6 +14,7 @@ import { keccak256, sha256, toUtf8Bytes, ZeroHash } from "ethers";
 import type { PayloadRecipient } from "../crypto/payload-encryption";
 import { encryptPayload, readPayloadHeader } from "../crypto/payload-encryption";
 import type { JWK } from "../crypto/keys";
+import { parseCertHash } from "../documents/hashing";
 import { decodeCredentialJws, VC_JWT_MEDIA_TYPE } from "../documents/vc-jose";
 import { CertLedgerError, isCertLedgerError } from "../errors";
 import type { PayloadStore } from "../ipfs/payload-store";
@@ -94,7 +95,7 @@ export class BorderDesk {
           ? { kind: "credential", jws: document.jws }
           : { kind: "file", bytes: document.bytes };
     const { report, document: opened } = await this.deps.verifier.verify(input, { forParty: party, recipientKey });
-    if (report.certHash !== certHash.toLowerCase()) {
+    if (report.certHash !== parseCertHash(certHash)) {
       throw new CertLedgerError("INVALID_REQUEST", `the document given is certificate ${report.certHash}, not ${certHash}`);
     }
     const certificate = report.certificate;
