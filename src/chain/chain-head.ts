@@ -3,10 +3,12 @@ import { CertLedgerError } from "../errors";
 import { toCertLedgerError } from "./errors";
 import { withRetry, type RetryOptions } from "./retry";
 
-/** The chain's latest block as readers use it: its number, to pin reads to, and its time (seconds). */
+/** The chain's latest block as readers use it: its number, to pin reads to, its time (seconds), and its hash. */
 export interface HeadBlock {
   number: number;
   timestamp: bigint;
+  /** Tells this block from another at the same height, after the chain went back and was mined again. */
+  hash: string;
 }
 
 /** How fresh the head must be. */
@@ -78,7 +80,7 @@ export class ChainHead {
       })
       .then((block) => {
         if (!block) throw new CertLedgerError("CHAIN_UNAVAILABLE", "getBlock(latest): the node has no latest block");
-        const head = { number: block.number, timestamp: BigInt(block.timestamp) };
+        const head = { number: block.number, timestamp: BigInt(block.timestamp), hash: block.hash ?? "" };
         // Answers may arrive out of order: keep the one asked last.
         if (!this.#known || askedAt >= this.#known.askedAt) this.#known = { head, askedAt };
         return head;

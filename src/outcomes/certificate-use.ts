@@ -298,17 +298,21 @@ export class CertificateUseReader {
 
   async #catchUp(): Promise<void> {
     const head = await this.outcomes.ledger.head.latest();
-    if (this.#read && head.number === this.#read.block) return;
-    if (this.#read) {
-      const seen = await this.outcomes.ledger.provider.getBlock(this.#read.block);
-      if (head.number < this.#read.block || seen?.hash !== this.#read.hash) {
+    const read = this.#read;
+    if (read && head.number === read.block && head.hash === read.hash) return;
+    if (read) {
+      // Gone back: a lower head, another block at the height read, or another block there under a higher head.
+      const wentBack =
+        head.number < read.block ||
+        (head.number === read.block
+          ? head.hash !== read.hash
+          : (await this.outcomes.ledger.provider.getBlock(read.block))?.hash !== read.hash);
+      if (wentBack) {
         this.#events.clear();
         this.#all.length = 0;
         this.#read = undefined;
       }
     }
-    const headBlock = await this.outcomes.ledger.provider.getBlock(head.number);
-    if (!headBlock?.hash) return;
     const events = await this.outcomes.allEvents({ fromBlock: this.#read ? this.#read.block + 1 : undefined, toBlock: head.number });
     for (const e of events) {
       const key = e.certHash.toLowerCase();
@@ -317,7 +321,7 @@ export class CertificateUseReader {
       this.#events.set(key, list);
       this.#all.push(e);
     }
-    this.#read = { block: head.number, hash: headBlock.hash };
+    this.#read = { block: head.number, hash: head.hash };
   }
 }
 

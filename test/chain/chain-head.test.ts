@@ -26,7 +26,7 @@ describe("The chain head shared by readers", function () {
     return { head: new ChainHead(provider, options), asked, provider };
   }
 
-  it("readers within maxAgeMs share one request, which gives the latest block's number and time", async function () {
+  it("readers within maxAgeMs share one request, which gives the latest block's number, time and hash", async function () {
     const { head, asked, provider } = headThroughProxy({ maxAgeMs: 60_000 });
     try {
       const before = asked();
@@ -34,7 +34,8 @@ describe("The chain head shared by readers", function () {
       for (let i = 0; i < 5; i++) heads.push(await head.latest());
       expect(asked() - before).to.equal(1);
       const latest = (await ethers.provider.getBlock("latest"))!;
-      for (const seen of heads) expect(seen).to.deep.equal({ number: latest.number, timestamp: BigInt(latest.timestamp) });
+      for (const seen of heads)
+        expect(seen).to.deep.equal({ number: latest.number, timestamp: BigInt(latest.timestamp), hash: latest.hash });
     } finally {
       provider.destroy();
     }
