@@ -106,10 +106,11 @@ export class Verifier {
     // The client's shared head: no RPC per verification when it is fresh enough (see ChainHead for how stale it may be).
     const head = await this.deps.client.head.latest();
     // A report by hash, as of now, with no key to open the payload, depends only on the chain at this block (and on
-    // IPFS content, which its CID fixes): the same question at the same block has the same answer.
+    // IPFS content, which its CID fixes): the same question at the same block has the same answer. The block is named by
+    // its hash too: an embedded node that lost its last blocks mines other blocks at the same heights.
     const cacheKey =
       input.kind === "hash" && options.asOf === undefined && !options.linkKey && !options.recipientKey
-        ? `${head.number}|${resolved.certHash}|${options.forParty ?? ""}`
+        ? `${head.number}:${head.hash}|${resolved.certHash}|${options.forParty ?? ""}`
         : undefined;
     if (cacheKey === undefined) return this.#verifyAt(resolved, options, head);
     const cached = this.#reports.get(cacheKey);
@@ -240,8 +241,8 @@ export class Verifier {
   /**
    * `read()` at `block`, or the same read already made (or under way) for another verification at that block. Only the
    * newest block's reads are kept; a verification still running at an older block reads for itself. A read that
-   * failed is not kept. Like the report cache, this takes a block number to name one state: the ledger's chains
-   * (QBFT, a single embedded node) do not reorganise.
+   * failed is not kept. This takes a block number to name one state (the report cache adds the block's hash, since an
+   * embedded node that lost its last blocks mines others at the same heights): the registry it reads changes rarely.
    */
   #registryRead<T>(block: number, key: string, read: () => Promise<T>): Promise<T> {
     if (block !== this.#registry.block) {

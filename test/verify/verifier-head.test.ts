@@ -53,6 +53,22 @@ describe("Verification at the shared head block", function () {
     }
   });
 
+  it("a chain that went back and was mined again to the same height is not answered from the replaced block's reports", async function () {
+    const world = await loadFixture(verifierWorld);
+    const issued = await issueFile(world, pdfBytes(`head-back ${Math.random()}`));
+    const verifier = new Verifier({ client: world.client });
+    const snapshot = (await ethers.provider.send("evm_snapshot", [])) as string;
+    await mine(1);
+    const before = await verifier.verify({ kind: "hash", certHash: issued.certHash });
+    expect(before.report.verdict).to.equal("VALID");
+    // The embedded node lost its last block (a power cut of anvil alone) and mined a revocation at that height instead.
+    await ethers.provider.send("evm_revert", [snapshot]);
+    const revoked = await revoke(world.client, world, issued.certHash);
+    expect(revoked.blockNumber).to.equal(before.report.chain.blockNumber);
+    const after = await verifier.verify({ kind: "hash", certHash: issued.certHash });
+    expect(after.report.verdict).to.equal("REVOKED");
+  });
+
   it("a revocation sent through another node shows once the head's max age has passed", async function () {
     const world = await loadFixture(verifierWorld);
     const issued = await issueFile(world, pdfBytes(`head-other ${Math.random()}`));
