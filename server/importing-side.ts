@@ -28,9 +28,11 @@ export function importingSide(options: {
 }): Pick<AppDependencies, "outcomes" | "desk" | "useReader" | "signerForAgency"> {
   if (!options.client.deployment.outcomes) return {};
   const outcomes = OutcomesClient.of(options.client);
+  const useReader = new CertificateUseReader(outcomes, options.payloads);
   const desk = new BorderDesk({
     verifier: options.verifier,
     outcomes,
+    use: (anchoring) => useReader.read(anchoring),
     writerFor: async (agencyId) => {
       const signer = await options.signerForAgency(agencyId);
       if (!signer)
@@ -52,5 +54,5 @@ export function importingSide(options: {
       return undefined;
     },
   });
-  return { outcomes, desk, useReader: new CertificateUseReader(outcomes), signerForAgency: options.signerForAgency };
+  return { outcomes, desk, useReader, signerForAgency: options.signerForAgency };
 }

@@ -1,6 +1,6 @@
 /** Request and response schemas of the importing side's routes (border agencies, outcomes, utilisation). */
 import { z } from "zod";
-import { AGENCY_OUTCOMES, certificateUseSchema, REJECTION_REASONS } from "../src/outcomes";
+import { AGENCY_OUTCOMES, certificateUseSchema, feedEventSchema, REJECTION_REASONS } from "../src/outcomes";
 import { declaredItemsSchema } from "../src/documents/declared-items";
 import { accountAddress, certHashInput, hash, partyCode, requestComponents, responseComponents } from "./schemas";
 
@@ -131,29 +131,8 @@ export const feedQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).optional().meta({ description: "at most this many events (default 100)" }),
 });
 
-const feedEvent = z.object({
-  cursor: z.string(),
-  kind: z.enum(["outcome", "itemsDeclared", "itemUsed"]),
-  certHash: hash,
-  authorityId: z.int(),
-  root: hash,
-  issuingParty: z.string(),
-  party: partyCode,
-  agency: z.object({ id: z.int(), name: z.string() }),
-  outcome: z.string().optional(),
-  reason: z.object({ code: z.int(), name: z.string(), text: z.string() }).optional(),
-  item: z.int().optional(),
-  quantity: z.string().optional(),
-  usedAfter: z.string().optional(),
-  declarationHash: hash.optional(),
-  items: z.array(z.object({ item: z.int(), total: z.string(), unit: z.string() })).optional(),
-  at: z.iso.datetime(),
-  blockNumber: z.int(),
-  txHash: hash,
-});
-
 export const feedResponse = z.object({
-  events: z.array(feedEvent),
+  events: z.array(feedEventSchema),
   next: z.string().meta({ description: "the cursor for the next page (the same when this page is empty)" }),
 });
 responseComponents.add(feedResponse, { id: "OutcomesFeed" });

@@ -109,10 +109,10 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
     // On the embedded chain the development accounts are unlocked in the node; elsewhere each account the server writes
     // from has an encrypted keystore in DATA_DIR/keys/accounts, opened with the keyring password.
     const password = await keyringPassword(config, !chain);
+    const keystoreFile = (address: string) => path.join(config.dataDir, "keys", "accounts", `${address.toLowerCase()}.json`);
     const accountSigner = chain
       ? (address: string) => provider.getSigner(address) as Promise<Signer>
-      : (address: string) =>
-          loadKeystoreSigner(path.join(config.dataDir, "keys", "accounts", `${address.toLowerCase()}.json`), password, provider);
+      : (address: string) => loadKeystoreSigner(keystoreFile(address), password, provider);
     const keyring = await Keyring.open(path.join(config.dataDir, "keys"), { password, accountSigner });
 
     // Receipts are looked for every 100 ms: the default 500 ms would add up to half a second to every anchor. Readers
@@ -224,7 +224,7 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
     const canSignFor = async (account: string) =>
       chain
         ? accounts.some((a) => a.toLowerCase() === account.toLowerCase())
-        : access(path.join(config.dataDir, "keys", "accounts", `${account.toLowerCase()}.json`)).then(
+        : access(keystoreFile(account)).then(
             () => true,
             () => false,
           );

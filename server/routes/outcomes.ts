@@ -4,8 +4,6 @@ import {
   anchoringOf,
   describeUse,
   itemsOfDeclaration,
-  payloadRecipients,
-  readCertificateUse,
   type BorderDesk,
   type OutcomesClient,
   type PresentedDocument,
@@ -163,7 +161,7 @@ export function mountOutcomeRoutes(router: Router, deps: AppDependencies, contex
       remarks,
       document: presentedDocument(credential, file),
     });
-    return { status: 201, body: recordedBody(params.certHash, await deskOf(deps).agencyParty(principal.agencyId), recorded) };
+    return { status: 201, body: recordedBody(params.certHash, recorded) };
   });
 
   mount(router, outcomeOperations.recordUtilisation, context, async ({ params, body, res }) => {
@@ -177,8 +175,7 @@ export function mountOutcomeRoutes(router: Router, deps: AppDependencies, contex
       uses: items,
       document: presentedDocument(credential, file),
     });
-    const party = await deskOf(deps).agencyParty(principal.agencyId);
-    return { status: recorded.alreadyRecorded ? 200 : 201, body: recordedBody(params.certHash, party, recorded) };
+    return { status: recorded.alreadyRecorded ? 200 : 201, body: recordedBody(params.certHash, recorded) };
   });
 
   mount(router, outcomeOperations.correctItems, context, async ({ params, body, res }) => {
@@ -191,7 +188,7 @@ export function mountOutcomeRoutes(router: Router, deps: AppDependencies, contex
     await outcomesOf(deps)
       .withSigner(await signerFor(deps, principal))
       .correctItems({ anchoring, items });
-    const use = await readCertificateUse(outcomesOf(deps), anchoring);
+    const use = await useReaderOf(deps).read(anchoring);
     return { status: 200, body: { certHash: certificate.certHash, use, summary: describeUse(use) } };
   });
 
@@ -204,16 +201,16 @@ export function mountOutcomeRoutes(router: Router, deps: AppDependencies, contex
     const { report } = await deps.verifier.verify({ kind: "hash", certHash: params.certHash });
     const certificate = report.certificate;
     if (!certificate) throw new CertLedgerError("CERT_NOT_FOUND", `certificate ${params.certHash} is not anchored on the ledger`);
-    const recipients = certificate.payloadCid ? await payloadRecipients(deps.payloads, certificate.payloadCid) : undefined;
-    const use = await useReaderOf(deps).read(anchoringOf(certificate), recipients);
+    const use = await useReaderOf(deps).withDeliveries(certificate);
     return { status: 200, body: { certHash: certificate.certHash, use, summary: describeUse(use) } };
   });
 }
 
-function recordedBody(certHash: string, party: string, recorded: Awaited<ReturnType<BorderDesk["recordOutcome"]>>) {
+function recordedBody(certHash: string, recorded: Awaited<ReturnType<BorderDesk["recordOutcome"]>>) {
   return {
-    certHash: certHash.toLowerCase().startsWith("0x") ? certHash.toLowerCase() : `0x${certHash.toLowerCase()}`,
-    party,
+    // The path's hash, already canonical (0x, lower case).
+    certHash,
+    party: recorded.party,
     txHash: recorded.txHash,
     blockNumber: recorded.blockNumber,
     alreadyRecorded: recorded.alreadyRecorded,

@@ -10,7 +10,7 @@
  * Each write-off is made against the item's use as read (compare-and-set on chain), so a retry racing a transaction
  * still in flight, or two servers of one party, can never count it twice.
  */
-import { keccak256, sha256, toUtf8Bytes, ZeroHash } from "ethers";
+import { keccak256, sha256, toUtf8Bytes } from "ethers";
 import type { PayloadRecipient } from "../crypto/payload-encryption";
 import { encryptPayload, readPayloadHeader } from "../crypto/payload-encryption";
 import type { JWK } from "../crypto/keys";
@@ -21,7 +21,7 @@ import type { PayloadStore } from "../ipfs/payload-store";
 import type { VerificationReport } from "../verify/report";
 import type { Verifier, VerifyInput } from "../verify/verifier";
 import { itemsOfCredential, itemsOfDeclaration, type CertificateItem } from "./certificate-items";
-import { readCertificateUse, type CertificateUse } from "./certificate-use";
+import { anchoringOf, type CertificateUse } from "./certificate-use";
 import type { Anchoring, OutcomesClient } from "./outcomes-client";
 import { fromThousandths, toThousandths } from "./quantities";
 import { outcomeCode, rejectionReason, type AgencyOutcomeName } from "./vocabulary";
@@ -34,6 +34,8 @@ export interface BorderDeskDependencies {
   verifier: Verifier;
   /** Reads the outcomes contract. */
   outcomes: OutcomesClient;
+  /** A certificate's use at the chain's head (the server's CertificateUseReader, which a write's block moves on). */
+  use(anchoring: Anchoring): Promise<CertificateUse>;
   /** The outcomes client writing as an account of `agencyId` (NO_SIGNER when this server holds none). */
   writerFor(agencyId: number): Promise<OutcomesClient>;
   /** The private encryption key of `party`, which opens payloads addressed to it, when this server holds it. */
@@ -60,8 +62,9 @@ export interface Presentation {
   items: CertificateItem[];
 }
 
-/** What was recorded, with the certificate's use after it. */
+/** What was recorded, by which importing party, with the certificate's use after it. */
 export interface Recorded {
+  party: string;
   txHash: string | undefined;
   blockNumber: number | undefined;
   /** True when the same write-off had already been recorded (a retry): nothing was written again. */
@@ -79,7 +82,7 @@ export class BorderDesk {
 
   /** The party of `agencyId`, which must be active (NOT_A_BORDER_AGENCY otherwise). */
   async agencyParty(agencyId: number): Promise<string> {
-    const agency = await this.deps.outcomes.getAgency(agencyId);
+    const agency = await this.deps.outcomes.agencyStanding(agencyId);
     if (!agency) throw new CertLedgerError("AGENCY_NOT_FOUND", `border agency ${agencyId} is not registered on the ledger`);
     if (agency.status !== "Active") throw new CertLedgerError("NOT_A_BORDER_AGENCY", `border agency ${agencyId} is suspended`);
     return agency.party;
@@ -116,11 +119,7 @@ export class BorderDesk {
       );
     }
     // The certificate's earliest anchoring, as the verifier established it (with the Merkle proof for a batched one).
-    const anchoring: Anchoring = {
-      certHash: certificate.certHash,
-      authorityId: certificate.authority.id,
-      root: certificate.anchor.kind === "batch" ? certificate.anchor.root : ZeroHash,
-    };
+    const anchoring = anchoringOf(certificate);
     // A file's declared items are fetched only for a write-off: an outcome does not wait on IPFS for them.
     const items =
       credentialJws !== undefined
@@ -168,7 +167,7 @@ export class BorderDesk {
       detailsDigest,
     });
     await this.deps.durable?.(written.blockNumber);
-    return { ...written, alreadyRecorded: false, use: await readCertificateUse(this.deps.outcomes, presented.anchoring) };
+    return { ...written, party, alreadyRecorded: false, use: await this.deps.use(presented.anchoring) };
   }
 
   /**
@@ -182,11 +181,7 @@ export class BorderDesk {
     const { report } = await this.deps.verifier.verify({ kind: "hash", certHash }, { forParty: party });
     const certificate = report.certificate;
     if (!certificate) throw new CertLedgerError("CERT_NOT_FOUND", `certificate ${certHash} is not anchored on the ledger`);
-    const anchoring: Anchoring = {
-      certHash: certificate.certHash,
-      authorityId: certificate.authority.id,
-      root: certificate.anchor.kind === "batch" ? certificate.anchor.root : ZeroHash,
-    };
+    const anchoring = anchoringOf(certificate);
     const delivered = outcomeCode("delivered");
     const earlier = (await this.deps.outcomes.events(certHash, { party })).some(
       (e) =>
@@ -245,7 +240,7 @@ export class BorderDesk {
       try {
         const written = await writer.recordUtilisation({ anchoring: presented.anchoring, declarationHash, uses });
         await this.deps.durable?.(written.blockNumber);
-        return { ...written, alreadyRecorded: false, use: await readCertificateUse(outcomes, presented.anchoring) };
+        return { ...written, party, alreadyRecorded: false, use: await this.deps.use(presented.anchoring) };
       } catch (error) {
         if (!isCertLedgerError(error, "STALE_USE") || attempt >= STALE_RETRIES) throw error;
         // Another write-off came first, or this one already counted (a transaction that timed out here but was mined).
@@ -267,7 +262,7 @@ export class BorderDesk {
         `certificate ${report.certHash} verifies as ${report.verdict} here: it cannot be accepted`,
       );
     }
-    const use = await readCertificateUse(this.deps.outcomes, presented.anchoring);
+    const use = await this.deps.use(presented.anchoring);
     if (use.usedInFull) {
       throw new CertLedgerError(
         "ALREADY_USED_IN_FULL",
@@ -318,8 +313,9 @@ export class BorderDesk {
     return {
       txHash: events[0].txHash,
       blockNumber: events[0].blockNumber,
+      party,
       alreadyRecorded: true,
-      use: await readCertificateUse(this.deps.outcomes, anchoring),
+      use: await this.deps.use(anchoring),
     };
   }
 

@@ -13,11 +13,9 @@
  */
 import { ZeroHash } from "ethers";
 import { z } from "zod";
-import { readPayloadHeader } from "../crypto/payload-encryption";
 import { cidFromBytes } from "../ipfs/cid";
-import type { PayloadStore } from "../ipfs/payload-store";
 import { fromThousandths } from "./quantities";
-import type { Anchoring, OutcomesClient, OutcomesEvent } from "./outcomes-client";
+import type { Anchoring, OutcomesEvent } from "./outcomes-client";
 import { OUTCOMES, outcomeName, REJECTION_REASONS } from "./vocabulary";
 
 const isoTime = z.iso.datetime();
@@ -79,12 +77,6 @@ export const certificateUseSchema = z.object({
     .optional(),
 });
 export type CertificateUse = z.infer<typeof certificateUseSchema>;
-
-/** The use of `anchoring` (the certificate's earliest anchoring), read from the outcomes contract's events now. */
-export async function readCertificateUse(outcomes: OutcomesClient, anchoring: Anchoring, recipients?: string[]): Promise<CertificateUse> {
-  const events = await outcomes.events(anchoring.certHash);
-  return useFromEvents(anchoring, events, await agencyNames(outcomes, events), recipients);
-}
 
 /**
  * The use of `anchoring` from the events about its hash, in chain order: the items' totals from `ItemsDeclared`,
@@ -193,200 +185,11 @@ function grouped(decimal: string): string {
   return whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (fraction ? `.${fraction}` : "");
 }
 
-async function agencyNames(outcomes: OutcomesClient, events: readonly OutcomesEvent[]): Promise<Map<number, string>> {
-  const ids = [...new Set(events.map((e) => e.agencyId))];
-  const agencies = await Promise.all(ids.map((id) => outcomes.getAgency(id)));
-  return new Map(ids.map((id, i) => [id, agencies[i]?.name ?? ""]));
-}
-
 /** What a verification report says of a certificate's earliest anchoring. */
-type ReportedCertificate = { certHash: string; authority: { id: number }; anchor: { kind: string; root?: string } };
+export type ReportedCertificate = { certHash: string; authority: { id: number }; anchor: { kind: string; root?: string } };
 
 /** The anchoring a verification report found for a certificate (its earliest one, with its batch root or zero). */
 export function anchoringOf(certificate: ReportedCertificate): Anchoring {
   const root = certificate.anchor.kind === "batch" && certificate.anchor.root ? certificate.anchor.root : ZeroHash;
   return { certHash: certificate.certHash, authorityId: certificate.authority.id, root };
-}
-
-/**
- * The parties a certificate's payload is addressed to, from its clear JWE header (a local read on the issuer's node,
- * which pins its payloads; undefined when IPFS does not deliver it within a second or two).
- */
-export async function payloadRecipients(payloads: PayloadStore, payloadCid: string): Promise<string[] | undefined> {
-  try {
-    const bytes = await payloads.get(payloadCid, { signal: AbortSignal.timeout(2_000), maxBytes: 64 * 1024 * 1024 });
-    return readPayloadHeader(bytes).recipients;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Certificates' use for verification reports, without a chain read per report: the outcomes contract's events are
- * followed as the head moves (one eth_getLogs per new head, shared by every report at it) and kept in memory by
- * certificate hash, with the agencies' names (which never change). A certificate nobody answered for costs nothing.
- * When the chain goes back (a lower head, or another block at the height last read), everything is read again.
- * Memory grows with the outcomes recorded, not with the certificates anchored. (Its place is the chain index, which
- * follows the ledger's events the same way: a later step.)
- */
-export class CertificateUseReader {
-  readonly #events = new Map<string, OutcomesEvent[]>();
-  /** Every event read, in chain order (the feed). */
-  readonly #all: OutcomesEvent[] = [];
-  /** The party of each authority named by an event (an authority never changes party). */
-  readonly #authorityParties = new Map<number, string>();
-  readonly #names = new Map<number, string>();
-  #read: { block: number; hash: string } | undefined;
-  #following: Promise<void> | undefined;
-
-  constructor(readonly outcomes: OutcomesClient) {}
-
-  /** The use of `anchoring` as of the chain's head (the ledger client's shared head); `recipients`: see `deliveries`. */
-  async read(anchoring: Anchoring, recipients?: readonly string[]): Promise<CertificateUse> {
-    await this.#follow();
-    const events = this.#events.get(anchoring.certHash.toLowerCase()) ?? [];
-    for (const id of new Set(events.map((e) => e.agencyId))) {
-      if (!this.#names.has(id)) this.#names.set(id, (await this.outcomes.getAgency(id))?.name ?? "");
-    }
-    return useFromEvents(anchoring, events, this.#names, recipients);
-  }
-
-  /** `report` with its `use` section, when it found a certificate. */
-  async addTo<R extends { certificate?: ReportedCertificate }>(report: R): Promise<R & { use?: CertificateUse }> {
-    return report.certificate ? { ...report, use: await this.read(anchoringOf(report.certificate)) } : report;
-  }
-
-  /**
-   * The importing side's events in chain order after `after` (a cursor "<block>-<logIndex>", from an earlier page's
-   * `next`), for certificates issued by `issuer`'s authorities and/or answered by `importer`: what a national single
-   * window follows to take in every outcome, delivery and write-off about its party's certificates. The next page
-   * starts at `next`; an empty page keeps the cursor. After the chain went back, events are read again and may come
-   * again under new positions.
-   */
-  async feed(query: { after?: string; issuer?: string; importer?: string; limit: number }): Promise<{ events: FeedEvent[]; next: string }> {
-    await this.#follow();
-    const [block, index] = (query.after ?? "0-0").split("-").map(Number);
-    const after = (e: OutcomesEvent) => e.blockNumber > block || (e.blockNumber === block && e.logIndex > index);
-    const events: FeedEvent[] = [];
-    for (const e of this.#all) {
-      if (events.length >= query.limit) break;
-      if (!after(e) || (query.importer !== undefined && e.party !== query.importer)) continue;
-      const issuingParty = await this.#issuingParty(e);
-      if (query.issuer !== undefined && issuingParty !== query.issuer) continue;
-      if (!this.#names.has(e.agencyId)) this.#names.set(e.agencyId, (await this.outcomes.getAgency(e.agencyId))?.name ?? "");
-      events.push(feedEvent(e, issuingParty, this.#names.get(e.agencyId) ?? ""));
-    }
-    const last = events.at(-1);
-    return { events, next: last ? last.cursor : (query.after ?? "0-0") };
-  }
-
-  async #issuingParty(e: OutcomesEvent): Promise<string> {
-    if (e.event === "ItemsDeclared") return e.issuingParty;
-    let party = this.#authorityParties.get(e.authorityId);
-    if (party === undefined) {
-      party = (await this.outcomes.ledger.getAuthority(e.authorityId))?.party ?? "";
-      this.#authorityParties.set(e.authorityId, party);
-    }
-    return party;
-  }
-
-  /** Reads the events up to the head, once for every caller waiting on it. */
-  #follow(): Promise<void> {
-    this.#following ??= this.#catchUp().finally(() => (this.#following = undefined));
-    return this.#following;
-  }
-
-  async #catchUp(): Promise<void> {
-    const head = await this.outcomes.ledger.head.latest();
-    const read = this.#read;
-    if (read && head.number === read.block && head.hash === read.hash) return;
-    if (read) {
-      // Gone back: a lower head, another block at the height read, or another block there under a higher head.
-      const wentBack =
-        head.number < read.block ||
-        (head.number === read.block
-          ? head.hash !== read.hash
-          : (await this.outcomes.ledger.provider.getBlock(read.block))?.hash !== read.hash);
-      if (wentBack) {
-        this.#events.clear();
-        this.#all.length = 0;
-        this.#read = undefined;
-      }
-    }
-    const events = await this.outcomes.allEvents({ fromBlock: this.#read ? this.#read.block + 1 : undefined, toBlock: head.number });
-    for (const e of events) {
-      const key = e.certHash.toLowerCase();
-      const list = this.#events.get(key) ?? [];
-      list.push(e);
-      this.#events.set(key, list);
-      this.#all.push(e);
-    }
-    this.#read = { block: head.number, hash: head.hash };
-  }
-}
-
-/** One event of the importing side's feed, in the API's words. */
-export interface FeedEvent {
-  /** Where it is in the chain ("<block>-<logIndex>"): the next page starts after it. */
-  cursor: string;
-  kind: "outcome" | "itemsDeclared" | "itemUsed";
-  certHash: string;
-  /** The anchoring it names: its authority, and its batch root or zero. */
-  authorityId: number;
-  root: string;
-  issuingParty: string;
-  /** The importing party that recorded it, and its agency. */
-  party: string;
-  agency: { id: number; name: string };
-  outcome?: string;
-  reason?: { code: number; name: string; text: string };
-  item?: number;
-  quantity?: string;
-  usedAfter?: string;
-  declarationHash?: string;
-  items?: { item: number; total: string; unit: string }[];
-  at: string;
-  blockNumber: number;
-  txHash: string;
-}
-
-function feedEvent(e: OutcomesEvent, issuingParty: string, agencyName: string): FeedEvent {
-  const base = {
-    cursor: `${e.blockNumber}-${e.logIndex}`,
-    certHash: e.certHash,
-    authorityId: e.authorityId,
-    root: e.root.toLowerCase(),
-    issuingParty,
-    party: e.party,
-    agency: { id: e.agencyId, name: agencyName },
-    at: new Date(Number(e.timestamp) * 1000).toISOString(),
-    blockNumber: e.blockNumber,
-    txHash: e.txHash,
-  };
-  switch (e.event) {
-    case "OutcomeRecorded": {
-      const reason = REJECTION_REASONS.find((r) => r.code === e.reason);
-      return {
-        ...base,
-        kind: "outcome",
-        outcome: outcomeName(e.outcome) ?? String(e.outcome),
-        ...(reason ? { reason: { ...reason } } : {}),
-      };
-    }
-    case "ItemsDeclared":
-      return {
-        ...base,
-        kind: "itemsDeclared",
-        items: e.items.map((item, i) => ({ item: i + 1, total: fromThousandths(item.total), unit: item.unit })),
-      };
-    case "ItemUsed":
-      return {
-        ...base,
-        kind: "itemUsed",
-        item: e.item + 1,
-        quantity: fromThousandths(e.quantity),
-        usedAfter: fromThousandths(e.used),
-        declarationHash: e.declarationHash.toLowerCase(),
-      };
-  }
 }

@@ -11,15 +11,8 @@ export {
   type Recorded,
 } from "./border-desk";
 export { itemsOfCredential, itemsOfDeclaration, type CertificateItem } from "./certificate-items";
-export {
-  anchoringOf,
-  CertificateUseReader,
-  certificateUseSchema,
-  describeUse,
-  payloadRecipients,
-  readCertificateUse,
-  type CertificateUse,
-} from "./certificate-use";
+export { anchoringOf, certificateUseSchema, describeUse, useFromEvents, type CertificateUse } from "./certificate-use";
+export { CertificateUseReader, feedEventSchema, type FeedEvent } from "./use-reader";
 export { OutcomesClient, type AgencyRecord, type Anchoring, type ItemState, type OutcomesEvent } from "./outcomes-client";
 export { fromThousandths, toThousandths, unitFromBytes4, unitToBytes4 } from "./quantities";
 export {

@@ -91,7 +91,11 @@ type OutcomesWrite =
   | "declareItems"
   | "correctItems"
   | "recordUtilisation";
-const CERTIFICATE_EVENTS = ["OutcomeRecorded", "ItemsDeclared", "ItemUsed"] as const;
+/** The topics of the events about certificates: outcomes, declared items, write-offs. */
+const CERTIFICATE_TOPICS = (["OutcomeRecorded", "ItemsDeclared", "ItemUsed"] as const).map(
+  (name) => outcomesInterface.getEvent(name).topicHash,
+);
+const ITEM_USED_TOPIC = outcomesInterface.getEvent("ItemUsed").topicHash;
 
 /** Reads and writes the outcomes contract of `ledger`'s deployment. */
 export class OutcomesClient {
@@ -157,17 +161,24 @@ export class OutcomesClient {
     return this.#write("reactivateAgency", [smallUint(agencyId, 32, "agencyId")]);
   }
 
-  /** Agency `agencyId`, or undefined. */
+  /** Agency `agencyId` (with its name and accounts), or undefined. */
   async getAgency(agencyId: number): Promise<AgencyRecord | undefined> {
+    const agency = await this.agencyStanding(agencyId);
+    if (!agency) return undefined;
     const id = smallUint(agencyId, 32, "agencyId");
-    const agency = await this.#read("getAgency", () => this.#contract.getAgency(id));
-    const status = AGENCY_STATUS[Number(agency.status)];
-    if (status === "None" || status === undefined) return undefined;
     const [name, accounts] = await Promise.all([
       this.#read("agencyName", () => this.#contract.agencyName(id)),
       this.#read("agencyAccounts", () => this.#contract.agencyAccounts(id)),
     ]);
-    return { id: agencyId, party: bytes2ToPartyCode(agency.party), status, name, accounts: [...accounts] };
+    return { ...agency, name, accounts: [...accounts] };
+  }
+
+  /** Agency `agencyId`'s party and status (one read, for what a write needs to know), or undefined. */
+  async agencyStanding(agencyId: number): Promise<Pick<AgencyRecord, "id" | "party" | "status"> | undefined> {
+    const agency = await this.#read("getAgency", () => this.#contract.getAgency(smallUint(agencyId, 32, "agencyId")));
+    const status = AGENCY_STATUS[Number(agency.status)];
+    if (status === "None" || status === undefined) return undefined;
+    return { id: agencyId, party: bytes2ToPartyCode(agency.party), status };
   }
 
   /** The agency `account` writes for, or undefined. */
@@ -243,20 +254,23 @@ export class OutcomesClient {
 
   /** Every event of the importing side about `certHash`, in chain order (optionally only `party`'s, or one declaration's). */
   async events(certHash: string, filter: { party?: PartyCode; declarationHash?: string } = {}): Promise<OutcomesEvent[]> {
-    const topic0 = CERTIFICATE_EVENTS.map((name) => outcomesInterface.getEvent(name).topicHash);
     const party = filter.party === undefined ? null : partyTopic(filter.party);
-    const topics: (string | string[] | null)[] =
+    const hash = bytes32(certHash, "certHash").toLowerCase();
+    return this.#events(
       filter.declarationHash === undefined
-        ? [topic0, bytes32(certHash, "certHash").toLowerCase(), party]
-        : [topic0[2], bytes32(certHash, "certHash").toLowerCase(), party, bytes32(filter.declarationHash, "declarationHash").toLowerCase()];
-    const logs = await this.ledger.connection.logs(topics, {}, { address: this.address, deploymentBlock: this.#deploymentBlock });
-    return this.ledger.connection.parse(logs, parseEvent);
+        ? [CERTIFICATE_TOPICS, hash, party]
+        : [ITEM_USED_TOPIC, hash, party, bytes32(filter.declarationHash, "declarationHash").toLowerCase()],
+      {},
+    );
   }
 
   /** Every event about certificates (outcomes, declared items, write-offs) in blocks `fromBlock`..`toBlock`, in chain order. */
   async allEvents(range: { fromBlock?: number; toBlock?: number } = {}): Promise<OutcomesEvent[]> {
-    const topic0 = CERTIFICATE_EVENTS.map((name) => outcomesInterface.getEvent(name).topicHash);
-    const logs = await this.ledger.connection.logs([topic0], range, { address: this.address, deploymentBlock: this.#deploymentBlock });
+    return this.#events([CERTIFICATE_TOPICS], range);
+  }
+
+  async #events(topics: (string | string[] | null)[], range: { fromBlock?: number; toBlock?: number }): Promise<OutcomesEvent[]> {
+    const logs = await this.ledger.connection.logs(topics, range, { address: this.address, deploymentBlock: this.#deploymentBlock });
     return this.ledger.connection.parse(logs, parseEvent);
   }
 

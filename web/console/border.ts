@@ -4,26 +4,11 @@
  * declaration's quantities (POST …/utilisations), with the certificate's use shown after each.
  */
 import type { CertificateUse } from "../../src/outcomes/certificate-use";
+import { AGENCY_OUTCOMES, REJECTION_REASONS } from "../../src/outcomes/vocabulary";
 import { h, replaceChildren } from "../shared/dom";
 import { outcomeText, rejectionReasonText, useSection } from "../shared/use-view";
 import type { ConsoleContext } from "./context";
 import { busy, failureText, field, messageLine, setMessage } from "./form-ui";
-
-const OUTCOMES = ["acknowledged", "accepted", "acceptedWithRemarks", "rejected"] as const;
-const REASONS = [
-  "unreadable",
-  "incompleteOrIncorrect",
-  "issuerNotRecognised",
-  "goodsDoNotMatch",
-  "originCriterionNotMet",
-  "phytosanitaryRequirementsNotMet",
-  "certificateNotValid",
-  "quantityExceeded",
-  "alreadyUsed",
-  "issuedRetroactively",
-  "agreementNotApplicable",
-  "other",
-] as const;
 
 /** What the outcome and write-off routes answer. */
 interface Recorded {
@@ -86,12 +71,12 @@ export function borderScreen(ctx: ConsoleContext): HTMLElement {
   const outcome = h(
     "select",
     { id: "border-outcome", name: "outcome" },
-    ...OUTCOMES.map((o) => h("option", { value: o }, outcomeText(t.language, o))),
+    ...AGENCY_OUTCOMES.map((o) => h("option", { value: o }, outcomeText(t.language, o))),
   );
   const reason = h(
     "select",
     { id: "border-reason", name: "rejectionReason", disabled: true },
-    ...REASONS.map((r) => h("option", { value: r }, rejectionReasonText(t.language, r))),
+    ...REJECTION_REASONS.map((r) => h("option", { value: r.name }, rejectionReasonText(t.language, r.name, r.text))),
   );
   outcome.addEventListener("change", () => (reason.disabled = outcome.value !== "rejected"));
   const remarks = h("textarea", { id: "border-remarks", name: "remarks", rows: 2, maxlength: 2000 });
