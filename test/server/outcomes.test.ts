@@ -60,6 +60,18 @@ describe("API: the importing side (outcomes and utilisation)", function () {
     );
   });
 
+  it("the border desk, called as a library, takes a hash without 0x or in capitals as the same certificate", async function () {
+    const cert = await origin();
+    const recorded = await server.deps.desk!.recordOutcome({
+      agencyId: uz.agencyId,
+      certHash: cert.certHash.slice(2).toUpperCase(),
+      outcome: "acknowledged",
+      document: { kind: "credential", jws: cert.jws },
+    });
+    expect(recorded.party).to.equal("UZ");
+    expect(recorded.use.outcomes.map((o) => o.outcome)).to.deep.equal(["acknowledged"]);
+  });
+
   it("a border the certificate was not presented to (no document, no payload addressed to it) cannot answer for it", async function () {
     const cert = await origin();
     const problem = expectProblem(await post(cert.certHash, "outcomes", uz.token, { outcome: "acknowledged" }), 422, "NOT_PRESENTED");
