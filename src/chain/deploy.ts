@@ -1,6 +1,6 @@
 import type { Signer } from "ethers";
 import { z } from "zod";
-import { CertificateLedger__factory, CertificateOutcomes__factory } from "../../typechain-types";
+import { CertificateLedger__factory, CertificateOutcomes__factory, OriginRegistry__factory } from "../../typechain-types";
 import { CertLedgerError } from "../errors";
 import type { Deployment } from "./deployment";
 import { partyCodeToBytes2 } from "./party-code";
@@ -64,6 +64,7 @@ export async function deployLedger(deployer: Signer, input: DeployParams, option
     chainId: Number(network.chainId),
     ledger,
     outcomes: await deployOutcomes(deployer, ledger.address, options),
+    origin: await deployOrigin(deployer, ledger.address, options),
     parties: params.parties,
     threshold: params.threshold,
     proposalLifetimeSeconds: params.proposalLifetimeSeconds,
@@ -81,5 +82,18 @@ export async function deployOutcomes(
   const tx = contract.deploymentTransaction();
   const receipt = tx ? await tx.wait() : null;
   if (!tx || !receipt) throw new CertLedgerError("INVALID_DEPLOYMENT", "the outcomes contract's deployment transaction has no receipt");
+  return { address: await contract.getAddress(), deploymentBlock: receipt.blockNumber, deploymentTx: tx.hash };
+}
+
+/** Deploys the origin registry (OriginRegistry) for the ledger at `ledgerAddress`, and says where it landed. */
+export async function deployOrigin(
+  deployer: Signer,
+  ledgerAddress: string,
+  options: { fees?: TransactionFees } = {},
+): Promise<NonNullable<Deployment["origin"]>> {
+  const contract = await new OriginRegistry__factory(deployer).deploy(ledgerAddress, feeFields(options.fees));
+  const tx = contract.deploymentTransaction();
+  const receipt = tx ? await tx.wait() : null;
+  if (!tx || !receipt) throw new CertLedgerError("INVALID_DEPLOYMENT", "the origin registry's deployment transaction has no receipt");
   return { address: await contract.getAddress(), deploymentBlock: receipt.blockNumber, deploymentTx: tx.hash };
 }

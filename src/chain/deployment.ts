@@ -23,6 +23,12 @@ export const deploymentSchema = z.object({
    * written before it existed: the embedded node adds it on start, a network deploys it with `certledger deploy-outcomes`.
    */
   outcomes: contractSchema.optional(),
+  /**
+   * The origin registry (OriginRegistry): agreements, registered exporters and importers, their declarations and
+   * recognition per agreement, deployed beside the ledger for it. Absent in files written before it existed: the
+   * embedded node adds it on start, a network deploys it with `certledger deploy-origin`.
+   */
+  origin: contractSchema.optional(),
   parties: z.array(z.object({ code: z.string().regex(/^[A-Z]{2}$/), admin: address })),
   threshold: z.number().int().positive(),
   proposalLifetimeSeconds: z.number().int().positive(),

@@ -2,7 +2,7 @@ import { access } from "node:fs/promises";
 import type { Provider, Signer } from "ethers";
 import { ICertificateLedger__factory } from "../../typechain-types";
 import { CertLedgerError } from "../errors";
-import { deployLedger, deployOutcomes, type DeployParams } from "./deploy";
+import { deployLedger, deployOrigin, deployOutcomes, type DeployParams } from "./deploy";
 import { readDeployment, writeDeployment, type Deployment } from "./deployment";
 
 /**
@@ -45,11 +45,13 @@ export async function ensureDeployment(
         `keyed by root alone): start this version on a fresh data folder (DATA_DIR), or deploy this version's ledger`,
     );
   }
-  if (!deployment.outcomes) {
-    // A ledger deployed before the importing side existed: its contract is added beside it, once, and recorded.
-    const withOutcomes = { ...deployment, outcomes: await deployOutcomes(deployer, deployment.ledger.address) };
-    await writeDeployment(file, withOutcomes);
-    return { deployment: withOutcomes, created: false };
+  // A ledger deployed before the importing side or the origin registry existed: each is added beside it, once, and recorded.
+  let completed = deployment;
+  if (!completed.outcomes) completed = { ...completed, outcomes: await deployOutcomes(deployer, deployment.ledger.address) };
+  if (!completed.origin) completed = { ...completed, origin: await deployOrigin(deployer, deployment.ledger.address) };
+  if (completed !== deployment) {
+    await writeDeployment(file, completed);
+    return { deployment: completed, created: false };
   }
   return { deployment, created: false };
 }

@@ -1,5 +1,5 @@
 import { getAddress, Interface as EthersInterface, isError, type ErrorDescription, type Interface } from "ethers";
-import { ICertificateLedger__factory, ICertificateOutcomes__factory } from "../../typechain-types";
+import { ICertificateLedger__factory, ICertificateOutcomes__factory, IOriginRegistry__factory } from "../../typechain-types";
 import { CertLedgerError, isCertLedgerError, type CertLedgerErrorCode } from "../errors";
 import { isPartyCode } from "./party-code";
 
@@ -88,6 +88,29 @@ export const LEDGER_ERROR_CODES = {
   OutcomesInvalidUse: "INVALID_USE",
   OutcomesNotIssuer: "NOT_CERTIFICATE_MANAGER",
   OutcomesItemsBelowUse: "ITEMS_BELOW_USE",
+  // IOriginRegistry (agreements, registered exporters and importers, deployed beside the ledger)
+  OriginNotPartyAdmin: "NOT_A_PARTY_ADMIN",
+  OriginInvalidAgreementCode: "AGREEMENT_CODE_UNAVAILABLE",
+  OriginInvalidAgreementParties: "INVALID_AGREEMENT_PARTIES",
+  OriginUnknownAgreement: "AGREEMENT_NOT_FOUND",
+  OriginNotAgreementParty: "NOT_AGREEMENT_PARTY",
+  OriginAlreadyApproved: "AGREEMENT_ALREADY_APPROVED",
+  OriginAgreementNotInForce: "AGREEMENT_NOT_IN_FORCE",
+  OriginNotOriginAuthority: "NOT_AN_ORIGIN_AUTHORITY",
+  OriginInvalidRegistrationNumber: "REGISTRATION_NUMBER_UNAVAILABLE",
+  OriginInvalidHeadings: "INVALID_HEADINGS",
+  OriginInvalidValidity: "INVALID_VALIDITY_PERIOD",
+  OriginUnknownRegistration: "REGISTRATION_NOT_FOUND",
+  OriginInvalidRegistrationStatus: "REGISTRATION_NOT_ACTIVE",
+  OriginRegistrationNotValidAt: "REGISTRATION_NOT_VALID",
+  OriginNotRegistrar: "NOT_A_REGISTRAR",
+  OriginInvalidTraderKey: "INVALID_TRADER_KEY",
+  OriginHeadingNotRegistered: "HEADING_NOT_REGISTERED",
+  OriginInvalidCounterpart: "INVALID_COUNTERPART",
+  OriginDeclarationConflict: "DECLARATION_CONFLICT",
+  OriginZeroCertificateHash: "ZERO_CERTIFICATE_HASH",
+  OriginSelfRecognition: "SELF_RECOGNITION",
+  OriginInvalidProofs: "INVALID_PROOFS",
 } as const satisfies Record<string, CertLedgerErrorCode>;
 
 /** The name of a custom error of the ledger. */
@@ -104,6 +127,7 @@ export interface DecodedLedgerError {
 const ENUMS: Record<string, readonly string[]> = {
   "enum CertificateStatus": ["None", "Active", "Suspended", "Revoked"],
   "enum PartyStatus": ["None", "Active", "Suspended"],
+  "enum RegistrationStatus": ["None", "Active", "Suspended", "Revoked"],
 };
 
 interface AbiInput {
@@ -112,8 +136,10 @@ interface AbiInput {
   internalType?: string;
 }
 
-// The errors of both contracts in one interface: a revert of either decodes the same way.
-const errorAbi = [...ICertificateLedger__factory.abi, ...ICertificateOutcomes__factory.abi].filter((entry) => entry.type === "error");
+// The errors of the three contracts in one interface: a revert of either decodes the same way.
+const errorAbi = [...ICertificateLedger__factory.abi, ...ICertificateOutcomes__factory.abi, ...IOriginRegistry__factory.abi].filter(
+  (entry) => entry.type === "error",
+);
 const ledgerInterface: Interface = new EthersInterface(errorAbi);
 const errorInputs = new Map<string, readonly AbiInput[]>(errorAbi.map((entry) => [entry.name, entry.inputs]));
 

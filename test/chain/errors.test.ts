@@ -4,7 +4,12 @@ import { makeError } from "ethers";
 import { LEDGER_ERROR_CODES, decodeLedgerRevert, toCertLedgerError } from "../../src/chain/errors";
 import { LedgerClient } from "../../src/chain/ledger-client";
 import { CertLedgerError, isCertLedgerError } from "../../src/errors";
-import { CertificateLedger__factory, ICertificateLedger__factory, CertificateOutcomes__factory } from "../../typechain-types";
+import {
+  CertificateLedger__factory,
+  ICertificateLedger__factory,
+  CertificateOutcomes__factory,
+  OriginRegistry__factory,
+} from "../../typechain-types";
 import { CertType, loadFixture, randomHash, withCertificate } from "../contracts/fixtures";
 
 /** The CertLedgerError `promise` rejects with. */
@@ -25,10 +30,10 @@ describe("Decoded ledger errors", function () {
     return { ...base, connect };
   }
 
-  it("every custom error in the ledger's and the outcomes contract's ABIs has a code, and the table names no error they lack", function () {
+  it("every custom error in the ledger's, the outcomes contract's and the origin registry's ABIs has a code, and the table names no error they lack", function () {
     const errorNames = (abi: readonly { type: string; name?: string }[]) => abi.filter((e) => e.type === "error").map((e) => e.name!);
-    const outcomes = errorNames(CertificateOutcomes__factory.abi);
-    expect(outcomes.length).to.be.greaterThan(15);
+    const outcomes = [...errorNames(CertificateOutcomes__factory.abi), ...errorNames(OriginRegistry__factory.abi)];
+    expect(outcomes.length).to.be.greaterThan(35);
     for (const abi of [ICertificateLedger__factory.abi, CertificateLedger__factory.abi]) {
       const names = [...errorNames(abi), ...outcomes];
       expect(names.length).to.be.greaterThan(65);
