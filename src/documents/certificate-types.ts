@@ -1,15 +1,26 @@
 import { CertLedgerError } from "../errors";
 
-/** Certificate types as the ledger numbers them; 5..63 are free for more without a contract change. */
+/**
+ * Certificate types as the ledger numbers them; 7..63 are free for more without a contract change. Types 5 and 6 are
+ * origin declarations, made by a registered exporter or importer (src/origin) rather than issued by an authority.
+ */
 export const CERTIFICATE_TYPES = {
   conformityCertificate: 1,
   testReport: 2,
   certificateOfOrigin: 3,
   phytosanitaryCertificate: 4,
+  exporterDeclaration: 5,
+  importerDeclaration: 6,
 } as const;
+
+/** The types only a registered exporter or importer declares (POST /v1/declarations), never an authority on its own. */
+export const DECLARATION_TYPES: readonly number[] = [CERTIFICATE_TYPES.exporterDeclaration, CERTIFICATE_TYPES.importerDeclaration];
 
 /** A certificate type's name, e.g. "conformityCertificate". */
 export type CertificateTypeName = keyof typeof CERTIFICATE_TYPES;
+
+/** The types an authority issues itself (every type but the declarations). */
+export type IssuedTypeName = Exclude<CertificateTypeName, "exporterDeclaration" | "importerDeclaration">;
 
 const NAMES = Object.fromEntries(Object.entries(CERTIFICATE_TYPES).map(([name, n]) => [n, name])) as Record<number, CertificateTypeName>;
 

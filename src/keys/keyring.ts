@@ -39,6 +39,9 @@ const keyringSchema = z.object({
   parties: z.record(z.string().regex(/^[A-Z]{2}$/), z.object({ admin: address, encryptionKey: z.string().optional() })),
   // The border agencies this server writes outcomes for, by id: the account each writes from (keyrings before #14 have none).
   agencies: z.record(z.string().regex(/^\d+$/), z.object({ account: address })).optional(),
+  // The registered exporters and importers this server declares for, by registration id: each one's own signing key and
+  // its details (name, address), both JWEs, decrypted on first use (keyrings before #15 have none).
+  declarants: z.record(z.string().regex(/^\d+$/), z.object({ signingKey: z.string(), details: z.string() })).optional(),
   // Each service secret is made on first use: a keyring may hold either without the other.
   service: z.object({ receiptKey: z.string().optional(), dataKey: z.string().optional() }).optional(),
 });
@@ -57,6 +60,7 @@ export class Keyring {
   #data: KeyringFile;
   readonly #keys = new Map<number, AuthoritySigningKey>();
   readonly #partyKeys = new Map<string, AuthoritySigningKey>();
+  readonly #declarants = new Map<number, { key: AuthoritySigningKey; details: Record<string, string> }>();
   /** One signer per account, shared (so one NonceSigner orders its nonces): the promise is kept, so that the first
    *  concurrent requests for an account wait for the same signer rather than each making one. */
   readonly #signers = new Map<string, Promise<Signer>>();
@@ -172,6 +176,31 @@ export class Keyring {
   async addAgency(agencyId: number, account: string): Promise<void> {
     this.#data.agencies = { ...this.#data.agencies, [String(agencyId)]: { account } };
     await this.#save();
+  }
+
+  /** Keeps registered trader `registrationId`'s own signing key and its details (name, address), encrypted. */
+  async addDeclarant(registrationId: number, key: { privateJwk: JWK }, details: Record<string, string>): Promise<void> {
+    const sealed = await this.#encryptBytes(new TextEncoder().encode(JSON.stringify(details)));
+    this.#data.declarants = {
+      ...this.#data.declarants,
+      [String(registrationId)]: { signingKey: await this.#encrypt(key.privateJwk), details: sealed },
+    };
+    this.#declarants.set(registrationId, { key: toSigningKey(key.privateJwk), details });
+    await this.#save();
+  }
+
+  /** Registered trader `registrationId`'s signing key and details, when this server holds them. */
+  async declarant(registrationId: number): Promise<{ key: AuthoritySigningKey; details: Record<string, string> } | undefined> {
+    const known = this.#declarants.get(registrationId);
+    if (known) return known;
+    const entry = this.#data.declarants?.[String(registrationId)];
+    if (!entry) return undefined;
+    const opened = {
+      key: await this.#decrypt(entry.signingKey),
+      details: JSON.parse(new TextDecoder().decode(await this.#decryptBytes(entry.details))) as Record<string, string>,
+    };
+    this.#declarants.set(registrationId, opened);
+    return opened;
   }
 
   /** The key the service signs verification receipts with, created on first use. */

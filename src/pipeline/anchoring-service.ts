@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { LedgerClient } from "../chain/ledger-client";
 import { encryptPayload, type PayloadRecipient } from "../crypto/payload-encryption";
 import type { DeclaredItem } from "../documents/declared-items";
-import { certificateTypeNumber } from "../documents/certificate-types";
+import { DECLARATION_TYPES, certificateTypeName, certificateTypeNumber } from "../documents/certificate-types";
 import {
   credentialCertificateType,
   credentialIssuer,
@@ -128,6 +128,7 @@ export class AnchoringService {
       });
     }
     const certType = certificateTypeNumber(credentialCertificateType(vc));
+    refuseDeclaration(certType);
     const validUntil = BigInt(Math.floor(Date.parse(vc.validUntil) / 1000));
     if (validUntil <= nowSeconds()) {
       throw new CertLedgerError("INVALID_CREDENTIAL", `invalid credential: validUntil: ${vc.validUntil} has passed`, {
@@ -161,6 +162,7 @@ export class AnchoringService {
    */
   async submitFile(input: SubmitFileInput): Promise<FileSubmissionOutcome> {
     const { authorityId, bytes: given, certType, number, validUntil, recipients, idempotencyKey, stamp, items } = parseFileInput(input);
+    refuseDeclaration(certType);
     const { mediaType } = inspectFile(given, { maxBytes: this.#maxFileBytes });
     normalizeCertificateNumber(number);
     if (validUntil <= nowSeconds()) {
@@ -194,6 +196,45 @@ export class AnchoringService {
       { linkKey: stamped?.linkKey, facts: { party: checked.party, number, stamped: stamped !== undefined }, items },
     );
     return { ...outcome, mediaType, chainChecked: true, ...(stamped && { stampedLink: stamped.link }) };
+  }
+
+  /**
+   * Accepts a registered trader's origin declaration for anchoring by the authority that registered it: the JWS is
+   * signed with the trader's key (not the authority's), and the declaration is already recorded in the origin registry
+   * (src/origin/declaration-desk.ts checked the registration, its key and headings, and the agreement). Here the
+   * authority's own rules are checked as for any certificate, and the declaration is enqueued with its payload.
+   */
+  async submitDeclaration(input: {
+    authorityId: number;
+    jws: string;
+    recipients?: PayloadRecipient[];
+  }): Promise<CredentialSubmissionOutcome> {
+    const { credential: vc } = await verifyCredentialJws(input.jws);
+    const issuer = credentialIssuer(vc);
+    const certType = certificateTypeNumber(credentialCertificateType(vc));
+    if (issuer.registration === undefined || !DECLARATION_TYPES.includes(certType) || issuer.authorityId !== input.authorityId) {
+      throw new CertLedgerError(
+        "INVALID_CREDENTIAL",
+        "invalid credential: not an origin declaration of a trader registered by this authority",
+      );
+    }
+    const validUntil = BigInt(Math.floor(Date.parse(vc.validUntil) / 1000));
+    const authorityChecked = await this.#checkAuthority(input.authorityId, certType, issuer.party);
+    const outcome = await this.#enqueue(
+      {
+        certHash: certHashOf(input.jws),
+        authorityId: input.authorityId,
+        certType,
+        validUntil,
+        numberHash: credentialNumberHash(vc),
+        jws: input.jws,
+      },
+      new TextEncoder().encode(input.jws),
+      VC_JWT_MEDIA_TYPE,
+      input.recipients,
+      { facts: { party: issuer.party, number: credentialNumber(vc), stamped: false } },
+    );
+    return { ...outcome, jws: input.jws, chainChecked: authorityChecked !== "unchecked" };
   }
 
   /** The earlier request submitted with `idempotencyKey`, when it carries the same credential; else IDEMPOTENCY_KEY_REUSED. */
@@ -266,6 +307,16 @@ export class AnchoringService {
     if (kept === false) await record(true);
     return { request, created, linkKey };
   }
+}
+
+/** Declarations are made by their registered exporter or importer (POST /v1/declarations), never by an authority alone. */
+function refuseDeclaration(certType: number): void {
+  if (!DECLARATION_TYPES.includes(certType)) return;
+  throw new CertLedgerError(
+    "DECLARATION_NEEDS_DECLARANT",
+    `a ${certificateTypeName(certType)} is made by its registered ${certType === 5 ? "exporter" : "importer"} with its own token (POST /v1/declarations), not anchored by an authority`,
+    { details: { field: "certType" } },
+  );
 }
 
 function randomLinkKey(): string {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { hex32Schema } from "../hex32-schemas";
 import { certificateUseSchema } from "../outcomes/certificate-use";
+import { originInfoSchema } from "../origin/origin-facts";
 
 /** Overall verdicts, as DESIGN.md lists them. */
 export const VERDICTS = [
@@ -119,6 +120,11 @@ export const verificationReportSchema = z.object({
    * use, write-offs (present when the server reads the outcomes contract and the certificate was found).
    */
   use: certificateUseSchema.optional(),
+  /**
+   * For a proof of origin (a certificate of origin, an exporter's or importer's declaration), when the server reads the
+   * origin registry: the kind of proof, the agreement it claims, and the registered trader who declared it.
+   */
+  origin: originInfoSchema.optional(),
   asOf: isoTime,
   forParty: z
     .string()

@@ -20,6 +20,10 @@ import {
   type DecryptedDocument,
 } from "./checks";
 import { historyEntries, isoTime, stateAt, type EffectiveRecord } from "./history";
+import { originInfo, readOriginFacts } from "../origin/origin-facts";
+import type { OriginClient } from "../origin/origin-client";
+import { proofKindOfType } from "../origin/vocabulary";
+import { checkDeclarant, checkDeclarantSignature, checkOriginRecognition } from "./origin-checks";
 import { resolveInput, type ResolvedInput, type VerifyInput } from "./input";
 import { linkedCertHashes, verifyLinked } from "./linked";
 import { verificationReportSchema, type Check, type Conflict, type VerificationReport } from "./report";
@@ -72,6 +76,8 @@ export interface VerifierDependencies {
   payloads?: PayloadStore;
   batches?: BatchLocator;
   events?: EventSource;
+  /** The origin registry: who declared a declaration, agreements and recognition per agreement (absent: declarations are untrusted). */
+  origin?: OriginClient;
   maxFileBytes?: number;
   /** Reports by hash kept per block, so repeated questions at one block are answered from memory (default 10,000; 0: none). */
   reportCacheSize?: number;
@@ -202,14 +208,31 @@ export class Verifier {
       options,
     };
     const state = stateAt(record, events, asOf);
+    // A proof of origin (a certificate of origin, a registered trader's declaration) is also read in the origin registry.
+    const proof = proofKindOfType(certType);
+    const declared = proof === "exporterDeclaration" || proof === "importerDeclaration";
+    const originFacts =
+      proof && this.deps.origin && authority
+        ? await readOriginFacts(this.deps.origin, {
+            certHash,
+            authorityId,
+            certType,
+            issuerParty: authority.party,
+            blockNumber,
+            claimedAgreement: claimedAgreementOf(resolved),
+            forParty,
+            blanket: recognised === true,
+            at: asOf,
+          })
+        : undefined;
     // The checks read independently of each other: started together, their chain reads travel in one JSON-RPC batch
     // and the payload is fetched meanwhile.
     const [issuer, signature, status, payload, recognition] = await Promise.all([
-      checkIssuer(context),
-      checkSignature(context),
+      declared ? checkDeclarant(context, originFacts) : checkIssuer(context),
+      declared ? checkDeclarantSignature(context, this.deps.origin, originFacts) : checkSignature(context),
       checkStatus(context, state, asOf, events),
       checkPayload(context),
-      checkRecognition(context),
+      originFacts ? checkOriginRecognition(context, originFacts) : checkRecognition(context),
     ]);
     checks.push(integrityCheck(resolved, certHash), anchoredCheck(anchor, anchoredEvent, conflicts));
     checks.push(issuer, signature, status, payload.check, recognition);
@@ -233,6 +256,7 @@ export class Verifier {
         history: historyEntries(events, anchor.kind === "batch" ? anchor.event : undefined),
         conflicts: conflicts.length > 0 ? conflicts : undefined,
         linked,
+        origin: originFacts && originInfo(originFacts),
       }),
       document: payload.document,
     };
@@ -605,4 +629,12 @@ function finish(report: Omit<VerificationReport, "format" | "version" | "verdict
   };
   // Through JSON once, so the report is exactly what a receipt or an HTTP answer carries (no undefined members).
   return verificationReportSchema.parse(JSON.parse(JSON.stringify(complete)));
+}
+
+/** The trade agreement a given certificate of origin's credential claims (its code), if any. */
+function claimedAgreementOf(resolved: ResolvedInput): string | undefined {
+  const document = resolved.document;
+  if (document?.kind !== "credential") return undefined;
+  const subject = document.credential.credentialSubject as { type?: string[]; tradeAgreement?: string };
+  return subject.type?.[0] === "CertificateOfOrigin" ? subject.tradeAgreement : undefined;
 }

@@ -1,10 +1,10 @@
-import type { CertificateTypeName } from "../../src/documents/certificate-types";
+import type { IssuedTypeName } from "../../src/documents/certificate-types";
 import type { CredentialInputOf } from "../../src/documents/credentials";
 
 const validity = { validFrom: "2025-03-01T09:00:00Z", validUntil: "2026-03-01T00:00:00Z" };
 
 /** One realistic builder input per certificate type, as the issuing authorities of the demo consortium would send. */
-export const EXAMPLE_INPUTS: { [T in CertificateTypeName]: CredentialInputOf<T> } = {
+export const EXAMPLE_INPUTS: { [T in IssuedTypeName]: CredentialInputOf<T> } = {
   conformityCertificate: {
     certificateType: "conformityCertificate",
     issuer: { party: "KG", authorityId: 3, name: "Certification Body of Kyrgyzstandard" },
@@ -139,4 +139,32 @@ export const EXAMPLE_INPUTS: { [T in CertificateTypeName]: CredentialInputOf<T> 
 };
 
 /** The certificate types, in ledger order. */
-export const TYPE_NAMES = Object.keys(EXAMPLE_INPUTS) as CertificateTypeName[];
+export const TYPE_NAMES = Object.keys(EXAMPLE_INPUTS) as IssuedTypeName[];
+
+/** An exporter's origin declaration: KG's registered exporter of dried apricots, under the KG–KZ agreement. */
+export const EXPORTER_DECLARATION_INPUT: CredentialInputOf<"exporterDeclaration"> = {
+  certificateType: "exporterDeclaration",
+  issuer: { party: "KG", authorityId: 3, registration: "KG-REX-000123", name: "Osh Dried Fruit LLC" },
+  certificateNumber: "KG-REX-000123/2025/0001",
+  ...validity,
+  subject: {
+    declarant: { kind: "exporter", registrationNumber: "KG-REX-000123", name: "Osh Dried Fruit LLC" },
+    tradeAgreement: "KG-KZ",
+    exportingCountry: "KG",
+    importingCountry: "KZ",
+    countryOfOrigin: "KG",
+    invoice: { number: "INV-2025-0412", date: "2025-02-27" },
+    statement:
+      "The exporter of the products covered by this document (KG-REX-000123) declares that, except where otherwise clearly indicated, these products are of Kyrgyz preferential origin.",
+    consignee: { name: "Almaty Fruit Trade LLP", address: "12 Raiymbek Ave, Almaty", countryCode: "KZ" },
+    goods: [
+      {
+        itemNumber: 1,
+        description: "Dried apricots, pitted",
+        hsCode: "081310",
+        originCriterion: "WO",
+        quantity: { value: 12000, unit: "KGM" },
+      },
+    ],
+  },
+};

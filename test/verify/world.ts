@@ -11,7 +11,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { LedgerClient } from "../../src/chain/ledger-client";
-import { CERTIFICATE_TYPES, typeSet, type CertificateTypeName } from "../../src/documents/certificate-types";
+import { CERTIFICATE_TYPES, typeSet, type IssuedTypeName } from "../../src/documents/certificate-types";
 import { buildCredential, credentialNumberHash, type CredentialInputOf } from "../../src/documents/credentials";
 import { certHashOf, certificateNumberHash } from "../../src/documents/hashing";
 import { signCredential, VC_JWT_MEDIA_TYPE } from "../../src/documents/vc-jose";
@@ -26,7 +26,7 @@ import { pdfOfObjects } from "../documents/pdf-file";
 export const DAY = 86_400n;
 
 /** Who issues which type in this world. */
-export const ISSUER_OF: Record<CertificateTypeName, "kgBody" | "kgPlant" | "kzChamber"> = {
+export const ISSUER_OF: Record<IssuedTypeName, "kgBody" | "kgPlant" | "kzChamber"> = {
   conformityCertificate: "kgBody",
   testReport: "kgBody",
   certificateOfOrigin: "kzChamber",
@@ -113,7 +113,7 @@ let serial = 0;
 
 /** A signed credential of `type` by `authority` (its number unique in the run), valid for `validDays`. */
 export async function signedCredential(
-  type: CertificateTypeName,
+  type: IssuedTypeName,
   authority: Authority,
   options: { validDays?: bigint; signWith?: GeneratedKey; claimAuthorityId?: number } = {},
 ) {
@@ -146,7 +146,7 @@ export async function storePayload(
 /** Issues a credential of `type` end to end: signed, encrypted on IPFS, anchored by its authority. */
 export async function issueCredential(
   world: World,
-  type: CertificateTypeName,
+  type: IssuedTypeName,
   options: Parameters<typeof signedCredential>[2] & {
     anchorAs?: number;
     by?: Authority;
@@ -184,7 +184,7 @@ export function pdfBytes(text: string): Uint8Array {
 }
 
 /** Issues a PDF certificate of `type` by `authority`: encrypted on IPFS and anchored with its number. */
-export async function issueFile(world: World, bytes: Uint8Array, type: CertificateTypeName = "conformityCertificate") {
+export async function issueFile(world: World, bytes: Uint8Array, type: IssuedTypeName = "conformityCertificate") {
   const authority = world.authorities[ISSUER_OF[type]];
   const certHash = certHashOf(bytes);
   const number = `PDF-${++serial}-${Date.now()}`;

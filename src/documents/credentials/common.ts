@@ -9,25 +9,36 @@ export const VC_CONTEXT = "https://www.w3.org/ns/credentials/v2";
 
 /** The largest authority id the ledger can hold (a uint32). */
 const MAX_AUTHORITY_ID = 2 ** 32 - 1;
-const ISSUER_DID = /^did:certledger:([A-Z]{2}):([1-9][0-9]{0,9})$/;
+const ISSUER_DID = /^did:certledger:([A-Z]{2}):([1-9][0-9]{0,9})(?::([A-Z0-9][A-Z0-9-]{2,39}))?$/;
 
-/** A credential issuer's identity: the issuing party's code and the authority's id on the ledger. */
+/** A registered exporter's or importer's number, e.g. KG-REX-000123: capitals, digits and hyphens, 3..40 characters. */
+export const REGISTRATION_NUMBER = /^[A-Z0-9][A-Z0-9-]{2,39}$/;
+
+/**
+ * A credential issuer's identity: the issuing party's code and the authority's id on the ledger; for an origin
+ * declaration, also the registration number of the exporter or importer who declared, registered by that authority.
+ */
 export interface CredentialIssuerRef {
   party: string;
   authorityId: number;
+  registration?: string;
 }
 
-/** The issuer DID of authority `authorityId` of `party`: `did:certledger:<party>:<authorityId>`. */
-export function issuerDid(party: string, authorityId: number): string {
-  return `did:certledger:${party}:${authorityId}`;
+/**
+ * The issuer DID of authority `authorityId` of `party`, `did:certledger:<party>:<authorityId>`; with `registration`,
+ * of the trader it registered under that number, `did:certledger:<party>:<authorityId>:<registration>`.
+ */
+export function issuerDid(party: string, authorityId: number, registration?: string): string {
+  return `did:certledger:${party}:${authorityId}${registration === undefined ? "" : `:${registration}`}`;
 }
 
-/** The party and authority id in an issuer DID, or undefined when it is not a `did:certledger` DID. */
+/** The party, authority id (and registration) in an issuer DID, or undefined when it is not a `did:certledger` DID. */
 export function parseIssuerDid(did: string): CredentialIssuerRef | undefined {
   const match = ISSUER_DID.exec(did);
   if (match === null || !isPartyCode(match[1])) return undefined;
   const authorityId = Number(match[2]);
-  return authorityId <= MAX_AUTHORITY_ID ? { party: match[1], authorityId } : undefined;
+  if (authorityId > MAX_AUTHORITY_ID) return undefined;
+  return match[3] === undefined ? { party: match[1], authorityId } : { party: match[1], authorityId, registration: match[3] };
 }
 
 /** Free text: not blank, at most `max` characters. */
@@ -87,7 +98,23 @@ export const certificateNumber = z.string().superRefine((value, ctx) => {
 
 /** The issuer: `id` is the authority's `did:certledger:<party>:<authorityId>`, `name` its display name. */
 export const issuer = z.strictObject({
-  id: z.string().refine((id) => parseIssuerDid(id) !== undefined, "must be did:certledger:<party>:<authorityId>, e.g. did:certledger:KG:7"),
+  id: z
+    .string()
+    .refine(
+      (id) => parseIssuerDid(id) !== undefined && parseIssuerDid(id)?.registration === undefined,
+      "must be did:certledger:<party>:<authorityId>, e.g. did:certledger:KG:7",
+    ),
+  name: text(300),
+});
+
+/** The issuer of an origin declaration: the registered trader, `did:certledger:<party>:<authorityId>:<registration>`. */
+export const declarantIssuer = z.strictObject({
+  id: z
+    .string()
+    .refine(
+      (id) => parseIssuerDid(id)?.registration !== undefined,
+      "must be did:certledger:<party>:<authorityId>:<registration>, e.g. did:certledger:KG:7:KG-REX-000123",
+    ),
   name: text(300),
 });
 
@@ -131,7 +158,7 @@ export interface CredentialEnvelopeInput {
 export function envelope(input: CredentialEnvelopeInput) {
   return {
     id: input.id ?? `urn:uuid:${randomUUID()}`,
-    issuer: { id: issuerDid(input.issuer.party, input.issuer.authorityId), name: input.issuer.name },
+    issuer: { id: issuerDid(input.issuer.party, input.issuer.authorityId, input.issuer.registration), name: input.issuer.name },
     validFrom: dateTimeOf(input.validFrom ?? new Date()),
     validUntil: dateTimeOf(input.validUntil),
     ...(input.name === undefined ? {} : { name: input.name }),

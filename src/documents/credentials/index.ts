@@ -6,7 +6,9 @@
  * - testReport: VC type DigitalConformityCredential (UNTP), subject a ConformityAttestation with attestationType
  *   testing and measured values;
  * - certificateOfOrigin: VC type CertificateOfOriginCredential, subject a CertificateOfOrigin;
- * - phytosanitaryCertificate: VC type PhytosanitaryCertificateCredential, subject a PhytosanitaryCertificate.
+ * - phytosanitaryCertificate: VC type PhytosanitaryCertificateCredential, subject a PhytosanitaryCertificate;
+ * - exporterDeclaration / importerDeclaration: VC type OriginDeclarationCredential, subject an OriginDeclaration whose
+ *   declarant is a registered exporter or importer (its issuer DID names the registration, see origin-declaration.ts).
  *
  * Conventions every credential follows, so that a verifier can tie it to the ledger:
  * - `issuer.id` is `did:certledger:<party>:<authorityId>`: the issuing party's ISO 3166-1 alpha-2 code and the
@@ -44,14 +46,29 @@ import {
   type PhytosanitaryCertificateCredential,
   type PhytosanitaryCertificateSubjectInput,
 } from "./phytosanitary-certificate";
+import {
+  ORIGIN_DECLARATION_VC_TYPE,
+  originDeclarationCredential,
+  originDeclarationSchema,
+  type OriginDeclarationCredential,
+  type OriginDeclarationSubjectInput,
+} from "./origin-declaration";
 import { testReportCredential, testReportSchema, type TestReportCredential, type TestReportSubjectInput } from "./test-report";
 
-export { issuerDid, parseIssuerDid, VC_CONTEXT, type CredentialEnvelopeInput, type CredentialIssuerRef } from "./common";
+export {
+  issuerDid,
+  parseIssuerDid,
+  REGISTRATION_NUMBER,
+  VC_CONTEXT,
+  type CredentialEnvelopeInput,
+  type CredentialIssuerRef,
+} from "./common";
 export { UNTP_DCC_CONTEXT } from "./untp";
 export * from "./conformity-certificate";
 export * from "./test-report";
 export * from "./certificate-of-origin";
 export * from "./phytosanitary-certificate";
+export * from "./origin-declaration";
 
 /** Each certificate type's credential. */
 export interface CredentialTypes {
@@ -59,6 +76,8 @@ export interface CredentialTypes {
   testReport: TestReportCredential;
   certificateOfOrigin: CertificateOfOriginCredential;
   phytosanitaryCertificate: PhytosanitaryCertificateCredential;
+  exporterDeclaration: OriginDeclarationCredential;
+  importerDeclaration: OriginDeclarationCredential;
 }
 
 /** Each certificate type's subject as the builder takes it. */
@@ -67,6 +86,8 @@ export interface CredentialSubjectInputs {
   testReport: TestReportSubjectInput;
   certificateOfOrigin: CertificateOfOriginSubjectInput;
   phytosanitaryCertificate: PhytosanitaryCertificateSubjectInput;
+  exporterDeclaration: OriginDeclarationSubjectInput;
+  importerDeclaration: OriginDeclarationSubjectInput;
 }
 
 /** A validated credential of any certificate type. */
@@ -87,11 +108,14 @@ export const CREDENTIAL_SCHEMAS = {
   testReport: testReportSchema,
   certificateOfOrigin: certificateOfOriginSchema,
   phytosanitaryCertificate: phytosanitaryCertificateSchema,
+  exporterDeclaration: originDeclarationSchema,
+  importerDeclaration: originDeclarationSchema,
 } as const;
 
 const DCC_VC_TYPE = "DigitalConformityCredential";
-const VC_TYPES: Record<string, CertificateTypeName | "dcc"> = {
+const VC_TYPES: Record<string, CertificateTypeName | "dcc" | "declaration"> = {
   [DCC_VC_TYPE]: "dcc",
+  [ORIGIN_DECLARATION_VC_TYPE]: "declaration",
   [CERTIFICATE_OF_ORIGIN_VC_TYPE]: "certificateOfOrigin",
   [PHYTOSANITARY_CERTIFICATE_VC_TYPE]: "phytosanitaryCertificate",
 };
@@ -108,6 +132,15 @@ export function buildCredential(input: CredentialInput): Credential {
       return parseWith(certificateOfOriginSchema, certificateOfOriginCredential(input));
     case "phytosanitaryCertificate":
       return parseWith(phytosanitaryCertificateSchema, phytosanitaryCertificateCredential(input));
+    case "exporterDeclaration":
+    case "importerDeclaration": {
+      const vc = parseWith(originDeclarationSchema, originDeclarationCredential(input));
+      const kind = input.certificateType === "exporterDeclaration" ? "exporter" : "importer";
+      if (vc.credentialSubject.declarant.kind !== kind) {
+        throw new CertLedgerError("INVALID_CREDENTIAL", `invalid credential: credentialSubject.declarant.kind: must be ${kind}`);
+      }
+      return vc;
+    }
     default:
       throw new CertLedgerError(
         "INVALID_CERTIFICATE_TYPE",
@@ -158,8 +191,13 @@ function detectCertificateType(json: unknown): CertificateTypeName {
     throw new CertLedgerError("INVALID_CREDENTIAL", `invalid credential: type: must be ["VerifiableCredential", one of ${expected}]`);
   }
   const kind = VC_TYPES[known[0]];
-  if (kind !== "dcc") return kind;
   const subject: unknown = isRecord(json) ? json.credentialSubject : undefined;
+  if (kind === "declaration") {
+    // An importer's declaration is its own type on the ledger; anything else is checked as an exporter's.
+    const declarant = isRecord(subject) ? subject.declarant : undefined;
+    return isRecord(declarant) && declarant.kind === "importer" ? "importerDeclaration" : "exporterDeclaration";
+  }
+  if (kind !== "dcc") return kind;
   // A DCC is a test report when it attests testing; anything else is checked against the certificate schema.
   return isRecord(subject) && subject.attestationType === "testing" ? "testReport" : "conformityCertificate";
 }

@@ -1,0 +1,191 @@
+/**
+ * Making an origin declaration: a registered exporter or importer, with its own token, declares the origin of goods on
+ * a commercial document under one trade agreement. Every rule is checked before anything is written — the
+ * registration active and valid, each line's HS heading within it, the agreement in force with both sides in it, an
+ * importer declaring only for imports into its own party — then the declaration is signed with the trader's own key,
+ * recorded in the origin registry by its registering authority's account (the chain checks the same facts again),
+ * and anchored on the ledger by that authority like any certificate, its payload encrypted to the importing party.
+ */
+import type { PayloadRecipient } from "../crypto/payload-encryption";
+import { buildCredential, declarationHeadings, type OriginDeclarationCredential } from "../documents/credentials";
+import { certHashOf } from "../documents/hashing";
+import { signCredential } from "../documents/vc-jose";
+import { CertLedgerError } from "../errors";
+import type { AnchoringService, CredentialSubmissionOutcome } from "../pipeline/anchoring-service";
+import type { AgreementRecord, RegistrationRecord } from "./origin-client";
+import type { DeclarationRequest } from "./requests";
+import type { OriginDeskDependencies } from "./trader-registrar";
+import { headingText } from "./vocabulary";
+
+const YEAR_SECONDS = 365n * 86_400n;
+
+/** A declaration made: the anchoring service's outcome, the signed credential, and what it was recorded as. */
+export interface DeclarationMade extends CredentialSubmissionOutcome {
+  credential: OriginDeclarationCredential;
+  registration: RegistrationRecord;
+  agreement: AgreementRecord;
+}
+
+/** Checks, signs, records and anchors registered traders' declarations. */
+export class DeclarationDesk {
+  constructor(
+    private readonly deps: OriginDeskDependencies & {
+      anchoring: Pick<AnchoringService, "submitDeclaration">;
+      /** The registered encryption keys of the parties a payload is addressed to. */
+      recipientKeys(parties: string[]): Promise<PayloadRecipient[]>;
+    },
+  ) {}
+
+  /** Declares `request` for registration `registrationId` (the caller's own, from its token). */
+  async declare(registrationId: number, request: DeclarationRequest): Promise<DeclarationMade> {
+    const { origin } = this.deps;
+    const now = this.deps.now?.() ?? BigInt(Math.floor(Date.now() / 1000));
+    const registration = await origin.getRegistration(registrationId);
+    if (!registration)
+      throw new CertLedgerError("REGISTRATION_NOT_FOUND", `no registration ${registrationId}: this token's registration is unknown`);
+    checkStanding(registration, now);
+    const agreement = await origin.agreementByCode(request.tradeAgreement);
+    if (!agreement) {
+      throw new CertLedgerError("AGREEMENT_NOT_FOUND", `no agreement ${request.tradeAgreement} is registered`, {
+        details: { field: "tradeAgreement" },
+      });
+    }
+    if (agreement.status !== "InForce") {
+      throw new CertLedgerError("AGREEMENT_NOT_IN_FORCE", `agreement ${agreement.code} is not in force: not every party approved it`, {
+        details: { field: "tradeAgreement" },
+      });
+    }
+    const own = registration.party;
+    if (!agreement.parties.includes(own)) {
+      throw new CertLedgerError(
+        "NOT_AGREEMENT_PARTY",
+        `${own} is not a party to ${agreement.code} (${agreement.parties.join(", ")}): its traders cannot declare under it`,
+        {
+          details: { field: "tradeAgreement" },
+        },
+      );
+    }
+    const { exportingCountry, importingCountry, counterpart } = sides(registration, request);
+    if (!agreement.parties.includes(counterpart)) {
+      throw new CertLedgerError(
+        "NOT_AGREEMENT_PARTY",
+        `${counterpart} is not a party to ${agreement.code} (${agreement.parties.join(", ")})`,
+        {
+          details: { field: registration.kind === "exporter" ? "importingCountry" : "exportingCountry" },
+        },
+      );
+    }
+    request.goods.forEach((line, i) => {
+      const heading = Number(line.hsCode.slice(0, 4));
+      if (!registration.headings.includes(heading)) {
+        throw new CertLedgerError(
+          "HEADING_NOT_REGISTERED",
+          `goods ${i + 1} (${line.hsCode}): heading ${headingText(heading)} is not among ${registration.number}'s registered headings (${registration.headings.map(headingText).join(", ")})`,
+          { details: { field: `goods.${i}.hsCode` } },
+        );
+      }
+    });
+    const declarant = await this.deps.keys.declarant(registration.id);
+    if (!declarant) {
+      throw new CertLedgerError("FORBIDDEN", `this server holds no signing key of ${registration.number}: it was registered elsewhere`);
+    }
+    const name = declarant.details.name ?? registration.number;
+    const credential = buildCredential({
+      certificateType: registration.kind === "exporter" ? "exporterDeclaration" : "importerDeclaration",
+      issuer: { party: own, authorityId: registration.authorityId, registration: registration.number, name },
+      certificateNumber: request.number ?? `${registration.number}/${request.invoice.number}`,
+      validFrom: new Date(Number(now) * 1000),
+      validUntil: request.validUntil ?? new Date(Number(now + YEAR_SECONDS) * 1000),
+      subject: {
+        declarant: { kind: registration.kind, registrationNumber: registration.number, name },
+        tradeAgreement: agreement.code,
+        exportingCountry,
+        importingCountry,
+        countryOfOrigin: request.countryOfOrigin ?? exportingCountry,
+        invoice: request.invoice,
+        statement: request.statement ?? statementOf(registration, agreement, request.countryOfOrigin ?? exportingCountry),
+        ...(request.exporter && { exporter: request.exporter }),
+        ...(request.consignee && { consignee: request.consignee }),
+        goods: request.goods,
+      },
+    }) as OriginDeclarationCredential;
+    const jws = await signCredential(credential, declarant.key);
+    const certHash = certHashOf(jws);
+    const writer = await this.deps.writerForAuthority(registration.authorityId);
+    const recorded = await writer.recordDeclaration({
+      certHash,
+      registrationId: registration.id,
+      agreementId: agreement.id,
+      counterpart,
+      headings: declarationHeadings(credential),
+    });
+    await this.deps.durable?.(recorded.blockNumber);
+    // Addressed to the importing party (so its customs can open it), and to the declarant's own party.
+    const recipients = await this.deps.recipientKeys([...new Set([importingCountry, own])]);
+    const outcome = await this.deps.anchoring.submitDeclaration({ authorityId: registration.authorityId, jws, recipients });
+    return { ...outcome, credential, registration, agreement };
+  }
+}
+
+/** REGISTRATION_NOT_ACTIVE / REGISTRATION_NOT_VALID when the registration may not declare at `now`. */
+function checkStanding(registration: RegistrationRecord, now: bigint): void {
+  if (registration.status !== "Active") {
+    const since = new Date(Number(registration.statusChangedAt) * 1000).toISOString();
+    throw new CertLedgerError(
+      "REGISTRATION_NOT_ACTIVE",
+      `registration ${registration.number} is ${registration.status.toLowerCase()} (since ${since}): it cannot declare origin`,
+    );
+  }
+  if (now < registration.validFrom || now > registration.validUntil) {
+    const period = `${new Date(Number(registration.validFrom) * 1000).toISOString()} to ${new Date(Number(registration.validUntil) * 1000).toISOString()}`;
+    throw new CertLedgerError(
+      "REGISTRATION_NOT_VALID",
+      `registration ${registration.number} is valid only from ${period}: it cannot declare origin now`,
+    );
+  }
+}
+
+/** Which way the goods go: an exporter's leave its party, an importer's enter it. */
+function sides(registration: RegistrationRecord, request: DeclarationRequest) {
+  const own = registration.party;
+  if (registration.kind === "exporter") {
+    if (request.exportingCountry !== undefined && request.exportingCountry !== own) {
+      throw new CertLedgerError(
+        "EXPORTER_NOT_OWN_PARTY",
+        `an exporter registered in ${own} declares only for exports from ${own}, not from ${request.exportingCountry}`,
+        {
+          details: { field: "exportingCountry" },
+        },
+      );
+    }
+    if (request.importingCountry === undefined || request.importingCountry === own) {
+      throw new CertLedgerError("INVALID_COUNTERPART", `importingCountry: name the party the goods are exported to (not ${own})`, {
+        details: { field: "importingCountry" },
+      });
+    }
+    return { exportingCountry: own, importingCountry: request.importingCountry, counterpart: request.importingCountry };
+  }
+  if (request.importingCountry !== undefined && request.importingCountry !== own) {
+    throw new CertLedgerError(
+      "IMPORTER_NOT_OWN_PARTY",
+      `an importer registered in ${own} declares only for imports into ${own}, not into ${request.importingCountry}`,
+      {
+        details: { field: "importingCountry" },
+      },
+    );
+  }
+  if (request.exportingCountry === undefined || request.exportingCountry === own) {
+    throw new CertLedgerError("INVALID_COUNTERPART", `exportingCountry: name the party the goods are imported from (not ${own})`, {
+      details: { field: "exportingCountry" },
+    });
+  }
+  return { exportingCountry: request.exportingCountry, importingCountry: own, counterpart: request.exportingCountry };
+}
+
+function statementOf(registration: RegistrationRecord, agreement: AgreementRecord, origin: string): string {
+  const who = registration.kind === "exporter" ? "The exporter" : "The importer";
+  return (
+    `${who} of the products covered by this document (registration No ${registration.number}) declares that, except where ` +
+    `otherwise clearly indicated, these products are of ${origin} preferential origin under ${agreement.name} (${agreement.code}).`
+  );
+}
