@@ -10,7 +10,7 @@ import { UsageError } from "./cli/errors";
 import { mintToken } from "./cli/token";
 
 const USAGE =
-  "usage: npm run token -- --role issuer --authority <id> [--ttl 30d]\n       npm run token -- --role party-admin --party <KG> [--ttl 30d]\n       npm run token -- --role customs --agency <id> [--ttl 30d]";
+  "usage: npm run token -- --role issuer --authority <id> [--ttl 30d]\n       npm run token -- --role party-admin --party <KG> [--ttl 30d]\n       npm run token -- --role customs --agency <id> [--ttl 30d]\n       npm run token -- --role declarant --registration <id> [--ttl 30d]";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
       authority: { type: "string" },
       party: { type: "string" },
       agency: { type: "string" },
+      registration: { type: "string" },
       ttl: { type: "string" },
       help: { type: "boolean", short: "h" },
     },

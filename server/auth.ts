@@ -11,16 +11,20 @@ import type { TokenRevocations } from "./token-revocations";
 /**
  * Bearer access tokens: JWTs (RFC 9068 `at+jwt`, ES256) signed by the server's own key. Three roles:
  * `issuer` acts for one issuing authority (claim `authorityId`), `party-admin` for one party (claim `party`), and
- * `customs` for one border agency (claim `agencyId`), which answers for certificates presented at its party's border.
+ * `customs` for one border agency (claim `agencyId`), which answers for certificates presented at its party's border,
+ * and `declarant` for one registered exporter or importer (claim `registrationId`), which declares origin.
  */
 
 /** What a caller may be. */
-export const ROLES = ["issuer", "party-admin", "customs"] as const;
+export const ROLES = ["issuer", "party-admin", "customs", "declarant"] as const;
 export type Role = (typeof ROLES)[number];
 
 /** What a token stands for, without its id. */
 export type PrincipalClaims =
-  { role: "issuer"; authorityId: number } | { role: "party-admin"; party: string } | { role: "customs"; agencyId: number };
+  | { role: "issuer"; authorityId: number }
+  | { role: "party-admin"; party: string }
+  | { role: "customs"; agencyId: number }
+  | { role: "declarant"; registrationId: number };
 
 /** The authenticated caller of a request. */
 export type Principal = PrincipalClaims & { tokenId: string };
@@ -52,12 +56,13 @@ const claimsSchema = z.discriminatedUnion("role", [
     jti: z.string().min(1),
   }),
   z.object({ role: z.literal("customs"), agencyId: z.number().int().min(1).max(0xffffffff), jti: z.string().min(1) }),
+  z.object({ role: z.literal("declarant"), registrationId: z.number().int().min(1).max(0xffffffff), jti: z.string().min(1) }),
 ]);
 
 /** A token's claims, as {@link Auth.inspectToken} reads them to revoke it. */
 export interface TokenClaims {
   principal: Principal;
-  /** `authority:<id>`, `party:<code>` or `agency:<id>`. */
+  /** `authority:<id>`, `party:<code>`, `agency:<id>` or `registration:<id>`. */
   subject: string;
   /** Seconds. */
   expiresAt: number;
@@ -207,10 +212,12 @@ function principalClaims(input: PrincipalClaims): PrincipalClaims {
       return { role: input.role, party: input.party };
     case "customs":
       return { role: input.role, agencyId: input.agencyId };
+    case "declarant":
+      return { role: input.role, registrationId: input.registrationId };
   }
 }
 
-/** A token's `sub`: `authority:<id>`, `party:<code>` or `agency:<id>`. */
+/** A token's `sub`: `authority:<id>`, `party:<code>`, `agency:<id>` or `registration:<id>`. */
 export function subjectOf(claims: PrincipalClaims): string {
   switch (claims.role) {
     case "issuer":
@@ -219,5 +226,7 @@ export function subjectOf(claims: PrincipalClaims): string {
       return `party:${claims.party}`;
     case "customs":
       return `agency:${claims.agencyId}`;
+    case "declarant":
+      return `registration:${claims.registrationId}`;
   }
 }

@@ -8,6 +8,7 @@ import type { PayloadRecipient } from "../src/crypto/payload-encryption";
 import type { AnchoringService, Batcher, CertificateStatusService, IssuedCertificates, Outbox } from "../src/pipeline";
 import type { BatchLocator, ReceiptSigningKey, Verifier } from "../src/verify";
 import type { BorderDesk, CertificateUseReader, OutcomesClient } from "../src/outcomes";
+import type { DeclarationDesk, OriginClient, TraderRegistrar } from "../src/origin";
 import type { Auth } from "./auth";
 import type { ServerConfig } from "./config";
 import type { Metrics } from "./metrics";
@@ -57,6 +58,14 @@ export interface AppDependencies {
   desk?: BorderDesk;
   /** Reads certificates' use once per block, for verification reports and the use route. */
   useReader?: CertificateUseReader;
+  /** Reads of the origin registry (absent when the deployment has none: its routes answer 503 ORIGIN_NOT_DEPLOYED). */
+  origin?: OriginClient;
+  /** Registers exporters and importers for this server's origin authorities, with their own signing keys (src/origin). */
+  registrar?: TraderRegistrar;
+  /** Makes registered traders' origin declarations: checked, signed with the trader's key, recorded and anchored (src/origin). */
+  declarations?: DeclarationDesk;
+  /** Resolves once a block survives a power cut (the embedded chain's); absent for a chain whose blocks are final. */
+  durable?(blockNumber: number): Promise<void>;
   /** Records that this server writes for a newly registered agency from the first of `accounts` it can sign for; returns it. */
   adoptAgency?(agencyId: number, accounts: string[]): Promise<string | undefined>;
   /** The private encryption key of a party this server administers, to open payloads addressed to it (verify, for its admins). */

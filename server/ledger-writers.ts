@@ -19,14 +19,18 @@ export async function signerFor(deps: AppDependencies, principal: Principal): Pr
       ? await deps.signerForParty(principal.party)
       : principal.role === "issuer"
         ? await deps.signerForAuthority(principal.authorityId)
-        : await deps.signerForAgency?.(principal.agencyId);
+        : principal.role === "customs"
+          ? await deps.signerForAgency?.(principal.agencyId)
+          : undefined;
   if (!signer) {
     const who =
       principal.role === "party-admin"
         ? `an admin account of party ${principal.party}`
         : principal.role === "issuer"
           ? `the account of authority ${principal.authorityId}`
-          : `an account of border agency ${principal.agencyId}`;
+          : principal.role === "customs"
+            ? `an account of border agency ${principal.agencyId}`
+            : `an account for registration ${principal.registrationId} (a declarant writes through its origin authority)`;
     throw new CertLedgerError("FORBIDDEN", `this server holds no key for ${who}, so it cannot act for this token`);
   }
   return signer;

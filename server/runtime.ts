@@ -19,11 +19,14 @@ import {
   IssuedCertificates,
   LinkKeyStore,
   Outbox,
+  ledgerRecipientKeys,
   PayloadReplicator,
 } from "../src/pipeline";
 import { Verifier } from "../src/verify";
+import { OriginClient } from "../src/origin";
 import { createApp } from "./app";
 import { importingSide } from "./importing-side";
+import { originSide } from "./origin-side";
 import { Auth } from "./auth";
 import type { ServerConfig } from "./config";
 import { ownerOnlyFromNowOn, secureDataDir } from "./data-dir";
@@ -165,7 +168,8 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
     stack.push(() => index.stop());
     // This node's own batched certificates are known from its outbox at once; others' once the index read the manifest.
     const batches = { locate: async (certHash: string) => (await index.locate(certHash)) ?? outbox.member(certHash) };
-    const verifier = new Verifier({ client, payloads, batches, events: verifierEvents(index), maxFileBytes: config.maxFileBytes });
+    const origin = client.deployment.origin ? OriginClient.of(client) : undefined;
+    const verifier = new Verifier({ client, payloads, batches, events: verifierEvents(index), origin, maxFileBytes: config.maxFileBytes });
     const partyDecryptionKey = (party: string) => keyring.partyEncryptionKey(party)?.privateJwk;
     // The importing side (src/outcomes): its deliveries are recorded as the replicator pins payloads addressed here.
     const importing = importingSide({
@@ -228,11 +232,21 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
             () => true,
             () => false,
           );
+    const anchoring = new AnchoringService({ outbox, client, keyring, maxFileBytes: config.maxFileBytes, linkKeys });
     const app = createApp({
       config,
       client,
       verifier,
       ...importing,
+      ...originSide({
+        client,
+        origin,
+        anchoring,
+        keys: keyring,
+        signerForAuthority: (id) => keyring.signerFor(id),
+        recipientKeys: ledgerRecipientKeys(client, payloads),
+        durable: chain ? (blockNumber) => chain.durable(blockNumber) : undefined,
+      }),
       adoptAgency: async (agencyId, candidates) => {
         for (const account of candidates) {
           if (!(await canSignFor(account))) continue;
@@ -243,7 +257,7 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
       },
       payloads,
       batches,
-      anchoring: new AnchoringService({ outbox, client, keyring, maxFileBytes: config.maxFileBytes, linkKeys }),
+      anchoring,
       outbox,
       issued: new IssuedCertificates({ linkKeys, outbox, index, payloads, maxPayloadBytes: 2 * config.maxFileBytes }),
       status: new CertificateStatusService({ outbox, client }),

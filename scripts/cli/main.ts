@@ -23,7 +23,9 @@ const load = {
   recognition: () => require("./recognition") as typeof import("./recognition"),
   kit: () => require("./kit") as typeof import("./kit"),
   outcomes: () => require("./outcomes") as typeof import("./outcomes"),
+  origin: () => require("./origin") as typeof import("./origin"),
 };
+const ORIGIN = "origin declarations (through an API server)";
 const COMMANDS: Record<string, { group: string; summary: string; load: () => Command }> = {
   anchor: {
     group: "certificates (through an API server)",
@@ -97,6 +99,32 @@ const COMMANDS: Record<string, { group: string; summary: string; load: () => Com
     group: "the importing side (through an API server)",
     summary: "a certificate's outcomes and use",
     load: () => load.outcomes().useCommand,
+  },
+  registration: {
+    group: ORIGIN,
+    summary: "look a registered exporter's or importer's number up",
+    load: () => load.origin().registrationCommand,
+  },
+  "register-trader": {
+    group: ORIGIN,
+    summary: "register an exporter or importer (origin authority)",
+    load: () => load.origin().registerTraderCommand,
+  },
+  "registration-status": {
+    group: ORIGIN,
+    summary: "suspend, reinstate or revoke a registration",
+    load: () => load.origin().registrationStatusCommand,
+  },
+  declare: {
+    group: ORIGIN,
+    summary: "declare the origin of goods (registered exporter or importer)",
+    load: () => load.origin().declareCommand,
+  },
+  agreement: { group: ORIGIN, summary: "agreement propose|approve|list: trade agreements", load: () => load.origin().agreementCommand },
+  "recognise-under": {
+    group: ORIGIN,
+    summary: "accept proofs of origin from a party under an agreement",
+    load: () => load.origin().recogniseAgreementCommand,
   },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */

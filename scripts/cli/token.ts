@@ -12,6 +12,7 @@ export interface TokenArguments {
   authority?: string;
   party?: string;
   agency?: string;
+  registration?: string;
   ttl?: string;
   "data-dir"?: string;
 }
@@ -34,8 +35,13 @@ export async function mintToken(
   } else if (args.role === "customs" && args.agency !== undefined && args.authority === undefined && args.party === undefined) {
     if (!/^[1-9]\d{0,9}$/.test(args.agency)) throw new UsageError(`--agency ${args.agency} is not a border agency id`);
     input = { role: "customs", agencyId: Number(args.agency), ttl: args.ttl };
+  } else if (args.role === "declarant" && args.registration !== undefined && args.authority === undefined && args.party === undefined) {
+    if (!/^[1-9]\d{0,9}$/.test(args.registration)) throw new UsageError(`--registration ${args.registration} is not a registration id`);
+    input = { role: "declarant", registrationId: Number(args.registration), ttl: args.ttl };
   } else {
-    throw new UsageError("give --role issuer with --authority, --role party-admin with --party, or --role customs with --agency");
+    throw new UsageError(
+      "give --role issuer with --authority, --role party-admin with --party, --role customs with --agency, or --role declarant with --registration",
+    );
   }
   const config = loadConfig(args["data-dir"] === undefined ? env : { ...env, DATA_DIR: args["data-dir"] });
   const auth = new Auth(await loadServerKey(config.dataDir), { issuer: config.jwtIssuer, defaultTtlSeconds: config.jwtTtlSeconds });
@@ -44,17 +50,20 @@ export async function mintToken(
 
 export const tokenCommand = defineCommand({
   name: "token",
-  usage: "--role issuer --authority ID | --role party-admin --party P | --role customs --agency ID  [--ttl 30d] [--data-dir DIR]",
+  usage:
+    "--role issuer --authority ID | --role party-admin --party P | --role customs --agency ID | --role declarant --registration ID  [--ttl 30d] [--data-dir DIR]",
   help: [
     "Prints an API token signed with the server key of the node's data folder: for an issuing authority (anchors,",
     "suspends, revokes its certificates), a party admin, or a border agency (records outcomes and write-offs of",
-    "other parties' certificates). Run it where the node's data folder is.",
+    "other parties' certificates), or a registered exporter or importer (declares origin). Run it where the node's",
+    "data folder is.",
     "",
     "options:",
-    "  --role R           issuer, party-admin or customs",
+    "  --role R           issuer, party-admin, customs or declarant",
     "  --authority ID     the issuer's authority id",
     "  --party P          the party admin's party code",
     "  --agency ID        the border agency's id",
+    "  --registration ID  the registered exporter's or importer's registration id",
     "  --ttl DURATION     lifetime (3600, 90m, 12h, 30d; default JWT_TTL)",
     "  --data-dir DIR     the node's data folder (default DATA_DIR or ./.certledger)",
     "  --json             print { token, role, … } as JSON",
@@ -64,6 +73,7 @@ export const tokenCommand = defineCommand({
     authority: { type: "string" },
     party: { type: "string" },
     agency: { type: "string" },
+    registration: { type: "string" },
     ttl: { type: "string" },
     "data-dir": { type: "string" },
   },

@@ -17,6 +17,7 @@ import { UsageError } from "./errors";
 import { VERDICT_EXIT } from "./exit-codes";
 import { certHashArgument } from "./status";
 import { readHex32 } from "../../src/hex32";
+import { OriginClient } from "../../src/origin";
 
 /** What `verify` was given. */
 type Target =
@@ -204,6 +205,7 @@ async function verifyDirect(
     const verifier = new Verifier({
       client: connection.client,
       payloads,
+      origin: connection.client.deployment.origin ? OriginClient.of(connection.client) : undefined,
       batches: locators.length > 0 ? firstLocator(locators) : undefined,
     });
     const { report } = await verifier.verify(input, {

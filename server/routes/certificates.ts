@@ -120,25 +120,7 @@ export function mountCertificateRoutes(router: Router, deps: AppDependencies, co
   const recipientKeys = deps.recipientKeys ?? ledgerRecipientKeys(deps.client, deps.payloads);
   const { publicUrl } = deps.config;
 
-  const accepted = (outcome: SubmissionOutcome & Pick<FileSubmissionOutcome, "stampedLink">): z.input<typeof certificateAccepted> => {
-    const { request, linkKey, stampedLink: stamped } = outcome;
-    return {
-      certHash: request.certHash,
-      anchoring: request.status,
-      // A repeated request may already be on the ledger.
-      status: request.status === "anchored" ? deps.index.certificate(request.certHash)?.status : undefined,
-      numberHash: request.numberHash,
-      links: {
-        self: certificateUrl(publicUrl, request.certHash),
-        verify: verificationLink(publicUrl, request.certHash, linkKey),
-        // A repeat carries no key: its stamped link is shown again by links.link.
-        stamped: linkKey === undefined ? undefined : stamped,
-        document: documentUrl(publicUrl, request.certHash),
-        link: linkUrl(publicUrl, request.certHash),
-      },
-      linkKey,
-    };
-  };
+  const accepted = (outcome: SubmissionOutcome & Pick<FileSubmissionOutcome, "stampedLink">) => acceptedCertificate(deps, outcome);
 
   const submitFile = async (authorityId: number, file: UploadedFile, fields: z.output<typeof submitCertificateForm>, key?: string) => {
     // A declared type that names something else than the bytes is refused; a generic one defers to the bytes.
@@ -281,7 +263,7 @@ export function mountCertificateRoutes(router: Router, deps: AppDependencies, co
     }
     if (query.authority === undefined) {
       const principal = res.locals.principal;
-      if (!principal || principal.role === "customs") {
+      if (!principal || principal.role === "customs" || principal.role === "declarant") {
         if (query.number !== undefined)
           throw new CertLedgerError(
             "INVALID_REQUEST",
@@ -394,4 +376,29 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new CertLedgerError("CHAIN_UNAVAILABLE", `the ledger did not answer within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The answer to an accepted submission: the certificate's hash, where its anchoring is, and its links. */
+export function acceptedCertificate(
+  deps: AppDependencies,
+  outcome: SubmissionOutcome & Pick<FileSubmissionOutcome, "stampedLink">,
+): z.input<typeof certificateAccepted> {
+  const { publicUrl } = deps.config;
+  const { request, linkKey, stampedLink: stamped } = outcome;
+  return {
+    certHash: request.certHash,
+    anchoring: request.status,
+    // A repeated request may already be on the ledger.
+    status: request.status === "anchored" ? deps.index.certificate(request.certHash)?.status : undefined,
+    numberHash: request.numberHash,
+    links: {
+      self: certificateUrl(publicUrl, request.certHash),
+      verify: verificationLink(publicUrl, request.certHash, linkKey),
+      // A repeat carries no key: its stamped link is shown again by links.link.
+      stamped: linkKey === undefined ? undefined : stamped,
+      document: documentUrl(publicUrl, request.certHash),
+      link: linkUrl(publicUrl, request.certHash),
+    },
+    linkKey,
+  };
 }

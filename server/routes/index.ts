@@ -14,6 +14,7 @@ import { certificateStatusOperations, mountCertificateStatusRoutes } from "./cer
 import { healthOperations, mountHealthRoutes } from "./health";
 import { jwksOperations, mountJwksRoutes } from "./jwks";
 import { metricsOperations, mountMetricsRoutes } from "./metrics";
+import { mountOriginRoutes, originOperations } from "./origin";
 import { mountOutcomeRoutes, outcomeOperations } from "./outcomes";
 import { mountPayloadRoutes, payloadOperations } from "./payloads";
 import { mountRecognitionRoutes, recognitionOperations } from "./recognition";
@@ -34,6 +35,7 @@ export const operations: Operation[] = [
   ...Object.values(signingKeyOperations),
   ...Object.values(recognitionOperations),
   ...Object.values(outcomeOperations),
+  ...Object.values(originOperations),
   ...Object.values(registryListOperations),
   ...Object.values(tokenOperations),
   ...Object.values(jwksOperations),
@@ -53,6 +55,7 @@ export function mountRoutes(router: Router, deps: AppDependencies, context: Moun
   mountSigningKeyRoutes(router, deps, context);
   mountRecognitionRoutes(router, deps, context);
   mountOutcomeRoutes(router, deps, context);
+  mountOriginRoutes(router, deps, context);
   mountRegistryListRoutes(router, deps, context);
   mountTokenRoutes(router, deps, context);
   mountJwksRoutes(router, deps, context);

@@ -47,5 +47,6 @@ export function mountTokenRoutes(router: Router, deps: AppDependencies, context:
 async function partyOf(deps: AppDependencies, principal: Principal): Promise<string | undefined> {
   if (principal.role === "party-admin") return principal.party;
   if (principal.role === "customs") return (await deps.outcomes?.getAgency(principal.agencyId))?.party;
+  if (principal.role === "declarant") return (await deps.origin?.getRegistration(principal.registrationId))?.party;
   return (await deps.client.getAuthority(principal.authorityId))?.party;
 }

@@ -11,6 +11,8 @@ import { Writable } from "node:stream";
 import { ethers } from "hardhat";
 import type { Signer } from "ethers";
 import { importingSide } from "../../server/importing-side";
+import { originSide } from "../../server/origin-side";
+import { OriginClient } from "../../src/origin";
 import { OutcomesClient } from "../../src/outcomes";
 import { ChainIndex, verifierEvents } from "../../src/index";
 import { Keyring } from "../../src/keys/keyring";
@@ -130,14 +132,17 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   const serverKey = await loadServerKey(dataDir);
   const tokenRevocations = TokenRevocations.open(path.join(dataDir, "token-revocations.sqlite"));
   const auth = new Auth(serverKey, { issuer: config.jwtIssuer, defaultTtlSeconds: config.jwtTtlSeconds, revocations: tokenRevocations });
+  const origin = world.client.deployment.origin ? OriginClient.of(world.client) : undefined;
   const verifier = new Verifier({
     client: world.client,
     payloads,
+    origin,
     batches: index,
     events: verifierEvents(index),
     maxFileBytes: config.maxFileBytes,
   });
   const agencySigners = new Map<number, Signer>();
+  const anchoring = new AnchoringService({ outbox, client: world.client, keyring, maxFileBytes: config.maxFileBytes, linkKeys });
   const deps: AppDependencies = {
     config,
     client: world.client,
@@ -152,9 +157,18 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       recipientKeys: async (parties) =>
         parties.filter((party) => party === "KZ").map((party) => ({ party, publicJwk: world.kzEncryption.publicJwk })),
     }),
+    ...originSide({
+      client: world.client,
+      origin,
+      anchoring,
+      keys: vault,
+      signerForAuthority: async (authorityId) => accountOf(authorityId),
+      recipientKeys: async (parties) =>
+        parties.filter((party) => party === "KZ").map((party) => ({ party, publicJwk: world.kzEncryption.publicJwk })),
+    }),
     payloads,
     batches: index,
-    anchoring: new AnchoringService({ outbox, client: world.client, keyring, maxFileBytes: config.maxFileBytes, linkKeys }),
+    anchoring,
     outbox,
     issued: new IssuedCertificates({ linkKeys, outbox, index, payloads }),
     status: new CertificateStatusService({ outbox, client: world.client }),
