@@ -17,6 +17,8 @@ export function originSide(options: {
   keys: DeclarantKeys;
   signerForAuthority(authorityId: number): Promise<Signer | undefined>;
   recipientKeys(parties: string[]): Promise<PayloadRecipient[]>;
+  /** The certificate with number hash `numberHash` in `party` this server knows (anchored, or in its outbox). */
+  numbered?(numberHash: string, party: string): string | undefined;
   durable?: (blockNumber: number) => Promise<void>;
 }): Pick<AppDependencies, "origin" | "registrar" | "declarations" | "durable"> {
   const { origin } = options;
@@ -35,7 +37,12 @@ export function originSide(options: {
   return {
     origin,
     registrar: new TraderRegistrar(desk),
-    declarations: new DeclarationDesk({ ...desk, anchoring: options.anchoring, recipientKeys: options.recipientKeys }),
+    declarations: new DeclarationDesk({
+      ...desk,
+      anchoring: options.anchoring,
+      recipientKeys: options.recipientKeys,
+      numbered: options.numbered,
+    }),
     durable: options.durable,
   };
 }

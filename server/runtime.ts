@@ -245,6 +245,7 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
         keys: keyring,
         signerForAuthority: (id) => keyring.signerFor(id),
         recipientKeys: ledgerRecipientKeys(client, payloads),
+        numbered: (numberHash, party) => index.byNumberHash(numberHash, party)[0]?.certHash,
         durable: chain ? (blockNumber) => chain.durable(blockNumber) : undefined,
       }),
       adoptAgency: async (agencyId, candidates) => {

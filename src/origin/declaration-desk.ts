@@ -7,10 +7,10 @@
  * and anchored on the ledger by that authority like any certificate, its payload encrypted to the importing party.
  */
 import type { PayloadRecipient } from "../crypto/payload-encryption";
-import { buildCredential, declarationHeadings, type OriginDeclarationCredential } from "../documents/credentials";
+import { buildCredential, credentialNumberHash, declarationHeadings, type OriginDeclarationCredential } from "../documents/credentials";
 import { certHashOf } from "../documents/hashing";
 import { signCredential } from "../documents/vc-jose";
-import { CertLedgerError } from "../errors";
+import { CertLedgerError, isCertLedgerError } from "../errors";
 import type { AnchoringService, CredentialSubmissionOutcome } from "../pipeline/anchoring-service";
 import type { AgreementRecord, RegistrationRecord } from "./origin-client";
 import type { DeclarationRequest } from "./requests";
@@ -33,6 +33,8 @@ export class DeclarationDesk {
       anchoring: Pick<AnchoringService, "submitDeclaration">;
       /** The registered encryption keys of the parties a payload is addressed to. */
       recipientKeys(parties: string[]): Promise<PayloadRecipient[]>;
+      /** The certificate already anchored (or on its way) with number hash `numberHash` in `party`, if any. */
+      numbered?(numberHash: string, party: string): string | undefined;
     },
   ) {}
 
@@ -109,8 +111,20 @@ export class DeclarationDesk {
         goods: request.goods,
       },
     }) as OriginDeclarationCredential;
+    // One declaration per number: the same invoice declared again (a retry, or a slip) is refused, naming the first.
+    const earlier = this.deps.numbered?.(credentialNumberHash(credential), own);
+    if (earlier !== undefined) {
+      throw new CertLedgerError(
+        "DUPLICATE_DECLARATION",
+        `${credential.credentialSubject.certificateNumber} is declared already: certificate ${earlier}; give the declaration another number`,
+        { details: { field: "number", certHash: earlier } },
+      );
+    }
     const jws = await signCredential(credential, declarant.key);
     const certHash = certHashOf(jws);
+    // Read before anything is written: addressed to the importing party (so its customs can open it) and to the
+    // declarant's own party, each that has registered an encryption key (without one, the holder's link opens it).
+    const recipients = await this.#recipients([...new Set([importingCountry, own])]);
     const writer = await this.deps.writerForAuthority(registration.authorityId);
     const recorded = await writer.recordDeclaration({
       certHash,
@@ -120,10 +134,21 @@ export class DeclarationDesk {
       headings: declarationHeadings(credential),
     });
     await this.deps.durable?.(recorded.blockNumber);
-    // Addressed to the importing party (so its customs can open it), and to the declarant's own party.
-    const recipients = await this.deps.recipientKeys([...new Set([importingCountry, own])]);
     const outcome = await this.deps.anchoring.submitDeclaration({ authorityId: registration.authorityId, jws, recipients });
     return { ...outcome, credential, registration, agreement };
+  }
+
+  /** The encryption keys of those of `parties` that registered one (a party without one is left out, not an error). */
+  async #recipients(parties: string[]): Promise<PayloadRecipient[]> {
+    const found = await Promise.all(
+      parties.map((party) =>
+        this.deps.recipientKeys([party]).catch((error: unknown) => {
+          if (isCertLedgerError(error, "KEY_NOT_FOUND")) return [];
+          throw error;
+        }),
+      ),
+    );
+    return found.flat();
   }
 }
 

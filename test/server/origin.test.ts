@@ -17,6 +17,7 @@ import { call, eventually, startServer, stopServers, validUntilInDays, type Test
 
 interface Report {
   verdict: string;
+  certificate?: { numberHash: string };
   checks: { id: string; result: string; detail: string }[];
   origin?: { proof: string; agreement?: { code: string }; declarant?: { registrationNumber: string; status: string; name?: string } };
 }
@@ -74,22 +75,18 @@ describe("API: origin declarations by registered exporters and importers", funct
     const until = now + 3650n * 86_400n;
     // KG's certification body is also its origin authority (exporters, type 5); KZ's chamber registers importers (type 6).
     const { conformityCertificate, testReport, certificateOfOrigin, exporterDeclaration, importerDeclaration } = CERTIFICATE_TYPES;
-    await server.world.client
-      .withSigner(server.world.kgAdmin)
-      .updateAuthority({
-        authorityId: kgBody.id,
-        scope: typeSet(conformityCertificate, testReport, exporterDeclaration),
-        validFrom: now,
-        validUntil: until,
-      });
-    await server.world.client
-      .withSigner(server.world.kzAdmin)
-      .updateAuthority({
-        authorityId: kzChamber.id,
-        scope: typeSet(certificateOfOrigin, importerDeclaration),
-        validFrom: now,
-        validUntil: until,
-      });
+    await server.world.client.withSigner(server.world.kgAdmin).updateAuthority({
+      authorityId: kgBody.id,
+      scope: typeSet(conformityCertificate, testReport, exporterDeclaration),
+      validFrom: now,
+      validUntil: until,
+    });
+    await server.world.client.withSigner(server.world.kzAdmin).updateAuthority({
+      authorityId: kzChamber.id,
+      scope: typeSet(certificateOfOrigin, importerDeclaration),
+      validFrom: now,
+      validUntil: until,
+    });
     await agreement("KG-KZ", ["KG", "KZ"]);
     await agreement("CISFTA", ["KG", "KZ", "UZ"]);
     await recognise("KZ", "KG", "KG-KZ", ["exporterDeclaration"]);
@@ -114,11 +111,16 @@ describe("API: origin declarations by registered exporters and importers", funct
   afterEach(stopServers);
 
   it("the exporter's declaration verifies VALID and recognised for KZ, NOT_RECOGNISED for UZ naming why", async function () {
-    const accepted = await declare(exporter.token, declaration());
+    const body = declaration();
+    const accepted = await declare(exporter.token, body);
     expect(accepted.status, accepted.text).to.equal(202);
     expect(accepted.body).to.include({ registrationNumber: "KG-REX-000123", agreement: "KG-KZ" });
     const certHash = accepted.body.certHash as string;
     await anchored(certHash);
+    // The same invoice declared again is refused, naming the declaration it already has.
+    await eventually(async () => server.index.byNumberHash((await verify(certHash)).certificate!.numberHash, "KG").length > 0, "indexed");
+    const again = expectProblem(await declare(exporter.token, body), 409, "DUPLICATE_DECLARATION");
+    expect(again.detail).to.contain(`is declared already: certificate ${certHash}`);
 
     const forKz = await verify(certHash, "KZ");
     expect(forKz.verdict, JSON.stringify(forKz.checks)).to.equal("VALID");

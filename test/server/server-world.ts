@@ -162,6 +162,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       origin,
       anchoring,
       keys: vault,
+      numbered: (numberHash, party) => index.byNumberHash(numberHash, party)[0]?.certHash,
       signerForAuthority: async (authorityId) => accountOf(authorityId),
       recipientKeys: async (parties) =>
         parties.filter((party) => party === "KZ").map((party) => ({ party, publicJwk: world.kzEncryption.publicJwk })),
