@@ -235,13 +235,19 @@ export function reportLines(report: VerificationReport): string[] {
   const lines = [`${report.verdict}  ${report.certHash ?? "(no certificate found)"}`];
   for (const check of report.checks) lines.push(`  ${MARK[check.result]} ${check.id.padEnd(12)} ${check.detail}`);
   const c = report.certificate;
+  const declarant = report.origin?.declarant;
   if (c) {
+    const by = declarant
+      ? `declared by registered ${declarant.kind} ${declarant.registrationNumber} of ${declarant.party}, registered by ${c.authority.name} (authority ${c.authority.id})`
+      : `issued by ${c.authority.name} (authority ${c.authority.id}, ${c.authority.party})`;
     lines.push(
-      `certificate: ${c.certTypeName ?? `type ${c.certType}`}, issued by ${c.authority.name} (authority ${c.authority.id}, ${c.authority.party})`,
+      `certificate: ${c.certTypeName ?? `type ${c.certType}`}, ${by}`,
       `  issued ${c.issuedAt}, valid until ${c.validUntil}, status ${c.status}` +
         (c.revocation ? `, revoked (${c.revocation.reasonName}) from ${c.revocation.effectiveAt}` : ""),
       `  anchored ${c.anchor.kind === "batch" ? `in batch ${c.anchor.root}` : "on its own"}, transaction ${c.anchor.txHash} (block ${c.anchor.blockNumber})`,
     );
+    const agreement = report.origin?.agreement;
+    if (agreement) lines.push(`  under ${agreement.code} (${agreement.name}; parties ${agreement.parties.join(", ")})`);
   }
   lines.push(
     `as of ${report.asOf}${report.forParty ? ` for ${report.forParty}` : ""}; chain ${report.chain.chainId} at block ${report.chain.blockNumber}, ledger ${report.chain.ledger}`,

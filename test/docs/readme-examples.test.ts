@@ -13,7 +13,7 @@ import { expect } from "chai";
 import { freePort, startNode, type NodeProcess } from "../e2e/node-process";
 
 const ROOT = path.resolve(__dirname, "../..");
-const DOCUMENTS = ["README.md", "docs/issuing-authority.md", "docs/customs-officer.md", "docs/bank.md"];
+const DOCUMENTS = ["README.md", "docs/issuing-authority.md", "docs/customs-officer.md", "docs/bank.md", "docs/origin-declarations.md"];
 const MARKER = "<!-- doc-test -->";
 const README_API = "http://127.0.0.1:8080";
 
