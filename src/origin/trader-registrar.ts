@@ -14,9 +14,7 @@ import { headingOf, headingText, type RegistrationStatusName } from "./vocabular
 /** Where a trader's own key and details are kept (the server's keyring). */
 export interface DeclarantKeys {
   addDeclarant(registrationId: number, key: { privateJwk: GeneratedKey["privateJwk"] }, details: Record<string, string>): Promise<void>;
-  declarant(
-    registrationId: number,
-  ): Promise<
+  declarant(registrationId: number): Promise<
     | {
         key: { privateJwk: GeneratedKey["privateJwk"]; publicJwk: GeneratedKey["publicJwk"]; kid: string; thumbprint: string };
         details: Record<string, string>;
