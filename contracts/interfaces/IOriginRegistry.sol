@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {AgreementRecognition, AgreementStatus, Declaration, Registration, RegistrationInput, RegistrationStatus, TraderKey} from "./OriginTypes.sol";
+import {
+    AgreementRecognition,
+    AgreementStatus,
+    Declaration,
+    Registration,
+    RegistrationInput,
+    RegistrationStatus,
+    TraderKey
+} from "./OriginTypes.sol";
 
 /// @title Origin declarations: trade agreements, registered exporters and importers, and recognition per agreement.
 /// @notice Beside the ledger, trusting it for parties, admins and authorities:
@@ -179,5 +187,9 @@ interface IOriginRegistry {
     function getDeclaration(bytes32 certHash, uint32 authorityId) external view returns (Declaration memory);
 
     /// @notice Which proofs `importer` accepts from `issuer` under `agreementId`.
-    function getAgreementRecognition(bytes2 importer, bytes2 issuer, uint32 agreementId) external view returns (AgreementRecognition memory);
+    function getAgreementRecognition(
+        bytes2 importer,
+        bytes2 issuer,
+        uint32 agreementId
+    ) external view returns (AgreementRecognition memory);
 }

@@ -81,10 +81,14 @@ contract OriginRegistry is IOriginRegistry {
         if (bytes(code).length == 0 || bytes(code).length > MAX_CODE_BYTES || _agreementByCode[codeHash] != 0) {
             revert OriginInvalidAgreementCode(code);
         }
-        if (parties.length < 2 || parties.length > MAX_AGREEMENT_PARTIES) revert OriginInvalidAgreementParties(bytes2(0), MAX_AGREEMENT_PARTIES);
+        if (parties.length < 2 || parties.length > MAX_AGREEMENT_PARTIES) {
+            revert OriginInvalidAgreementParties(bytes2(0), MAX_AGREEMENT_PARTIES);
+        }
         uint256 proposerIndex = MAX_AGREEMENT_PARTIES;
         for (uint256 i = 0; i < parties.length; ++i) {
-            if (LEDGER.getParty(parties[i]).status == PartyStatus.None) revert OriginInvalidAgreementParties(parties[i], MAX_AGREEMENT_PARTIES);
+            if (LEDGER.getParty(parties[i]).status == PartyStatus.None) {
+                revert OriginInvalidAgreementParties(parties[i], MAX_AGREEMENT_PARTIES);
+            }
             for (uint256 j = 0; j < i; ++j) {
                 if (parties[j] == parties[i]) revert OriginInvalidAgreementParties(parties[i], MAX_AGREEMENT_PARTIES);
             }
@@ -132,7 +136,9 @@ contract OriginRegistry is IOriginRegistry {
         if (bytes(input.number).length == 0 || bytes(input.number).length > MAX_NUMBER_BYTES || taken != 0) {
             revert OriginInvalidRegistrationNumber(input.number, taken);
         }
-        if (input.headings.length == 0 || input.headings.length > MAX_HEADINGS) revert OriginInvalidHeadings(input.headings.length, MAX_HEADINGS);
+        if (input.headings.length == 0 || input.headings.length > MAX_HEADINGS) {
+            revert OriginInvalidHeadings(input.headings.length, MAX_HEADINGS);
+        }
         for (uint256 i = 0; i < input.headings.length; ++i) {
             if (input.headings[i] < 101 || input.headings[i] > 9999) revert OriginInvalidHeadings(i, MAX_HEADINGS);
         }
@@ -175,7 +181,9 @@ contract OriginRegistry is IOriginRegistry {
         Registration storage registration = _existingRegistration(registrationId);
         _checkRegistrar(registration, registrationId);
         if (registration.status == RegistrationStatus.Revoked) revert OriginInvalidRegistrationStatus(registrationId, registration.status);
-        if (thumbprint == bytes32(0) || _keys[registrationId][thumbprint].validFrom != 0) revert OriginInvalidTraderKey(registrationId, thumbprint);
+        if (thumbprint == bytes32(0) || _keys[registrationId][thumbprint].validFrom != 0) {
+            revert OriginInvalidTraderKey(registrationId, thumbprint);
+        }
         if (validFrom == 0 || validFrom >= validUntil) revert OriginInvalidValidity(validFrom, validUntil);
         _keys[registrationId][thumbprint] = TraderKey({validFrom: validFrom, validUntil: validUntil, revokedAt: 0});
         emit TraderKeyAdded(registrationId, thumbprint, validFrom, validUntil);
@@ -209,7 +217,9 @@ contract OriginRegistry is IOriginRegistry {
         _checkOriginAuthority(registration.authorityId, _declarationType(registration.kind));
         if (registration.status != RegistrationStatus.Active) revert OriginInvalidRegistrationStatus(registrationId, registration.status);
         uint64 nowTime = uint64(block.timestamp);
-        if (nowTime < registration.validFrom || nowTime > registration.validUntil) revert OriginRegistrationNotValidAt(registrationId, nowTime);
+        if (nowTime < registration.validFrom || nowTime > registration.validUntil) {
+            revert OriginRegistrationNotValidAt(registrationId, nowTime);
+        }
         _checkHeadings(registrationId, headings);
         Agreement storage agreement = _agreementInForce(agreementId);
         if (_partyIndex(agreement.parties, registration.party) == MAX_AGREEMENT_PARTIES) {
@@ -221,7 +231,10 @@ contract OriginRegistry is IOriginRegistry {
         Declaration memory earlier = _declarations[key];
         if (earlier.registrationId != 0) {
             // A retry of the same declaration changes nothing; anything else under the same hash is refused.
-            if (earlier.registrationId == registrationId && earlier.agreementId == agreementId && earlier.counterpart == counterpart) return;
+            bool same = earlier.registrationId == registrationId &&
+                earlier.agreementId == agreementId &&
+                earlier.counterpart == counterpart;
+            if (same) return;
             revert OriginDeclarationConflict(certHash, earlier.registrationId);
         }
         _declarations[key] = Declaration({
@@ -311,7 +324,11 @@ contract OriginRegistry is IOriginRegistry {
     }
 
     /// @inheritdoc IOriginRegistry
-    function getAgreementRecognition(bytes2 importer, bytes2 issuer, uint32 agreementId) external view returns (AgreementRecognition memory) {
+    function getAgreementRecognition(
+        bytes2 importer,
+        bytes2 issuer,
+        uint32 agreementId
+    ) external view returns (AgreementRecognition memory) {
         return _recognition[importer][issuer][agreementId];
     }
 
@@ -341,7 +358,8 @@ contract OriginRegistry is IOriginRegistry {
     /// @dev Its authority's accounts and its party's admins manage a registration (the admins even while their party is
     /// suspended, so a registration can always be suspended).
     function _checkRegistrar(Registration storage registration, uint32 registrationId) private view {
-        bool registrar = LEDGER.authorityOfAccount(msg.sender) == registration.authorityId || LEDGER.partyOfAdmin(msg.sender) == registration.party;
+        bool registrar = LEDGER.authorityOfAccount(msg.sender) == registration.authorityId ||
+            LEDGER.partyOfAdmin(msg.sender) == registration.party;
         if (!registrar) revert OriginNotRegistrar(msg.sender, registrationId);
     }
 
