@@ -11,7 +11,7 @@ import {
   TRADER_KINDS,
   type ProofKind,
 } from "../src/origin";
-import { certificateAccepted, hash, partyCode, requestComponents, responseComponents } from "./schemas";
+import { certificateAccepted, formBoolean, hash, partyCode, requestComponents, responseComponents } from "./schemas";
 
 export const agreementRequest = agreementRequestSchema;
 requestComponents.add(agreementRequest, { id: "ProposeAgreement" });
@@ -23,6 +23,21 @@ export const registrationStatusRequest = registrationStatusRequestSchema;
 requestComponents.add(registrationStatusRequest, { id: "SetRegistrationStatus" });
 export const declarationRequest = declarationRequestSchema;
 requestComponents.add(declarationRequest, { id: "DeclareOrigin" });
+/** A declaration made out on a file (a PDF invoice carrying the statement): the declaration as JSON, beside `file`. */
+export const declarationForm = z.strictObject({
+  declaration: z
+    .preprocess((value) => {
+      if (typeof value !== "string") return value;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        return value;
+      }
+    }, declarationRequestSchema)
+    .meta({ description: "JSON: the declaration, as the JSON body takes it" }),
+  stamp: formBoolean.optional().meta({ description: "false: anchor the PDF as it is, without its QR code stamped on" }),
+});
+requestComponents.add(declarationForm, { id: "DeclareOriginForm", description: "the form fields besides `file`" });
 
 export const agreementParams = z.object({ code: agreementCode.meta({ description: "the agreement's code, e.g. KG-KZ" }) });
 export const registrationParams = z.object({
@@ -86,7 +101,7 @@ export const registrationCreated = z.object({
 export const declarationAccepted = certificateAccepted.extend({
   registrationNumber: z.string(),
   agreement: z.string(),
-  jws: z.string().meta({ description: "the declaration as signed with the trader's key (compact JWS, VC-JOSE)" }),
+  jws: z.string().optional().meta({ description: "a credential's declaration as signed with the trader's key (compact JWS, VC-JOSE)" }),
 });
 responseComponents.add(declarationAccepted, { id: "DeclarationAccepted" });
 

@@ -13,7 +13,7 @@ import type { AppDependencies } from "./dependencies";
 export function originSide(options: {
   client: LedgerClient;
   origin: OriginClient | undefined;
-  anchoring: Pick<AnchoringService, "submitDeclaration">;
+  anchoring: Pick<AnchoringService, "submitDeclaration" | "submitDeclarationFile">;
   keys: DeclarantKeys;
   signerForAuthority(authorityId: number): Promise<Signer | undefined>;
   recipientKeys(parties: string[]): Promise<PayloadRecipient[]>;

@@ -87,7 +87,7 @@ const recipientsInput = z
   .meta({ description: "parties whose registered encryption keys may open the payload (besides the holder's link key)" });
 
 /** A form's boolean: true/false/1/0. */
-const formBoolean = z
+export const formBoolean = z
   .union([z.boolean(), z.enum(["true", "false", "1", "0"])])
   .transform((value) => value === true || value === "true" || value === "1");
 

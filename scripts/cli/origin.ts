@@ -4,6 +4,7 @@
  * approves agreements and states what it recognises under them; anyone looks a registration number up.
  */
 import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { PROOF_KIND_NAMES, TRADER_KINDS } from "../../src/origin/vocabulary";
 import { apiClient, API_OPTIONS } from "./api";
 import { defineCommand, positionals } from "./command";
@@ -151,7 +152,7 @@ export const registrationStatusCommand = defineCommand({
 
 export const declareCommand = defineCommand({
   name: "declare",
-  usage: "<declaration.json> [--agreement CODE] --api URL --token T",
+  usage: "<declaration.json> [--agreement CODE] [--file INVOICE.pdf] --api URL --token T",
   help: [
     "A registered exporter or importer declares the origin of goods, with its own token (role declarant). The JSON file",
     "holds the declaration: tradeAgreement, importingCountry (an exporter's) or exportingCountry (an importer's),",
@@ -160,10 +161,12 @@ export const declareCommand = defineCommand({
     "",
     "options:",
     "  --agreement CODE   the agreement claimed, overriding the file's tradeAgreement",
+    "  --file PDF         the invoice carrying the statement on origin: anchored (stamped with its QR code) instead of",
+    "                     a credential; the JSON still gives the agreement, the sides and the goods lines",
     ...API_HELP,
     TOKEN_HELP,
   ].join("\n"),
-  options: { ...API_OPTIONS, agreement: { type: "string" } },
+  options: { ...API_OPTIONS, agreement: { type: "string" }, file: { type: "string" } },
   async run({ values, positionals: args }, out) {
     const [file] = positionals(args, ["the declaration's JSON file"]);
     let json: Record<string, unknown>;
@@ -173,12 +176,22 @@ export const declareCommand = defineCommand({
       throw new UsageError(`${file} cannot be read as JSON`);
     }
     if (values.agreement !== undefined) json.tradeAgreement = values.agreement;
+    let form: FormData | undefined;
+    if (values.file !== undefined) {
+      const invoice = values.file;
+      const bytes = await readFile(invoice).catch(() => {
+        throw new UsageError(`cannot read ${invoice}`);
+      });
+      form = new FormData();
+      form.append("declaration", JSON.stringify(json));
+      form.append("file", new Blob([bytes], { type: "application/pdf" }), path.basename(invoice));
+    }
     const result = await apiClient(values, true).request<{
       certHash: string;
       registrationNumber: string;
       agreement: string;
       links: { verify: string };
-    }>("POST", "/v1/declarations", { json });
+    }>("POST", "/v1/declarations", form ? { form } : { json });
     out.result(result, `declared by ${result.registrationNumber} under ${result.agreement}: ${result.certHash}\n${result.links.verify}`);
     return EXIT.OK;
   },

@@ -24,6 +24,7 @@ import {
   agreementRequest,
   agreementView,
   declarationAccepted,
+  declarationForm,
   declarationRequest,
   recognitionQuery,
   registrationCreated,
@@ -32,6 +33,7 @@ import {
   registrationStatusRequest,
   registrationView,
 } from "../origin-schemas";
+import { stampedLink } from "../links";
 import { acceptedCertificate } from "./certificates";
 
 const tags = ["origin"];
@@ -144,11 +146,15 @@ export const originOperations = {
       "validity (REGISTRATION_NOT_ACTIVE, REGISTRATION_NOT_VALID); an HS heading outside it (HEADING_NOT_REGISTERED); an agreement " +
       "unknown, not in force, or without the trader's party or the other side (AGREEMENT_NOT_FOUND, AGREEMENT_NOT_IN_FORCE, " +
       "NOT_AGREEMENT_PARTY); an importer declaring for another party's imports (IMPORTER_NOT_OWN_PARTY). The declaration is signed " +
-      "with the trader's key, recorded in the origin registry and anchored by its origin authority; its payload is addressed to the importing party.",
+      "with the trader's key, recorded in the origin registry and anchored by its origin authority; its payload is addressed to the importing party. " +
+      "Or as multipart/form-data: `file` (a PDF invoice carrying the statement on origin) and `declaration` (the same JSON): the same " +
+      "checks, the PDF stamped with its QR code, its goods lines declared as its items; a file carries no signature of the trader's.",
     tags,
     auth: { roles: ["declarant"] },
     json: declarationRequest,
     jsonSize: "document",
+    form: declarationForm,
+    fileRequired: true,
     responses: { 202: { description: "accepted for anchoring", schema: declarationAccepted }, ...writeProblems },
   }),
 };
@@ -234,16 +240,28 @@ export function mountOriginRoutes(router: Router, deps: AppDependencies, context
   mount(router, originOperations.declare, context, async ({ body, res }) => {
     const principal = principalOf(res);
     if (principal.role !== "declarant") throw new CertLedgerError("FORBIDDEN", "registered exporters and importers declare origin");
-    const made = await declarationsOf(deps).declare(principal.registrationId, body.value);
-    return {
-      status: 202,
+    const desk = declarationsOf(deps);
+    const answer = (
+      made: { registration: { number: string }; agreement: { code: string }; jws?: string } & Parameters<typeof acceptedCertificate>[1],
+    ) => ({
+      status: 202 as const,
       body: {
         ...acceptedCertificate(deps, made),
         registrationNumber: made.registration.number,
         agreement: made.agreement.code,
         jws: made.jws,
       },
-    };
+    });
+    if (body.kind !== "form") return answer(await desk.declare(principal.registrationId, body.value));
+    const { publicUrl } = deps.config;
+    const stamp =
+      body.value.stamp === false
+        ? undefined
+        : ({ party, number, linkKey }: { party: string; number: string; linkKey: string }) => ({
+            qrLink: stampedLink(publicUrl, party, number, linkKey),
+            printedLink: stampedLink(publicUrl, party, number),
+          });
+    return answer(await desk.declareFile(principal.registrationId, body.value.declaration, body.file!.bytes, stamp));
   });
 }
 

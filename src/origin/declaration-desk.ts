@@ -7,11 +7,13 @@
  * and anchored on the ledger by that authority like any certificate, its payload encrypted to the importing party.
  */
 import type { PayloadRecipient } from "../crypto/payload-encryption";
-import { buildCredential, credentialNumberHash, declarationHeadings, type OriginDeclarationCredential } from "../documents/credentials";
-import { certHashOf } from "../documents/hashing";
+import { CERTIFICATE_TYPES } from "../documents/certificate-types";
+import { buildCredential, type OriginDeclarationCredential } from "../documents/credentials";
+import { certHashOf, certificateNumberHash } from "../documents/hashing";
 import { signCredential } from "../documents/vc-jose";
 import { CertLedgerError, isCertLedgerError } from "../errors";
-import type { AnchoringService, CredentialSubmissionOutcome } from "../pipeline/anchoring-service";
+import type { AnchoringService, CredentialSubmissionOutcome, FileSubmissionOutcome } from "../pipeline/anchoring-service";
+import type { SubmitFileInput } from "../pipeline/submission-inputs";
 import type { AgreementRecord, RegistrationRecord } from "./origin-client";
 import type { DeclarationRequest } from "./requests";
 import type { OriginDeskDependencies } from "./trader-registrar";
@@ -26,11 +28,29 @@ export interface DeclarationMade extends CredentialSubmissionOutcome {
   agreement: AgreementRecord;
 }
 
+/** A declaration made out as a file: the anchoring service's outcome and what it was recorded as. */
+export interface DeclarationFileMade extends FileSubmissionOutcome {
+  registration: RegistrationRecord;
+  agreement: AgreementRecord;
+}
+
+/** A declaration whose every rule was checked, with what signing, recording and anchoring it need. */
+interface CheckedDeclaration {
+  registration: RegistrationRecord;
+  agreement: AgreementRecord;
+  sides: { exportingCountry: string; importingCountry: string; counterpart: string };
+  declarant: NonNullable<Awaited<ReturnType<OriginDeskDependencies["keys"]["declarant"]>>>;
+  now: bigint;
+  number: string;
+  recipients: PayloadRecipient[];
+  headings: number[];
+}
+
 /** Checks, signs, records and anchors registered traders' declarations. */
 export class DeclarationDesk {
   constructor(
     private readonly deps: OriginDeskDependencies & {
-      anchoring: Pick<AnchoringService, "submitDeclaration">;
+      anchoring: Pick<AnchoringService, "submitDeclaration" | "submitDeclarationFile">;
       /** The registered encryption keys of the parties a payload is addressed to. */
       recipientKeys(parties: string[]): Promise<PayloadRecipient[]>;
       /** The certificate already anchored (or on its way) with number hash `numberHash` in `party`, if any. */
@@ -38,8 +58,74 @@ export class DeclarationDesk {
     },
   ) {}
 
-  /** Declares `request` for registration `registrationId` (the caller's own, from its token). */
+  /** Declares `request` for registration `registrationId` (the caller's own, from its token), as a signed credential. */
   async declare(registrationId: number, request: DeclarationRequest): Promise<DeclarationMade> {
+    const facts = await this.#check(registrationId, request);
+    const { registration, agreement, sides, declarant, now, number } = facts;
+    const own = registration.party;
+    const name = declarant.details.name ?? registration.number;
+    const credential = buildCredential({
+      certificateType: registration.kind === "exporter" ? "exporterDeclaration" : "importerDeclaration",
+      issuer: { party: own, authorityId: registration.authorityId, registration: registration.number, name },
+      certificateNumber: number,
+      validFrom: new Date(Number(now) * 1000),
+      validUntil: request.validUntil ?? new Date(Number(now + YEAR_SECONDS) * 1000),
+      subject: {
+        declarant: { kind: registration.kind, registrationNumber: registration.number, name },
+        tradeAgreement: agreement.code,
+        exportingCountry: sides.exportingCountry,
+        importingCountry: sides.importingCountry,
+        countryOfOrigin: request.countryOfOrigin ?? sides.exportingCountry,
+        invoice: request.invoice,
+        statement: request.statement ?? statementOf(registration, agreement, request.countryOfOrigin ?? sides.exportingCountry),
+        ...(request.exporter && { exporter: request.exporter }),
+        ...(request.consignee && { consignee: request.consignee }),
+        goods: request.goods,
+      },
+    }) as OriginDeclarationCredential;
+    const jws = await signCredential(credential, declarant.key);
+    await this.#record(facts, certHashOf(jws));
+    const outcome = await this.deps.anchoring.submitDeclaration({
+      authorityId: registration.authorityId,
+      jws,
+      recipients: facts.recipients,
+    });
+    return { ...outcome, credential, registration, agreement };
+  }
+
+  /**
+   * Declares `request` with its commercial document as a file (a PDF invoice carrying the statement on origin): the
+   * same checks, the goods lines declared as the file's items (so borders write quantities off them), the PDF stamped
+   * with its QR code, and the stamped bytes recorded and anchored. A file carries no signature of the trader's: the
+   * registry's record, written by its origin authority's account on the trader's authenticated request, binds it.
+   */
+  async declareFile(
+    registrationId: number,
+    request: DeclarationRequest,
+    bytes: Uint8Array,
+    stamp?: SubmitFileInput["stamp"],
+  ): Promise<DeclarationFileMade> {
+    const facts = await this.#check(registrationId, request);
+    const { registration, agreement, now, number } = facts;
+    const validUntil = request.validUntil === undefined ? now + YEAR_SECONDS : BigInt(Math.floor(Date.parse(request.validUntil) / 1000));
+    const outcome = await this.deps.anchoring.submitDeclarationFile(
+      {
+        authorityId: registration.authorityId,
+        bytes,
+        certType: registration.kind === "exporter" ? CERTIFICATE_TYPES.exporterDeclaration : CERTIFICATE_TYPES.importerDeclaration,
+        number,
+        validUntil,
+        recipients: facts.recipients,
+        stamp,
+        items: request.goods.map((line) => ({ description: line.description, quantity: line.quantity })),
+      },
+      (certHash) => this.#record(facts, certHash),
+    );
+    return { ...outcome, registration, agreement };
+  }
+
+  /** Every rule checked, and what a declaration needs, before anything is written. */
+  async #check(registrationId: number, request: DeclarationRequest): Promise<CheckedDeclaration> {
     const { origin } = this.deps;
     const now = this.deps.now?.() ?? BigInt(Math.floor(Date.now() / 1000));
     const registration = await origin.getRegistration(registrationId);
@@ -62,16 +148,14 @@ export class DeclarationDesk {
       throw new CertLedgerError(
         "NOT_AGREEMENT_PARTY",
         `${own} is not a party to ${agreement.code} (${agreement.parties.join(", ")}): its traders cannot declare under it`,
-        {
-          details: { field: "tradeAgreement" },
-        },
+        { details: { field: "tradeAgreement" } },
       );
     }
-    const { exportingCountry, importingCountry, counterpart } = sides(registration, request);
-    if (!agreement.parties.includes(counterpart)) {
+    const sides = sidesOf(registration, request);
+    if (!agreement.parties.includes(sides.counterpart)) {
       throw new CertLedgerError(
         "NOT_AGREEMENT_PARTY",
-        `${counterpart} is not a party to ${agreement.code} (${agreement.parties.join(", ")})`,
+        `${sides.counterpart} is not a party to ${agreement.code} (${agreement.parties.join(", ")})`,
         {
           details: { field: registration.kind === "exporter" ? "importingCountry" : "exportingCountry" },
         },
@@ -91,51 +175,36 @@ export class DeclarationDesk {
     if (!declarant) {
       throw new CertLedgerError("FORBIDDEN", `this server holds no signing key of ${registration.number}: it was registered elsewhere`);
     }
-    const name = declarant.details.name ?? registration.number;
-    const credential = buildCredential({
-      certificateType: registration.kind === "exporter" ? "exporterDeclaration" : "importerDeclaration",
-      issuer: { party: own, authorityId: registration.authorityId, registration: registration.number, name },
-      certificateNumber: request.number ?? `${registration.number}/${request.invoice.number}`,
-      validFrom: new Date(Number(now) * 1000),
-      validUntil: request.validUntil ?? new Date(Number(now + YEAR_SECONDS) * 1000),
-      subject: {
-        declarant: { kind: registration.kind, registrationNumber: registration.number, name },
-        tradeAgreement: agreement.code,
-        exportingCountry,
-        importingCountry,
-        countryOfOrigin: request.countryOfOrigin ?? exportingCountry,
-        invoice: request.invoice,
-        statement: request.statement ?? statementOf(registration, agreement, request.countryOfOrigin ?? exportingCountry),
-        ...(request.exporter && { exporter: request.exporter }),
-        ...(request.consignee && { consignee: request.consignee }),
-        goods: request.goods,
-      },
-    }) as OriginDeclarationCredential;
+    const number = request.number ?? `${registration.number}/${request.invoice.number}`;
     // One declaration per number: the same invoice declared again (a retry, or a slip) is refused, naming the first.
-    const earlier = this.deps.numbered?.(credentialNumberHash(credential), own);
+    const earlier = this.deps.numbered?.(certificateNumberHash(own, number), own);
     if (earlier !== undefined) {
       throw new CertLedgerError(
         "DUPLICATE_DECLARATION",
-        `${credential.credentialSubject.certificateNumber} is declared already: certificate ${earlier}; give the declaration another number`,
-        { details: { field: "number", certHash: earlier } },
+        `${number} is declared already: certificate ${earlier}; give the declaration another number`,
+        {
+          details: { field: "number", certHash: earlier },
+        },
       );
     }
-    const jws = await signCredential(credential, declarant.key);
-    const certHash = certHashOf(jws);
-    // Read before anything is written: addressed to the importing party (so its customs can open it) and to the
-    // declarant's own party, each that has registered an encryption key (without one, the holder's link opens it).
-    const recipients = await this.#recipients([...new Set([importingCountry, own])]);
-    const writer = await this.deps.writerForAuthority(registration.authorityId);
+    // Addressed to the importing party (so its customs can open it) and to the declarant's own party, each that has
+    // registered an encryption key (without one, the holder's link opens it).
+    const recipients = await this.#recipients([...new Set([sides.importingCountry, own])]);
+    const headings = [...new Set(request.goods.map((line) => Number(line.hsCode.slice(0, 4))))];
+    return { registration, agreement, sides, declarant, now, number, recipients, headings };
+  }
+
+  /** Records the declaration of `certHash` in the origin registry, as its registering authority's account, durably. */
+  async #record(facts: CheckedDeclaration, certHash: string): Promise<void> {
+    const writer = await this.deps.writerForAuthority(facts.registration.authorityId);
     const recorded = await writer.recordDeclaration({
       certHash,
-      registrationId: registration.id,
-      agreementId: agreement.id,
-      counterpart,
-      headings: declarationHeadings(credential),
+      registrationId: facts.registration.id,
+      agreementId: facts.agreement.id,
+      counterpart: facts.sides.counterpart,
+      headings: facts.headings,
     });
     await this.deps.durable?.(recorded.blockNumber);
-    const outcome = await this.deps.anchoring.submitDeclaration({ authorityId: registration.authorityId, jws, recipients });
-    return { ...outcome, credential, registration, agreement };
   }
 
   /** The encryption keys of those of `parties` that registered one (a party without one is left out, not an error). */
@@ -171,7 +240,7 @@ function checkStanding(registration: RegistrationRecord, now: bigint): void {
 }
 
 /** Which way the goods go: an exporter's leave its party, an importer's enter it. */
-function sides(registration: RegistrationRecord, request: DeclarationRequest) {
+function sidesOf(registration: RegistrationRecord, request: DeclarationRequest) {
   const own = registration.party;
   if (registration.kind === "exporter") {
     if (request.exportingCountry !== undefined && request.exportingCountry !== own) {

@@ -237,6 +237,44 @@ export class AnchoringService {
     return { ...outcome, jws: input.jws, chainChecked: authorityChecked !== "unchecked" };
   }
 
+  /**
+   * Accepts a registered trader's declaration made out as a file (a PDF invoice carrying the statement on origin), for
+   * anchoring by the authority that registered it: stamped like any PDF, then `record` is called with the certHash of
+   * the bytes to anchor (the declaration desk records it in the origin registry there) before it is enqueued.
+   */
+  async submitDeclarationFile(
+    input: Omit<SubmitFileInput, "idempotencyKey">,
+    record: (certHash: string, party: string) => Promise<void>,
+  ): Promise<FileSubmissionOutcome> {
+    const { authorityId, bytes: given, certType, number, validUntil, recipients, stamp, items } = parseFileInput(input);
+    if (!DECLARATION_TYPES.includes(certType)) {
+      throw new CertLedgerError("INVALID_ANCHOR_REQUEST", `type ${certType} is not a declaration's type`, {
+        details: { field: "certType" },
+      });
+    }
+    const { mediaType } = inspectFile(given, { maxBytes: this.#maxFileBytes });
+    const checked = await this.#checkAuthority(authorityId, certType);
+    if (checked === "unchecked") throw new CertLedgerError("CHAIN_UNAVAILABLE", `the chain did not answer for authority ${authorityId}`);
+    const numberHash = certificateNumberHash(checked.party, number);
+    let bytes = given;
+    let stamped: { linkKey: string; link: string } | undefined;
+    if (stamp !== undefined && mediaType === "application/pdf") {
+      const linkKey = this.#linkKeys?.stampLinkKey(authorityId, number, certHashOf(given)) ?? randomLinkKey();
+      const links = stamp({ party: checked.party, number, linkKey });
+      bytes = await stampPdf(given, { qrLink: links.qrLink, printedLink: links.printedLink, number });
+      inspectFile(bytes, { maxBytes: this.#maxFileBytes });
+      stamped = { linkKey, link: links.qrLink };
+    }
+    const certHash = certHashOf(bytes);
+    await record(certHash, checked.party);
+    const outcome = await this.#enqueue({ certHash, authorityId, certType, validUntil, numberHash }, bytes, mediaType, recipients, {
+      linkKey: stamped?.linkKey,
+      facts: { party: checked.party, number, stamped: stamped !== undefined },
+      items,
+    });
+    return { ...outcome, mediaType, chainChecked: true, ...(stamped && { stampedLink: stamped.link }) };
+  }
+
   /** The earlier request submitted with `idempotencyKey`, when it carries the same credential; else IDEMPOTENCY_KEY_REUSED. */
   #repeatOf(authorityId: number, idempotencyKey: string, vc: Credential): CredentialSubmissionOutcome | undefined {
     const request = this.#outbox.getByIdempotencyKey(idempotencyKey, authorityId);

@@ -13,7 +13,7 @@ import { OriginClient } from "../../src/origin";
 import { time } from "../contracts/fixtures";
 import { EXPORTER_DECLARATION_INPUT } from "../documents/credential-examples";
 import { expectProblem } from "./expect-problem";
-import { call, eventually, startServer, stopServers, validUntilInDays, type TestServer } from "./server-world";
+import { call, eventually, form, pdfBytes, startServer, stopServers, validUntilInDays, type TestServer } from "./server-world";
 
 interface Report {
   verdict: string;
@@ -294,6 +294,28 @@ describe("API: origin declarations by registered exporters and importers", funct
     const again = (await call(server, "/v1/verify", { method: "POST", json: { jws, forParty: "KZ" } })).body.report as Report;
     expect(again.verdict).to.equal("UNTRUSTED_ISSUER");
     expect(again.checks.find((c) => c.id === "signature")!.detail).to.contain("not registered under KG-REX-000123");
+  });
+
+  it("a PDF invoice carrying the statement: checked the same, stamped, recorded and anchored; VALID for KZ", async function () {
+    const declarationForm = (body: unknown) => {
+      const data = form({ declaration: JSON.stringify(body) }, { bytes: pdfBytes("Invoice INV-PDF-1: dried apricots, 12,000 kg") });
+      return call(server, "/v1/declarations", { method: "POST", token: exporter.token, body: data });
+    };
+    const before = await server.outbox.counts();
+    const outside = declaration({
+      goods: [{ itemNumber: 1, description: "Walnuts", hsCode: "080232", originCriterion: "WO", quantity: { value: 10, unit: "KGM" } }],
+    });
+    expectProblem(await declarationForm(outside), 422, "HEADING_NOT_REGISTERED");
+    expect(await server.outbox.counts()).to.deep.equal(before);
+    const accepted = await declarationForm(declaration());
+    expect(accepted.status, accepted.text).to.equal(202);
+    expect(accepted.body).to.include({ registrationNumber: "KG-REX-000123", agreement: "KG-KZ" });
+    expect((accepted.body.links as { stamped?: string }).stamped).to.be.a("string");
+    const certHash = accepted.body.certHash as string;
+    await anchored(certHash);
+    const report = await verify(certHash, "KZ");
+    expect(report.verdict, JSON.stringify(report.checks)).to.equal("VALID");
+    expect(report.checks.find((c) => c.id === "issuer")!.detail).to.contain("Declared by registered exporter KG-REX-000123 of KG");
   });
 
   it("model 5: a KZ importer declares for an import into KZ; KZ verifies it, UZ sees an importer of KZ declared it", async function () {
