@@ -11,7 +11,7 @@ import {
   TRADER_KINDS,
   type ProofKind,
 } from "../src/origin";
-import { certificateAccepted, formBoolean, hash, partyCode, requestComponents, responseComponents } from "./schemas";
+import { certificateAccepted, formBoolean, hash, jsonField, partyCode, requestComponents, responseComponents } from "./schemas";
 
 export const agreementRequest = agreementRequestSchema;
 requestComponents.add(agreementRequest, { id: "ProposeAgreement" });
@@ -25,16 +25,7 @@ export const declarationRequest = declarationRequestSchema;
 requestComponents.add(declarationRequest, { id: "DeclareOrigin" });
 /** A declaration made out on a file (a PDF invoice carrying the statement): the declaration as JSON, beside `file`. */
 export const declarationForm = z.strictObject({
-  declaration: z
-    .preprocess((value) => {
-      if (typeof value !== "string") return value;
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        return value;
-      }
-    }, declarationRequestSchema)
-    .meta({ description: "JSON: the declaration, as the JSON body takes it" }),
+  declaration: jsonField(declarationRequestSchema).meta({ description: "JSON: the declaration, as the JSON body takes it" }),
   stamp: formBoolean.optional().meta({ description: "false: anchor the PDF as it is, without its QR code stamped on" }),
 });
 requestComponents.add(declarationForm, { id: "DeclareOriginForm", description: "the form fields besides `file`" });

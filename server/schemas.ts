@@ -87,6 +87,18 @@ const recipientsInput = z
   .meta({ description: "parties whose registered encryption keys may open the payload (besides the holder's link key)" });
 
 /** A form's boolean: true/false/1/0. */
+/** A form field holding JSON, parsed and checked with `schema` (text that is not JSON is checked as it is, and refused). */
+export function jsonField<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => {
+    if (typeof value !== "string") return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  }, schema);
+}
+
 export const formBoolean = z
   .union([z.boolean(), z.enum(["true", "false", "1", "0"])])
   .transform((value) => value === true || value === "true" || value === "1");
@@ -147,15 +159,7 @@ export const submitCertificateForm = z.strictObject({
   validUntil: timeInput,
   recipients: recipientsInput.optional(),
   stamp: formBoolean.optional().meta({ description: STAMP_DESCRIPTION }),
-  items: z
-    .preprocess((value) => {
-      if (typeof value !== "string") return value;
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        return value;
-      }
-    }, declaredItemsSchema)
+  items: jsonField(declaredItemsSchema)
     .optional()
     .meta({ description: `JSON: ${ITEMS_DESCRIPTION}` }),
 });

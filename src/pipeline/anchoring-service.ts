@@ -178,16 +178,7 @@ export class AnchoringService {
       );
     }
     const numberHash = certificateNumberHash(checked.party, number);
-    let bytes = given;
-    let stamped: { linkKey: string; link: string } | undefined;
-    if (stamp !== undefined && mediaType === "application/pdf") {
-      // Known before stamping, independent of the hash: derived from the PDF when a store is there, so a retry matches.
-      const linkKey = this.#linkKeys?.stampLinkKey(authorityId, number, certHashOf(given)) ?? randomLinkKey();
-      const links = stamp({ party: checked.party, number, linkKey });
-      bytes = await stampPdf(given, { qrLink: links.qrLink, printedLink: links.printedLink, number });
-      inspectFile(bytes, { maxBytes: this.#maxFileBytes });
-      stamped = { linkKey, link: links.qrLink };
-    }
+    const { bytes, stamped } = await this.#stamped(given, mediaType, { authorityId, party: checked.party, number }, stamp);
     const outcome = await this.#enqueue(
       { certHash: certHashOf(bytes), authorityId, certType, validUntil, numberHash, idempotencyKey },
       bytes,
@@ -256,15 +247,7 @@ export class AnchoringService {
     const checked = await this.#checkAuthority(authorityId, certType);
     if (checked === "unchecked") throw new CertLedgerError("CHAIN_UNAVAILABLE", `the chain did not answer for authority ${authorityId}`);
     const numberHash = certificateNumberHash(checked.party, number);
-    let bytes = given;
-    let stamped: { linkKey: string; link: string } | undefined;
-    if (stamp !== undefined && mediaType === "application/pdf") {
-      const linkKey = this.#linkKeys?.stampLinkKey(authorityId, number, certHashOf(given)) ?? randomLinkKey();
-      const links = stamp({ party: checked.party, number, linkKey });
-      bytes = await stampPdf(given, { qrLink: links.qrLink, printedLink: links.printedLink, number });
-      inspectFile(bytes, { maxBytes: this.#maxFileBytes });
-      stamped = { linkKey, link: links.qrLink };
-    }
+    const { bytes, stamped } = await this.#stamped(given, mediaType, { authorityId, party: checked.party, number }, stamp);
     const certHash = certHashOf(bytes);
     await record(certHash, checked.party);
     const outcome = await this.#enqueue({ certHash, authorityId, certType, validUntil, numberHash }, bytes, mediaType, recipients, {
@@ -288,6 +271,22 @@ export class AnchoringService {
       );
     }
     return { request, created: false, jws, chainChecked: false };
+  }
+
+  /** `given` stamped with its links when it is a PDF and `stamp` is given (else as it is), and the stamp's link key and link. */
+  async #stamped(
+    given: Uint8Array,
+    mediaType: DocumentMediaType,
+    target: { authorityId: number; party: string; number: string },
+    stamp: SubmitFileInput["stamp"],
+  ): Promise<{ bytes: Uint8Array; stamped?: { linkKey: string; link: string } }> {
+    if (stamp === undefined || mediaType !== "application/pdf") return { bytes: given };
+    // Known before stamping, independent of the hash: derived from the PDF when a store is there, so a retry matches.
+    const linkKey = this.#linkKeys?.stampLinkKey(target.authorityId, target.number, certHashOf(given)) ?? randomLinkKey();
+    const links = stamp({ party: target.party, number: target.number, linkKey });
+    const bytes = await stampPdf(given, { qrLink: links.qrLink, printedLink: links.printedLink, number: target.number });
+    inspectFile(bytes, { maxBytes: this.#maxFileBytes });
+    return { bytes, stamped: { linkKey, link: links.qrLink } };
   }
 
   /** Checks the authority on chain; returns its party, or "unchecked" when the chain did not answer. */

@@ -72,22 +72,39 @@ export function checkIssuer(c: CheckContext): Check {
   return { id: "issuer", result: "pass", detail };
 }
 
+/**
+ * The first step of a signature check: a credential's JWS verified, giving its key's thumbprint; or the check's answer
+ * when there is nothing to check (a file, for which `fileDetail` says why; no document) or the JWS does not verify.
+ */
+export async function signedWith(c: CheckContext, fileDetail: string): Promise<{ thumbprint: string } | { check: Check }> {
+  if (c.document?.kind !== "credential") {
+    const detail = c.document ? fileDetail : "No document was given: nothing to check a signature on.";
+    return { check: { id: "signature", result: "skip", detail } };
+  }
+  try {
+    return { thumbprint: (await verifyCredentialJws(c.document.jws)).thumbprint };
+  } catch (error) {
+    if (!isCertLedgerError(error)) throw error;
+    return {
+      check: {
+        id: "signature",
+        result: "fail",
+        verdictOnFailure: "INVALID_SIGNATURE",
+        detail: `The signature does not verify: ${error.message}.`,
+      },
+    };
+  }
+}
+
 /** For a credential: the JWS signature, by a key registered to the issuing authority and not compromised at issuance. */
 export async function checkSignature(c: CheckContext): Promise<Check> {
-  if (c.document?.kind !== "credential") {
-    const detail = c.document
-      ? "A file carries no signature of its own: it was anchored from the issuing authority's registered account."
-      : "No document was given: nothing to check a signature on.";
-    return { id: "signature", result: "skip", detail };
-  }
+  const signed = await signedWith(
+    c,
+    "A file carries no signature of its own: it was anchored from the issuing authority's registered account.",
+  );
+  if ("check" in signed) return signed.check;
+  const { thumbprint } = signed;
   const invalid = (detail: string): Check => ({ id: "signature", result: "fail", verdictOnFailure: "INVALID_SIGNATURE", detail });
-  let thumbprint: string;
-  try {
-    ({ thumbprint } = await verifyCredentialJws(c.document.jws));
-  } catch (error) {
-    if (isCertLedgerError(error)) return invalid(`The signature does not verify: ${error.message}.`);
-    throw error;
-  }
   // Keys are scoped to their authority: only the anchoring authority's own registration of the thumbprint counts,
   // whoever else registered the same public key.
   const key = await c.client.getSigningKey(c.authorityId, thumbprint, { blockTag: c.blockNumber });

@@ -4,11 +4,9 @@
  * take the registry's facts (src/origin/origin-facts.ts) read at the verification's block.
  */
 import { credentialIssuer } from "../documents/credentials";
-import { verifyCredentialJws } from "../documents/vc-jose";
-import { isCertLedgerError } from "../errors";
 import type { OriginFacts } from "../origin/origin-facts";
 import type { OriginClient } from "../origin/origin-client";
-import { checkIssuer, type CheckContext } from "./checks";
+import { checkIssuer, signedWith, type CheckContext } from "./checks";
 import { isoTime } from "./history";
 import type { Check } from "./report";
 
@@ -68,20 +66,13 @@ export async function checkDeclarantSignature(
   origin: OriginClient | undefined,
   facts: OriginFacts | undefined,
 ): Promise<Check> {
-  if (c.document?.kind !== "credential") {
-    const detail = c.document
-      ? "A file carries no signature of its own: its declaration was recorded by the registering authority's account."
-      : "No document was given: nothing to check a signature on.";
-    return { id: "signature", result: "skip", detail };
-  }
+  const signed = await signedWith(
+    c,
+    "A file carries no signature of its own: its declaration was recorded by the registering authority's account.",
+  );
+  if ("check" in signed) return signed.check;
+  const { thumbprint } = signed;
   const invalid = (detail: string): Check => ({ id: "signature", result: "fail", verdictOnFailure: "INVALID_SIGNATURE", detail });
-  let thumbprint: string;
-  try {
-    ({ thumbprint } = await verifyCredentialJws(c.document.jws));
-  } catch (error) {
-    if (isCertLedgerError(error)) return invalid(`The signature does not verify: ${error.message}.`);
-    throw error;
-  }
   const registration = facts?.registration;
   if (!origin || !registration) {
     return {

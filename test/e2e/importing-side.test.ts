@@ -17,8 +17,7 @@ import { readDeployment } from "../../src/chain/deployment";
 import { declarationHashOf } from "../../src/outcomes";
 import { ICertificateOutcomes__factory } from "../../typechain-types";
 import { EXAMPLE_INPUTS } from "../documents/credential-examples";
-
-const TIMEOUT_MS = 30_000;
+import { until } from "./until";
 
 describe("importing side across borders: outcomes and utilisation on real servers, exactly once through a SIGKILL", function () {
   this.timeout(240_000);
@@ -172,14 +171,3 @@ describe("importing side across borders: outcomes and utilisation on real server
     }
   });
 });
-
-/** Polls `probe` until it gives a truthy value (every `everyMs`), failing after 30 s. */
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + TIMEOUT_MS;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}

@@ -12,8 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { partyApi, startNetwork, type NetworkParty, type RunningNetwork } from "../../scripts/network";
-
-const TIMEOUT_MS = 30_000;
+import { until } from "./until";
 
 interface Report {
   verdict: string;
@@ -202,13 +201,3 @@ describe("origin declarations across borders: registered exporters and importers
     expect(detail(atUz, "issuer")).to.match(/^Declared by registered importer KZ-IMP-000042 of KZ /);
   });
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + TIMEOUT_MS;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
