@@ -8,7 +8,7 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { ContractTransactionResponse } from "ethers";
 import { deployLedger } from "../src/chain/deploy";
 import { partyCodeToBytes2 } from "../src/chain/party-code";
-import { CertificateLedger__factory, CertificateOutcomes__factory } from "../typechain-types";
+import { CertificateLedger__factory, CertificateOutcomes__factory, OriginRegistry__factory } from "../typechain-types";
 
 const TARGETS: Record<string, number> = {
   anchorCertificate: 55_000,
@@ -33,7 +33,7 @@ const YEAR = 365 * 24 * 3600;
 const alg = ethers.encodeBytes32String("ES256").slice(0, 34);
 
 async function main(): Promise<void> {
-  const [deployer, kgAdmin, kzAdmin, uzAdmin, issuer, issuer2, tjAdmin, spare, kzCustoms, kzCustoms2, uzCustoms] =
+  const [deployer, kgAdmin, kzAdmin, uzAdmin, issuer, issuer2, tjAdmin, spare, kzCustoms, kzCustoms2, uzCustoms, kgRegistrar] =
     await ethers.getSigners();
   const KG = partyCodeToBytes2("KG");
   const KZ = partyCodeToBytes2("KZ");
@@ -182,6 +182,38 @@ async function main(): Promise<void> {
   await measure("setPartyRecognition", ledger.connect(kzAdmin).setPartyRecognition(KZ, KG, 1n << 1n));
   await measure("setAuthorityRecognition", ledger.connect(kzAdmin).setAuthorityRecognition(KZ, 1, 1n << 2n));
 
+  // Origin: KG and KZ agree, KG's origin authority registers an exporter who declares the origin of goods bound for KZ.
+  const origin = OriginRegistry__factory.connect(deployment.origin!.address, deployer);
+  const originReceipt = await ethers.provider.getTransactionReceipt(deployment.origin!.deploymentTx);
+  rows.push(["deploy OriginRegistry", originReceipt!.gasUsed]);
+  await ledger
+    .connect(kgAdmin)
+    .registerAuthority(KG, "KG export promotion centre", [kgRegistrar.address], 1n << 5n, now, now + 5n * BigInt(YEAR));
+  const originAuthority = Number(await ledger.authorityCount());
+  await measure(
+    "proposeAgreement (2 parties)",
+    origin.connect(kgAdmin).proposeAgreement("KG-KZ", "Kyrgyzstan–Kazakhstan free trade agreement", [KG, KZ], KG),
+  );
+  await measure("approveAgreement (brings it into force)", origin.connect(kzAdmin).approveAgreement(1, KZ));
+  const publicDetails = JSON.stringify({ name: "Issyk-Kul Dried Fruit LLC", address: "12 Chui Ave, Bishkek", contact: "export@ikdf.kg" });
+  await measure(
+    "registerTrader (2 headings, with public details)",
+    origin.connect(kgRegistrar).registerTrader({
+      authorityId: originAuthority,
+      kind: 1,
+      number: "KG-REX-000123",
+      headings: [813, 809],
+      validFrom: now,
+      validUntil: now + 3n * BigInt(YEAR),
+      detailsDigest: ethers.sha256(ethers.toUtf8Bytes(publicDetails)),
+      publicDetails,
+    }),
+  );
+  await measure("addTraderKey", origin.connect(kgRegistrar).addTraderKey(1, randomHash(), now, now + BigInt(YEAR)));
+  await measure("recordDeclaration (2 headings)", origin.connect(kgRegistrar).recordDeclaration(randomHash(), 1, 1, KZ, [813, 809]));
+  await measure("setRegistrationStatus (suspend)", origin.connect(kgRegistrar).setRegistrationStatus(1, 2));
+  await measure("setAgreementRecognition", origin.connect(kzAdmin).setAgreementRecognition(KZ, KG, 1, 2, now, now + BigInt(YEAR)));
+
   const seen = new Set<string>();
   const width = Math.max(...rows.map(([name]) => name.length));
   console.log(`${"operation".padEnd(width)}  ${"gas".padStart(9)}  target`);
@@ -196,6 +228,8 @@ async function main(): Promise<void> {
   console.log(`\nCertificateLedger runtime size: ${(code.length - 2) / 2} bytes (limit 24,576)`);
   const outcomesCode = await ethers.provider.getCode(deployment.outcomes!.address);
   console.log(`CertificateOutcomes runtime size: ${(outcomesCode.length - 2) / 2} bytes (limit 24,576)`);
+  const originCode = await ethers.provider.getCode(deployment.origin!.address);
+  console.log(`OriginRegistry runtime size: ${(originCode.length - 2) / 2} bytes (limit 24,576)`);
 }
 
 main().catch((error: unknown) => {

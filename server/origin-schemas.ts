@@ -47,7 +47,7 @@ export const agreementView = z.object({
   code: z.string(),
   name: z.string(),
   parties: z.array(partyCode),
-  status: z.enum(["Proposed", "InForce"]),
+  status: z.enum(["Proposed", "InForce", "Withdrawn"]),
   approvedBy: z.array(partyCode),
 });
 responseComponents.add(agreementView, { id: "Agreement" });

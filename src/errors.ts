@@ -155,6 +155,7 @@ export type CertLedgerErrorCode =
   | "DECLARATION_NEEDS_DECLARANT"
   | "IMPORTER_NOT_OWN_PARTY"
   | "EXPORTER_NOT_OWN_PARTY"
+  | "AGREEMENT_IN_FORCE"
   // the chain index (src/index/)
   | "INDEX_MISMATCH"
   | "INDEX_CLOSED"

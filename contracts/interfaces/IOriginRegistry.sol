@@ -39,11 +39,14 @@ interface IOriginRegistry {
     error OriginNotAgreementParty(uint32 agreementId, bytes2 party);
     /// @notice `party` already approved agreement `agreementId`.
     error OriginAlreadyApproved(uint32 agreementId, bytes2 party);
+    /// @notice Agreement `agreementId` is in force (or was withdrawn): only a proposal can be withdrawn.
+    error OriginAgreementInForce(uint32 agreementId);
     /// @notice Agreement `agreementId` is not in force yet: not every party approved it.
     error OriginAgreementNotInForce(uint32 agreementId);
     /// @notice `account` is not an account of an active authority of an active party, or that authority's scope lacks `certType`.
     error OriginNotOriginAuthority(address account, uint32 authorityId, uint8 certType);
-    /// @notice The registration number is empty, longer than 40 characters, or taken (by registration `registrationId`).
+    /// @notice The registration number does not start with its party's code, is longer than 40 characters, or is taken
+    /// (by registration `registrationId`).
     error OriginInvalidRegistrationNumber(string number, uint32 registrationId);
     /// @notice A registration covers 1..`max` HS headings, each 101..9999 (the 4-digit heading as a number).
     error OriginInvalidHeadings(uint256 index, uint256 max);
@@ -55,7 +58,8 @@ interface IOriginRegistry {
     error OriginInvalidRegistrationStatus(uint32 registrationId, RegistrationStatus status);
     /// @notice At `time` registration `registrationId` is outside its validity period.
     error OriginRegistrationNotValidAt(uint32 registrationId, uint64 time);
-    /// @notice `account` may not manage registration `registrationId`: only its authority's accounts and its party's admins may.
+    /// @notice `account` may not manage registration `registrationId`: only its authority's accounts and its party's admins
+    /// may, and restoring trust (reinstating, adding a key) needs that authority, or that party, active.
     error OriginNotRegistrar(address account, uint32 registrationId);
     /// @notice Key `thumbprint` is zero or already registered under registration `registrationId`.
     error OriginInvalidTraderKey(uint32 registrationId, bytes32 thumbprint);
@@ -78,6 +82,8 @@ interface IOriginRegistry {
     event AgreementApproved(uint32 indexed agreementId, bytes2 indexed party);
     /// @notice Every party approved agreement `agreementId`: it is in force.
     event AgreementInForce(uint32 indexed agreementId);
+    /// @notice `party` withdrew agreement `agreementId` before it came into force; its code is free again.
+    event AgreementWithdrawn(uint32 indexed agreementId, bytes2 indexed party);
     /// @notice An origin authority of `party` registered trader `registrationId` as `registration` says.
     event TraderRegistered(uint32 indexed registrationId, bytes2 indexed party, RegistrationInput registration);
     /// @notice Registration `registrationId` became `status` at `at`.
@@ -116,6 +122,10 @@ interface IOriginRegistry {
 
     /// @notice Approves agreement `agreementId` for `party`. Only an admin of `party`, while active, may call.
     function approveAgreement(uint32 agreementId, bytes2 party) external;
+
+    /// @notice Withdraws agreement `agreementId`, still proposed, for `party` (one of its parties; an admin of it may call,
+    /// even while the party is suspended): a proposal a party will not approve cannot hold its code for ever.
+    function withdrawAgreement(uint32 agreementId, bytes2 party) external;
 
     /// @notice Registers a trader. Only an account of `input.authorityId` may call, while it and its party are active
     /// and its scope holds the kind's declaration type (5 exporters, 6 importers).

@@ -17,11 +17,13 @@ enum RegistrationStatus {
     Revoked
 }
 
-/// @notice Lifecycle of a trade agreement: proposed by one of its parties, in force once every party approved.
+/// @notice Lifecycle of a trade agreement: proposed by one of its parties, in force once every party approved, or
+/// withdrawn before that by one of its parties (its code freed).
 enum AgreementStatus {
     None,
     Proposed,
-    InForce
+    InForce,
+    Withdrawn
 }
 
 /// @notice A registered exporter or importer, registered by an origin authority of its party.

@@ -111,7 +111,10 @@ contract OriginRegistry is IOriginRegistry {
     function approveAgreement(uint32 agreementId, bytes2 party) external {
         _checkActivePartyAdmin(party);
         Agreement storage agreement = _agreements[agreementId];
-        if (agreement.status == AgreementStatus.None) revert OriginUnknownAgreement(agreementId);
+        // A withdrawn proposal is gone: approving it cannot bring it back.
+        if (agreement.status == AgreementStatus.None || agreement.status == AgreementStatus.Withdrawn) {
+            revert OriginUnknownAgreement(agreementId);
+        }
         uint256 index = _partyIndex(agreement.parties, party);
         if (index == MAX_AGREEMENT_PARTIES) revert OriginNotAgreementParty(agreementId, party);
         uint32 bit = uint32(1 << index);
@@ -125,6 +128,19 @@ contract OriginRegistry is IOriginRegistry {
         }
     }
 
+    /// @inheritdoc IOriginRegistry
+    function withdrawAgreement(uint32 agreementId, bytes2 party) external {
+        Agreement storage agreement = _agreements[agreementId];
+        if (agreement.status == AgreementStatus.None) revert OriginUnknownAgreement(agreementId);
+        _checkPartyAdmin(party);
+        if (_partyIndex(agreement.parties, party) == MAX_AGREEMENT_PARTIES) revert OriginNotAgreementParty(agreementId, party);
+        if (agreement.status != AgreementStatus.Proposed) revert OriginAgreementInForce(agreementId);
+        // The code is freed: a proposal one party never approves cannot hold it for ever.
+        delete _agreementByCode[keccak256(bytes(agreement.code))];
+        agreement.status = AgreementStatus.Withdrawn;
+        emit AgreementWithdrawn(agreementId, party);
+    }
+
     // ---------------------------------------------------------------- registrations
 
     /// @inheritdoc IOriginRegistry
@@ -133,9 +149,10 @@ contract OriginRegistry is IOriginRegistry {
         bytes2 party = _checkOriginAuthority(input.authorityId, _declarationType(input.kind));
         bytes32 numberHash = keccak256(bytes(input.number));
         uint32 taken = _registrationByNumber[numberHash];
-        if (bytes(input.number).length == 0 || bytes(input.number).length > MAX_NUMBER_BYTES || taken != 0) {
-            revert OriginInvalidRegistrationNumber(input.number, taken);
-        }
+        // A number starts with its party's code (KG-REX-000123 is KG's), so no party can take another's numbers.
+        bytes memory number = bytes(input.number);
+        bool prefixed = number.length > 2 && number[0] == party[0] && number[1] == party[1];
+        if (!prefixed || number.length > MAX_NUMBER_BYTES || taken != 0) revert OriginInvalidRegistrationNumber(input.number, taken);
         if (input.headings.length == 0 || input.headings.length > MAX_HEADINGS) {
             revert OriginInvalidHeadings(input.headings.length, MAX_HEADINGS);
         }
@@ -164,7 +181,7 @@ contract OriginRegistry is IOriginRegistry {
     /// @inheritdoc IOriginRegistry
     function setRegistrationStatus(uint32 registrationId, RegistrationStatus status) external {
         Registration storage registration = _existingRegistration(registrationId);
-        _checkRegistrar(registration, registrationId);
+        _checkRegistrar(registration, registrationId, status == RegistrationStatus.Active);
         RegistrationStatus current = registration.status;
         bool allowed = current != RegistrationStatus.Revoked &&
             ((status == RegistrationStatus.Suspended && current == RegistrationStatus.Active) ||
@@ -179,7 +196,7 @@ contract OriginRegistry is IOriginRegistry {
     /// @inheritdoc IOriginRegistry
     function addTraderKey(uint32 registrationId, bytes32 thumbprint, uint64 validFrom, uint64 validUntil) external {
         Registration storage registration = _existingRegistration(registrationId);
-        _checkRegistrar(registration, registrationId);
+        _checkRegistrar(registration, registrationId, true);
         if (registration.status == RegistrationStatus.Revoked) revert OriginInvalidRegistrationStatus(registrationId, registration.status);
         if (thumbprint == bytes32(0) || _keys[registrationId][thumbprint].validFrom != 0) {
             revert OriginInvalidTraderKey(registrationId, thumbprint);
@@ -192,10 +209,13 @@ contract OriginRegistry is IOriginRegistry {
     /// @inheritdoc IOriginRegistry
     function revokeTraderKey(uint32 registrationId, bytes32 thumbprint, uint64 revokedAt) external {
         Registration storage registration = _existingRegistration(registrationId);
-        _checkRegistrar(registration, registrationId);
+        _checkRegistrar(registration, registrationId, false);
         TraderKey storage key = _keys[registrationId][thumbprint];
-        if (key.validFrom == 0 || key.revokedAt != 0) revert OriginInvalidTraderKey(registrationId, thumbprint);
-        if (revokedAt > block.timestamp) revert OriginInvalidValidity(revokedAt, uint64(block.timestamp));
+        if (key.validFrom == 0) revert OriginInvalidTraderKey(registrationId, thumbprint);
+        // A revocation takes effect from a moment not in the future, and may only be moved earlier (as a key's compromise).
+        if (revokedAt == 0 || revokedAt > block.timestamp || (key.revokedAt != 0 && revokedAt >= key.revokedAt)) {
+            revert OriginInvalidValidity(revokedAt, uint64(block.timestamp));
+        }
         key.revokedAt = revokedAt;
         emit TraderKeyRevoked(registrationId, thumbprint, revokedAt);
     }
@@ -334,6 +354,10 @@ contract OriginRegistry is IOriginRegistry {
 
     // ---------------------------------------------------------------- internals
 
+    function _checkPartyAdmin(bytes2 party) private view {
+        if (party == bytes2(0) || LEDGER.partyOfAdmin(msg.sender) != party) revert OriginNotPartyAdmin(msg.sender, party);
+    }
+
     function _checkActivePartyAdmin(bytes2 party) private view {
         if (party == bytes2(0) || LEDGER.partyOfAdmin(msg.sender) != party || LEDGER.getParty(party).status != PartyStatus.Active) {
             revert OriginNotPartyAdmin(msg.sender, party);
@@ -355,12 +379,19 @@ contract OriginRegistry is IOriginRegistry {
         party = authority.party;
     }
 
-    /// @dev Its authority's accounts and its party's admins manage a registration (the admins even while their party is
-    /// suspended, so a registration can always be suspended).
-    function _checkRegistrar(Registration storage registration, uint32 registrationId) private view {
-        bool registrar = LEDGER.authorityOfAccount(msg.sender) == registration.authorityId ||
-            LEDGER.partyOfAdmin(msg.sender) == registration.party;
-        if (!registrar) revert OriginNotRegistrar(msg.sender, registrationId);
+    /// @dev Its authority's accounts and its party's admins manage a registration. Reducing trust (suspending, revoking,
+    /// revoking a key) stays open to them whatever their standing, so a registration can always be stopped; restoring or
+    /// adding trust (reinstating, adding a key) needs the authority active (for its accounts) or the party active (for
+    /// its admins), as the ledger asks of reinstating a certificate.
+    function _checkRegistrar(Registration storage registration, uint32 registrationId, bool addsTrust) private view {
+        bool account = LEDGER.authorityOfAccount(msg.sender) == registration.authorityId;
+        bool admin = LEDGER.partyOfAdmin(msg.sender) == registration.party;
+        if (!account && !admin) revert OriginNotRegistrar(msg.sender, registrationId);
+        if (!addsTrust) return;
+        bool standing = admin
+            ? LEDGER.getParty(registration.party).status == PartyStatus.Active
+            : LEDGER.getAuthority(registration.authorityId).status == AuthorityStatus.Active;
+        if (!standing) revert OriginNotRegistrar(msg.sender, registrationId);
     }
 
     function _existingRegistration(uint32 registrationId) private view returns (Registration storage registration) {

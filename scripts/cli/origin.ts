@@ -46,7 +46,8 @@ function registrationText(r: RegistrationView): string {
 
 function agreementText(a: AgreementView): string {
   const pending = a.parties.filter((p) => !a.approvedBy.includes(p));
-  return `${a.code} (${a.name}): ${a.parties.join(", ")} — ${a.status === "InForce" ? "in force" : `proposed, awaiting ${pending.join(", ")}`}`;
+  const state = a.status === "InForce" ? "in force" : a.status === "Withdrawn" ? "withdrawn" : `proposed, awaiting ${pending.join(", ")}`;
+  return `${a.code} (${a.name}): ${a.parties.join(", ")} — ${state}`;
 }
 
 export const registrationCommand = defineCommand({
@@ -199,10 +200,10 @@ export const declareCommand = defineCommand({
 
 export const agreementCommand = defineCommand({
   name: "agreement",
-  usage: "propose --code C --name NAME --parties KG,KZ | approve <CODE> | list   --api URL [--token T]",
+  usage: "propose --code C --name NAME --parties KG,KZ | approve <CODE> | withdraw <CODE> | list   --api URL [--token T]",
   help: [
     "Trade agreements: a party admin proposes one its party is in (in force once every party approved it), or approves",
-    "one its party is named in; anyone lists them.",
+    "one its party is named in, or withdraws one still proposed (its code is free again); anyone lists them.",
     "",
     "options:",
     "  --code C           the agreement's code (e.g. KG-KZ, CISFTA)",
@@ -224,6 +225,11 @@ export const agreementCommand = defineCommand({
       out.result(result, agreementText(result));
       return EXIT.OK;
     }
+    if (action === "withdraw" && code !== undefined && args.length === 2) {
+      const result = await apiClient(values, true).request<AgreementView>("POST", `/v1/agreements/${encodeURIComponent(code)}/withdrawal`);
+      out.result(result, agreementText(result));
+      return EXIT.OK;
+    }
     if (action === "propose" && args.length === 1) {
       if (!values.code || !values.name || !values.parties) throw new UsageError("propose needs --code, --name and --parties");
       const json = { code: values.code, name: values.name, parties: values.parties.split(",").map((p) => p.trim()) };
@@ -231,7 +237,9 @@ export const agreementCommand = defineCommand({
       out.result(result, agreementText(result));
       return EXIT.OK;
     }
-    throw new UsageError("agreement propose --code C --name NAME --parties A,B | agreement approve CODE | agreement list");
+    throw new UsageError(
+      "agreement propose --code C --name NAME --parties A,B | agreement approve CODE | agreement withdraw CODE | agreement list",
+    );
   },
 });
 

@@ -7,6 +7,7 @@ import {
   proposeAgreement,
   publicRegistration,
   setAgreementRecognition,
+  withdrawAgreement,
   type DeclarationDesk,
   type OriginClient,
   type TraderRegistrar,
@@ -63,6 +64,17 @@ export const originOperations = {
     auth: { roles: ["party-admin"] },
     params: agreementParams,
     responses: { 200: { description: "approved (in force when every party has)", schema: agreementView }, ...writeProblems },
+  }),
+  withdrawAgreement: defineOperation({
+    operationId: "withdrawAgreement",
+    method: "post",
+    path: "/v1/agreements/{code}/withdrawal",
+    summary: "Withdraw a proposed agreement the admin's party is named in (its code is free again)",
+    description: "Only before it comes into force (AGREEMENT_IN_FORCE otherwise): a party that will not approve a proposal frees its code.",
+    tags,
+    auth: { roles: ["party-admin"] },
+    params: agreementParams,
+    responses: { 200: { description: "withdrawn", schema: agreementView }, ...writeProblems },
   }),
   listAgreements: defineOperation({
     operationId: "listAgreements",
@@ -175,6 +187,13 @@ export function mountOriginRoutes(router: Router, deps: AppDependencies, context
     if (principal.role !== "party-admin") throw new CertLedgerError("FORBIDDEN", "party admins approve agreements");
     const writer = originOf(deps).withSigner(await signerFor(deps, principal));
     return { status: 200, body: await approveAgreement(writer, principal.party as PartyCode, params.code, durable) };
+  });
+
+  mount(router, originOperations.withdrawAgreement, context, async ({ params, res }) => {
+    const principal = principalOf(res);
+    if (principal.role !== "party-admin") throw new CertLedgerError("FORBIDDEN", "party admins withdraw agreements");
+    const writer = originOf(deps).withSigner(await signerFor(deps, principal));
+    return { status: 200, body: await withdrawAgreement(writer, principal.party as PartyCode, params.code, durable) };
   });
 
   mount(router, originOperations.listAgreements, context, async () => ({

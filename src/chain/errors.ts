@@ -96,6 +96,7 @@ export const LEDGER_ERROR_CODES = {
   OriginNotAgreementParty: "NOT_AGREEMENT_PARTY",
   OriginAlreadyApproved: "AGREEMENT_ALREADY_APPROVED",
   OriginAgreementNotInForce: "AGREEMENT_NOT_IN_FORCE",
+  OriginAgreementInForce: "AGREEMENT_IN_FORCE",
   OriginNotOriginAuthority: "NOT_AN_ORIGIN_AUTHORITY",
   OriginInvalidRegistrationNumber: "REGISTRATION_NUMBER_UNAVAILABLE",
   OriginInvalidHeadings: "INVALID_HEADINGS",

@@ -56,6 +56,23 @@ export async function approveAgreement(
   return (await writer.getAgreement(agreement.id))!;
 }
 
+/** Withdraws agreement `code`, still proposed, for `party` as `writer` (an admin of `party`): its code is free again. */
+export async function withdrawAgreement(
+  writer: OriginClient,
+  party: PartyCode,
+  code: string,
+  durable?: (blockNumber: number) => Promise<void>,
+): Promise<AgreementRecord> {
+  const agreement = await agreementNamed(writer, code);
+  if (!agreement.parties.includes(party))
+    throw new CertLedgerError("NOT_AGREEMENT_PARTY", `${party} is not a party to ${code} (${agreement.parties.join(", ")})`);
+  if (agreement.status !== "Proposed")
+    throw new CertLedgerError("AGREEMENT_IN_FORCE", `${code} is in force: only a proposal can be withdrawn`);
+  const written = await writer.withdrawAgreement(agreement.id, party);
+  await durable?.(written.blockNumber);
+  return (await writer.getAgreement(agreement.id))!;
+}
+
 /** States, as `writer` (an admin of `importer`), which proofs `importer` accepts from `issuer` under agreement `code`. */
 export async function setAgreementRecognition(
   writer: OriginClient,

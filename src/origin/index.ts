@@ -15,7 +15,7 @@ export {
 export { originInfo, originInfoSchema, publicDetailsOf, readOriginFacts, type OriginFacts, type OriginInfo } from "./origin-facts";
 export { recognitionOf, type RecognitionAnswer, type RecognitionQuestion } from "./recognition-rules";
 export * from "./vocabulary";
-export { agreementNamed, approveAgreement, proposeAgreement, setAgreementRecognition } from "./agreement-desk";
+export { agreementNamed, approveAgreement, proposeAgreement, setAgreementRecognition, withdrawAgreement } from "./agreement-desk";
 export { DeclarationDesk, type DeclarationMade } from "./declaration-desk";
 export {
   agreementRecognitionRequestSchema,

@@ -24,7 +24,8 @@ export interface AgreementRecord {
   code: string;
   name: string;
   parties: PartyCode[];
-  status: "Proposed" | "InForce";
+  /** Withdrawn: by one of its parties before it came into force (its code free again). */
+  status: "Proposed" | "InForce" | "Withdrawn";
   /** The parties that approved it so far. */
   approvedBy: PartyCode[];
 }
@@ -84,6 +85,7 @@ type Read = { blockTag?: number };
 type OriginWrite =
   | "proposeAgreement"
   | "approveAgreement"
+  | "withdrawAgreement"
   | "registerTrader"
   | "setRegistrationStatus"
   | "addTraderKey"
@@ -92,7 +94,7 @@ type OriginWrite =
   | "setAgreementRecognition";
 
 const originInterface = IOriginRegistry__factory.createInterface();
-const AGREEMENT_STATUS = ["None", "Proposed", "InForce"] as const;
+const AGREEMENT_STATUS = ["None", "Proposed", "InForce", "Withdrawn"] as const;
 
 /** Reads and writes the origin registry of `ledger`'s deployment. */
 export class OriginClient {
@@ -144,6 +146,11 @@ export class OriginClient {
   /** Approves agreement `agreementId` as an admin of `party`. */
   async approveAgreement(agreementId: number, party: PartyCode): Promise<WriteResult> {
     return this.#write("approveAgreement", [smallUint(agreementId, 32, "agreementId"), partyCodeToBytes2(party)]);
+  }
+
+  /** Withdraws agreement `agreementId`, still proposed, as an admin of `party` (one of its parties). */
+  async withdrawAgreement(agreementId: number, party: PartyCode): Promise<WriteResult> {
+    return this.#write("withdrawAgreement", [smallUint(agreementId, 32, "agreementId"), partyCodeToBytes2(party)]);
   }
 
   /** Agreement `agreementId`, or undefined. */

@@ -89,7 +89,7 @@ const isoTime = z.iso.datetime();
 export const originInfoSchema = z.object({
   proof: z.enum(PROOF_KIND_NAMES as [ProofKind, ...ProofKind[]]),
   agreement: z
-    .object({ code: z.string(), name: z.string(), parties: z.array(z.string()), status: z.enum(["Proposed", "InForce"]) })
+    .object({ code: z.string(), name: z.string(), parties: z.array(z.string()), status: z.enum(["Proposed", "InForce", "Withdrawn"]) })
     .optional(),
   /** The registered exporter or importer who declared, with what its consent lets anyone see. */
   declarant: z
