@@ -37,9 +37,11 @@ export const openApiOperations = {
 
 /**
  * The API's version: its paths stay /v1; 0.2.0 gave every certificate answer `anchoring` and `status` (see info);
- * 0.3.0 added the importing side (border agencies, outcomes, utilisation, a report's `use`), nothing removed.
+ * 0.3.0 added the importing side (border agencies, outcomes, utilisation, a report's `use`), nothing removed; 0.4.0 added
+ * origin declarations (agreements, registered exporters and importers, declarations, recognition per agreement, a
+ * report's `origin`), nothing removed.
  */
-export const API_VERSION = "0.3.0";
+export const API_VERSION = "0.4.0";
 
 /** The OpenAPI 3.1 document of every operation, its server at `config.publicUrl`. */
 export function buildOpenApiDocument(config: ServerConfig, operations: Operation[] = allOperations()): Record<string, unknown> {
@@ -64,6 +66,9 @@ export function buildOpenApiDocument(config: ServerConfig, operations: Operation
         "The importing side (0.3.0): a party's border agencies (`customs` tokens) record outcomes for certificates presented " +
         "at their border and write import declarations' quantities off their goods items; the ledger enforces the totals. " +
         "Every verification report carries the certificate's `use`.\n\n" +
+        "Origin declarations (0.4.0): origin authorities register exporters and importers (`declarant` tokens), who declare " +
+        "the origin of goods under a trade agreement; party admins propose and approve agreements and state which proofs of " +
+        "origin they accept under each. Reports of proofs of origin carry `origin` (the proof, the agreement, the declarant).\n\n" +
         "Compatibility: before 0.2.0, `status` also meant the anchoring state (in the submit answer, the console's list " +
         "and `request.status`) and batch items carried the HTTP status as `status`. Read `anchoring` for the former, " +
         "`httpStatus` for the latter; list filters are `anchoring=` and `status=active|suspended|revoked`, and an old " +
