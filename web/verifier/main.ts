@@ -19,6 +19,7 @@ import { readQrImage } from "./qr-reader";
 import { downloadReceipt, printedFrom, receiptActions } from "./receipt";
 import { certificateFacts, checkList, fileNotes, verdictBanner } from "./report-view";
 import { useSection } from "../shared/use-view";
+import { originSection, registrationLookup } from "../shared/origin-view";
 import { verdictExplanation, verdictTitle } from "./report-words";
 import { verify, type VerifyOptions, type VerifyRequest, type VerifyResponse } from "./verification";
 
@@ -293,6 +294,7 @@ function renderAll(): void {
       h("div", { id: "result" }),
       inputsSection(t, state.inputs, actions),
       optionsSection(t, state.inputs, actions),
+      registrationLookup(t.language, (iso) => t.date(iso)),
     ),
   );
   if (state.inputs.parties) updatePartyOptions(state.inputs.parties);
@@ -331,6 +333,7 @@ function renderResult(): void {
       fileNotes(t, state.notes),
       certificateFacts(t, report),
       checkList(t, report),
+      originSection(t.language, report.origin, (iso) => t.date(iso)),
       useSection(t.language, report.use, (iso) => t.date(iso)),
       historyTimeline(t, report),
       h("div", { id: "content-slot" }, contentSection(t, state.content)),
