@@ -178,4 +178,86 @@ describe("web: origin declarations on the verifier page and in the console", fun
     expect(errors.filter((e) => !/status of 404/.test(e))).to.deep.equal([]);
     await context.close();
   });
+
+  async function signIn(page: Page, token: string): Promise<void> {
+    await page.goto(`${server.url}/console`);
+    await page.fill("#token-input", token);
+    await page.click('[data-testid="sign-in"]');
+    await page.locator('[data-testid="signed-in-as"]').waitFor();
+  }
+
+  it("the console: the origin authority registers an exporter and sees its token; the exporter declares with it", async function () {
+    const { context, page, errors } = await openPage();
+    await signIn(page, await server.issuerToken(server.world.authorities.kgBody.id));
+    await page.click('[data-tab="traders"]');
+    await page.selectOption("#trader-kind", "exporter");
+    await page.fill("#trader-number", "KG-REX-000200");
+    await page.fill("#trader-name", "Talas Beans Cooperative");
+    await page.fill("#trader-address", "Talas");
+    await page.fill("#trader-headings", "0813, 0713");
+    await page.fill("#trader-valid-until", "2030-12-31");
+    await page.check("#trader-consent");
+    await page.click('[data-testid="register-trader"]');
+    await page.locator('[data-testid="traders-message"][data-kind="ok"]').waitFor();
+    expect(await page.locator('[data-testid="traders-message"]').textContent()).to.equal(
+      "Registered KG-REX-000200. Hand the trader its token:",
+    );
+    const token = await page.locator('[data-testid="trader-token"]').inputValue();
+    expect(token.split(".")).to.have.length(3);
+    await screenshot(page, "origin-console-register");
+
+    await page.click('[data-testid="sign-out"]');
+    await signIn(page, token);
+    expect(await page.locator('[data-testid="signed-in-as"]').textContent()).to.match(/^Registered trader \(registration \d+\)/);
+    const fill = async (hsCode: string, invoice: string) => {
+      await page.fill("#declare-agreement", "KG-KZ");
+      await page.fill("#declare-importing", "KZ");
+      await page.fill("#declare-invoice-number", invoice);
+      await page.fill("#declare-invoice-date", "2026-12-01");
+      await page.fill("#declare-description", "Dried apricots");
+      await page.fill("#declare-hs-code", hsCode);
+      await page.fill("#declare-quantity", "12000");
+      await page.click('[data-testid="declare"]');
+    };
+    // A heading outside the registration: the server's reason, word for word.
+    await fill("080232", "INV-WEB-REFUSED");
+    await page.locator('[data-testid="declare-message"][data-kind="error"]').waitFor();
+    expect(await page.locator('[data-testid="declare-message"]').textContent()).to.contain(
+      "heading 0802 is not among KG-REX-000200's registered headings (0813, 0713)",
+    );
+    await fill("081310", `INV-WEB-${Date.now()}`);
+    await page.locator('[data-testid="declare-message"][data-kind="ok"]').waitFor();
+    const link = await page.locator('[data-testid="declared-link"]').getAttribute("href");
+    expect(link).to.match(/\/v\/0x[0-9a-f]{64}#k=/);
+    await screenshot(page, "origin-console-declare");
+    expect(errors.filter((e) => !/status of 422/.test(e))).to.deep.equal([]);
+    await context.close();
+  });
+
+  it("the console: a party admin approves a proposed agreement and states what it accepts under it", async function () {
+    const proposed = await call(server, "/v1/agreements", {
+      method: "POST",
+      token: await server.adminToken("KG"),
+      json: { code: "KG-UZ", name: "Kyrgyzstan–Uzbekistan free trade agreement", parties: ["KG", "UZ"] },
+    });
+    expect(proposed.status, proposed.text).to.equal(201);
+    const { context, page, errors } = await openPage();
+    await signIn(page, await server.adminToken("UZ"));
+    await page.click('[data-tab="agreements"]');
+    const row = page.locator('[data-agreement="KG-UZ"]');
+    await row.waitFor();
+    expect(await row.textContent()).to.contain("proposed, awaiting UZ");
+    await page.click('[data-testid="approve-KG-UZ"]');
+    await page.locator('[data-agreement="KG-UZ"]', { hasText: "in force" }).waitFor();
+    await page.selectOption("#recognise-issuer", "KG");
+    await page.fill("#recognise-agreement", "KG-UZ");
+    await page.check("#recognise-exporterDeclaration");
+    await page.click('[data-testid="recognise-under"]');
+    await page.locator('[data-testid="agreements-message"]', { hasText: "UZ accepts from KG under KG-UZ" }).waitFor();
+    expect(await page.locator('[data-testid="agreements-message"]').textContent()).to.equal(
+      "UZ accepts from KG under KG-UZ: Exporters' declarations.",
+    );
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
 });

@@ -53,6 +53,8 @@ export async function openConsole(t: ConsoleTranslator, session: Session): Promi
     const agency = await call<AgencyView>(`/v1/agencies/${claims.agencyId}`);
     return { t, session, party: agency.party, agency, parties, call };
   }
+  // A registered trader's party is its registration's; its screen does not need it (the server knows the token's).
+  if (claims.role === "declarant") return { t, session, party: "", parties, call };
   return { t, session, party: claims.party, parties, call };
 }
 

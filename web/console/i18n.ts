@@ -17,6 +17,10 @@ const en = {
   signedInAdmin: "Party admin of {party}",
   signedInAgency: "Border agency {id}: {name} ({party})",
   tabBorder: "At the border",
+  tabTraders: "Registered traders",
+  tabDeclare: "Declare origin",
+  tabAgreements: "Agreements",
+  signedInDeclarant: "Registered trader (registration {id})",
   borderHeading: "A certificate presented at the border",
   borderIntro:
     "Give the certificate's hash, and its credential (.jwt) when its payload was not addressed to your party. Record what you " +
@@ -175,6 +179,10 @@ const ru: Record<ConsoleKey, string> = {
   signedInAdmin: "Администратор стороны {party}",
   signedInAgency: "Пограничная служба {id}: {name} ({party})",
   tabBorder: "На границе",
+  tabTraders: "Участники ВЭД",
+  tabDeclare: "Декларация о происхождении",
+  tabAgreements: "Соглашения",
+  signedInDeclarant: "Зарегистрированный участник ВЭД (регистрация {id})",
   borderHeading: "Сертификат, предъявленный на границе",
   borderIntro:
     "Укажите хеш сертификата и его учётные данные (.jwt), если содержимое не было адресовано вашей стороне. Зарегистрируйте " +

@@ -4,6 +4,9 @@ import { LANGUAGES, type Language } from "../shared/i18n";
 import { anchorScreen } from "./anchor";
 import { authoritiesScreen } from "./authorities";
 import { borderScreen } from "./border";
+import { agreementsScreen } from "./agreements";
+import { declareScreen } from "./declare";
+import { tradersScreen } from "./traders";
 import { certificateList } from "./certificate-list";
 import { openConsole, type ConsoleContext } from "./context";
 import { consoleTranslator, type ConsoleKey } from "./i18n";
@@ -12,7 +15,7 @@ import { recognitionScreen } from "./recognition";
 import { clearSession, loadSession, saveSession, type Session } from "./session";
 import { signingKeysScreen } from "./signing-keys";
 
-type Tab = "anchor" | "certificates" | "authorities" | "keys" | "recognition" | "border";
+type Tab = "anchor" | "certificates" | "authorities" | "keys" | "recognition" | "border" | "traders" | "declare" | "agreements";
 
 const SCREENS: Record<Tab, { label: ConsoleKey; screen: (ctx: ConsoleContext) => HTMLElement }> = {
   anchor: { label: "tabAnchor", screen: anchorScreen },
@@ -21,6 +24,9 @@ const SCREENS: Record<Tab, { label: ConsoleKey; screen: (ctx: ConsoleContext) =>
   keys: { label: "tabKeys", screen: signingKeysScreen },
   recognition: { label: "tabRecognition", screen: recognitionScreen },
   border: { label: "tabBorder", screen: borderScreen },
+  traders: { label: "tabTraders", screen: tradersScreen },
+  declare: { label: "tabDeclare", screen: declareScreen },
+  agreements: { label: "tabAgreements", screen: agreementsScreen },
 };
 
 const t = consoleTranslator();
@@ -30,13 +36,18 @@ let tab: Tab = "anchor";
 
 /**
  * The tabs a token's role has: issuers anchor and manage their certificates and keys; party admins run the registry;
- * a border agency answers for certificates presented at its border.
+ * a border agency answers for certificates presented at its border; an origin authority (an issuer whose scope holds
+ * a declaration type) registers traders; a registered trader declares origin.
  */
 function tabsOf(context: ConsoleContext): Tab[] {
   const role = context.session.claims.role;
-  if (role === "issuer") return ["anchor", "certificates", "keys"];
+  if (role === "issuer") {
+    const origin = context.authority?.scope.some((type) => type === 5 || type === 6) === true;
+    return origin ? ["anchor", "certificates", "keys", "traders"] : ["anchor", "certificates", "keys"];
+  }
   if (role === "customs") return ["border"];
-  return ["authorities", "keys", "recognition", "certificates"];
+  if (role === "declarant") return ["declare"];
+  return ["authorities", "keys", "recognition", "agreements", "certificates"];
 }
 
 function header(): HTMLElement {
@@ -72,7 +83,9 @@ function whoText(context: ConsoleContext): string {
       ? t("signedInIssuer", { id: context.authority.id, name: context.authority.name, party: context.authority.party })
       : claims.role === "customs" && context.agency
         ? t("signedInAgency", { id: context.agency.id, name: context.agency.name, party: context.agency.party })
-        : t("signedInAdmin", { party: context.party });
+        : claims.role === "declarant"
+          ? t("signedInDeclarant", { id: claims.registrationId })
+          : t("signedInAdmin", { party: context.party });
   return claims.exp ? `${who} · ${t("tokenExpires", { date: t.date(claims.exp) })}` : who;
 }
 

@@ -8,7 +8,10 @@ const STORAGE_KEY = "certledger.console.token";
 
 /** What the console reads from a token's payload. */
 export type Claims = (
-  { role: "issuer"; authorityId: number } | { role: "party-admin"; party: string } | { role: "customs"; agencyId: number }
+  | { role: "issuer"; authorityId: number }
+  | { role: "party-admin"; party: string }
+  | { role: "customs"; agencyId: number }
+  | { role: "declarant"; registrationId: number }
 ) & {
   exp?: number;
 };
@@ -37,6 +40,7 @@ export function decodeClaims(token: string): Claims | undefined {
   if (p.role === "issuer" && typeof p.authorityId === "number") return { role: "issuer", authorityId: p.authorityId, exp };
   if (p.role === "party-admin" && typeof p.party === "string") return { role: "party-admin", party: p.party, exp };
   if (p.role === "customs" && typeof p.agencyId === "number") return { role: "customs", agencyId: p.agencyId, exp };
+  if (p.role === "declarant" && typeof p.registrationId === "number") return { role: "declarant", registrationId: p.registrationId, exp };
   return undefined;
 }
 
