@@ -6,11 +6,13 @@
  *  2. Verification by hash: GET /v1/verify/{certHash} under load (autocannon) over the anchored certificates, cold
  *     (never verified before) and hot (verified before): latency p50/p99 and requests/s (see bench/verify-load.ts).
  *  3. The importing side: certificates of origin accepted and written off by a border agency (bench/outcomes-load.ts).
+ *  4. Origin declarations: an exporter's declarations, then their verification for the importing party (bench/origin-load.ts).
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { freePort, startNode } from "../test/e2e/node-process";
+import { benchDeclarations } from "./origin-load";
 import { benchOutcomes } from "./outcomes-load";
 import { benchVerification } from "./verify-load";
 import { report } from "./report";
@@ -18,6 +20,7 @@ import { report } from "./report";
 const N = Number(process.env.BENCH_CERTIFICATES ?? 5000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const OUTCOMES = Number(process.env.BENCH_OUTCOMES ?? 300);
+const DECLARATIONS = Number(process.env.BENCH_DECLARATIONS ?? 300);
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "certledger-bench-"));
@@ -81,6 +84,7 @@ async function main(): Promise<void> {
       processes: { node: node.child.pid, chain: Number.isInteger(anvilPid) ? anvilPid : undefined },
     });
     await benchOutcomes({ api, demo, count: OUTCOMES, concurrency: 8 });
+    await benchDeclarations({ api, demo, count: DECLARATIONS, concurrency: 8 });
   } finally {
     node.child.kill("SIGINT");
     await node.exited;

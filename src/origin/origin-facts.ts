@@ -59,26 +59,34 @@ export async function readOriginFacts(origin: OriginClient, q: OriginQuestion): 
   }
   if (q.forParty !== undefined) {
     const forParty = q.forParty;
-    const agreements = proof === "certificate" && q.blanket ? [] : await origin.agreements();
-    const elsewhere = await Promise.all(
-      agreements
-        .filter(
-          (a) => a.status === "InForce" && a.parties.includes(forParty) && a.parties.includes(q.issuerParty) && forParty !== q.issuerParty,
-        )
-        .map(async (a) => ({ code: a.code, id: a.id, ...(await origin.getAgreementRecognition(forParty, q.issuerParty, a.id, read)) })),
-    );
-    const under = facts.agreement ? elsewhere.find((e) => e.id === facts.agreement!.id) : undefined;
-    facts.recognition = recognitionOf({
+    const question = {
       forParty,
       issuerParty: q.issuerParty,
       proof,
       agreement: facts.agreement,
       unknownAgreement: facts.unknownAgreement,
-      underAgreement: under,
       blanket: q.blanket ?? false,
-      elsewhere: elsewhere.map((e) => ({ code: e.code, proofs: e.proofs })),
       at: q.at,
-    });
+    };
+    const agreementId = facts.agreement?.id;
+    const under =
+      agreementId === undefined || forParty === q.issuerParty
+        ? undefined
+        : await origin.getAgreementRecognition(forParty, q.issuerParty, agreementId, read);
+    facts.recognition = recognitionOf({ ...question, underAgreement: under });
+    // Only a refusal names what the party does accept from that issuer elsewhere: the other agreements are read then.
+    if (!facts.recognition.recognised) {
+      const others = (await origin.agreements()).filter(
+        (a) => a.status === "InForce" && a.id !== agreementId && a.parties.includes(forParty) && a.parties.includes(q.issuerParty),
+      );
+      const elsewhere = await Promise.all(
+        others.map(async (a) => ({
+          code: a.code,
+          proofs: (await origin.getAgreementRecognition(forParty, q.issuerParty, a.id, read)).proofs,
+        })),
+      );
+      facts.recognition = recognitionOf({ ...question, underAgreement: under, elsewhere });
+    }
   }
   return facts;
 }
