@@ -8,6 +8,7 @@ import {
   PROOF_KIND_NAMES,
   registrationRequestSchema,
   registrationStatusRequestSchema,
+  signedDeclarationRequestSchema,
   TRADER_KINDS,
   type ProofKind,
 } from "../src/origin";
@@ -23,6 +24,8 @@ export const registrationStatusRequest = registrationStatusRequestSchema;
 requestComponents.add(registrationStatusRequest, { id: "SetRegistrationStatus" });
 export const declarationRequest = declarationRequestSchema;
 requestComponents.add(declarationRequest, { id: "DeclareOrigin" });
+export const signedDeclarationRequest = signedDeclarationRequestSchema;
+requestComponents.add(signedDeclarationRequest, { id: "DeclareOriginSigned" });
 /** A declaration made out on a file (a PDF invoice carrying the statement): the declaration as JSON, beside `file`. */
 export const declarationForm = z.strictObject({
   declaration: jsonField(declarationRequestSchema).meta({ description: "JSON: the declaration, as the JSON body takes it" }),
@@ -68,6 +71,7 @@ export const registrationView = z.object({
   registrationNumber: z.string(),
   kind: z.enum(TRADER_KINDS),
   party: partyCode,
+  authorityId: z.int().meta({ description: "the origin authority that registered it" }),
   status: z.enum(["Active", "Suspended", "Revoked"]),
   statusChangedAt: isoTime,
   validFrom: isoTime,

@@ -5,6 +5,9 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { jwkThumbprint, p256PublicJwk, type JWK } from "../../src/crypto/keys";
+import { buildCredential } from "../../src/documents/credentials";
+import { signCredential } from "../../src/documents/vc-jose";
 import { PROOF_KIND_NAMES, TRADER_KINDS } from "../../src/origin/vocabulary";
 import { apiClient, API_OPTIONS } from "./api";
 import { defineCommand, positionals } from "./command";
@@ -13,7 +16,7 @@ import { EXIT } from "./exit-codes";
 
 interface RegistrationView {
   registrationNumber: string;
-  kind: string;
+  kind: "exporter" | "importer";
   party: string;
   status: string;
   validFrom: string;
@@ -85,6 +88,8 @@ export const registerTraderCommand = defineCommand({
     "  --headings LIST    the HS headings it may declare for, comma-separated (e.g. 0813,0806)",
     "  --valid-until D    end of the registration's validity (e.g. 2029-12-31)",
     "  --consent          the trader consents to its name, address and headings being public",
+    "  --public-key FILE  the public JWK of a key the trader holds itself (then it signs its declarations: declare --key);",
+    "                     without it, the server makes the trader's key and keeps it",
     ...API_HELP,
     TOKEN_HELP,
   ].join("\n"),
@@ -97,6 +102,7 @@ export const registerTraderCommand = defineCommand({
     headings: { type: "string" },
     "valid-until": { type: "string" },
     consent: { type: "boolean" },
+    "public-key": { type: "string" },
   },
   async run({ values, positionals: args }, out) {
     positionals(args, []);
@@ -111,6 +117,7 @@ export const registerTraderCommand = defineCommand({
       headings: values.headings!.split(",").map((h) => h.trim()),
       validUntil: dateTime(values["valid-until"]!, "--valid-until"),
       consent: values.consent === true,
+      ...(values["public-key"] !== undefined && { publicJwk: await jsonFile(values["public-key"]) }),
     };
     const result = await apiClient(values, true).request<{ registration: RegistrationView; token: string; registrationId: number }>(
       "POST",
@@ -153,7 +160,7 @@ export const registrationStatusCommand = defineCommand({
 
 export const declareCommand = defineCommand({
   name: "declare",
-  usage: "<declaration.json> [--agreement CODE] [--file INVOICE.pdf] --api URL --token T",
+  usage: "<declaration.json> [--agreement CODE] [--file INVOICE.pdf | --key KEY.json --registration N] --api URL --token T",
   help: [
     "A registered exporter or importer declares the origin of goods, with its own token (role declarant). The JSON file",
     "holds the declaration: tradeAgreement, importingCountry (an exporter's) or exportingCountry (an importer's),",
@@ -164,10 +171,19 @@ export const declareCommand = defineCommand({
     "  --agreement CODE   the agreement claimed, overriding the file's tradeAgreement",
     "  --file PDF         the invoice carrying the statement on origin: anchored (stamped with its QR code) instead of",
     "                     a credential; the JSON still gives the agreement, the sides and the goods lines",
+    "  --key FILE         a trader that holds its own key (its public half given at registration): the declaration",
+    "                     is built and signed here with this private JWK and sent signed; the server never sees the key",
+    "  --registration N   with --key: the trader's registration number",
     ...API_HELP,
     TOKEN_HELP,
   ].join("\n"),
-  options: { ...API_OPTIONS, agreement: { type: "string" }, file: { type: "string" } },
+  options: {
+    ...API_OPTIONS,
+    agreement: { type: "string" },
+    file: { type: "string" },
+    key: { type: "string" },
+    registration: { type: "string" },
+  },
   async run({ values, positionals: args }, out) {
     const [file] = positionals(args, ["the declaration's JSON file"]);
     let json: Record<string, unknown>;
@@ -177,6 +193,22 @@ export const declareCommand = defineCommand({
       throw new UsageError(`${file} cannot be read as JSON`);
     }
     if (values.agreement !== undefined) json.tradeAgreement = values.agreement;
+    if (values.key !== undefined) {
+      if (values.registration === undefined || values.file !== undefined)
+        throw new UsageError("--key goes with --registration, and not with --file");
+      const jws = await signedLocally(values, json, values.key, values.registration);
+      const result = await apiClient(values, true).request<{
+        certHash: string;
+        registrationNumber: string;
+        agreement: string;
+        links: { verify: string };
+      }>("POST", "/v1/declarations/signed", { json: { jws } });
+      out.result(
+        result,
+        `declared (signed here) by ${result.registrationNumber} under ${result.agreement}: ${result.certHash}\n${result.links.verify}`,
+      );
+      return EXIT.OK;
+    }
     let form: FormData | undefined;
     if (values.file !== undefined) {
       const invoice = values.file;
@@ -288,6 +320,61 @@ export const recogniseAgreementCommand = defineCommand({
     return EXIT.OK;
   },
 });
+
+/**
+ * The declaration in `json` as the trader's credential, signed with its private JWK in `keyFile`: the registration's
+ * party, kind and authority are read from the API's public lookup (they make the issuer DID), its name from the file's
+ * `name` or the published details.
+ */
+async function signedLocally(values: { api?: string }, json: Record<string, unknown>, keyFile: string, number: string): Promise<string> {
+  const privateJwk = await jsonFile(keyFile);
+  const registration = await apiClient(values, false).request<RegistrationView & { authorityId: number }>(
+    "GET",
+    `/v1/registrations/${encodeURIComponent(number)}`,
+  );
+  const name = typeof json.name === "string" ? json.name : (registration.name ?? registration.registrationNumber);
+  const own = registration.party;
+  const exporter = registration.kind === "exporter";
+  const exportingCountry = (json.exportingCountry as string | undefined) ?? (exporter ? own : undefined);
+  const importingCountry = (json.importingCountry as string | undefined) ?? (exporter ? undefined : own);
+  const now = Date.now();
+  const vc = buildCredential({
+    certificateType: exporter ? "exporterDeclaration" : "importerDeclaration",
+    issuer: { party: own, authorityId: registration.authorityId, registration: registration.registrationNumber, name },
+    certificateNumber:
+      (json.number as string | undefined) ??
+      `${registration.registrationNumber}/${(json.invoice as { number?: string } | undefined)?.number ?? now}`,
+    validFrom: new Date(now).toISOString(),
+    validUntil: (json.validUntil as string | undefined) ?? new Date(now + 365 * 86_400_000).toISOString(),
+    subject: {
+      declarant: { kind: registration.kind, registrationNumber: registration.registrationNumber, name },
+      tradeAgreement: json.tradeAgreement as string,
+      exportingCountry: exportingCountry as string,
+      importingCountry: importingCountry as string,
+      countryOfOrigin: (json.countryOfOrigin as string | undefined) ?? (exportingCountry as string),
+      invoice: json.invoice as { number: string; date: string },
+      statement:
+        (json.statement as string | undefined) ??
+        `The ${registration.kind} of the products covered by this document (registration No ${registration.registrationNumber}) declares that these products are of ${exportingCountry} preferential origin under ${String(json.tradeAgreement)}.`,
+      ...(json.consignee !== undefined && { consignee: json.consignee as never }),
+      goods: json.goods as never,
+    },
+  });
+  const { d: _private, ...publicPart } = privateJwk;
+  const publicJwk = p256PublicJwk(publicPart, "key");
+  return signCredential(vc, { privateJwk: privateJwk as JWK, publicJwk, kid: jwkThumbprint(publicJwk) });
+}
+
+/** The JSON object in `file` (a JWK); a usage error naming the file when it is not one. */
+async function jsonFile(file: string): Promise<Record<string, unknown>> {
+  try {
+    const value = JSON.parse(await readFile(file, "utf8")) as unknown;
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // said below
+  }
+  throw new UsageError(`${file} cannot be read as a JSON object (a JWK)`);
+}
 
 /** A date (2029-12-31) or date-time as the API takes it. */
 function dateTime(value: string, option: string): string {

@@ -33,6 +33,7 @@ import {
   registrationRequest,
   registrationStatusRequest,
   registrationView,
+  signedDeclarationRequest,
 } from "../origin-schemas";
 import { stampedLink } from "../links";
 import { acceptedCertificate } from "./certificates";
@@ -169,6 +170,22 @@ export const originOperations = {
     fileRequired: true,
     responses: { 202: { description: "accepted for anchoring", schema: declarationAccepted }, ...writeProblems },
   }),
+  declareSigned: defineOperation({
+    operationId: "declareOriginSigned",
+    method: "post",
+    path: "/v1/declarations/signed",
+    summary: "A registered trader that holds its own key sends a declaration it signed itself",
+    description:
+      "With the trader's token: `jws`, the OriginDeclarationCredential signed (VC-JOSE, ES256) with a key registered under its " +
+      "registration (its `publicJwk` given at registration). Its issuer must be the token's registration and authority " +
+      "(ISSUER_MISMATCH), its key registered and valid now (UNTRUSTED_KEY, INVALID_SIGNATURE), and it passes every check " +
+      "POST /v1/declarations makes; then it is recorded and anchored as it is. Nobody but the trader can sign in its name.",
+    tags,
+    auth: { roles: ["declarant"] },
+    json: signedDeclarationRequest,
+    jsonSize: "document",
+    responses: { 202: { description: "accepted for anchoring", schema: declarationAccepted }, ...writeProblems },
+  }),
 };
 
 /** Mounts the origin routes. */
@@ -254,6 +271,21 @@ export function mountOriginRoutes(router: Router, deps: AppDependencies, context
     const writer = origin.withSigner(await signerFor(deps, principal));
     const updated = await registrarOf(deps).setStatus(writer, registration.id, body.value.status);
     return { status: 200, body: publicRegistration(updated) };
+  });
+
+  mount(router, originOperations.declareSigned, context, async ({ body, res }) => {
+    const principal = principalOf(res);
+    if (principal.role !== "declarant") throw new CertLedgerError("FORBIDDEN", "registered exporters and importers declare origin");
+    const made = await declarationsOf(deps).declareSigned(principal.registrationId, body.value.jws);
+    return {
+      status: 202,
+      body: {
+        ...acceptedCertificate(deps, made),
+        registrationNumber: made.registration.number,
+        agreement: made.agreement.code,
+        jws: made.jws,
+      },
+    };
   });
 
   mount(router, originOperations.declare, context, async ({ body, res }) => {

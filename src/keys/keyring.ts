@@ -39,9 +39,9 @@ const keyringSchema = z.object({
   parties: z.record(z.string().regex(/^[A-Z]{2}$/), z.object({ admin: address, encryptionKey: z.string().optional() })),
   // The border agencies this server writes outcomes for, by id: the account each writes from (keyrings before #14 have none).
   agencies: z.record(z.string().regex(/^\d+$/), z.object({ account: address })).optional(),
-  // The registered exporters and importers this server declares for, by registration id: each one's own signing key and
-  // its details (name, address), both JWEs, decrypted on first use (keyrings before #15 have none).
-  declarants: z.record(z.string().regex(/^\d+$/), z.object({ signingKey: z.string(), details: z.string() })).optional(),
+  // The registered exporters and importers this server declares for, by registration id: each one's own signing key
+  // (absent for a trader that holds its key itself) and its details (name, address), JWEs decrypted on first use.
+  declarants: z.record(z.string().regex(/^\d+$/), z.object({ signingKey: z.string().optional(), details: z.string() })).optional(),
   // Each service secret is made on first use: a keyring may hold either without the other.
   service: z.object({ receiptKey: z.string().optional(), dataKey: z.string().optional() }).optional(),
 });
@@ -60,7 +60,7 @@ export class Keyring {
   #data: KeyringFile;
   readonly #keys = new Map<number, AuthoritySigningKey>();
   readonly #partyKeys = new Map<string, AuthoritySigningKey>();
-  readonly #declarants = new Map<number, { key: AuthoritySigningKey; details: Record<string, string> }>();
+  readonly #declarants = new Map<number, { key?: AuthoritySigningKey; details: Record<string, string> }>();
   /** One signer per account, shared (so one NonceSigner orders its nonces): the promise is kept, so that the first
    *  concurrent requests for an account wait for the same signer rather than each making one. */
   readonly #signers = new Map<string, Promise<Signer>>();
@@ -178,25 +178,26 @@ export class Keyring {
     await this.#save();
   }
 
-  /** Keeps registered trader `registrationId`'s own signing key and its details (name, address), encrypted. */
-  async addDeclarant(registrationId: number, key: { privateJwk: JWK }, details: Record<string, string>): Promise<void> {
+  /**
+   * Keeps registered trader `registrationId`'s details (name, address) and, when this server holds it, its own signing
+   * key, encrypted (a trader that holds its key itself registered only its public half).
+   */
+  async addDeclarant(registrationId: number, key: { privateJwk: JWK } | undefined, details: Record<string, string>): Promise<void> {
     const sealed = await this.#encryptBytes(new TextEncoder().encode(JSON.stringify(details)));
-    this.#data.declarants = {
-      ...this.#data.declarants,
-      [String(registrationId)]: { signingKey: await this.#encrypt(key.privateJwk), details: sealed },
-    };
-    this.#declarants.set(registrationId, { key: toSigningKey(key.privateJwk), details });
+    const signingKey = key === undefined ? undefined : await this.#encrypt(key.privateJwk);
+    this.#data.declarants = { ...this.#data.declarants, [String(registrationId)]: { ...(signingKey && { signingKey }), details: sealed } };
+    this.#declarants.set(registrationId, { key: key && toSigningKey(key.privateJwk), details });
     await this.#save();
   }
 
-  /** Registered trader `registrationId`'s signing key and details, when this server holds them. */
-  async declarant(registrationId: number): Promise<{ key: AuthoritySigningKey; details: Record<string, string> } | undefined> {
+  /** Registered trader `registrationId`'s details and its signing key (when this server holds it), if registered here. */
+  async declarant(registrationId: number): Promise<{ key?: AuthoritySigningKey; details: Record<string, string> } | undefined> {
     const known = this.#declarants.get(registrationId);
     if (known) return known;
     const entry = this.#data.declarants?.[String(registrationId)];
     if (!entry) return undefined;
     const opened = {
-      key: await this.#decrypt(entry.signingKey),
+      key: entry.signingKey === undefined ? undefined : await this.#decrypt(entry.signingKey),
       details: JSON.parse(new TextDecoder().decode(await this.#decryptBytes(entry.details))) as Record<string, string>,
     };
     this.#declarants.set(registrationId, opened);

@@ -8,9 +8,9 @@
  */
 import type { PayloadRecipient } from "../crypto/payload-encryption";
 import { CERTIFICATE_TYPES } from "../documents/certificate-types";
-import { buildCredential, type OriginDeclarationCredential } from "../documents/credentials";
+import { buildCredential, credentialCertificateType, credentialIssuer, type OriginDeclarationCredential } from "../documents/credentials";
 import { certHashOf, certificateNumberHash } from "../documents/hashing";
-import { signCredential } from "../documents/vc-jose";
+import { signCredential, verifyCredentialJws } from "../documents/vc-jose";
 import { CertLedgerError, isCertLedgerError } from "../errors";
 import type { AnchoringService, CredentialSubmissionOutcome, FileSubmissionOutcome } from "../pipeline/anchoring-service";
 import type { SubmitFileInput } from "../pipeline/submission-inputs";
@@ -83,7 +83,78 @@ export class DeclarationDesk {
         goods: request.goods,
       },
     }) as OriginDeclarationCredential;
+    if (!declarant.key) {
+      throw new CertLedgerError(
+        "FORBIDDEN",
+        `${registration.number} holds its own key: sign the declaration with it and send it signed (jws); this server cannot sign in its name`,
+      );
+    }
     const jws = await signCredential(credential, declarant.key);
+    await this.#record(facts, certHashOf(jws));
+    const outcome = await this.deps.anchoring.submitDeclaration({
+      authorityId: registration.authorityId,
+      jws,
+      recipients: facts.recipients,
+    });
+    return { ...outcome, credential, registration, agreement };
+  }
+
+  /**
+   * Takes a declaration the trader signed itself, with the key it holds (registered under its registration): the
+   * credential must name this token's registration and its authority, be signed by one of the registration's keys valid
+   * now, and pass every check a declaration made here passes; then it is recorded and anchored as it is.
+   */
+  async declareSigned(registrationId: number, jws: string): Promise<DeclarationMade> {
+    const { credential: vc, thumbprint } = await verifyCredentialJws(jws);
+    const type = credentialCertificateType(vc);
+    if (type !== "exporterDeclaration" && type !== "importerDeclaration") {
+      throw new CertLedgerError("INVALID_CREDENTIAL", `invalid credential: a ${type}, not an origin declaration`, {
+        details: { field: "jws" },
+      });
+    }
+    const credential = vc as OriginDeclarationCredential;
+    const subject = credential.credentialSubject;
+    const request: DeclarationRequest = {
+      number: subject.certificateNumber,
+      tradeAgreement: subject.tradeAgreement,
+      exportingCountry: subject.exportingCountry,
+      importingCountry: subject.importingCountry,
+      countryOfOrigin: subject.countryOfOrigin,
+      invoice: subject.invoice,
+      goods: subject.goods,
+      validUntil: credential.validUntil,
+    };
+    const facts = await this.#check(registrationId, request);
+    const { registration, agreement, now } = facts;
+    const issuer = credentialIssuer(credential);
+    const kind = type === "exporterDeclaration" ? "exporter" : "importer";
+    if (issuer.registration !== registration.number || issuer.authorityId !== registration.authorityId || kind !== registration.kind) {
+      throw new CertLedgerError(
+        "ISSUER_MISMATCH",
+        `the declaration is issued as ${credential.issuer.id} (an ${kind}'s), but this token is ${registration.number}'s, an ${registration.kind} registered by authority ${registration.authorityId}`,
+        { details: { field: "issuer.id" } },
+      );
+    }
+    if (subject.declarant.registrationNumber !== registration.number) {
+      throw new CertLedgerError(
+        "ISSUER_MISMATCH",
+        `the declarant named is ${subject.declarant.registrationNumber}, not ${registration.number}`,
+        {
+          details: { field: "credentialSubject.declarant.registrationNumber" },
+        },
+      );
+    }
+    const key = await this.deps.origin.getTraderKey(registration.id, thumbprint);
+    if (!key)
+      throw new CertLedgerError("UNTRUSTED_KEY", `signed with key ${thumbprint}, which is not registered under ${registration.number}`);
+    if ((key.revokedAt !== undefined && key.revokedAt <= now) || now < key.validFrom || now > key.validUntil) {
+      throw new CertLedgerError("INVALID_SIGNATURE", `key ${thumbprint} of ${registration.number} is revoked or not valid now`);
+    }
+    if (Date.parse(credential.validUntil) / 1000 <= Number(now)) {
+      throw new CertLedgerError("INVALID_CREDENTIAL", `invalid credential: validUntil: ${credential.validUntil} has passed`, {
+        details: { field: "validUntil" },
+      });
+    }
     await this.#record(facts, certHashOf(jws));
     const outcome = await this.deps.anchoring.submitDeclaration({
       authorityId: registration.authorityId,

@@ -23,6 +23,7 @@ export {
   declarationRequestSchema,
   registrationRequestSchema,
   registrationStatusRequestSchema,
+  signedDeclarationRequestSchema,
   type DeclarationRequest,
   type RegistrationRequest,
 } from "./requests";

@@ -24,6 +24,11 @@ export const registrationRequestSchema = z.strictObject({
   validUntil: dateTime,
   /** Whether the trader consents to its name, address and headings being public (else only number and validity are). */
   consent: z.boolean(),
+  /**
+   * The public half of a P-256 key the trader holds itself (a JWK): its declarations are then signed by the trader and
+   * sent signed (`jws`); nobody else can sign in its name. Without it, the registering server makes and keeps the key.
+   */
+  publicJwk: z.record(z.string(), z.unknown()).optional(),
 });
 export type RegistrationRequest = z.infer<typeof registrationRequestSchema>;
 
@@ -49,6 +54,14 @@ export const declarationRequestSchema = z.strictObject({
   validUntil: dateTime.optional(),
 });
 export type DeclarationRequest = z.infer<typeof declarationRequestSchema>;
+
+/** A declaration the trader signed itself with the key it holds: the credential as a compact JWS (VC-JOSE). */
+export const signedDeclarationRequestSchema = z.strictObject({
+  jws: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, "must be a compact JWS")
+    .max(1_000_000),
+});
 
 /** A party admin proposes an agreement between its party and others. */
 export const agreementRequestSchema = z.strictObject({

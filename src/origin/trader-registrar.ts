@@ -5,7 +5,7 @@
  * registration follows the consent: without it, only the number, party, status and validity (as the EU publishes REX).
  */
 import { createHash } from "node:crypto";
-import { generateSigningKey, type GeneratedKey } from "../crypto/keys";
+import { generateSigningKey, jwkThumbprintHex, p256PublicJwk, type GeneratedKey } from "../crypto/keys";
 import { CertLedgerError } from "../errors";
 import type { OriginClient, RegistrationRecord } from "./origin-client";
 import type { RegistrationRequest } from "./requests";
@@ -13,10 +13,15 @@ import { headingOf, headingText, type RegistrationStatusName } from "./vocabular
 
 /** Where a trader's own key and details are kept (the server's keyring). */
 export interface DeclarantKeys {
-  addDeclarant(registrationId: number, key: { privateJwk: GeneratedKey["privateJwk"] }, details: Record<string, string>): Promise<void>;
+  addDeclarant(
+    registrationId: number,
+    key: { privateJwk: GeneratedKey["privateJwk"] } | undefined,
+    details: Record<string, string>,
+  ): Promise<void>;
   declarant(registrationId: number): Promise<
     | {
-        key: { privateJwk: GeneratedKey["privateJwk"]; publicJwk: GeneratedKey["publicJwk"]; kid: string; thumbprint: string };
+        /** Absent when the trader holds its key itself (it registered only the public half). */
+        key?: { privateJwk: GeneratedKey["privateJwk"]; publicJwk: GeneratedKey["publicJwk"]; kid: string; thumbprint: string };
         details: Record<string, string>;
       }
     | undefined
@@ -40,6 +45,8 @@ export interface PublicRegistration {
   registrationNumber: string;
   kind: RegistrationRecord["kind"];
   party: string;
+  /** The origin authority that registered it (its declarations' issuer DID names it). */
+  authorityId: number;
   status: RegistrationStatusName;
   statusChangedAt: string;
   validFrom: string;
@@ -107,10 +114,12 @@ export class TraderRegistrar {
       if (!registration)
         throw new CertLedgerError("TX_FAILED", `registration ${written.registrationId} is not on the chain after its transaction`);
     }
-    // The trader's own key: kept (encrypted) before its thumbprint goes on chain, so a key on chain is never lost.
-    const key = await generateSigningKey();
+    // The trader's own key: its public half when it holds the key itself (then nobody else, this server included, can
+    // sign in its name); else one made here and kept encrypted before its thumbprint goes on chain (never lost).
+    const key = request.publicJwk === undefined ? await generateSigningKey() : undefined;
+    const thumbprint = key?.thumbprint ?? jwkThumbprintHex(p256PublicJwk(request.publicJwk, "publicJwk"));
     await this.deps.keys.addDeclarant(registration.id, key, details);
-    const added = await writer.addTraderKey(registration.id, key.thumbprint, now, validUntil);
+    const added = await writer.addTraderKey(registration.id, thumbprint, now, validUntil);
     await this.deps.durable?.(added.blockNumber);
     return registration;
   }
@@ -136,6 +145,7 @@ export function publicRegistration(registration: RegistrationRecord): PublicRegi
     registrationNumber: registration.number,
     kind: registration.kind,
     party: registration.party,
+    authorityId: registration.authorityId,
     status: registration.status,
     statusChangedAt: iso(registration.statusChangedAt),
     validFrom: iso(registration.validFrom),

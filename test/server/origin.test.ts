@@ -9,6 +9,7 @@ import { CERTIFICATE_TYPES, typeSet } from "../../src/documents/certificate-type
 import { buildCredential, credentialNumberHash } from "../../src/documents/credentials";
 import { certHashOf } from "../../src/documents/hashing";
 import { signCredential } from "../../src/documents/vc-jose";
+import { generateSigningKey } from "../../src/crypto/keys";
 import { OriginClient } from "../../src/origin";
 import { time } from "../contracts/fixtures";
 import { EXPORTER_DECLARATION_INPUT } from "../documents/credential-examples";
@@ -316,6 +317,54 @@ describe("API: origin declarations by registered exporters and importers", funct
     const report = await verify(certHash, "KZ");
     expect(report.verdict, JSON.stringify(report.checks)).to.equal("VALID");
     expect(report.checks.find((c) => c.id === "issuer")!.detail).to.contain("Declared by registered exporter KG-REX-000123 of KG");
+  });
+
+  it("a trader holding its own key: the server cannot sign in its name; its own signed declaration verifies, another key's does not", async function () {
+    const own = await generateSigningKey();
+    const registered = await call(server, "/v1/registrations", {
+      method: "POST",
+      token: originToken,
+      json: {
+        kind: "exporter",
+        number: "KG-REX-000500",
+        name: "Chui Walnut LLC",
+        address: "Tokmok",
+        headings: ["0813"],
+        validUntil: await validUntilInDays(300),
+        consent: false,
+        publicJwk: own.publicJwk,
+      },
+    });
+    expect(registered.status, registered.text).to.equal(201);
+    const token = registered.body.token as string;
+    // The registering server holds no key of this trader: it cannot declare in its name.
+    expect(expectProblem(await declare(token, declaration()), 403, "FORBIDDEN").detail).to.contain("holds its own key");
+    const { kgBody } = server.world.authorities;
+    const signed = async (key: typeof own, registration = "KG-REX-000500") => {
+      const vc = buildCredential({
+        ...EXPORTER_DECLARATION_INPUT,
+        issuer: { party: "KG", authorityId: kgBody.id, registration, name: "Chui Walnut LLC" },
+        certificateNumber: `KG-REX-000500/INV-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`,
+        validFrom: new Date().toISOString(),
+        validUntil: await validUntilInDays(200),
+        subject: {
+          ...EXPORTER_DECLARATION_INPUT.subject,
+          declarant: { kind: "exporter", registrationNumber: registration, name: "Chui Walnut LLC" },
+        },
+      });
+      return signCredential(vc, key);
+    };
+    const send = async (jws: string) => call(server, "/v1/declarations/signed", { method: "POST", token, json: { jws } });
+    expectProblem(await send(await signed(kgBody.key)), 422, "UNTRUSTED_KEY");
+    expectProblem(await send(await signed(own, "KG-REX-000123")), 403, "ISSUER_MISMATCH");
+    const accepted = await send(await signed(own));
+    expect(accepted.status, accepted.text).to.equal(202);
+    const certHash = accepted.body.certHash as string;
+    await anchored(certHash);
+    const report = (await call(server, "/v1/verify", { method: "POST", json: { jws: accepted.body.jws, forParty: "KZ" } })).body
+      .report as Report;
+    expect(report.verdict, JSON.stringify(report.checks)).to.equal("VALID");
+    expect(report.checks.find((c) => c.id === "signature")!.detail).to.contain("of KG-REX-000500, the declarant's own");
   });
 
   it("model 5: a KZ importer declares for an import into KZ; KZ verifies it, UZ sees an importer of KZ declared it", async function () {
