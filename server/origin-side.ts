@@ -17,8 +17,8 @@ export function originSide(options: {
   keys: DeclarantKeys;
   signerForAuthority(authorityId: number): Promise<Signer | undefined>;
   recipientKeys(parties: string[]): Promise<PayloadRecipient[]>;
-  /** The certificate with number hash `numberHash` in `party` this server knows (anchored, or in its outbox). */
-  numbered?(numberHash: string, party: string): string | undefined;
+  /** The certificate with `number` in `party` this server knows (anchored, or accepted and on its way). */
+  numbered?(number: string, party: string): string | undefined;
   durable?: (blockNumber: number) => Promise<void>;
 }): Pick<AppDependencies, "origin" | "registrar" | "declarations" | "durable"> {
   const { origin } = options;

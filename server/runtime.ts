@@ -9,6 +9,7 @@ import { loadKeystoreSigner } from "../src/chain/keystore";
 import { LedgerClient } from "../src/chain/ledger-client";
 import { connectRpc } from "../src/chain/provider";
 import { generateSigningKey } from "../src/crypto/keys";
+import { certificateNumberHash } from "../src/documents/hashing";
 import { CertLedgerError } from "../src/errors";
 import { ChainIndex, verifierEvents } from "../src/index";
 import { Keyring } from "../src/keys/keyring";
@@ -245,7 +246,9 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
         keys: keyring,
         signerForAuthority: (id) => keyring.signerFor(id),
         recipientKeys: ledgerRecipientKeys(client, payloads),
-        numbered: (numberHash, party) => index.byNumberHash(numberHash, party)[0]?.certHash,
+        numbered: (number, party) =>
+          index.byNumberHash(certificateNumberHash(party, number), party)[0]?.certHash ??
+          linkKeys.page({ party, number, limit: 1 })[0]?.certHash,
         durable: chain ? (blockNumber) => chain.durable(blockNumber) : undefined,
       }),
       adoptAgency: async (agencyId, candidates) => {

@@ -9,7 +9,7 @@
 import type { PayloadRecipient } from "../crypto/payload-encryption";
 import { CERTIFICATE_TYPES } from "../documents/certificate-types";
 import { buildCredential, credentialCertificateType, credentialIssuer, type OriginDeclarationCredential } from "../documents/credentials";
-import { certHashOf, certificateNumberHash } from "../documents/hashing";
+import { certHashOf } from "../documents/hashing";
 import { signCredential, verifyCredentialJws } from "../documents/vc-jose";
 import { CertLedgerError, isCertLedgerError } from "../errors";
 import type { AnchoringService, CredentialSubmissionOutcome, FileSubmissionOutcome } from "../pipeline/anchoring-service";
@@ -53,8 +53,8 @@ export class DeclarationDesk {
       anchoring: Pick<AnchoringService, "submitDeclaration" | "submitDeclarationFile">;
       /** The registered encryption keys of the parties a payload is addressed to. */
       recipientKeys(parties: string[]): Promise<PayloadRecipient[]>;
-      /** The certificate already anchored (or on its way) with number hash `numberHash` in `party`, if any. */
-      numbered?(numberHash: string, party: string): string | undefined;
+      /** The certificate already anchored, or accepted here and on its way, with `number` in `party`, if any. */
+      numbered?(number: string, party: string): string | undefined;
     },
   ) {}
 
@@ -248,7 +248,7 @@ export class DeclarationDesk {
     }
     const number = request.number ?? `${registration.number}/${request.invoice.number}`;
     // One declaration per number: the same invoice declared again (a retry, or a slip) is refused, naming the first.
-    const earlier = this.deps.numbered?.(certificateNumberHash(own, number), own);
+    const earlier = this.deps.numbered?.(number, own);
     if (earlier !== undefined) {
       throw new CertLedgerError(
         "DUPLICATE_DECLARATION",

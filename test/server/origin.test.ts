@@ -118,8 +118,7 @@ describe("API: origin declarations by registered exporters and importers", funct
     expect(accepted.body).to.include({ registrationNumber: "KG-REX-000123", agreement: "KG-KZ" });
     const certHash = accepted.body.certHash as string;
     await anchored(certHash);
-    // The same invoice declared again is refused, naming the declaration it already has.
-    await eventually(async () => server.index.byNumberHash((await verify(certHash)).certificate!.numberHash, "KG").length > 0, "indexed");
+    // The same invoice declared again is refused, naming the declaration it already has (here, and on the way too).
     const again = expectProblem(await declare(exporter.token, body), 409, "DUPLICATE_DECLARATION");
     expect(again.detail).to.contain(`is declared already: certificate ${certHash}`);
 
@@ -173,6 +172,14 @@ describe("API: origin declarations by registered exporters and importers", funct
     expect(issuer.result).to.equal("warn");
     expect(issuer.detail).to.contain("its registration active and valid when it declared");
     expect(issuer.detail).to.contain("has since been suspended");
+  });
+
+  it("the same invoice declared twice at once is refused the second time, before the first is anchored", async function () {
+    const body = declaration();
+    const first = await declare(exporter.token, body);
+    expect(first.status, first.text).to.equal(202);
+    const again = expectProblem(await declare(exporter.token, body), 409, "DUPLICATE_DECLARATION");
+    expect(again.detail).to.contain(`certificate ${first.body.certHash as string}`);
   });
 
   it("refuses, storing nothing: a heading outside the registration, an agreement without KG, an unknown agreement, another party's imports", async function () {

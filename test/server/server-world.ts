@@ -12,6 +12,7 @@ import { ethers } from "hardhat";
 import type { Signer } from "ethers";
 import { importingSide } from "../../server/importing-side";
 import { originSide } from "../../server/origin-side";
+import { certificateNumberHash } from "../../src/documents/hashing";
 import { OriginClient } from "../../src/origin";
 import { OutcomesClient } from "../../src/outcomes";
 import { ChainIndex, verifierEvents } from "../../src/index";
@@ -162,7 +163,9 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       origin,
       anchoring,
       keys: vault,
-      numbered: (numberHash, party) => index.byNumberHash(numberHash, party)[0]?.certHash,
+      numbered: (number, party) =>
+        index.byNumberHash(certificateNumberHash(party, number), party)[0]?.certHash ??
+        linkKeys.page({ party, number, limit: 1 })[0]?.certHash,
       signerForAuthority: async (authorityId) => accountOf(authorityId),
       recipientKeys: async (parties) =>
         parties.filter((party) => party === "KZ").map((party) => ({ party, publicJwk: world.kzEncryption.publicJwk })),
