@@ -18,6 +18,15 @@ export async function agreementNamed(origin: OriginClient, code: string): Promis
   return agreement;
 }
 
+/** Agreement `code`, which must name `party` among its parties (NOT_AGREEMENT_PARTY otherwise). */
+async function agreementOfParty(writer: OriginClient, party: PartyCode, code: string): Promise<AgreementRecord> {
+  const agreement = await agreementNamed(writer, code);
+  if (!agreement.parties.includes(party)) {
+    throw new CertLedgerError("NOT_AGREEMENT_PARTY", `${party} is not a party to ${code} (${agreement.parties.join(", ")})`);
+  }
+  return agreement;
+}
+
 /** Proposes an agreement as `writer` (an admin of `proposer`, which must be among its parties). */
 export async function proposeAgreement(
   writer: OriginClient,
@@ -47,9 +56,7 @@ export async function approveAgreement(
   code: string,
   durable?: (blockNumber: number) => Promise<void>,
 ): Promise<AgreementRecord> {
-  const agreement = await agreementNamed(writer, code);
-  if (!agreement.parties.includes(party))
-    throw new CertLedgerError("NOT_AGREEMENT_PARTY", `${party} is not a party to ${code} (${agreement.parties.join(", ")})`);
+  const agreement = await agreementOfParty(writer, party, code);
   if (agreement.approvedBy.includes(party)) throw new CertLedgerError("AGREEMENT_ALREADY_APPROVED", `${party} already approved ${code}`);
   const written = await writer.approveAgreement(agreement.id, party);
   await durable?.(written.blockNumber);
@@ -63,9 +70,7 @@ export async function withdrawAgreement(
   code: string,
   durable?: (blockNumber: number) => Promise<void>,
 ): Promise<AgreementRecord> {
-  const agreement = await agreementNamed(writer, code);
-  if (!agreement.parties.includes(party))
-    throw new CertLedgerError("NOT_AGREEMENT_PARTY", `${party} is not a party to ${code} (${agreement.parties.join(", ")})`);
+  const agreement = await agreementOfParty(writer, party, code);
   if (agreement.status !== "Proposed")
     throw new CertLedgerError("AGREEMENT_IN_FORCE", `${code} is in force: only a proposal can be withdrawn`);
   const written = await writer.withdrawAgreement(agreement.id, party);

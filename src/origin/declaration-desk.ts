@@ -310,41 +310,36 @@ function checkStanding(registration: RegistrationRecord, now: bigint): void {
   }
 }
 
-/** Which way the goods go: an exporter's leave its party, an importer's enter it. */
+/** Which way the goods go: an exporter's leave its party, an importer's enter it; the other side is the counterpart. */
 function sidesOf(registration: RegistrationRecord, request: DeclarationRequest) {
   const own = registration.party;
-  if (registration.kind === "exporter") {
-    if (request.exportingCountry !== undefined && request.exportingCountry !== own) {
-      throw new CertLedgerError(
-        "EXPORTER_NOT_OWN_PARTY",
-        `an exporter registered in ${own} declares only for exports from ${own}, not from ${request.exportingCountry}`,
-        {
-          details: { field: "exportingCountry" },
-        },
-      );
-    }
-    if (request.importingCountry === undefined || request.importingCountry === own) {
-      throw new CertLedgerError("INVALID_COUNTERPART", `importingCountry: name the party the goods are exported to (not ${own})`, {
-        details: { field: "importingCountry" },
-      });
-    }
-    return { exportingCountry: own, importingCountry: request.importingCountry, counterpart: request.importingCountry };
-  }
-  if (request.importingCountry !== undefined && request.importingCountry !== own) {
+  const exporter = registration.kind === "exporter";
+  const [ownField, otherField] = exporter
+    ? (["exportingCountry", "importingCountry"] as const)
+    : (["importingCountry", "exportingCountry"] as const);
+  const claimed = request[ownField];
+  if (claimed !== undefined && claimed !== own) {
+    const [code, way] = exporter
+      ? (["EXPORTER_NOT_OWN_PARTY", "exports from"] as const)
+      : (["IMPORTER_NOT_OWN_PARTY", "imports into"] as const);
     throw new CertLedgerError(
-      "IMPORTER_NOT_OWN_PARTY",
-      `an importer registered in ${own} declares only for imports into ${own}, not into ${request.importingCountry}`,
+      code,
+      `an ${registration.kind} registered in ${own} declares only for ${way} ${own}, not ${way.split(" ")[1]} ${claimed}`,
       {
-        details: { field: "importingCountry" },
+        details: { field: ownField },
       },
     );
   }
-  if (request.exportingCountry === undefined || request.exportingCountry === own) {
-    throw new CertLedgerError("INVALID_COUNTERPART", `exportingCountry: name the party the goods are imported from (not ${own})`, {
-      details: { field: "exportingCountry" },
+  const other = request[otherField];
+  if (other === undefined || other === own) {
+    const way = exporter ? "exported to" : "imported from";
+    throw new CertLedgerError("INVALID_COUNTERPART", `${otherField}: name the party the goods are ${way} (not ${own})`, {
+      details: { field: otherField },
     });
   }
-  return { exportingCountry: request.exportingCountry, importingCountry: own, counterpart: request.exportingCountry };
+  return exporter
+    ? { exportingCountry: own, importingCountry: other, counterpart: other }
+    : { exportingCountry: other, importingCountry: own, counterpart: other };
 }
 
 function statementOf(registration: RegistrationRecord, agreement: AgreementRecord, origin: string): string {
