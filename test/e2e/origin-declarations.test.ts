@@ -3,7 +3,7 @@
  * data, keys and Helia node), as the issue plays them: KG registers exporter KG-REX-000123 (consenting to publication);
  * it declares the origin of dried apricots under the KG–KZ agreement; KZ recognises exporters' declarations from KG
  * under it and its customs verifies VALID and recognised; UZ, which recognises only authorities' certificates of origin
- * from KG under the CIS FTA, gets NOT_RECOGNISED naming why; KG suspends the registration, and a new declaration is
+ * from KG under the CIS FTA, gets NOT_RECOGNISED naming why; KZ's customs accepts it and writes the import off; KG suspends the registration, and a new declaration is
  * refused while the earlier one verifies as made while the registration was valid. Then model 5: a KZ-registered
  * importer declares for an import into KZ, KZ verifies it, and UZ sees an importer of KZ declared it.
  */
@@ -128,6 +128,24 @@ describe("origin declarations across borders: registered exporters and importers
       /^Declared by registered exporter KG-REX-000123 of KG .*its registration active and valid when it declared on .*, under KG-KZ\.$/,
     );
     expect(detail(atKz, "recognition")).to.contain("KZ recognises origin declarations by registered exporters from KG under KG-KZ");
+
+    // KZ's customs accepts it (its server opens the payload addressed to KZ) and writes the import off its goods line.
+    const kz = party("KZ");
+    const accepted = await until("KZ's customs accepts the declaration", async () => {
+      const answer = await partyApi(kz, `/v1/certificates/${certHash}/outcomes`, {
+        method: "POST",
+        token: kz.customs!.token,
+        json: { outcome: "accepted" },
+      });
+      return answer.status === 201 ? answer : undefined;
+    });
+    expect(accepted.body).to.include({ party: "KZ" });
+    const writtenOff = await partyApi(kz, `/v1/certificates/${certHash}/utilisations`, {
+      method: "POST",
+      token: kz.customs!.token,
+      json: { declaration: "KZ-DT-APRICOTS-1", items: [{ item: 1, quantity: 12000, unit: "KGM" }] },
+    });
+    expect(writtenOff.status, writtenOff.text).to.equal(201);
 
     const atUz = await verify("UZ", certHash, "UZ");
     expect(atUz.verdict).to.equal("NOT_RECOGNISED");
