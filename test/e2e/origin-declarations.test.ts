@@ -2,10 +2,11 @@
  * Origin declarations across borders, on real server processes (KG, KZ, UZ sharing one anvil chain, each with its own
  * data, keys and Helia node), as the issue plays them: KG registers exporter KG-REX-000123 (consenting to publication);
  * it declares the origin of dried apricots under the KG–KZ agreement; KZ recognises exporters' declarations from KG
- * under it and its customs verifies VALID and recognised; UZ, which recognises only authorities' certificates of origin
- * from KG under the CIS FTA, gets NOT_RECOGNISED naming why; KZ's customs accepts it and writes the import off; KG suspends the registration, and a new declaration is
- * refused while the earlier one verifies as made while the registration was valid. Then model 5: a KZ-registered
- * importer declares for an import into KZ, KZ verifies it, and UZ sees an importer of KZ declared it.
+ * under it and its customs verifies VALID and recognised, accepts it and writes the import off; UZ, which recognises
+ * only authorities' certificates of origin from KG under the CIS FTA, gets NOT_RECOGNISED naming why; KG suspends the
+ * registration, and a new declaration is refused while the earlier one verifies as made while the registration was
+ * valid. Then model 5: a KZ-registered importer declares for an import into KZ, KZ verifies it, and UZ sees an importer
+ * of KZ declared it.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
