@@ -1,22 +1,22 @@
 /**
  * A party admin's agreements screen: the trade agreements (GET /v1/agreements), approving one its party is named in,
- * proposing one, and stating which proofs of origin its party accepts from another party under one
- * (PUT /v1/recognition/agreements).
+ * proposing one, and below, what its party accepts under those in force.
  */
 import { h, replaceChildren } from "../shared/dom";
+import { latestOnly } from "../shared/latest-only";
+import { agreementRecognition } from "./agreement-recognition";
 import type { ConsoleContext } from "./context";
 import { busy, failureText, field, messageLine, setMessage } from "./form-ui";
 import { originWord, type OriginWord } from "./origin-words";
 
-interface Agreement {
+/** A trade agreement as GET /v1/agreements lists it. */
+export interface Agreement {
   code: string;
   name: string;
   parties: string[];
   status: "Proposed" | "InForce" | "Withdrawn";
   approvedBy: string[];
 }
-
-const PROOFS = ["certificate", "exporterDeclaration", "importerDeclaration"] as const;
 
 /** The agreements screen. */
 export function agreementsScreen(ctx: ConsoleContext): HTMLElement {
@@ -25,47 +25,53 @@ export function agreementsScreen(ctx: ConsoleContext): HTMLElement {
   const message = messageLine("agreements-message");
   const fail = (error: unknown) => setMessage(message, "error", failureText(ctx.t, error));
 
-  const refresh = async () => {
-    const { agreements } = await ctx.call<{ agreements: Agreement[] }>("/v1/agreements");
-    const line = (a: Agreement) => {
-      const pending = a.parties.filter((p) => !a.approvedBy.includes(p));
-      const state =
-        a.status === "InForce"
-          ? w("stateInForce")
-          : a.status === "Withdrawn"
-            ? w("stateWithdrawn")
-            : w("stateProposed", { parties: pending.join(", ") });
-      const item = h(
-        "li",
-        { "data-agreement": a.code },
-        w("agreementLine", { code: a.code, name: a.name, parties: a.parties.join(", "), state }),
+  const recognition = agreementRecognition(ctx);
+
+  const line = (a: Agreement): HTMLElement => {
+    const pending = a.parties.filter((p) => !a.approvedBy.includes(p));
+    const state =
+      a.status === "InForce"
+        ? w("stateInForce")
+        : a.status === "Withdrawn"
+          ? w("stateWithdrawn")
+          : w("stateProposed", { parties: pending.join(", ") });
+    const item = h(
+      "li",
+      { "data-agreement": a.code },
+      w("agreementLine", { code: a.code, name: a.name, parties: a.parties.join(", "), state }),
+    );
+    if (a.status === "Proposed" && pending.includes(ctx.party)) {
+      const approve = h(
+        "button",
+        { type: "button", class: "secondary", "data-testid": `approve-${a.code}` },
+        w("approveButton", { party: ctx.party }),
       );
-      if (a.status === "Proposed" && pending.includes(ctx.party)) {
-        const approve = h(
-          "button",
-          { type: "button", class: "secondary", "data-testid": `approve-${a.code}` },
-          w("approveButton", { party: ctx.party }),
-        );
-        approve.addEventListener(
-          "click",
-          () =>
-            void busy(approve, async () => {
-              try {
-                await ctx.call(`/v1/agreements/${encodeURIComponent(a.code)}/approvals`, { method: "POST" });
-                setMessage(message, "ok", w("done"));
-                await refresh();
-              } catch (error) {
-                fail(error);
-              }
-            }),
-        );
-        item.append(" ", approve);
-      }
-      return item;
-    };
-    replaceChildren(list, ...(agreements.length === 0 ? [h("li", { class: "muted" }, w("agreementsEmpty"))] : agreements.map(line)));
+      approve.addEventListener(
+        "click",
+        () =>
+          void busy(approve, async () => {
+            try {
+              await ctx.call(`/v1/agreements/${encodeURIComponent(a.code)}/approvals`, { method: "POST" });
+              setMessage(message, "ok", w("done"));
+              await refresh();
+            } catch (error) {
+              fail(error);
+            }
+          }),
+      );
+      item.append(" ", approve);
+    }
+    return item;
   };
-  void refresh().catch(fail);
+  const refresh = latestOnly(
+    () => ctx.call<{ agreements: Agreement[] }>("/v1/agreements"),
+    ({ agreements }) => {
+      recognition.agreementsRead(agreements);
+      replaceChildren(list, ...(agreements.length === 0 ? [h("li", { class: "muted" }, w("agreementsEmpty"))] : agreements.map(line)));
+    },
+    fail,
+  );
+  void refresh();
 
   const code = h("input", { id: "agreement-code", name: "code", type: "text", autocomplete: "off" });
   const name = h("input", { id: "agreement-name", name: "name", type: "text" });
@@ -100,47 +106,6 @@ export function agreementsScreen(ctx: ConsoleContext): HTMLElement {
     });
   });
 
-  const issuer = h(
-    "select",
-    { id: "recognise-issuer", name: "issuer" },
-    ...ctx.parties.filter((p) => p.code !== ctx.party).map((p) => h("option", { value: p.code }, p.code)),
-  );
-  const agreement = h("input", { id: "recognise-agreement", name: "agreement", type: "text", autocomplete: "off" });
-  const boxes = PROOFS.map((proof) => h("input", { type: "checkbox", id: `recognise-${proof}`, value: proof }));
-  const save = h("button", { type: "submit", "data-testid": "recognise-under" }, w("recogniseButton"));
-  const recogniseForm = h(
-    "form",
-    { novalidate: true, "aria-labelledby": "recognise-heading" },
-    h("h3", { id: "recognise-heading" }, w("recogniseHeading")),
-    h("div", { class: "row" }, field(w("issuerLabel"), issuer), field(w("agreementLabel"), agreement)),
-    ...boxes.map((box, i) => h("div", { class: "check" }, box, h("label", { for: box.id, class: "inline" }, w(`proof${PROOFS[i]}`)))),
-    save,
-  );
-  recogniseForm.addEventListener("submit", (event) => {
-    event.preventDefault();
-    void busy(save, async () => {
-      try {
-        const json = {
-          issuer: issuer.value,
-          agreement: agreement.value.trim(),
-          proofs: boxes.filter((b) => b.checked).map((b) => b.value),
-        };
-        const answer = await ctx.call<{ importer: string; issuer: string; agreement: string; proofs: (typeof PROOFS)[number][] }>(
-          "/v1/recognition/agreements",
-          { method: "PUT", json },
-        );
-        const proofs = answer.proofs.length === 0 ? w("nothing") : answer.proofs.map((p) => w(`proof${p}`)).join(", ");
-        setMessage(
-          message,
-          "ok",
-          w("recognised", { importer: answer.importer, issuer: answer.issuer, agreement: answer.agreement, proofs }),
-        );
-      } catch (error) {
-        fail(error);
-      }
-    });
-  });
-
   return h(
     "section",
     { "aria-labelledby": "agreements-heading", "data-testid": "agreements-screen" },
@@ -148,6 +113,6 @@ export function agreementsScreen(ctx: ConsoleContext): HTMLElement {
     list,
     message,
     proposeForm,
-    recogniseForm,
+    recognition.element,
   );
 }

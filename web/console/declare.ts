@@ -5,10 +5,12 @@
  */
 import { h } from "../shared/dom";
 import type { ConsoleContext } from "./context";
+import { copyButton } from "./copy-button";
 import { busy, failureText, field, messageLine, setMessage } from "./form-ui";
+import { goodsLinesEditor } from "./goods-lines";
 import { originWord, type OriginWord } from "./origin-words";
 
-/** The declare-origin screen (one goods line here; the API and `certledger declare` take many). */
+/** The declare-origin screen. */
 export function declareScreen(ctx: ConsoleContext): HTMLElement {
   const w = (key: OriginWord, values?: Record<string, string>) => originWord(ctx.t.language, key, values);
   const input = (id: string, type = "text", extra: Record<string, string> = {}) =>
@@ -18,23 +20,26 @@ export function declareScreen(ctx: ConsoleContext): HTMLElement {
   const exporting = input("declare-exporting", "text", { maxlength: "2" });
   const invoiceNumber = input("declare-invoice-number");
   const invoiceDate = input("declare-invoice-date", "date");
-  const description = input("declare-description");
-  const hsCode = input("declare-hs-code", "text", { inputmode: "numeric" });
-  const criterion = input("declare-criterion", "text", { value: "WO" });
-  const quantity = input("declare-quantity", "text", { inputmode: "decimal" });
-  const unit = input("declare-unit", "text", { value: "KGM", maxlength: "3" });
+  const goods = goodsLinesEditor(w);
   const submit = h("button", { type: "submit", "data-testid": "declare" }, w("declareButton"));
   const message = messageLine("declare-message");
-  const link = h("a", { "data-testid": "declared-link", hidden: true });
+  const link = h("input", { id: "declared-link", type: "text", readonly: true, "data-testid": "declared-link" });
+  const open = h("a", { target: "_blank", rel: "noopener", class: "button secondary" }, ctx.t("openLink"));
+  const declared = h(
+    "div",
+    { hidden: true },
+    field(w("linkLabel"), link),
+    copyButton(ctx, ctx.t("copyLink"), link, "copy-declared-link"),
+    h("p", {}, open),
+  );
   const form = h(
     "form",
     { novalidate: true, "aria-labelledby": "declare-heading" },
     field(w("agreementLabel"), agreement),
     h("div", { class: "row" }, field(w("importingLabel"), importing), field(w("exportingLabel"), exporting)),
     h("div", { class: "row" }, field(w("invoiceNumberLabel"), invoiceNumber), field(w("invoiceDateLabel"), invoiceDate)),
-    field(w("descriptionLabel"), description),
-    h("div", { class: "row" }, field(w("hsCodeLabel"), hsCode), field(w("criterionLabel"), criterion)),
-    h("div", { class: "row" }, field(w("quantityLabel"), quantity), field(w("unitLabel"), unit)),
+    h("h3", {}, w("goodsHeading")),
+    goods.element,
     submit,
   );
   form.addEventListener("submit", (event) => {
@@ -47,23 +52,17 @@ export function declareScreen(ctx: ConsoleContext): HTMLElement {
           importingCountry: upper(importing),
           exportingCountry: upper(exporting),
           invoice: { number: invoiceNumber.value.trim(), date: invoiceDate.value },
-          goods: [
-            {
-              itemNumber: 1,
-              description: description.value.trim(),
-              hsCode: hsCode.value.trim(),
-              originCriterion: criterion.value.trim(),
-              quantity: { value: Number(quantity.value.trim().replace(",", ".")), unit: unit.value.trim().toUpperCase() },
-            },
-          ],
+          goods: goods.lines(),
         };
         const answer = await ctx.call<{ certHash: string; links: { verify: string } }>("/v1/declarations", { method: "POST", json });
         setMessage(message, "ok", w("declared", { certHash: answer.certHash }));
-        link.setAttribute("href", answer.links.verify);
-        link.textContent = answer.links.verify;
-        link.hidden = false;
+        link.value = answer.links.verify;
+        // This server's verifier: the public URL may name another host (a proxy), the page is the same.
+        const verify = new URL(answer.links.verify);
+        open.setAttribute("href", verify.pathname + verify.hash);
+        declared.hidden = false;
       } catch (error) {
-        link.hidden = true;
+        declared.hidden = true;
         setMessage(message, "error", failureText(ctx.t, error));
       }
     });
@@ -75,6 +74,6 @@ export function declareScreen(ctx: ConsoleContext): HTMLElement {
     h("p", { class: "muted" }, w("declareIntro")),
     form,
     message,
-    h("p", {}, link),
+    declared,
   );
 }

@@ -1,11 +1,13 @@
 /**
  * An origin authority's screen: register an exporter or importer of its party (POST /v1/registrations) and hand over
- * the trader's token; suspend, reinstate or revoke a registration by its number (PUT /v1/registrations/{number}/status).
+ * the trader's token; below, a registration looked up by its number, suspended, reinstated or revoked.
  */
 import { h } from "../shared/dom";
 import type { ConsoleContext } from "./context";
-import { busy, failureText, field, messageLine, setMessage } from "./form-ui";
+import { copyButton } from "./copy-button";
+import { busy, dateInputValue, dateToIso, failureText, field, messageLine, setMessage } from "./form-ui";
 import { originWord, type OriginWord } from "./origin-words";
+import { registrationStatusForm } from "./registration-status";
 
 /** The registered traders screen. */
 export function tradersScreen(ctx: ConsoleContext): HTMLElement {
@@ -19,11 +21,14 @@ export function tradersScreen(ctx: ConsoleContext): HTMLElement {
   const name = h("input", { id: "trader-name", name: "name", type: "text" });
   const address = h("input", { id: "trader-address", name: "address", type: "text" });
   const headings = h("input", { id: "trader-headings", name: "headings", type: "text" });
-  const validUntil = h("input", { id: "trader-valid-until", name: "validUntil", type: "date" });
+  // A year, as a statement on origin commonly runs; the authority sets what its registration rules say.
+  const validUntil = h("input", { id: "trader-valid-until", name: "validUntil", type: "date", value: dateInputValue(365) });
   const consent = h("input", { id: "trader-consent", name: "consent", type: "checkbox" });
   const register = h("button", { type: "submit", "data-testid": "register-trader" }, w("registerButton"));
   const message = messageLine("traders-message");
-  const token = h("textarea", { id: "trader-token", readonly: true, rows: 3, "data-testid": "trader-token", hidden: true });
+  const token = h("textarea", { id: "trader-token", readonly: true, rows: 3, class: "mono", "data-testid": "trader-token" });
+  // The token is shown once: the server keeps no copy to show again (`npm run token` mints another).
+  const handOver = h("div", { hidden: true }, field(w("tokenLabel"), token), copyButton(ctx, w("copyToken"), token, "copy-trader-token"));
   const form = h(
     "form",
     { novalidate: true, "aria-labelledby": "traders-heading" },
@@ -46,7 +51,7 @@ export function tradersScreen(ctx: ConsoleContext): HTMLElement {
             .split(",")
             .map((x) => x.trim())
             .filter(Boolean),
-          validUntil: validUntil.value ? `${validUntil.value}T00:00:00Z` : "",
+          validUntil: dateToIso(validUntil.value) ?? "",
           consent: consent.checked,
         };
         const answer = await ctx.call<{ registration: { registrationNumber: string }; token: string }>("/v1/registrations", {
@@ -55,42 +60,10 @@ export function tradersScreen(ctx: ConsoleContext): HTMLElement {
         });
         setMessage(message, "ok", w("registered", { number: answer.registration.registrationNumber }));
         token.value = answer.token;
-        token.hidden = false;
+        handOver.hidden = false;
       } catch (error) {
-        token.hidden = true;
+        handOver.hidden = true;
         setMessage(message, "error", failureText(ctx.t, error));
-      }
-    });
-  });
-
-  const statusNumber = h("input", { id: "status-number", name: "number", type: "text", autocomplete: "off" });
-  const status = h(
-    "select",
-    { id: "status-value", name: "status" },
-    ...(["Suspended", "Active", "Revoked"] as const).map((s) => h("option", { value: s }, w(`status${s}`))),
-  );
-  const change = h("button", { type: "submit", "data-testid": "change-registration-status" }, w("statusButton"));
-  const statusMessage = messageLine("registration-status-message");
-  const statusForm = h(
-    "form",
-    { novalidate: true, "aria-labelledby": "registration-status-heading" },
-    h("h3", { id: "registration-status-heading" }, w("statusHeading")),
-    h("div", { class: "row" }, field(w("numberLabel"), statusNumber), field(w("statusLabel"), status)),
-    change,
-    statusMessage,
-  );
-  statusForm.addEventListener("submit", (event) => {
-    event.preventDefault();
-    void busy(change, async () => {
-      try {
-        const wanted = statusNumber.value.trim().toUpperCase();
-        const answer = await ctx.call<{ registrationNumber: string; status: "Active" | "Suspended" | "Revoked" }>(
-          `/v1/registrations/${encodeURIComponent(wanted)}/status`,
-          { method: "PUT", json: { status: status.value } },
-        );
-        setMessage(statusMessage, "ok", w("statusChanged", { number: answer.registrationNumber, status: w(`status${answer.status}`) }));
-      } catch (error) {
-        setMessage(statusMessage, "error", failureText(ctx.t, error));
       }
     });
   });
@@ -102,7 +75,7 @@ export function tradersScreen(ctx: ConsoleContext): HTMLElement {
     h("p", { class: "muted" }, w("tradersIntro")),
     form,
     message,
-    token,
-    statusForm,
+    handOver,
+    registrationStatusForm(ctx),
   );
 }

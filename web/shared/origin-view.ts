@@ -56,7 +56,7 @@ const ru: Record<OriginKey, string> = {
   lookupButton: "Проверить",
   lookupNotFound: "Регистрация {number} в реестре не найдена.",
   lookupFailed: "Проверка не удалась: {detail}",
-  lookupResult: "{number}: зарегистрированный {kind}, {party}, {status}, действует с {from} по {until}",
+  lookupResult: "{number}: зарегистрированный {kind}, {party}, {status}; срок действия с {from} по {until}",
   statusActive: "действует",
   lookupHeadings: "Товарные позиции ТН ВЭД: {headings}",
 };
@@ -123,11 +123,25 @@ export function originSection(language: Language, origin: OriginInfo | undefined
   );
 }
 
+/** The last lookup's number and answer (undefined: not found), so a language switch, which rebuilds the page, re-says it. */
+let lastLookup: { number: string; found: PublicRegistration | undefined } | undefined;
+
 /** The form that looks a registration number up, answering below it in `language`. */
 export function registrationLookup(language: Language, date: (iso: string) => string): HTMLElement {
   const t = translate(language);
-  const input = h("input", { id: "registration-number", name: "number", autocomplete: "off", spellcheck: "false" }) as HTMLInputElement;
+  const input = h("input", {
+    id: "registration-number",
+    name: "number",
+    autocomplete: "off",
+    spellcheck: "false",
+    value: lastLookup?.number,
+  }) as HTMLInputElement;
   const answer = h("div", { id: "registration-answer", "aria-live": "polite" });
+  const show = (number: string, found: PublicRegistration | undefined) => {
+    lastLookup = { number, found };
+    answer.replaceChildren(found ? registrationView(t, found, date) : h("p", { class: "error" }, t("lookupNotFound", { number })));
+  };
+  if (lastLookup) show(lastLookup.number, lastLookup.found);
   const form = h(
     "form",
     { class: "lookup", "data-testid": "registration-lookup" },
@@ -140,8 +154,7 @@ export function registrationLookup(language: Language, date: (iso: string) => st
     const number = input.value.trim().toUpperCase();
     if (number === "") return;
     void lookUp(number).then(
-      (found) =>
-        answer.replaceChildren(found ? registrationView(t, found, date) : h("p", { class: "error" }, t("lookupNotFound", { number }))),
+      (found) => show(number, found),
       (error: unknown) =>
         answer.replaceChildren(h("p", { class: "error" }, t("lookupFailed", { detail: String((error as Error).message) }))),
     );
@@ -153,6 +166,11 @@ export function registrationLookup(language: Language, date: (iso: string) => st
     form,
     answer,
   );
+}
+
+/** What anyone may see of registration `r`, in `language` (the console shows its registrar the same words). */
+export function registrationSummary(language: Language, r: PublicRegistration, date: (iso: string) => string): HTMLElement {
+  return registrationView(translate(language), r, date);
 }
 
 function registrationView(t: ReturnType<typeof translate>, r: PublicRegistration, date: (iso: string) => string): HTMLElement {
