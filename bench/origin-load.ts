@@ -6,7 +6,7 @@
  * the declaration, the registration, the agreement, KZ's recognition under it). Prints declarations per second,
  * verifications per second and their latency; asserts nothing.
  */
-import { report } from "./report";
+import { report, timedRequests } from "./report";
 
 interface DemoParty {
   adminToken: string;
@@ -41,25 +41,10 @@ export async function benchDeclarations(options: {
   });
   const exporter = registration.token as string;
   const run = async (what: string, request: (i: number) => Promise<unknown>, note: string) => {
-    const latencies: number[] = [];
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < count) {
-          const i = next++;
-          const t0 = performance.now();
-          await request(i);
-          latencies.push(performance.now() - t0);
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    latencies.sort((a, b) => a - b);
-    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(0);
+    const t = await timedRequests(count, concurrency, request);
     report(
-      `origin: ${count} ${what} in ${seconds.toFixed(2)} s: ${Math.round(count / seconds)}/s ` +
-        `(${concurrency} at a time; p50 ${at(0.5)} ms, p99 ${at(0.99)} ms; ${note})`,
+      `origin: ${count} ${what} in ${t.seconds.toFixed(2)} s: ${t.perSecond}/s ` +
+        `(${concurrency} at a time; p50 ${t.p50} ms, p99 ${t.p99} ms; ${note})`,
     );
   };
   const hashes: string[] = [];

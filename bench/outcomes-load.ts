@@ -5,7 +5,7 @@
  * outcomes and write-offs per second and their latency; asserts nothing.
  */
 import { buildCredential } from "../src/documents/credentials";
-import { report } from "./report";
+import { report, timedRequests } from "./report";
 
 interface DemoParty {
   adminToken: string;
@@ -83,25 +83,10 @@ export async function benchOutcomes(options: {
   );
 
   const run = async (what: string, request: (i: number) => Promise<unknown>) => {
-    const latencies: number[] = [];
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < hashes.length) {
-          const i = next++;
-          const t0 = performance.now();
-          await request(i);
-          latencies.push(performance.now() - t0);
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    latencies.sort((a, b) => a - b);
-    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(0);
+    const t = await timedRequests(hashes.length, concurrency, request);
     report(
-      `importing side: ${hashes.length} ${what} in ${seconds.toFixed(2)} s: ${Math.round(hashes.length / seconds)}/s ` +
-        `(${concurrency} at a time; p50 ${at(0.5)} ms, p99 ${at(0.99)} ms; each verifies the certificate at KG and waits for its transaction)`,
+      `importing side: ${hashes.length} ${what} in ${t.seconds.toFixed(2)} s: ${t.perSecond}/s ` +
+        `(${concurrency} at a time; p50 ${t.p50} ms, p99 ${t.p99} ms; each verifies the certificate at KG and waits for its transaction)`,
     );
   };
   await run("outcomes (accepted)", (i) =>

@@ -7,3 +7,31 @@ export const CORES = os.availableParallelism();
 export function report(line: string): void {
   console.log(`${line}  [${CORES} cores]`);
 }
+
+/**
+ * Runs `request(0..count-1)`, `concurrency` at a time, and says how long it took: the whole run and its requests' p50
+ * and p99 latency (ms, rounded), as the HTTP benchmarks print them.
+ */
+export async function timedRequests(
+  count: number,
+  concurrency: number,
+  request: (i: number) => Promise<unknown>,
+): Promise<{ seconds: number; perSecond: number; p50: string; p99: string }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t0 = performance.now();
+        await request(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(0);
+  return { seconds, perSecond: Math.round(count / seconds), p50: at(0.5), p99: at(0.99) };
+}

@@ -5,7 +5,7 @@
  * party, another authority, a trader outside its registration, an authority passing a declaration off as its own.
  */
 import { expect } from "chai";
-import { CERTIFICATE_TYPES, typeSet } from "../../src/documents/certificate-types";
+import { CERTIFICATE_TYPES } from "../../src/documents/certificate-types";
 import { buildCredential, credentialNumberHash } from "../../src/documents/credentials";
 import { certHashOf } from "../../src/documents/hashing";
 import { signCredential } from "../../src/documents/vc-jose";
@@ -14,7 +14,8 @@ import { OriginClient } from "../../src/origin";
 import { time } from "../contracts/fixtures";
 import { EXPORTER_DECLARATION_INPUT } from "../documents/credential-examples";
 import { expectProblem } from "./expect-problem";
-import { call, eventually, form, pdfBytes, startServer, stopServers, validUntilInDays, type TestServer } from "./server-world";
+import { agreement as originAgreement, startOriginWorld } from "./origin-world";
+import { call, eventually, form, pdfBytes, stopServers, validUntilInDays, type TestServer } from "./server-world";
 
 interface Report {
   verdict: string;
@@ -47,67 +48,15 @@ describe("API: origin declarations by registered exporters and importers", funct
   };
   const anchored = (certHash: string) =>
     eventually(async () => (await call(server, `/v1/certificates/${certHash}`)).body.anchoring === "anchored", `${certHash} is anchored`);
-  const agreement = async (code: string, parties: string[]) => {
-    const proposed = await call(server, "/v1/agreements", {
-      method: "POST",
-      token: await admin(parties[0]),
-      json: { code, name: `${code} free trade agreement`, parties },
-    });
-    expect(proposed.status, proposed.text).to.equal(201);
-    for (const party of parties.slice(1)) {
-      const approved = await call(server, `/v1/agreements/${code}/approvals`, { method: "POST", token: await admin(party) });
-      expect(approved.status, approved.text).to.equal(200);
-    }
-  };
-  const recognise = async (importer: string, issuer: string, code: string, proofs: string[]) => {
-    const set = await call(server, "/v1/recognition/agreements", {
-      method: "PUT",
-      token: await admin(importer),
-      json: { issuer, agreement: code, proofs },
-    });
-    expect(set.status, set.text).to.equal(200);
-  };
+  const agreement = (code: string, parties: string[]) => originAgreement(server, code, `${code} free trade agreement`, parties);
 
   beforeEach(async function () {
-    server = await startServer();
-    const { kgBody, kzChamber } = server.world.authorities;
-    // From a day back: the machine's clock, which the server checks authorities against, may trail the test chain's.
-    const now = BigInt(await time.latest()) - 86_400n;
-    const until = now + 3650n * 86_400n;
-    // KG's certification body is also its origin authority (exporters, type 5); KZ's chamber registers importers (type 6).
-    const { conformityCertificate, testReport, certificateOfOrigin, exporterDeclaration, importerDeclaration } = CERTIFICATE_TYPES;
-    await server.world.client.withSigner(server.world.kgAdmin).updateAuthority({
-      authorityId: kgBody.id,
-      scope: typeSet(conformityCertificate, testReport, exporterDeclaration),
-      validFrom: now,
-      validUntil: until,
-    });
-    await server.world.client.withSigner(server.world.kzAdmin).updateAuthority({
-      authorityId: kzChamber.id,
-      scope: typeSet(certificateOfOrigin, importerDeclaration),
-      validFrom: now,
-      validUntil: until,
-    });
-    await agreement("KG-KZ", ["KG", "KZ"]);
-    await agreement("CISFTA", ["KG", "KZ", "UZ"]);
-    await recognise("KZ", "KG", "KG-KZ", ["exporterDeclaration"]);
-    await recognise("UZ", "KG", "CISFTA", ["certificate"]);
-    originToken = await server.issuerToken(kgBody.id);
-    const registered = await call(server, "/v1/registrations", {
-      method: "POST",
-      token: originToken,
-      json: {
-        kind: "exporter",
-        number: "KG-REX-000123",
-        name: "Osh Dried Fruit LLC",
-        address: "12 Kurmanjan Datka St, Osh",
-        headings: ["0813"],
-        validUntil: await validUntilInDays(1000),
-        consent: true,
-      },
-    });
-    expect(registered.status, registered.text).to.equal(201);
-    exporter = { token: registered.body.token as string, registrationId: registered.body.registrationId as number };
+    // KG's certification body is also its origin authority (exporters, type 5); KZ's chamber registers importers (type 6);
+    // KG-KZ and CISFTA in force; KZ accepts KG's exporters' declarations under KG-KZ, UZ only certificates under CISFTA.
+    let exporterToken: string;
+    let registrationId: number;
+    ({ server, originToken, exporterToken, exporterRegistrationId: registrationId } = await startOriginWorld());
+    exporter = { token: exporterToken, registrationId };
   });
   afterEach(stopServers);
 

@@ -1,6 +1,6 @@
 /**
  * Origin declarations in the console, in headless Chromium against one real API server (the world of
- * origin-world.ts): KG's origin authority registers an exporter, copies its token, looks a registration up and
+ * test/server/origin-world.ts): KG's origin authority registers an exporter, copies its token, looks a registration up and
  * suspends it (revoking asks first), in English and Russian; the exporter signs in with its own token and declares
  * two lines of goods, seeing the verification link, or the server's reason when a heading is outside its
  * registration; a party admin approves an agreement and states what its party accepts under it.
@@ -10,7 +10,7 @@ import { expect } from "chai";
 import type { Page } from "playwright-core";
 import { call, stopPayloadStore, stopServers, type TestServer } from "../server/server-world";
 import { closeBrowser, openPage, screenshot } from "./browser";
-import { startOriginWorld } from "./origin-world";
+import { startOriginWorld } from "../server/origin-world";
 
 describe("web: origin declarations in the console", function () {
   this.timeout(120_000);

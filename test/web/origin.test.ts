@@ -1,6 +1,6 @@
 /**
  * Origin declarations on the verifier page, in headless Chromium against one real API server (the world of
- * origin-world.ts): an exporter's declaration's proof of origin (the kind of proof, the agreement, the declarant and
+ * test/server/origin-world.ts): an exporter's declaration's proof of origin (the kind of proof, the agreement, the declarant and
  * that its registration was valid when it declared; later, that it was suspended since) in English and Russian, and
  * the registration number lookup showing what consent allows. The console's side: origin-console.test.ts.
  * Screenshots: test-output/screenshots/origin-*.png.
@@ -9,7 +9,7 @@ import { expect } from "chai";
 import type { Page } from "playwright-core";
 import { call, stopPayloadStore, stopServers, type TestServer } from "../server/server-world";
 import { closeBrowser, openPage, screenshot } from "./browser";
-import { declareApricots, startOriginWorld } from "./origin-world";
+import { declareApricots, startOriginWorld } from "../server/origin-world";
 
 describe("web: origin declarations on the verifier page", function () {
   this.timeout(120_000);

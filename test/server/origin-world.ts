@@ -1,5 +1,5 @@
 /**
- * The origin world the browser tests share, set up as test/server/origin.test.ts sets it up, through the API: KG's
+ * The origin world the API and browser tests share, set up through the API: KG's
  * certification body is also its origin authority (exporters' declarations), KZ's chamber registers importers;
  * agreements KG-KZ and CISFTA (KG, KZ, UZ) are in force; KZ accepts exporters' declarations from KG under KG-KZ, UZ
  * only authorities' certificates of origin under CISFTA; exporter KG-REX-000123 (heading 0813) consented to being
@@ -8,7 +8,7 @@
 import { expect } from "chai";
 import { CERTIFICATE_TYPES, typeSet } from "../../src/documents/certificate-types";
 import { time } from "../contracts/fixtures";
-import { call, eventually, startServer, validUntilInDays, type TestServer } from "../server/server-world";
+import { call, eventually, startServer, validUntilInDays, type TestServer } from "./server-world";
 
 /** The server and the tokens the tests act with. */
 export interface OriginWorld {
@@ -17,6 +17,8 @@ export interface OriginWorld {
   originToken: string;
   /** KG-REX-000123's declarant token. */
   exporterToken: string;
+  /** KG-REX-000123's id on the registry. */
+  exporterRegistrationId: number;
 }
 
 /** Starts a server and sets the origin world up on it. */
@@ -44,14 +46,14 @@ export async function startOriginWorld(): Promise<OriginWorld> {
   await recognise(server, "KZ", "KG", "KG-KZ", ["exporterDeclaration"]);
   await recognise(server, "UZ", "KG", "CISFTA", ["certificate"]);
   const originToken = await server.issuerToken(kgBody.id);
-  const exporterToken = await registerTrader(server, originToken, {
+  const exporter = await registerTrader(server, originToken, {
     number: "KG-REX-000123",
     name: "Osh Dried Fruit LLC",
     address: "12 Kurmanjan Datka St, Osh",
     consent: true,
   });
   await registerTrader(server, originToken, { number: "KG-REX-000124", name: "Private Trader", address: "Bishkek", consent: false });
-  return { server, originToken, exporterToken };
+  return { server, originToken, exporterToken: exporter.token, exporterRegistrationId: exporter.registrationId };
 }
 
 /** Proposes agreement `code` as its first party's admin and approves it as every other's. */
@@ -77,19 +79,19 @@ async function recognise(server: TestServer, importer: string, issuer: string, c
   expect(set.status, set.text).to.equal(200);
 }
 
-/** Registers an exporter of heading 0813 for 700 days; answers its declarant token. */
+/** Registers an exporter of heading 0813 for 700 days; answers its declarant token and registration id. */
 async function registerTrader(
   server: TestServer,
   originToken: string,
   trader: { number: string; name: string; address: string; consent: boolean },
-): Promise<string> {
+): Promise<{ token: string; registrationId: number }> {
   const answer = await call(server, "/v1/registrations", {
     method: "POST",
     token: originToken,
     json: { kind: "exporter", headings: ["0813"], validUntil: await validUntilInDays(700), ...trader },
   });
   expect(answer.status, answer.text).to.equal(201);
-  return answer.body.token as string;
+  return { token: answer.body.token as string, registrationId: answer.body.registrationId as number };
 }
 
 /** KG-REX-000123's declaration of 12,000 kg of dried apricots to KZ under KG-KZ, once anchored: its hash. */
