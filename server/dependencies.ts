@@ -9,6 +9,7 @@ import type { AnchoringService, Batcher, CertificateStatusService, IssuedCertifi
 import type { BatchLocator, ReceiptSigningKey, Verifier } from "../src/verify";
 import type { BorderDesk, CertificateUseReader, OutcomesClient } from "../src/outcomes";
 import type { DeclarationDesk, OriginClient, TraderRegistrar } from "../src/origin";
+import type { StandardViewsPublisher } from "../src/standard-views";
 import type { Auth } from "./auth";
 import type { ServerConfig } from "./config";
 import type { Metrics } from "./metrics";
@@ -44,6 +45,8 @@ export interface AppDependencies {
   auth: Auth;
   /** Where token revocations are recorded (the same list `auth` checks); without it, POST /v1/tokens/revoke is unavailable. */
   tokenRevocations?: Pick<TokenRevocations, "revoke">;
+  /** The standard views this server publishes: did:web DID documents and status lists (src/standard-views). */
+  views?: StandardViewsPublisher;
   /** The key receipts are signed with. */
   receiptKey: ReceiptSigningKey;
   /** The admin account of a party this server administers, or undefined when it holds none. */

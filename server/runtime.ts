@@ -13,6 +13,7 @@ import { certificateNumberHash } from "../src/documents/hashing";
 import { CertLedgerError } from "../src/errors";
 import { ChainIndex, verifierEvents } from "../src/index";
 import { Keyring } from "../src/keys/keyring";
+import { StandardViewsPublisher, statusListReader, ViewsStore } from "../src/standard-views";
 import {
   AnchoringService,
   Batcher,
@@ -170,7 +171,19 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
     // This node's own batched certificates are known from its outbox at once; others' once the index read the manifest.
     const batches = { locate: async (certHash: string) => (await index.locate(certHash)) ?? outbox.member(certHash) };
     const origin = client.deployment.origin ? OriginClient.of(client) : undefined;
-    const verifier = new Verifier({ client, payloads, batches, events: verifierEvents(index), origin, maxFileBytes: config.maxFileBytes });
+    // The standard views (did:web documents, status lists) of the parties and authorities this server acts for.
+    const viewsStore = ViewsStore.open(path.join(config.dataDir, "views.sqlite"));
+    stack.push(() => viewsStore.close());
+    const views = new StandardViewsPublisher({ publicUrl: config.publicUrl, store: viewsStore, client, index, keyring });
+    const verifier = new Verifier({
+      client,
+      payloads,
+      batches,
+      events: verifierEvents(index),
+      origin,
+      maxFileBytes: config.maxFileBytes,
+      statusLists: statusListReader(views),
+    });
     const partyDecryptionKey = (party: string) => keyring.partyEncryptionKey(party)?.privateJwk;
     // The importing side (src/outcomes): its deliveries are recorded as the replicator pins payloads addressed here.
     const importing = importingSide({
@@ -233,7 +246,7 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
             () => true,
             () => false,
           );
-    const anchoring = new AnchoringService({ outbox, client, keyring, maxFileBytes: config.maxFileBytes, linkKeys });
+    const anchoring = new AnchoringService({ outbox, client, keyring, maxFileBytes: config.maxFileBytes, linkKeys, views });
     const app = createApp({
       config,
       client,
@@ -269,6 +282,7 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
       batcher,
       auth,
       tokenRevocations,
+      views,
       receiptKey: await keyring.receiptKey(generateSigningKey),
       signerForParty: (party) => keyring.signerForParty(party),
       signerForAuthority: (id) => keyring.signerFor(id),

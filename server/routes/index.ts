@@ -20,6 +20,7 @@ import { mountPayloadRoutes, payloadOperations } from "./payloads";
 import { mountRecognitionRoutes, recognitionOperations } from "./recognition";
 import { mountRegistryListRoutes, registryListOperations } from "./registry-lists";
 import { mountSigningKeyRoutes, signingKeyOperations } from "./signing-keys";
+import { mountStandardViewRoutes, standardViewOperations } from "./standard-views";
 import { mountTokenRoutes, tokenOperations } from "./tokens";
 import { mountVerifyRoutes, verifyOperations } from "./verify";
 
@@ -39,6 +40,7 @@ export const operations: Operation[] = [
   ...Object.values(registryListOperations),
   ...Object.values(tokenOperations),
   ...Object.values(jwksOperations),
+  ...Object.values(standardViewOperations),
   ...Object.values(healthOperations),
   ...Object.values(metricsOperations),
 ];
@@ -59,6 +61,7 @@ export function mountRoutes(router: Router, deps: AppDependencies, context: Moun
   mountRegistryListRoutes(router, deps, context);
   mountTokenRoutes(router, deps, context);
   mountJwksRoutes(router, deps, context);
+  mountStandardViewRoutes(router, deps, context);
   mountHealthRoutes(router, deps, context);
   mountMetricsRoutes(router, deps, context, metrics);
 }

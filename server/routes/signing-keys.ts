@@ -60,6 +60,8 @@ export function mountSigningKeyRoutes(router: Router, deps: AppDependencies, con
     const result = await (
       await writerFor(deps, principal)
     ).addSigningKey({ authorityId: params.id, thumbprint: key, alg, validFrom: validFrom ?? (await deps.client.now()), validUntil });
+    // The ledger keeps the thumbprint only: the key itself is kept here for the authority's DID document.
+    if (jwk !== undefined) deps.views?.rememberKey(params.id, jwk);
     return { status: 201, body: { ...result, authorityId: params.id, thumbprint: key } };
   });
 
@@ -70,6 +72,7 @@ export function mountSigningKeyRoutes(router: Router, deps: AppDependencies, con
     const result = await (
       await writerFor(deps, principal)
     ).rotateSigningKey({ authorityId: params.id, oldThumbprint: thumbprintOf(undefined, oldThumbprint), newThumbprint, alg, validUntil });
+    if (jwk !== undefined) deps.views?.rememberKey(params.id, jwk);
     return { status: 200, body: { ...result, authorityId: params.id, thumbprint: newThumbprint } };
   });
 

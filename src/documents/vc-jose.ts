@@ -1,8 +1,11 @@
 /**
  * Credentials secured as VC-JOSE (W3C "Securing Verifiable Credentials using JOSE and COSE"): a compact JWS, ES256,
  * whose payload is the credential JSON itself. The public key travels in the protected header (`jwk`) so anyone can
- * check the signature offline; `kid` is that key's RFC 7638 thumbprint, which the ledger binds to the authority.
- * Whether that key is registered for the issuer, and was not compromised at issuance, is the verifier's question.
+ * check the signature offline. `kid` names that key by its RFC 7638 thumbprint, which the ledger binds to the
+ * authority: either the bare thumbprint (credentials issued before did:web) or the DID URL of the key under a did:web
+ * issuer (`did:web:<host>:authorities:<id>#<thumbprint>`), which a generic verifier resolves. `iss`, when present,
+ * must be the credential's `issuer.id` (VC-JOSE-COSE). Whether the key is registered for the issuer, and was not
+ * compromised at issuance, is the verifier's question.
  */
 import { z } from "zod";
 import { loadJose, type JWK } from "../crypto/jose";
@@ -16,6 +19,7 @@ import {
   type P256PublicJwk,
 } from "../crypto/keys";
 import { CertLedgerError, isCertLedgerError } from "../errors";
+import { keyDidUrl } from "../standard-views/did-web";
 import { validateCredential, type Credential } from "./credentials";
 
 /** The media type of a credential secured this way. */
@@ -28,6 +32,7 @@ export type CredentialJwsHeader = {
   typ: "vc+jwt";
   cty: "vc";
   kid: string;
+  iss?: string;
   jwk: P256PublicJwk;
 };
 
@@ -45,7 +50,13 @@ const headerSchema = z.strictObject({
   alg: z.literal("ES256"),
   typ: z.literal("vc+jwt"),
   cty: z.literal("vc"),
-  kid: z.string().refine((kid) => decodeBase64url(kid)?.length === 32, "must be a base64url SHA-256 JWK thumbprint"),
+  kid: z
+    .string()
+    .refine(
+      (kid) => decodeBase64url(thumbprintOfKid(kid))?.length === 32,
+      "must be a base64url SHA-256 JWK thumbprint, or a DID URL ending #<thumbprint>",
+    ),
+  iss: z.string().optional(),
   jwk: z
     .record(z.string(), z.unknown())
     .refine((jwk) => PRIVATE_MEMBERS.every((m) => !(m in jwk)), "must be a public key")
@@ -60,7 +71,10 @@ const headerSchema = z.strictObject({
     }),
 });
 
-/** Signs `vc` (validated first, so nothing invalid is ever signed) as a compact JWS with the authority's key. */
+/**
+ * Signs `vc` (validated first, so nothing invalid is ever signed) as a compact JWS with the authority's key. For a
+ * did:web issuer the header's `kid` is the key's DID URL under it and `iss` the issuer; else `kid` is the thumbprint.
+ */
 export async function signCredential(vc: Credential, key: CredentialSigningKey): Promise<string> {
   const credential = validateCredential(vc);
   const publicJwk = p256PublicJwk(key.publicJwk, "public key");
@@ -77,7 +91,11 @@ export async function signCredential(vc: Credential, key: CredentialSigningKey):
   }
   const jose = await loadJose();
   // Only the key's members go into the header: never whatever else the caller's JWK object carries.
-  const header: CredentialJwsHeader = { alg: "ES256", typ: "vc+jwt", cty: "vc", kid: key.kid, jwk: publicJwk };
+  const did = credential.issuer.id.startsWith("did:web:") ? credential.issuer.id : undefined;
+  const header: CredentialJwsHeader =
+    did === undefined
+      ? { alg: "ES256", typ: "vc+jwt", cty: "vc", kid: key.kid, jwk: publicJwk }
+      : { alg: "ES256", typ: "vc+jwt", cty: "vc", kid: keyDidUrl(did, key.kid), iss: did, jwk: publicJwk };
   const signingKey = await importP256Key(privateJwk, "ES256", "private key");
   return new jose.CompactSign(new TextEncoder().encode(JSON.stringify(credential))).setProtectedHeader(header).sign(signingKey);
 }
@@ -86,6 +104,12 @@ export async function signCredential(vc: Credential, key: CredentialSigningKey):
 export function decodeCredentialJws(jws: string): { header: CredentialJwsHeader; credential: Credential } {
   const { header, payload } = splitJws(jws);
   return { header, credential: parseCredential(payload) };
+}
+
+/** The thumbprint a `kid` names: the kid itself, or the fragment of a key's DID URL. */
+export function thumbprintOfKid(kid: string): string {
+  const hash = kid.lastIndexOf("#");
+  return hash === -1 ? kid : kid.slice(hash + 1);
 }
 
 /**
@@ -98,10 +122,11 @@ export async function verifyCredentialJws(
   jws: string,
 ): Promise<{ header: CredentialJwsHeader; credential: Credential; thumbprint: string }> {
   const { header } = splitJws(jws);
-  if (jwkThumbprint(header.jwk) !== header.kid) {
+  const thumbprint = thumbprintOfKid(header.kid);
+  if (jwkThumbprint(header.jwk) !== thumbprint) {
     throw new CertLedgerError(
       "INVALID_SIGNATURE",
-      `the header's kid ${header.kid} is not the thumbprint of its jwk (${jwkThumbprint(header.jwk)})`,
+      `the header's kid ${header.kid} does not name the thumbprint of its jwk (${jwkThumbprint(header.jwk)})`,
     );
   }
   const jose = await loadJose();
@@ -115,7 +140,9 @@ export async function verifyCredentialJws(
     });
   }
   // The payload is parsed only once it is known to be the signer's, so a tampered token reads as a bad signature.
-  return { header, credential: parseCredential(payload), thumbprint: kidToThumbprintHex(header.kid) };
+  const credential = parseCredential(payload);
+  checkIssuerNames(header, credential);
+  return { header, credential, thumbprint: kidToThumbprintHex(thumbprint) };
 }
 
 /** The validated header and the raw payload bytes of a compact JWS. */
@@ -133,6 +160,27 @@ function splitJws(jws: string): { header: CredentialJwsHeader; payload: Uint8Arr
     throw new CertLedgerError("INVALID_CREDENTIAL", `invalid credential JWS: ${where}: ${issue.message}`);
   }
   return { header: result.data, payload };
+}
+
+/**
+ * A kid that is a DID URL must be under the credential's issuer, and `iss` must be the issuer: a header naming another
+ * issuer than the credential would send a generic verifier to another DID document than the one the credential claims.
+ */
+function checkIssuerNames(header: CredentialJwsHeader, credential: Credential): void {
+  const issuer = credential.issuer.id;
+  if (header.iss !== undefined && header.iss !== issuer) {
+    throw new CertLedgerError(
+      "INVALID_CREDENTIAL",
+      `invalid credential JWS: header.iss ${JSON.stringify(header.iss)} is not issuer.id ${issuer}`,
+    );
+  }
+  const hash = header.kid.lastIndexOf("#");
+  if (hash !== -1 && header.kid.slice(0, hash) !== issuer) {
+    throw new CertLedgerError(
+      "INVALID_CREDENTIAL",
+      `invalid credential JWS: header.kid ${JSON.stringify(header.kid)} is not a key of issuer ${issuer}`,
+    );
+  }
 }
 
 function parseCredential(payload: Uint8Array): Credential {

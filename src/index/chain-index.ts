@@ -198,6 +198,11 @@ export class ChainIndex implements BatchLocator {
     return this.#read(() => this.#reader.anchorings(hash32(certHash, "certHash")));
   }
 
+  /** The certHashes of authority `authorityId`'s certificates whose stored status is `status`, in no order. */
+  hashesWithStatus(authorityId: number, status: "Suspended" | "Revoked"): string[] {
+    return this.#read(() => this.#reader.hashesWithStatus(uint32(authorityId, "authorityId"), status));
+  }
+
   /** The certificate `certHash` with its status as its events make it, or undefined when the index does not know it. */
   certificate(certHash: string): IndexedCertificate | undefined {
     return this.#read(() => this.#reader.certificate(hash32(certHash, "certHash")));

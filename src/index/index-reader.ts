@@ -227,6 +227,14 @@ export class IndexReader {
     return { items: rows.map(toCertificate), total: total.n };
   }
 
+  /** The certHashes of an authority's certificates whose stored status is `status` (its status lists' bits). */
+  hashesWithStatus(authorityId: number, status: "Suspended" | "Revoked"): string[] {
+    const rows = this.#prepared(
+      "SELECT cert_hash FROM certificates INDEXED BY certificates_by_authority_status WHERE authority_id = :authorityId AND status = :status",
+    ).all({ authorityId, status }) as { cert_hash: string }[];
+    return rows.map((r) => r.cert_hash);
+  }
+
   /** Every certificate anchored more than once, with each anchoring. */
   duplicates(): DuplicateCertificate[] {
     return this.#s.duplicated.all().map(({ cert_hash }) => ({

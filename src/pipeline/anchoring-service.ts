@@ -16,6 +16,8 @@ import { stampPdf } from "../documents/pdf-stamp";
 import { certHashOf, certificateNumberHash, normalizeCertificateNumber } from "../documents/hashing";
 import { decodeCredentialJws, signCredential, verifyCredentialJws, VC_JWT_MEDIA_TYPE } from "../documents/vc-jose";
 import { CertLedgerError } from "../errors";
+import type { JWK } from "../crypto/keys";
+import type { StandardViewsPublisher, StatusAssignment } from "../standard-views/publisher";
 import type { AnchorRequest } from "./anchor-request";
 import type { AuthorityKeyring } from "./authority-keyring";
 import { ChainDirectory } from "./chain-directory";
@@ -39,6 +41,11 @@ export interface AnchoringServiceOptions {
    * is given once, in the submission's outcome, and a PDF stamped twice gets two different links.
    */
   linkKeys?: Pick<LinkKeyStore, "recordGrouped" | "stampLinkKey">;
+  /**
+   * The standard views this server publishes (src/standard-views): a credential it signs names its authority's did:web
+   * and gets status list entries; public keys of credentials signed elsewhere are remembered for DID documents.
+   */
+  views?: Pick<StandardViewsPublisher, "assignIssuer" | "bind" | "checkForeignStatus" | "rememberKey">;
 }
 
 /** The outcome of a submission. */
@@ -93,6 +100,7 @@ export class AnchoringService {
   readonly #directory: ChainDirectory;
   readonly #maxFileBytes: number | undefined;
   readonly #linkKeys: AnchoringServiceOptions["linkKeys"];
+  readonly #views: AnchoringServiceOptions["views"];
 
   constructor(options: AnchoringServiceOptions) {
     this.#outbox = options.outbox;
@@ -100,6 +108,7 @@ export class AnchoringService {
     this.#directory = new ChainDirectory(options.client, options.chainCacheMs ?? DEFAULT_CHAIN_CACHE_MS);
     this.#maxFileBytes = options.maxFileBytes;
     this.#linkKeys = options.linkKeys;
+    this.#views = options.views;
   }
 
   /**
@@ -112,6 +121,7 @@ export class AnchoringService {
     let vc: Credential;
     let jws: string | undefined;
     let givenKey: string | undefined;
+    let givenJwk: JWK | undefined;
     if (credential !== undefined) {
       vc = validateCredential(credential);
       // Signing is randomised (ECDSA), so a retry would hash differently: it is recognised by its key before signing.
@@ -119,7 +129,10 @@ export class AnchoringService {
       if (repeat) return repeat;
     } else {
       jws = givenJws!.trim();
-      ({ credential: vc, thumbprint: givenKey } = await verifyCredentialJws(jws));
+      let header;
+      ({ credential: vc, thumbprint: givenKey, header } = await verifyCredentialJws(jws));
+      givenJwk = header.jwk;
+      this.#views?.checkForeignStatus(vc);
     }
     const issuer = credentialIssuer(vc);
     if (issuer.authorityId !== authorityId) {
@@ -137,14 +150,20 @@ export class AnchoringService {
     }
     const authorityChecked = await this.#checkAuthority(authorityId, certType, issuer.party);
     let keyChecked: boolean;
+    let assignment: StatusAssignment | undefined;
     if (jws === undefined) {
       const key = this.#keyring.signingKey(authorityId);
       if (!key) throw new CertLedgerError("NO_SIGNING_KEY", `this server holds no signing key of authority ${authorityId}`);
       keyChecked = await this.#checkKey(authorityId, key.thumbprint, true);
-      jws = await signCredential(vc, key);
+      // Named by its did:web and given its status entries just before signing, when this server publishes its views.
+      assignment = this.#views?.assignIssuer(vc, authorityId, issuer.party);
+      jws = await signCredential(assignment?.credential ?? vc, key);
     } else {
       keyChecked = await this.#checkKey(authorityId, givenKey!, false);
+      if (keyChecked) this.#views?.rememberKey(authorityId, givenJwk!);
     }
+    // Bound before the request is durable: an orphan slot is harmless, a certificate whose bit nobody sets is not.
+    if (assignment) this.#views?.bind(assignment, certHashOf(jws));
     const outcome = await this.#enqueue(
       { certHash: certHashOf(jws), authorityId, certType, validUntil, numberHash: credentialNumberHash(vc), idempotencyKey, jws },
       new TextEncoder().encode(jws),
@@ -263,7 +282,7 @@ export class AnchoringService {
     const request = this.#outbox.getByIdempotencyKey(idempotencyKey, authorityId);
     if (!request) return undefined;
     const jws = this.#outbox.jwsOf(request.certHash);
-    if (jws === undefined || JSON.stringify(decodeCredentialJws(jws).credential) !== JSON.stringify(vc)) {
+    if (jws === undefined || !sameSubmission(decodeCredentialJws(jws).credential, vc)) {
       throw new CertLedgerError(
         "IDEMPOTENCY_KEY_REUSED",
         `idempotency key ${JSON.stringify(idempotencyKey)} was used for another credential (certificate ${request.certHash})`,
@@ -353,6 +372,20 @@ function refuseDeclaration(certType: number): void {
     "DECLARATION_NEEDS_DECLARANT",
     `a ${certificateTypeName(certType)} is made by its registered ${certType === 5 ? "exporter" : "importer"} with its own token (POST /v1/declarations), not anchored by an authority`,
     { details: { field: "certType" } },
+  );
+}
+
+/**
+ * Whether a signed credential is the one submitted: the same but for what the server gave it when signing (its issuer
+ * named by did:web, its status entries), which a retry of the same submission does not carry.
+ */
+function sameSubmission(signed: Credential, submitted: Credential): boolean {
+  const { issuer: signedIssuer, credentialStatus: _s, ...signedRest } = signed as Credential & { credentialStatus?: unknown };
+  const { issuer: submittedIssuer, credentialStatus: _t, ...submittedRest } = submitted as Credential & { credentialStatus?: unknown };
+  return (
+    signedIssuer.name === submittedIssuer.name &&
+    JSON.stringify(credentialIssuer(signed)) === JSON.stringify(credentialIssuer(submitted)) &&
+    JSON.stringify(signedRest) === JSON.stringify(submittedRest)
   );
 }
 

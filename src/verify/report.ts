@@ -18,7 +18,7 @@ export const VERDICTS = [
 export type Verdict = (typeof VERDICTS)[number];
 
 /** The checks of a verification, one report entry each, in the order they are made. */
-export const CHECK_IDS = ["integrity", "anchored", "issuer", "signature", "status", "payload", "recognition"] as const;
+export const CHECK_IDS = ["integrity", "anchored", "issuer", "signature", "status", "payload", "recognition", "statusList"] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
 /** pass / fail; `warn` passes but says something a person should know; `skip` did not apply or could not run. */

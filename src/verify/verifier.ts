@@ -5,7 +5,8 @@ import type { AuthorityRecord, CertificateRecord } from "../chain/ledger-records
 import { revocationReasonName } from "../chain/revocation-reasons";
 import type { JWK } from "../crypto/keys";
 import { certificateTypeName } from "../documents/certificate-types";
-import { credentialIssuer, credentialNumberHash } from "../documents/credentials";
+import { credentialIssuer, credentialNumberHash, type Credential } from "../documents/credentials";
+import { decodeCredentialJws, VC_JWT_MEDIA_TYPE } from "../documents/vc-jose";
 import { cidFromBytes, cidToBytes } from "../ipfs/cid";
 import type { PayloadStore } from "../ipfs/payload-store";
 import type { BatchMember } from "../merkle/batch";
@@ -24,10 +25,11 @@ import { originInfo, readOriginFacts } from "../origin/origin-facts";
 import type { OriginClient } from "../origin/origin-client";
 import { proofKindOfType } from "../origin/vocabulary";
 import { checkDeclarant, checkDeclarantSignature, checkOriginRecognition } from "./origin-checks";
-import { resolveInput, type ResolvedInput, type VerifyInput } from "./input";
+import { resolveInput, type GivenDocument, type ResolvedInput, type VerifyInput } from "./input";
 import { linkedCertHashes, verifyLinked } from "./linked";
 import { verificationReportSchema, type Check, type Conflict, type VerificationReport } from "./report";
 import { verdictOf } from "./verdict";
+import { checkStatusLists, type StatusListReader } from "./status-list-check";
 
 export type { VerifyInput } from "./input";
 
@@ -79,6 +81,8 @@ export interface VerifierDependencies {
   /** The origin registry: who declared a declaration, agreements and recognition per agreement (absent: declarations are untrusted). */
   origin?: OriginClient;
   maxFileBytes?: number;
+  /** Reads the status list credentials a credential's `credentialStatus` names, to cross-check them with the ledger (absent: not checked). */
+  statusLists?: StatusListReader;
   /** Reports by hash kept per block, so repeated questions at one block are answered from memory (default 10,000; 0: none). */
   reportCacheSize?: number;
 }
@@ -236,6 +240,13 @@ export class Verifier {
     ]);
     checks.push(integrityCheck(resolved, certHash), anchoredCheck(anchor, anchoredEvent, conflicts));
     checks.push(issuer, signature, status, payload.check, recognition);
+    const statusList = await checkStatusLists(
+      credentialOf(resolved.document, payload.document),
+      { client, blockNumber, authorityId, ledgerStatus: record.status },
+      this.deps.statusLists,
+      options.asOf === undefined ? undefined : asOf,
+    );
+    if (statusList) checks.push(statusList);
 
     const certificate = describeCertificate(context, anchor, anchoredEvent, state, events);
     const links = linkedCertHashes(resolved.document, payload.document);
@@ -637,4 +648,15 @@ function claimedAgreementOf(resolved: ResolvedInput): string | undefined {
   if (document?.kind !== "credential") return undefined;
   const subject = document.credential.credentialSubject as { type?: string[]; tradeAgreement?: string };
   return subject.type?.[0] === "CertificateOfOrigin" ? subject.tradeAgreement : undefined;
+}
+
+/** The credential verified, when there is one: the document given, or the payload a key opened. */
+function credentialOf(given: GivenDocument | undefined, opened: DecryptedDocument | undefined): Credential | undefined {
+  if (given?.kind === "credential") return given.credential;
+  if (opened?.contentType !== VC_JWT_MEDIA_TYPE) return undefined;
+  try {
+    return decodeCredentialJws(new TextDecoder().decode(opened.bytes)).credential;
+  } catch {
+    return undefined;
+  }
 }

@@ -227,8 +227,8 @@ describe("Credentials", function () {
 
     it("a member the schema does not know, at the top or deep inside", function () {
       const json = exampleJson("certificateOfOrigin");
-      json.credentialStatus = { id: "https://example.org/status/1" };
-      expectError(() => validateCredential(json), "INVALID_CREDENTIAL", /credential: Unrecognized key: "credentialStatus"/);
+      json.termsOfUse = { id: "https://example.org/terms/1" };
+      expectError(() => validateCredential(json), "INVALID_CREDENTIAL", /credential: Unrecognized key: "termsOfUse"/);
       const deep = exampleJson("certificateOfOrigin");
       (deep.credentialSubject.exporter as Record<string, unknown>).vatNumber = "123";
       expectError(() => validateCredential(deep), "INVALID_CREDENTIAL", /credentialSubject\.exporter: Unrecognized key: "vatNumber"/);

@@ -85,7 +85,7 @@ describe("VC-JOSE", function () {
       await expectRejection(
         verifyCredentialJws([b64(swapped), payload, signature].join(".")),
         "INVALID_SIGNATURE",
-        /not the thumbprint of its jwk/,
+        /does not name the thumbprint of its jwk/,
       );
     });
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { isPartyCode } from "../../chain/party-code";
 import { CertLedgerError, isCertLedgerError } from "../../errors";
 import { normalizeCertificateNumber } from "../hashing";
+import { parseAuthorityDid } from "../../standard-views/did-web";
 
 /** The W3C Verifiable Credentials 2.0 base context, always first in `@context`. */
 export const VC_CONTEXT = "https://www.w3.org/ns/credentials/v2";
@@ -96,16 +97,39 @@ export const certificateNumber = z.string().superRefine((value, ctx) => {
   }
 });
 
-/** The issuer: `id` is the authority's `did:certledger:<party>:<authorityId>`, `name` its display name. */
-export const issuer = z.strictObject({
-  id: z
-    .string()
-    .refine(
-      (id) => parseIssuerDid(id) !== undefined && parseIssuerDid(id)?.registration === undefined,
-      "must be did:certledger:<party>:<authorityId>, e.g. did:certledger:KG:7",
-    ),
-  name: text(300),
-});
+/**
+ * The issuer: the authority, named either by its ledger identifier `did:certledger:<party>:<authorityId>` or — as this
+ * server issues from now on — by its did:web (`did:web:<host>:authorities:<authorityId>`, src/standard-views/did-web.ts),
+ * which must then carry the ledger identifier in `alsoKnownAs` (the same authority id): generic tools resolve the
+ * did:web, CertLedger's verifier ties both to the authority that anchored the credential.
+ */
+export const issuer = z
+  .strictObject({
+    id: z
+      .string()
+      .refine(
+        (id) => (parseIssuerDid(id) !== undefined && parseIssuerDid(id)?.registration === undefined) || parseAuthorityDid(id) !== undefined,
+        "must be did:certledger:<party>:<authorityId> (e.g. did:certledger:KG:7) or did:web:<host>:authorities:<authorityId>",
+      ),
+    name: text(300),
+    alsoKnownAs: z.tuple([z.string()]).optional(),
+  })
+  .superRefine((value, ctx) => {
+    const web = parseAuthorityDid(value.id);
+    if (web === undefined) {
+      if (value.alsoKnownAs !== undefined)
+        ctx.addIssue({ code: "custom", path: ["alsoKnownAs"], message: "only a did:web issuer carries it" });
+      return;
+    }
+    const ledger = value.alsoKnownAs && parseIssuerDid(value.alsoKnownAs[0]);
+    if (!ledger || ledger.registration !== undefined || ledger.authorityId !== web.authorityId) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["alsoKnownAs"],
+        message: `a did:web issuer must carry its ledger identifier, ["did:certledger:<party>:${web.authorityId}"]`,
+      });
+    }
+  });
 
 /** The issuer of an origin declaration: the registered trader, `did:certledger:<party>:<authorityId>:<registration>`. */
 export const declarantIssuer = z.strictObject({
@@ -118,6 +142,31 @@ export const declarantIssuer = z.strictObject({
   name: text(300),
 });
 
+/** The purposes a CertLedger credential's status entries have: one Bitstring Status List each. */
+export const STATUS_PURPOSES = ["revocation", "suspension"] as const;
+
+/**
+ * A W3C Bitstring Status List v1.0 entry: the credential's bit (`statusListIndex`, a decimal string) in the status
+ * list credential at `statusListCredential` for `statusPurpose`; `id` is that URL with the index as its fragment.
+ */
+export const statusEntry = z.strictObject({
+  id: z.url({ protocol: /^https?$/, error: "must be an https or http URL" }),
+  type: z.literal("BitstringStatusListEntry"),
+  statusPurpose: z.enum(STATUS_PURPOSES),
+  statusListIndex: z.string().regex(/^(0|[1-9][0-9]{0,9})$/, "must be a whole number as a decimal string"),
+  statusListCredential: z.url({ protocol: /^https?$/, error: "must be an https or http URL" }),
+});
+
+/** A credential's status entries: at most one per purpose. */
+export const credentialStatus = z
+  .array(statusEntry)
+  .min(1)
+  .max(STATUS_PURPOSES.length)
+  .refine(
+    (entries) => new Set(entries.map((e) => e.statusPurpose)).size === entries.length,
+    "must have at most one entry per statusPurpose",
+  );
+
 /** The members every CertLedger credential has besides `@context`, `type` and `credentialSubject`. */
 export const credentialMembers = {
   id: z
@@ -127,6 +176,7 @@ export const credentialMembers = {
   // validUntil is optional in VC 2.0 but required here: the ledger records when a certificate expires.
   validFrom: dateTime,
   validUntil: dateTime,
+  credentialStatus: credentialStatus.optional(),
   name: text(300).optional(),
   description: text(2000).optional(),
 };

@@ -59,6 +59,7 @@ export {
   issuerDid,
   parseIssuerDid,
   REGISTRATION_NUMBER,
+  STATUS_PURPOSES,
   VC_CONTEXT,
   type CredentialEnvelopeInput,
   type CredentialIssuerRef,
@@ -165,9 +166,13 @@ export function credentialNumber(vc: Credential): string {
   return vc.credentialSubject.certificateNumber;
 }
 
-/** The issuing party and authority id a credential claims, from its `did:certledger` issuer id. */
+/**
+ * The issuing party and authority id a credential claims: from its `did:certledger` issuer id, or for a did:web issuer
+ * from the ledger identifier it carries in `alsoKnownAs` (the schema checked both name the same authority).
+ */
 export function credentialIssuer(vc: Credential): CredentialIssuerRef {
-  const ref = parseIssuerDid(vc.issuer.id);
+  const issuer: { id: string; alsoKnownAs?: [string] } = vc.issuer;
+  const ref = parseIssuerDid(issuer.alsoKnownAs?.[0] ?? issuer.id);
   if (ref === undefined) {
     throw new CertLedgerError(
       "INVALID_CREDENTIAL",
