@@ -7,6 +7,7 @@
  *     (never verified before) and hot (verified before): latency p50/p99 and requests/s (see bench/verify-load.ts).
  *  3. The importing side: certificates of origin accepted and written off by a border agency (bench/outcomes-load.ts).
  *  4. Origin declarations: an exporter's declarations, then their verification for the importing party (bench/origin-load.ts).
+ *  5. Status lists: a status event's block to the updated list served, and a list's regeneration (bench/status-lists.ts).
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
@@ -14,6 +15,7 @@ import path from "node:path";
 import { freePort, startNode } from "../test/e2e/node-process";
 import { benchDeclarations } from "./origin-load";
 import { benchOutcomes } from "./outcomes-load";
+import { benchStatusListLag, benchStatusListRegeneration } from "./status-lists";
 import { benchVerification } from "./verify-load";
 import { report } from "./report";
 
@@ -21,6 +23,7 @@ const N = Number(process.env.BENCH_CERTIFICATES ?? 5000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const OUTCOMES = Number(process.env.BENCH_OUTCOMES ?? 300);
 const DECLARATIONS = Number(process.env.BENCH_DECLARATIONS ?? 300);
+const STATUS_EVENTS = Number(process.env.BENCH_STATUS_EVENTS ?? 20);
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "certledger-bench-"));
@@ -85,6 +88,8 @@ async function main(): Promise<void> {
     });
     await benchOutcomes({ api, demo, count: OUTCOMES, concurrency: 8 });
     await benchDeclarations({ api, demo, count: DECLARATIONS, concurrency: 8 });
+    await benchStatusListLag({ api, demo, count: STATUS_EVENTS });
+    await benchStatusListRegeneration();
   } finally {
     node.child.kill("SIGINT");
     await node.exited;
