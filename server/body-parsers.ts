@@ -19,6 +19,8 @@ export interface BodyKinds {
   json?: { limit: number };
   /** multipart/form-data with at most one file in field `file` of up to `maxFileBytes`. */
   multipart?: { maxFileBytes: number; fileField: string };
+  /** A raw body of one of these media types, up to `limit` bytes (then `req.body` is its bytes, a Buffer). */
+  text?: { mediaTypes: readonly string[]; limit: number };
   /** Whether a request may come without a body (then `req.body` is `{}`). */
   optional?: boolean;
 }
@@ -52,7 +54,10 @@ export function bodyParser(kinds: BodyKinds): RequestHandler {
         },
       }).single(kinds.multipart.fileField)
     : undefined;
-  const accepted = [...(json ? ["application/json"] : []), ...(upload ? ["multipart/form-data"] : [])].join(" or ");
+  const text = kinds.text;
+  const accepted = [...(json ? ["application/json"] : []), ...(upload ? ["multipart/form-data"] : []), ...(text?.mediaTypes ?? [])].join(
+    " or ",
+  );
 
   return (req: Request, res: Response, next: NextFunction) => {
     if (!hasBody(req)) {
@@ -66,6 +71,15 @@ export function bodyParser(kinds: BodyKinds): RequestHandler {
       return readJson(req, res, json.limit).then(
         (body) => {
           req.body = body;
+          next();
+        },
+        (error: unknown) => next(error),
+      );
+    }
+    if (text && req.is([...text.mediaTypes])) {
+      return readBytes(req, res, text.limit).then(
+        (bytes) => {
+          req.body = bytes;
           next();
         },
         (error: unknown) => next(error),
@@ -93,6 +107,28 @@ export function uploadedFile(req: Request): UploadedFile | undefined {
   const file = req.file;
   if (!file) return undefined;
   return { bytes: new Uint8Array(file.buffer), declaredType: file.mimetype, filename: file.originalname };
+}
+
+/** Reads a raw body of at most `limit` bytes, uncompressed (a gzip body is a bomb the limit would only catch after inflating it). */
+function readBytes(req: Request, res: Response, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const coding = (req.get("content-encoding") ?? "identity").toLowerCase();
+    if (coding !== "identity") {
+      reject(new CertLedgerError("UNSUPPORTED_CONTENT_TYPE", `the body's encoding ${coding} is not supported; send it uncompressed`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    const onData = (chunk: Buffer) => chunks.push(chunk);
+    const ok = capBody(req, res, limit, (error) => {
+      req.off("data", onData);
+      reject(error);
+    });
+    if (!ok) return;
+    req.on("data", onData);
+    req.once("aborted", () => reject(new CertLedgerError("INVALID_REQUEST", "the body ended before its declared length")));
+    req.once("error", () => reject(new CertLedgerError("INVALID_REQUEST", "the body could not be read")));
+    req.once("end", () => resolve(Buffer.concat(chunks)));
+  });
 }
 
 /**

@@ -150,9 +150,10 @@ function operationObject(operation: Operation, config: ServerConfig): Record<str
 }
 
 function requestBodyOf(operation: Operation): Record<string, unknown> | undefined {
-  if (!operation.json && !operation.form) return undefined;
+  if (!operation.json && !operation.form && !operation.text) return undefined;
   const content: Record<string, unknown> = {};
   if (operation.json) content["application/json"] = { schema: schemaOf(operation.json, "input") };
+  for (const mediaType of operation.text?.mediaTypes ?? []) content[mediaType] = { schema: { type: "string" } };
   if (operation.form) {
     const fields = schemaOf(operation.form, "input");
     content["multipart/form-data"] = {

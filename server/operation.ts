@@ -33,6 +33,8 @@ export interface Operation {
   /** A multipart/form-data body: its text fields, and one file in field `file`. */
   form?: z.ZodType;
   fileRequired?: boolean;
+  /** A raw body of one of these media types (an XML document, a compact JWS), up to the document size limit. */
+  text?: { mediaTypes: readonly string[] };
   /** Whether the body may be left out altogether. */
   bodyOptional?: boolean;
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
@@ -44,7 +46,8 @@ type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 export type BodyOf<O extends Operation> =
   | (O["json"] extends z.ZodType ? { kind: "json"; value: Out<O["json"]> } : never)
   | (O["form"] extends z.ZodType ? { kind: "form"; value: Out<O["form"]>; file: UploadedFile | undefined } : never)
-  | (O["json"] extends z.ZodType ? never : O["form"] extends z.ZodType ? never : { kind: "none" });
+  | (O["text"] extends object ? { kind: "text"; bytes: Uint8Array; mediaType: string } : never)
+  | (O["json"] extends z.ZodType ? never : O["form"] extends z.ZodType ? never : O["text"] extends object ? never : { kind: "none" });
 
 /** What a handler receives: the validated parts of the request. */
 export interface HandlerInput<O extends Operation> {
@@ -92,11 +95,12 @@ export function mount<O extends Operation>(
   if (operation.auth === "optional") chain.push(context.auth.optional());
   else if (operation.auth) chain.push(context.auth.requireRole(...operation.auth.roles));
   if (operation.rateLimited) chain.push(context.publicLimiter);
-  if (operation.json || operation.form) {
+  if (operation.json || operation.form || operation.text) {
     chain.push(
       bodyParser({
         json: operation.json ? { limit: jsonLimit(operation.jsonSize ?? "small", context.limits) } : undefined,
         multipart: operation.form ? { maxFileBytes: context.limits.maxFileBytes, fileField: "file" } : undefined,
+        text: operation.text ? { mediaTypes: operation.text.mediaTypes, limit: context.limits.documentJsonBytes } : undefined,
         optional: operation.bodyOptional,
       }),
     );
@@ -125,7 +129,10 @@ function jsonLimit(size: NonNullable<Operation["jsonSize"]>, limits: MountContex
 }
 
 function bodyOf(operation: Operation, req: Request): unknown {
-  if (!operation.json && !operation.form) return { kind: "none" };
+  if (!operation.json && !operation.form && !operation.text) return { kind: "none" };
+  if (operation.text && req.body instanceof Uint8Array) {
+    return { kind: "text", bytes: new Uint8Array(req.body), mediaType: (req.get("content-type") ?? "").split(";")[0].trim().toLowerCase() };
+  }
   if (req.is("multipart/form-data") && operation.form) {
     const file = uploadedFile(req);
     if (!file && operation.fileRequired) throw new CertLedgerError("INVALID_REQUEST", 'body.file: the form has no file (field "file")');

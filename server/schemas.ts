@@ -70,7 +70,7 @@ export const timeInput = z
   .meta({ description: "an ISO 8601 date-time (e.g. 2026-01-31T00:00:00Z) or Unix seconds", examples: ["2026-12-31T00:00:00Z"] });
 
 /** Recipient parties: a JSON array, or in a form a comma-separated list (or the field repeated). */
-const recipientsInput = z
+export const recipientsInput = z
   .union([z.array(partyCode), z.string()])
   .transform((value, ctx) => {
     const list = Array.isArray(value)
@@ -129,7 +129,7 @@ responseComponents.add(problemSchema, { id: "Problem", description: "an RFC 9457
 const credentialObject = z.record(z.string(), z.unknown()).meta({
   description: "an unsigned W3C VC 2.0 credential of one of the four certificate types; the server signs it with the authority's key",
 });
-const compactJws = z
+export const compactJws = z
   .string()
   .min(1)
   .max(1_000_000)

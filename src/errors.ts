@@ -102,6 +102,9 @@ export type CertLedgerErrorCode =
   | "DECRYPTION_FAILED"
   | "INVALID_CERTIFICATE_TYPE"
   | "INVALID_REVOCATION_REASON"
+  // UN/CEFACT SPS certificate XML (src/documents/sps/)
+  | "INVALID_SPS_XML"
+  | "NOT_PHYTOSANITARY_CERTIFICATE"
   // the anchoring pipeline (src/pipeline/)
   | "INVALID_ANCHOR_REQUEST"
   | "REQUEST_CONFLICT"

@@ -35,15 +35,22 @@ export class ApiClient {
   }
 
   /** Sends a request; resolves to the parsed JSON body of a 2xx answer, rejects with an ApiProblem otherwise. */
-  async request<T>(method: string, path: string, init: { json?: unknown; form?: FormData; auth?: boolean } = {}): Promise<T> {
+  async request<T>(
+    method: string,
+    path: string,
+    init: { json?: unknown; form?: FormData; raw?: { bytes: Uint8Array; contentType: string }; auth?: boolean } = {},
+  ): Promise<T> {
     const headers = new Headers({ accept: "application/json" });
     if (this.token && init.auth !== false) headers.set("authorization", `Bearer ${this.token}`);
-    let body: string | FormData | undefined;
+    let body: string | FormData | Uint8Array | undefined;
     if (init.json !== undefined) {
       headers.set("content-type", "application/json");
       body = JSON.stringify(init.json);
     } else if (init.form) {
       body = init.form;
+    } else if (init.raw) {
+      headers.set("content-type", init.raw.contentType);
+      body = init.raw.bytes;
     }
     let response: Response;
     try {

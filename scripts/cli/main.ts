@@ -24,6 +24,7 @@ const load = {
   kit: () => require("./kit") as typeof import("./kit"),
   outcomes: () => require("./outcomes") as typeof import("./outcomes"),
   origin: () => require("./origin") as typeof import("./origin"),
+  sps: () => require("./sps") as typeof import("./sps"),
 };
 const ORIGIN = "origin declarations (through an API server)";
 const COMMANDS: Record<string, { group: string; summary: string; load: () => Command }> = {
@@ -47,6 +48,11 @@ const COMMANDS: Record<string, { group: string; summary: string; load: () => Com
     group: "verification",
     summary: "verify a file, certHash or link through a server or straight against a JSON-RPC node",
     load: () => load.verify().verifyCommand,
+  },
+  sps: {
+    group: "certificates (through an API server)",
+    summary: "sps export|import: a phytosanitary credential as UN/CEFACT SPS XML (ePhyto), or an ePhyto anchored as one",
+    load: () => load.sps().spsCommand,
   },
   bundle: { group: "verification", summary: "write a certificate's offline proof bundle", load: () => load.bundle().bundleCommand },
   "verify-bundle": {

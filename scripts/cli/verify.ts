@@ -18,6 +18,7 @@ import { VERDICT_EXIT } from "./exit-codes";
 import { certHashArgument } from "./status";
 import { readHex32 } from "../../src/hex32";
 import { OriginClient } from "../../src/origin";
+import { spsDocumentLines } from "./sps-report-lines";
 
 /** What `verify` was given. */
 type Target =
@@ -249,6 +250,7 @@ export function reportLines(report: VerificationReport): string[] {
     const agreement = report.origin?.agreement;
     if (agreement) lines.push(`  under ${agreement.code} (${agreement.name}; parties ${agreement.parties.join(", ")})`);
   }
+  if (report.document) lines.push(...spsDocumentLines(report.document));
   lines.push(
     `as of ${report.asOf}${report.forParty ? ` for ${report.forParty}` : ""}; chain ${report.chain.chainId} at block ${report.chain.blockNumber}, ledger ${report.chain.ledger}`,
   );

@@ -20,6 +20,7 @@ import { mountPayloadRoutes, payloadOperations } from "./payloads";
 import { mountRecognitionRoutes, recognitionOperations } from "./recognition";
 import { mountRegistryListRoutes, registryListOperations } from "./registry-lists";
 import { mountSigningKeyRoutes, signingKeyOperations } from "./signing-keys";
+import { mountSpsRoutes, spsOperations } from "./sps";
 import { mountStandardViewRoutes, standardViewOperations } from "./standard-views";
 import { mountTokenRoutes, tokenOperations } from "./tokens";
 import { mountVerifyRoutes, verifyOperations } from "./verify";
@@ -31,6 +32,7 @@ export const operations: Operation[] = [
   ...Object.values(bundleOperations),
   ...Object.values(certificateStatusOperations),
   ...Object.values(verifyOperations),
+  ...Object.values(spsOperations),
   ...Object.values(payloadOperations),
   ...Object.values(authorityOperations),
   ...Object.values(signingKeyOperations),
@@ -52,6 +54,7 @@ export function mountRoutes(router: Router, deps: AppDependencies, context: Moun
   mountBundleRoutes(router, deps, context);
   mountCertificateStatusRoutes(router, deps, context);
   mountVerifyRoutes(router, deps, context);
+  mountSpsRoutes(router, deps, context);
   mountPayloadRoutes(router, deps, context);
   mountAuthorityRoutes(router, deps, context);
   mountSigningKeyRoutes(router, deps, context);

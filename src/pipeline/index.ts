@@ -56,6 +56,7 @@ export {
   type SubmissionOutcome,
 } from "./anchoring-service";
 export { certificateTypeOf, type StampTarget, type SubmitCredentialInput, type SubmitFileInput } from "./submission-inputs";
+export { submitSpsCertificate, type SubmitSpsInput } from "./sps-submission";
 export { LinkKeyStore, type IssuedEntry, type IssuedFilter, type IssuedRecord } from "./link-keys";
 export { IssuedCertificates, type ConsoleEntry, type ConsoleQuery, type ConsolePage, type IssuedDocument } from "./issued-certificates";
 export { ledgerRecipientKeys } from "./recipient-keys";

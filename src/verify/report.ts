@@ -2,6 +2,7 @@ import { z } from "zod";
 import { hex32Schema } from "../hex32-schemas";
 import { certificateUseSchema } from "../outcomes/certificate-use";
 import { originInfoSchema } from "../origin/origin-facts";
+import { spsDocumentSchema } from "../documents/sps/fields";
 
 /** Overall verdicts, as DESIGN.md lists them. */
 export const VERDICTS = [
@@ -125,6 +126,11 @@ export const verificationReportSchema = z.object({
    * origin registry: the kind of proof, the agreement it claims, and the registered trader who declared it.
    */
   origin: originInfoSchema.optional(),
+  /**
+   * What the document says, when it is a UN/CEFACT SPS certificate (an ePhyto XML file, given or opened from the
+   * payload): its number, countries, consignor, consignee, point of entry and commodities, for a person to compare.
+   */
+  document: spsDocumentSchema.optional(),
   asOf: isoTime,
   forParty: z
     .string()

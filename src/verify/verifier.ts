@@ -27,6 +27,7 @@ import { proofKindOfType } from "../origin/vocabulary";
 import { checkDeclarant, checkDeclarantSignature, checkOriginRecognition } from "./origin-checks";
 import { resolveInput, type GivenDocument, type ResolvedInput, type VerifyInput } from "./input";
 import { linkedCertHashes, verifyLinked } from "./linked";
+import { spsFieldsOf } from "./sps-fields";
 import { verificationReportSchema, type Check, type Conflict, type VerificationReport } from "./report";
 import { verdictOf } from "./verdict";
 import { checkStatusLists, type StatusListReader } from "./status-list-check";
@@ -268,6 +269,7 @@ export class Verifier {
         conflicts: conflicts.length > 0 ? conflicts : undefined,
         linked,
         origin: originFacts && originInfo(originFacts),
+        document: spsFieldsOf(resolved.document, payload.document),
       }),
       document: payload.document,
     };
