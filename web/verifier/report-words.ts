@@ -86,6 +86,8 @@ export function checkSentence(t: Words, check: ReportCheck, report: Verification
           ? t.t("recognitionFail", values)
           : t.t("recognitionNone");
     }
+    case "statusList":
+      return check.result === "pass" ? t.t("statusListPass") : check.result === "warn" ? t.t("statusListWarn") : t.t("statusListSkip");
   }
 }
 
