@@ -104,7 +104,6 @@ export async function benchStatusListRegeneration(): Promise<void> {
       client: {} as never,
       index: {
         hashesWithStatus: (_id: number, status: string) => (status === "Revoked" ? revoked : []),
-        status: () => ({ lastBlock: 1 }) as never,
       },
       keyring: { signingKey: () => ({ ...key, thumbprint: jwkThumbprintHex(key.publicJwk) }), partyCodes: () => ["KG"] },
     });

@@ -9,6 +9,7 @@
  * others as `did:web:<host>:parties:<code>`. Authority ids are the ledger's, so `did:web:<host>:authorities:<id>`
  * is answered only for an authority of a party this server administers (or whose key it holds): DID_NOT_FOUND else.
  */
+import { createHash } from "node:crypto";
 import type { LedgerClient } from "../chain/ledger-client";
 import type { ChainIndex } from "../index";
 import type { Credential } from "../documents/credentials";
@@ -29,7 +30,7 @@ export interface PublisherOptions {
   publicUrl: string;
   store: ViewsStore;
   client: Pick<LedgerClient, "getAuthority" | "getSigningKey" | "getParty" | "now">;
-  index: Pick<ChainIndex, "hashesWithStatus" | "status">;
+  index: Pick<ChainIndex, "hashesWithStatus">;
   keyring: {
     signingKey(authorityId: number): AuthoritySigningKey | undefined;
     partyCodes(): string[];
@@ -43,8 +44,8 @@ export type DidDocument = Record<string, unknown> & { id: string };
 /** A served status list credential: the JWS and when it was made. */
 export interface PublishedStatusList {
   jws: string;
-  /** The index block it reflects. */
-  block: number;
+  /** What it was built from: the signing key and the certHashes the index had with its purpose's status. */
+  fingerprint: string;
   /** Milliseconds since the epoch. */
   generatedAt: number;
 }
@@ -232,10 +233,11 @@ export class StandardViewsPublisher {
   // ------------------------------------------------------------------------------------------------ status lists
 
   /**
-   * An authority's status list credential for `purpose`, list number `list`: regenerated from the chain index
-   * whenever the index has moved on since the last one (a bit per credential this server signed for the authority:
-   * set when the ledger has it revoked, resp. suspended), signed with the authority's key. Answers for a suspended
-   * authority too: its earlier credentials' status must stay readable.
+   * An authority's status list credential for `purpose`, list number `list`: a bit per credential this server signed
+   * for the authority, set when the chain index has it revoked (resp. suspended), signed with the authority's key.
+   * Regenerated whenever the index's set of such certificates changed since the last one — not merely its block: a
+   * batched certificate's status may reach the index later than its block, once the batch's manifest is read. Answers
+   * for a suspended authority too: its earlier credentials' status must stay readable.
    */
   async statusList(authorityId: number, purpose: StatusPurpose, list: number): Promise<PublishedStatusList> {
     const authority = await this.#o.client.getAuthority(authorityId);
@@ -253,19 +255,29 @@ export class StandardViewsPublisher {
         `this server holds no signing key of authority ${authorityId} to sign its lists with`,
       );
     }
-    const block = this.#o.index.status().lastBlock;
+    const hashes = this.#flagged(authorityId, purpose);
+    const fingerprint = createHash("sha256").update(key.kid).update(hashes.join(",")).digest("base64url");
     const cacheKey = `${authorityId}/${purpose}/${list}`;
     const cached = this.#lists.get(cacheKey);
-    if (cached && cached.block === block) return cached;
-    const published = { jws: await this.buildStatusList(authorityId, purpose, list, key), block, generatedAt: Date.now() };
+    if (cached && cached.fingerprint === fingerprint) return cached;
+    const published = { jws: await this.#sign(authorityId, purpose, list, key, hashes), fingerprint, generatedAt: Date.now() };
     this.#lists.set(cacheKey, published);
     return published;
   }
 
-  /** Builds and signs one list from the index now (what `statusList` caches; the benchmark times it). */
+  /** Builds and signs one list from the index now, without the cache (the benchmark times it). */
   async buildStatusList(authorityId: number, purpose: StatusPurpose, list: number, key: AuthoritySigningKey): Promise<string> {
+    return this.#sign(authorityId, purpose, list, key, this.#flagged(authorityId, purpose));
+  }
+
+  /** The certHashes of the authority's certificates the index has with the status `purpose` flags. */
+  #flagged(authorityId: number, purpose: StatusPurpose): string[] {
+    return this.#o.index.hashesWithStatus(authorityId, purpose === "revocation" ? "Revoked" : "Suspended");
+  }
+
+  async #sign(authorityId: number, purpose: StatusPurpose, list: number, key: AuthoritySigningKey, flagged: string[]): Promise<string> {
     const bits = emptyStatusList();
-    for (const certHash of this.#o.index.hashesWithStatus(authorityId, purpose === "revocation" ? "Revoked" : "Suspended")) {
+    for (const certHash of flagged) {
       const slot = this.#o.store.slotOf(certHash);
       if (slot !== undefined && slot.authorityId === authorityId && slot.list === list) setStatusBit(bits, slot.index);
     }

@@ -222,6 +222,63 @@ describe("standard views, read by generic tools: did:web, VC-JOSE, the ledger, B
     expect(check.detail).to.contain("revocation bit set");
   });
 
+  it("a batched certificate's bit follows the ledger as a direct one's does: revoked inside its Merkle batch, its revocation bit is set", async function () {
+    const a = kg();
+    const credentials = ["KG-BANK-B1", "KG-BANK-B2", "KG-BANK-B3"].map((number) => ({
+      credential: buildCredential({
+        ...EXAMPLE_INPUTS.conformityCertificate,
+        issuer: { party: "KG", authorityId: a.id, name: a.name },
+        certificateNumber: number,
+        validUntil: "2030-01-01T00:00:00Z",
+      }),
+    }));
+    const { results } = (await call("POST", "/v1/certificates/batch", a.token, { items: credentials })) as {
+      results: { certificate: { certHash: string } }[];
+    };
+    const hashes = results.map((r) => r.certificate.certHash);
+    const anchored = await Promise.all(
+      hashes.map((h) =>
+        until(`batched ${h} anchored`, async () => {
+          const answer = await call("GET", `/v1/certificates/${h}`, a.token);
+          return answer.anchoring === "anchored" && answer;
+        }),
+      ),
+    );
+    expect((anchored[1].request as { batchRoot?: string }).batchRoot, "anchored in a Merkle batch").to.be.a("string");
+    const jwt = await (
+      await fetch(`${api}/v1/certificates/${hashes[1]}/document`, { headers: { authorization: `Bearer ${a.token}` } })
+    ).text();
+    await call("POST", `/v1/certificates/${hashes[1]}/revoke`, a.token, { reason: "superseded" });
+    await until("the batched certificate's revocation bit set", () => statusBit(jwt, "revocation"), 250, 60_000);
+    const sibling = await (
+      await fetch(`${api}/v1/certificates/${hashes[0]}/document`, { headers: { authorization: `Bearer ${a.token}` } })
+    ).text();
+    expect(await statusBit(sibling, "revocation")).to.equal(false);
+  });
+
+  it("a retry with the same Idempotency-Key is the first request, though the server gave the first its did:web issuer and status entries", async function () {
+    const a = kg();
+    const credential = buildCredential({
+      ...EXAMPLE_INPUTS.conformityCertificate,
+      issuer: { party: "KG", authorityId: a.id, name: a.name },
+      certificateNumber: "KG-BANK-0100",
+      validUntil: "2030-01-01T00:00:00Z",
+    });
+    const send = async () => {
+      const response = await fetch(`${api}/v1/certificates`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${a.token}`, "content-type": "application/json", "idempotency-key": "bank-retry-1" },
+        body: JSON.stringify({ credential }),
+      });
+      return { status: response.status, body: (await response.json()) as { certHash: string } };
+    };
+    const first = await send();
+    const second = await send();
+    expect(first.status).to.equal(202);
+    expect(second.status, JSON.stringify(second.body)).to.equal(202);
+    expect(second.body.certHash).to.equal(first.body.certHash);
+  });
+
   it("an unknown authority's DID does not resolve (404 problem+json), nor does a status list that does not exist", async function () {
     const unknown = await resolver.resolve(`did:web:localhost%3A${new URL(origin).port}:authorities:4000`);
     expect(unknown.didResolutionMetadata.error).to.equal("notFound");
