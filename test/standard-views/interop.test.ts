@@ -20,7 +20,10 @@ import { freePort, startNode, type NodeProcess } from "../e2e/node-process";
 import { until } from "../e2e/until";
 
 type Jose = typeof import("jose", { with: { "resolution-mode": "import" } });
-type StatusListLib = typeof import("@digitalbazaar/vc-bitstring-status-list");
+/** The part of @digitalbazaar/vc-bitstring-status-list (ESM, untyped) used here. */
+type StatusListLib = { decodeList(options: { encodedList: string }): Promise<{ length: number; getStatus(index: number): boolean }> };
+// A specifier TypeScript does not resolve: the package ships no types (and a .d.ts under test/ would be run as a test).
+const STATUS_LIST_LIB: string = "@digitalbazaar/vc-bitstring-status-list";
 type DidResolver = import("did-resolver", { with: { "resolution-mode": "import" } }).Resolver;
 
 const LEDGER_ABI = [
@@ -73,7 +76,7 @@ describe("standard views, read by generic tools: did:web, VC-JOSE, the ledger, B
     await node.ready();
     demo = JSON.parse(await readFile(path.join(dir, "data", "demo-credentials.json"), "utf8"));
     jose = await import("jose");
-    statusLists = await import("@digitalbazaar/vc-bitstring-status-list");
+    statusLists = (await import(STATUS_LIST_LIB)) as StatusListLib;
     const { Resolver } = await import("did-resolver");
     const { getResolver } = await import("web-did-resolver");
     resolver = new Resolver(getResolver());
