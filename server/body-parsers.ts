@@ -135,38 +135,18 @@ function readBytes(req: Request, res: Response, limit: number): Promise<Buffer> 
  * Reads a JSON body of at most `limit` bytes (UTF-8, no content coding: a gzip body is a bomb the limit would only
  * catch after inflating it) and parses it; any JSON value is accepted, as the operation's schema judges it.
  */
-function readJson(req: Request, res: Response, limit: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const coding = (req.get("content-encoding") ?? "identity").toLowerCase();
-    if (coding !== "identity") {
-      reject(new CertLedgerError("UNSUPPORTED_CONTENT_TYPE", `the body's encoding ${coding} is not supported; send it uncompressed`));
-      return;
-    }
-    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get("content-type") ?? "")?.[1]?.toLowerCase();
-    if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
-      reject(new CertLedgerError("UNSUPPORTED_CONTENT_TYPE", "the body's encoding or charset is not supported; send UTF-8"));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    const onData = (chunk: Buffer) => chunks.push(chunk);
-    const ok = capBody(req, res, limit, (error) => {
-      req.off("data", onData);
-      reject(error);
-    });
-    if (!ok) return;
-    req.on("data", onData);
-    req.once("aborted", () => reject(new CertLedgerError("INVALID_REQUEST", "the body ended before its declared length")));
-    req.once("error", () => reject(new CertLedgerError("INVALID_REQUEST", "the body could not be read")));
-    req.once("end", () => {
-      const text = Buffer.concat(chunks).toString("utf8");
-      if (text.trim() === "") return resolve({});
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        reject(new CertLedgerError("MALFORMED_JSON", "the body is not well-formed JSON"));
-      }
-    });
-  });
+async function readJson(req: Request, res: Response, limit: number): Promise<unknown> {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.get("content-type") ?? "")?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
+    throw new CertLedgerError("UNSUPPORTED_CONTENT_TYPE", "the body's encoding or charset is not supported; send UTF-8");
+  }
+  const text = (await readBytes(req, res, limit)).toString("utf8");
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CertLedgerError("MALFORMED_JSON", "the body is not well-formed JSON");
+  }
 }
 
 /**

@@ -67,7 +67,9 @@ export function checkIssuer(c: CheckContext): Check {
   const since: string[] = [];
   if (authority.status !== "Active") since.push("the authority has since been suspended");
   if (c.party?.status !== "Active") since.push(`its party ${authority.party} has since been suspended by the consortium`);
-  const detail = `Issued by ${who}, registered, active and authorised for ${typeLabel(c.certType)} when it anchored on ${isoTime(c.record.issuedAt)}.`;
+  const issuerId = c.document?.kind === "credential" ? c.document.credential.issuer.id : undefined;
+  const named = issuerId?.startsWith("did:web:") ? ` It names its issuer ${issuerId}, the same authority by its did:web.` : "";
+  const detail = `Issued by ${who}, registered, active and authorised for ${typeLabel(c.certType)} when it anchored on ${isoTime(c.record.issuedAt)}.${named}`;
   if (since.length > 0) return { id: "issuer", result: "warn", detail: `${detail} Note: ${since.join("; ")}.` };
   return { id: "issuer", result: "pass", detail };
 }
