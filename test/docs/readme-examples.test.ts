@@ -13,7 +13,14 @@ import { expect } from "chai";
 import { freePort, startNode, type NodeProcess } from "../e2e/node-process";
 
 const ROOT = path.resolve(__dirname, "../..");
-const DOCUMENTS = ["README.md", "docs/issuing-authority.md", "docs/customs-officer.md", "docs/bank.md", "docs/origin-declarations.md"];
+const DOCUMENTS = [
+  "README.md",
+  "docs/issuing-authority.md",
+  "docs/customs-officer.md",
+  "docs/bank.md",
+  "docs/origin-declarations.md",
+  "docs/sps-xml.md",
+];
 const MARKER = "<!-- doc-test -->";
 const README_API = "http://127.0.0.1:8080";
 
