@@ -29,6 +29,7 @@ export const standardViewOperations = {
     description:
       "Its ledger identifier in `alsoKnownAs`, its registered encryption key (`keyAgreement`) and its verification API (`service`).",
     tags: ["standard views"],
+    rateLimited: true,
     responses: { 200: { description: "the DID document", schema: didDocument }, ...problems(404, 503) },
   }),
   otherPartyDid: defineOperation({
@@ -38,6 +39,7 @@ export const standardViewOperations = {
     summary: "The DID document of another party this server administers (did:web:<host>:parties:<code>)",
     description: "For a server administering several parties, as the embedded demo does; the first is `did:web:<host>`.",
     tags: ["standard views"],
+    rateLimited: true,
     params: partyParams,
     responses: { 200: { description: "the DID document", schema: didDocument }, ...problems(400, 404, 503) },
   }),
@@ -51,6 +53,7 @@ export const standardViewOperations = {
       "(the ledger's validUntil), so older credentials still verify; a compromised key carries `revoked` (its compromise time) " +
       "until then and is left out from then on. `alsoKnownAs` is its ledger identifier did:certledger:<party>:<id>.",
     tags: ["standard views"],
+    rateLimited: true,
     params: authorityParams,
     responses: { 200: { description: "the DID document", schema: didDocument }, ...problems(400, 404, 503) },
   }),
@@ -64,6 +67,7 @@ export const standardViewOperations = {
       "ledger registers; 131,072 entries, GZIP + base64url multibase; `ttl` 60 s. Regenerated from the chain index as soon as " +
       "the index has read a new block. Answers for a suspended authority too.",
     tags: ["standard views"],
+    rateLimited: true,
     params: statusListParams,
     responses: {
       200: { description: "the status list credential (compact JWS)", contentType: "application/vc+jwt" },

@@ -3,6 +3,7 @@
  * a JWS header sending a generic verifier to another issuer's DID, status lists forged, misplaced or out of step with
  * the ledger, a credential claiming a slot of this server's lists, and a status list compressed into a bomb.
  */
+import http from "node:http";
 import { gzipSync } from "node:zlib";
 import { expect } from "chai";
 import { loadJose } from "../../src/crypto/jose";
@@ -21,6 +22,7 @@ import {
   signStatusList,
   statusBit,
   STATUS_LIST_SIZE,
+  statusListReader,
 } from "../../src/standard-views";
 import { checkStatusLists } from "../../src/verify/status-list-check";
 import { expectError, expectRejection } from "../crypto/expect-error";
@@ -202,6 +204,45 @@ describe("standard views: attacks", function () {
       expect(fetched).to.equal(false);
       expect(check?.result).to.equal("warn");
       expect(check?.detail).to.match(/not at the issuer's host/);
+    });
+  });
+
+  describe("reading another server's list", function () {
+    let server: http.Server;
+    let base: string;
+    let served = 0;
+    before(async function () {
+      server = http.createServer((req, res) => {
+        served++;
+        if (req.url === "/endless") {
+          res.writeHead(200, { "content-type": "application/vc+jwt" });
+          const chunk = Buffer.alloc(64 * 1024, 97);
+          const pump = () => {
+            while (res.write(chunk));
+          };
+          res.on("drain", pump);
+          pump();
+          return;
+        }
+        res.writeHead(200, { "content-type": "application/vc+jwt" }).end("a.b.c");
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    });
+    after(function () {
+      server.closeAllConnections();
+      server.close();
+    });
+
+    it("stops reading an answer past its cap instead of buffering it", async function () {
+      await expectRejection(statusListReader(undefined)(`${base}/endless`), "INVALID_STATUS_ENTRY", /more than/);
+    });
+
+    it("reuses a list it read a moment ago: many credentials of one authority, one fetch", async function () {
+      const read = statusListReader(undefined);
+      served = 0;
+      for (let i = 0; i < 5; i++) expect(await read(`${base}/list`)).to.equal("a.b.c");
+      expect(served).to.equal(1);
     });
   });
 
