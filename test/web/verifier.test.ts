@@ -357,6 +357,48 @@ describe("web: the verifier page", function () {
     await context.close();
   });
 
+  it("an ePhyto XML file shows what it says (read in the browser, never sent) beside the ledger's answer, in English and Russian", async function () {
+    const bytes = await readFile(path.join(__dirname, "../../examples/phytosanitary-certificate.xml"));
+    const certHash = certHashOf(bytes);
+    const plant = server.world.authorities.kgPlant;
+    await server.world.client.withSigner(plant.account).anchorCertificate({
+      certHash,
+      certType: 4,
+      validUntil: BigInt(await time.latest()) + 90n * DAY,
+      numberHash: certificateNumberHash("KG", "KG-PC-2025-000781"),
+    });
+    // Anchored straight on the ledger (no request of this server's): wait for the index only.
+    await eventually(
+      async () => (await call(server, `/v1/certificates/${certHash}`)).body.certificate !== undefined,
+      `${certHash} indexed`,
+    );
+    const { context, page, errors } = await openPage();
+    const requests = recordRequests(page);
+    await page.goto(`${server.url}/`);
+    await page.locator("#file-input").setInputFiles({ name: "ephyto.xml", mimeType: "application/xml", buffer: bytes });
+    await waitForReport(page, "VALID", certHash);
+    const fields = page.locator('[data-testid="sps-fields"]');
+    const text = (await fields.textContent()) ?? "";
+    for (const expected of ["KG-PC-2025-000781", "KG → KZ", "Issyk-Kul Orchards LLC", "Malus domestica", "20000 KGM", "Korday"]) {
+      expect(text, expected).to.include(expected);
+    }
+    expect(
+      requests.filter((r) => r.contentType.startsWith("multipart/form-data")),
+      "the file is not sent",
+    ).to.deep.equal([]);
+    await page.selectOption("#language-select", "ru");
+    expect(await page.locator('[data-testid="sps-fields"] h3').textContent()).to.equal("Что сказано в файле ePhyto");
+    await screenshot(page, "verifier-ephyto-fields");
+    // An XML file the ledger does not know shows no fields: its words would not count for anything.
+    await page
+      .locator("#file-input")
+      .setInputFiles({ name: "other.xml", mimeType: "application/xml", buffer: Buffer.concat([bytes, Buffer.from("\n")]) });
+    await waitForReport(page, "NOT_FOUND");
+    expect(await page.locator('[data-testid="sps-fields"]').count()).to.equal(0);
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
   it("a stamped PDF's own link (party and number, with its key) opens the PDF itself; a number anchored twice is told apart by the key", async function () {
     const number = `KG-TWICE-${Date.now()}`;
     const first = await issueStampedPdf(server, number, "First issue");

@@ -10,6 +10,7 @@
  * - a proof bundle (.json) is sent as it is, being made for exactly that.
  */
 import type { LinkTarget } from "./links";
+import { spsFieldsInBrowser, type SpsDocument } from "./sps-view";
 import { readPdfStamp } from "./pdf-stamp-reader";
 import { verify, type VerifyOptions, type VerifyRequest, type VerifyResponse } from "./verification";
 
@@ -25,6 +26,8 @@ export interface FileOutcome {
   request: VerifyRequest;
   response: VerifyResponse;
   notes: FileNote[];
+  /** What the file says, when it is an ePhyto (SPS certificate XML): read here, never sent. */
+  document?: SpsDocument;
 }
 
 /** The largest file the page reads (the server's default limit). */
@@ -45,6 +48,12 @@ export async function checkFile(file: File, expected: LinkTarget | undefined, op
     return { request: structured, response, notes: other ? [{ kind: "different", hash: anchored }] : [] };
   }
 
+  const outcome = await checkBytes(file, bytes, expected, options);
+  const document = spsFieldsInBrowser(bytes);
+  return document ? { ...outcome, document } : outcome;
+}
+
+async function checkBytes(file: File, bytes: Uint8Array, expected: LinkTarget | undefined, options: VerifyOptions): Promise<FileOutcome> {
   const notes: FileNote[] = [];
   const hash = await sha256Hex(bytes);
   const upload = (expectedCertHash?: string): VerifyRequest => ({ kind: "file", file, name: file.name, expectedCertHash });

@@ -9,6 +9,7 @@ import { LANGUAGES, Translator, type Language } from "../shared/i18n";
 import { contentSection, type ContentState } from "./content-view";
 import { DICTIONARY, type TextKey } from "./dictionary";
 import { checkFile, MAX_FILE_BYTES, type FileNote } from "./document-check";
+import { spsSection, type SpsDocument } from "./sps-view";
 import { historyTimeline } from "./history-view";
 import { inputsSection, optionsSection, updatePartyOptions, type InputsActions, type InputsModel } from "./inputs-view";
 import { canonicalHash, isLinkKeyShaped, parseVerificationLink, parseVerificationPath, targetPath, type VerificationLink } from "./links";
@@ -37,6 +38,8 @@ interface State {
   /** Whether the result is the link's certificate (its content may then be shown with the link's key). */
   fromLink: boolean;
   notes: FileNote[];
+  /** What the file checked says, when it is an ePhyto (read in this browser). */
+  document?: SpsDocument;
   content: ContentState;
   busy?: TextKey;
   error?: Message;
@@ -153,7 +156,7 @@ function fromLocation(): void {
 async function run(
   busy: TextKey,
   fromLink: boolean,
-  task: () => Promise<{ request: VerifyRequest; response: VerifyResponse; notes: FileNote[] }>,
+  task: () => Promise<{ request: VerifyRequest; response: VerifyResponse; notes: FileNote[]; document?: SpsDocument }>,
   moveFocus = true,
 ): Promise<void> {
   const my = ++generation;
@@ -161,7 +164,8 @@ async function run(
   try {
     const outcome = await task();
     if (my !== generation) return;
-    Object.assign(state, { ...outcome, fromLink, busy: undefined, error: undefined });
+    // A check that is not of an ePhyto file leaves no earlier file's fields behind.
+    Object.assign(state, { document: undefined, ...outcome, fromLink, busy: undefined, error: undefined });
     if (!fromLink) state.content = { kind: "none" };
     renderResult();
     // A new check takes the focus to its verdict; an option changed keeps it on the option (the status region speaks).
@@ -174,9 +178,9 @@ async function run(
 
 /** Verifies the current request again (the as-of date or the recognising party changed). */
 function rerun(): void {
-  const { request, notes, fromLink } = state;
+  const { request, notes, fromLink, document } = state;
   if (!request) return;
-  void run("working", fromLink, async () => ({ request, response: await verify(request, options()), notes }), false);
+  void run("working", fromLink, async () => ({ request, response: await verify(request, options()), notes, document }), false);
 }
 
 async function showContent(my: number): Promise<void> {
@@ -332,6 +336,8 @@ function renderResult(): void {
       verdictBanner(t, report),
       fileNotes(t, state.notes),
       certificateFacts(t, report),
+      // Only beside a certificate the ledger knows: an unanchored file's words are not shown as if they counted.
+      report.certificate ? spsSection(t, state.document ?? report.document) : null,
       checkList(t, report),
       originSection(t.language, report.origin, (iso) => t.date(iso)),
       useSection(t.language, report.use, (iso) => t.date(iso)),
