@@ -39,9 +39,10 @@ export const openApiOperations = {
  * The API's version: its paths stay /v1; 0.2.0 gave every certificate answer `anchoring` and `status` (see info);
  * 0.3.0 added the importing side (border agencies, outcomes, utilisation, a report's `use`), nothing removed; 0.4.0 added
  * origin declarations (agreements, registered exporters and importers, declarations, recognition per agreement, a
- * report's `origin`), nothing removed.
+ * report's `origin`), nothing removed; 0.5.0 added the standard views (did:web DID documents, Bitstring Status Lists,
+ * SPS XML export and import, a report's `document` and check `statusList`), nothing removed.
  */
-export const API_VERSION = "0.4.0";
+export const API_VERSION = "0.5.0";
 
 /** The OpenAPI 3.1 document of every operation, its server at `config.publicUrl`. */
 export function buildOpenApiDocument(config: ServerConfig, operations: Operation[] = allOperations()): Record<string, unknown> {
@@ -69,6 +70,11 @@ export function buildOpenApiDocument(config: ServerConfig, operations: Operation
         "Origin declarations (0.4.0): origin authorities register exporters and importers (`declarant` tokens), who declare " +
         "the origin of goods under a trade agreement; party admins propose and approve agreements and state which proofs of " +
         "origin they accept under each. Reports of proofs of origin carry `origin` (the proof, the agreement, the declarant).\n\n" +
+        "Standard views (0.5.0): did:web DID documents of the party and its authorities (`/.well-known/did.json`, " +
+        "`/authorities/{id}/did.json`), each authority's W3C Bitstring Status Lists (revocation, suspension), and UN/CEFACT " +
+        "SPS certificate XML for phytosanitary credentials (`/v1/sps/export`, `/v1/sps/import`). Credentials this server signs " +
+        "name their authority by did:web and carry `credentialStatus`; reports may carry the check `statusList` (the lists " +
+        "against the ledger) and `document` (an ePhyto file's key fields).\n\n" +
         "Compatibility: before 0.2.0, `status` also meant the anchoring state (in the submit answer, the console's list " +
         "and `request.status`) and batch items carried the HTTP status as `status`. Read `anchoring` for the former, " +
         "`httpStatus` for the latter; list filters are `anchoring=` and `status=active|suspended|revoked`, and an old " +
