@@ -119,6 +119,26 @@ describe("cross-border: each party its own server and IPFS node on one chain", f
       expect(asKz.report.verdict).to.equal("VALID");
       expect(check(asKz, "payload")).to.deep.include({ result: "pass" });
       expect(check(asKz, "payload").detail).to.contain("decrypts to exactly the anchored document");
+      // With the credential open, KZ's server reads the status lists it names from KG's server (did:web host) and finds
+      // them agreeing with the ledger; once KG revokes it, KG's revocation list says so at KZ too.
+      const listCheck = check(asKz, "statusList");
+      expect(listCheck.result, listCheck.detail).to.equal("pass");
+      expect(listCheck.detail).to.contain("revocation bit clear");
+      const revoked = await api(kg, `/v1/certificates/${certHash}/revoke`, {
+        method: "POST",
+        token: kg.issuerToken,
+        json: { reason: "superseded" },
+      });
+      expect(revoked.status, revoked.text).to.equal(200);
+      await eventually(
+        "KZ's server reads KG's revocation list with the bit set",
+        async () => {
+          const answer = (await api(kz, `/v1/verify/${certHash}?forParty=KZ`, { token: kz.adminToken })).body as VerifyAnswer;
+          const c = check(answer, "statusList");
+          return answer.report.verdict === "REVOKED" && c?.result === "pass" && c.detail.includes("revocation bit set");
+        },
+        30_000,
+      );
 
       // KG's own admin holds no key the payload was addressed to (only KZ's): the payload stays closed to it.
       const asKg = (await api(kg, `/v1/verify/${certHash}`, { token: kg.adminToken })).body as VerifyAnswer;
