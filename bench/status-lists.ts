@@ -107,6 +107,7 @@ export async function benchStatusListRegeneration(): Promise<void> {
       client: {} as never,
       index: {
         hashesWithStatus: (_id: number, status: string) => (status === "Revoked" ? revoked : []),
+        authority: () => undefined,
       },
       keyring: { signingKey: () => ({ ...key, thumbprint: jwkThumbprintHex(key.publicJwk) }), partyCodes: () => ["KG"] },
     });

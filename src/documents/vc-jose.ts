@@ -77,6 +77,15 @@ const headerSchema = z.strictObject({
  */
 export async function signCredential(vc: Credential, key: CredentialSigningKey): Promise<string> {
   const credential = validateCredential(vc);
+  return signVcJose(credential, key, credential.issuer.id.startsWith("did:web:") ? credential.issuer.id : undefined);
+}
+
+/**
+ * Signs any VC JSON (`payload`, already valid) as VC-JOSE with `key`, the public key in the header: `kid` its
+ * thumbprint, or with `issuerDid` its DID URL under that did:web and `iss` the issuer. Status list credentials
+ * (src/standard-views) are signed this way too.
+ */
+export async function signVcJose(payload: object, key: CredentialSigningKey, issuerDid?: string): Promise<string> {
   const publicJwk = p256PublicJwk(key.publicJwk, "public key");
   const privateJwk = p256PrivateJwk(key.privateJwk);
   // A mismatched pair would produce tokens nobody can verify, anchored for good; refuse before signing.
@@ -91,13 +100,12 @@ export async function signCredential(vc: Credential, key: CredentialSigningKey):
   }
   const jose = await loadJose();
   // Only the key's members go into the header: never whatever else the caller's JWK object carries.
-  const did = credential.issuer.id.startsWith("did:web:") ? credential.issuer.id : undefined;
   const header: CredentialJwsHeader =
-    did === undefined
+    issuerDid === undefined
       ? { alg: "ES256", typ: "vc+jwt", cty: "vc", kid: key.kid, jwk: publicJwk }
-      : { alg: "ES256", typ: "vc+jwt", cty: "vc", kid: keyDidUrl(did, key.kid), iss: did, jwk: publicJwk };
+      : { alg: "ES256", typ: "vc+jwt", cty: "vc", kid: keyDidUrl(issuerDid, key.kid), iss: issuerDid, jwk: publicJwk };
   const signingKey = await importP256Key(privateJwk, "ES256", "private key");
-  return new jose.CompactSign(new TextEncoder().encode(JSON.stringify(credential))).setProtectedHeader(header).sign(signingKey);
+  return new jose.CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader(header).sign(signingKey);
 }
 
 /** The header and the validated credential of a credential JWS, without checking the signature. */
@@ -121,6 +129,19 @@ export function thumbprintOfKid(kid: string): string {
 export async function verifyCredentialJws(
   jws: string,
 ): Promise<{ header: CredentialJwsHeader; credential: Credential; thumbprint: string }> {
+  const { header, payload, thumbprint } = await verifyVcJose(jws);
+  // The payload is parsed only once it is known to be the signer's, so a tampered token reads as a bad signature.
+  const credential = parseCredential(payload);
+  checkIssuerNames(header, credential.issuer.id);
+  return { header, credential, thumbprint };
+}
+
+/**
+ * Verifies any VC-JOSE JWS with the key in its header, after checking that its `kid` names that key's thumbprint;
+ * returns the header, the payload's bytes (unparsed) and the thumbprint as the ledger's 0x hex. INVALID_CREDENTIAL
+ * for a malformed token, INVALID_SIGNATURE for a kid not naming the jwk or a signature that does not verify.
+ */
+export async function verifyVcJose(jws: string): Promise<{ header: CredentialJwsHeader; payload: Uint8Array; thumbprint: string }> {
   const { header } = splitJws(jws);
   const thumbprint = thumbprintOfKid(header.kid);
   if (jwkThumbprint(header.jwk) !== thumbprint) {
@@ -130,19 +151,15 @@ export async function verifyCredentialJws(
     );
   }
   const jose = await loadJose();
-  let payload: Uint8Array;
   try {
     const key = await jose.importJWK(header.jwk, "ES256");
-    ({ payload } = await jose.compactVerify(jws, key, { algorithms: ["ES256"] }));
+    const { payload } = await jose.compactVerify(jws, key, { algorithms: ["ES256"] });
+    return { header, payload, thumbprint: kidToThumbprintHex(thumbprint) };
   } catch (error) {
     throw new CertLedgerError("INVALID_SIGNATURE", `the credential's signature does not verify with the key in its header`, {
       cause: error,
     });
   }
-  // The payload is parsed only once it is known to be the signer's, so a tampered token reads as a bad signature.
-  const credential = parseCredential(payload);
-  checkIssuerNames(header, credential);
-  return { header, credential, thumbprint: kidToThumbprintHex(thumbprint) };
 }
 
 /** The validated header and the raw payload bytes of a compact JWS. */
@@ -166,8 +183,7 @@ function splitJws(jws: string): { header: CredentialJwsHeader; payload: Uint8Arr
  * A kid that is a DID URL must be under the credential's issuer, and `iss` must be the issuer: a header naming another
  * issuer than the credential would send a generic verifier to another DID document than the one the credential claims.
  */
-function checkIssuerNames(header: CredentialJwsHeader, credential: Credential): void {
-  const issuer = credential.issuer.id;
+export function checkIssuerNames(header: CredentialJwsHeader, issuer: string): void {
   if (header.iss !== undefined && header.iss !== issuer) {
     throw new CertLedgerError(
       "INVALID_CREDENTIAL",

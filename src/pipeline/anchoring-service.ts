@@ -157,6 +157,8 @@ export class AnchoringService {
       keyChecked = await this.#checkKey(authorityId, key.thumbprint, true);
       // Named by its did:web and given its status entries just before signing, when this server publishes its views.
       assignment = this.#views?.assignIssuer(vc, authorityId, issuer.party);
+      // Kept for the authority's DID document: a credential signed now must still verify after the key is rotated.
+      if (assignment?.slot) this.#views?.rememberKey(authorityId, key.publicJwk);
       jws = await signCredential(assignment?.credential ?? vc, key);
     } else {
       keyChecked = await this.#checkKey(authorityId, givenKey!, false);

@@ -20,7 +20,7 @@ import { authorityDid, didWebHost, keyDidUrl, partyDid, viewsBaseUrl } from "./d
 import { emptyStatusList, setStatusBit } from "./status-list-bits";
 import { signStatusList, type StatusPurpose } from "./status-list-credential";
 import type { StatusSlot, ViewsStore } from "./views-store";
-import { jwkThumbprint, jwkThumbprintHex, type JWK } from "../crypto/keys";
+import { jwkThumbprint, jwkThumbprintHex, p256PublicJwk, type JWK } from "../crypto/keys";
 
 /** The JSON-LD contexts of a DID document: DID Core and Controlled Identifiers (JsonWebKey, `expires`, `revoked`). */
 export const DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://www.w3.org/ns/cid/v1"];
@@ -30,7 +30,7 @@ export interface PublisherOptions {
   publicUrl: string;
   store: ViewsStore;
   client: Pick<LedgerClient, "getAuthority" | "getSigningKey" | "getParty" | "now">;
-  index: Pick<ChainIndex, "hashesWithStatus">;
+  index: Pick<ChainIndex, "hashesWithStatus" | "authority">;
   keyring: {
     signingKey(authorityId: number): AuthoritySigningKey | undefined;
     partyCodes(): string[];
@@ -62,6 +62,7 @@ export class StandardViewsPublisher {
   /** PUBLIC_URL as the DIDs name it (loopback written localhost). */
   readonly #base: string;
   readonly #lists = new Map<string, PublishedStatusList>();
+  readonly #remembered = new Set<string>();
 
   constructor(options: PublisherOptions) {
     this.#o = options;
@@ -112,7 +113,14 @@ export class StandardViewsPublisher {
     // does not name would have other parties encrypt to a key nobody checks.
     const registered = encryption !== undefined && record?.encryptionKeyThumbprint === jwkThumbprintHex(encryption.publicJwk);
     const methods = registered
-      ? [{ id: keyDidUrl(did, encryption.kid), type: "JsonWebKey", controller: did, publicKeyJwk: publicMembers(encryption.publicJwk) }]
+      ? [
+          {
+            id: keyDidUrl(did, encryption.kid),
+            type: "JsonWebKey",
+            controller: did,
+            publicKeyJwk: p256PublicJwk(encryption.publicJwk, "encryption key"),
+          },
+        ]
       : [];
     return {
       "@context": DID_CONTEXTS,
@@ -135,11 +143,15 @@ export class StandardViewsPublisher {
       throw new CertLedgerError("DID_NOT_FOUND", `this server publishes no authority ${authorityId}`);
     }
     const did = authorityDid(this.#host, authorityId);
+    // The keys seen before, and the one this server signs with now (kept in the store once it has signed with it).
+    const keys = this.#o.store.keysOf(authorityId);
     const current = this.#o.keyring.signingKey(authorityId);
-    if (current) this.#o.store.rememberKey(authorityId, current.publicJwk);
+    if (current && !keys.some((k) => k.thumbprint === current.thumbprint)) {
+      keys.push({ thumbprint: current.thumbprint, jwk: p256PublicJwk(current.publicJwk, "signing key") });
+    }
     const now = await this.#o.client.now();
     const methods: Record<string, unknown>[] = [];
-    for (const { thumbprint, jwk } of this.#o.store.keysOf(authorityId)) {
+    for (const { thumbprint, jwk } of keys) {
       const record = await this.#o.client.getSigningKey(authorityId, thumbprint);
       if (record === undefined) continue;
       if (record.compromisedAt !== undefined && record.compromisedAt <= now) continue;
@@ -147,7 +159,7 @@ export class StandardViewsPublisher {
         id: keyDidUrl(did, jwkThumbprint(jwk)),
         type: "JsonWebKey",
         controller: did,
-        publicKeyJwk: publicMembers(jwk),
+        publicKeyJwk: jwk,
         ...(record.validUntil > 0n && { expires: isoSeconds(record.validUntil) }),
         ...(record.compromisedAt !== undefined && { revoked: isoSeconds(record.compromisedAt) }),
       });
@@ -227,7 +239,11 @@ export class StandardViewsPublisher {
 
   /** Remembers an authority's public signing key (registered through this server, or seen on a credential it anchored). */
   rememberKey(authorityId: number, jwk: JWK): void {
+    // Once per key: the anchoring service tells it the key of every credential it signs.
+    const key = `${authorityId} ${jwkThumbprint(jwk)}`;
+    if (this.#remembered.has(key)) return;
     this.#o.store.rememberKey(authorityId, jwk);
+    this.#remembered.add(key);
   }
 
   // ------------------------------------------------------------------------------------------------ status lists
@@ -240,7 +256,8 @@ export class StandardViewsPublisher {
    * for a suspended authority too: its earlier credentials' status must stay readable.
    */
   async statusList(authorityId: number, purpose: StatusPurpose, list: number): Promise<PublishedStatusList> {
-    const authority = await this.#o.client.getAuthority(authorityId);
+    // The index's record first: a verification reading this server's own list makes no chain call for it.
+    const authority = this.#o.index.authority(authorityId) ?? (await this.#o.client.getAuthority(authorityId));
     if (
       authority === undefined ||
       !this.#publishes(authority.party, authorityId) ||
@@ -300,11 +317,6 @@ export class StandardViewsPublisher {
   #services(did: string) {
     return [{ id: `${did}#verification`, type: "CertLedgerVerification", serviceEndpoint: `${this.#base}/v1/verify` }];
   }
-}
-
-function publicMembers(jwk: JWK): Record<string, unknown> {
-  const { kty, crv, x, y } = jwk as Record<string, unknown>;
-  return { kty, crv, x, y };
 }
 
 function isoSeconds(seconds: bigint): string {

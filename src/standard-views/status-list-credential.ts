@@ -6,11 +6,9 @@
  */
 import { z } from "zod";
 import { STATUS_PURPOSES, VC_CONTEXT } from "../documents/credentials";
-import { loadJose } from "../crypto/jose";
-import { decodeBase64url, importP256Key, jwkThumbprint, kidToThumbprintHex, p256PrivateJwk, p256PublicJwk, type JWK } from "../crypto/keys";
-import { thumbprintOfKid } from "../documents/vc-jose";
-import { CertLedgerError } from "../errors";
-import { keyDidUrl } from "./did-web";
+import type { JWK } from "../crypto/keys";
+import { checkIssuerNames, signVcJose, verifyVcJose } from "../documents/vc-jose";
+import { CertLedgerError, isCertLedgerError } from "../errors";
 import { decodeStatusList, encodeStatusList } from "./status-list-bits";
 
 /** A status purpose: revocation or suspension. */
@@ -45,7 +43,7 @@ const listCredentialSchema = z.object({
   }),
 });
 
-/** Signs a status list credential for `content` with the authority's key. */
+/** Signs a status list credential for `content` with the authority's key (VC-JOSE, as its certificates are). */
 export async function signStatusList(content: StatusListContent, key: { privateJwk: JWK; publicJwk: JWK; kid: string }): Promise<string> {
   const credential = {
     "@context": [VC_CONTEXT],
@@ -61,11 +59,7 @@ export async function signStatusList(content: StatusListContent, key: { privateJ
       ttl: STATUS_LIST_TTL_MS,
     },
   };
-  const jose = await loadJose();
-  const jwk = p256PublicJwk(key.publicJwk, "status list key");
-  const header = { alg: "ES256", typ: "vc+jwt", cty: "vc", kid: keyDidUrl(content.issuer, key.kid), iss: content.issuer, jwk };
-  const signingKey = await importP256Key(p256PrivateJwk(key.privateJwk), "ES256", "status list key");
-  return new jose.CompactSign(new TextEncoder().encode(JSON.stringify(credential))).setProtectedHeader(header).sign(signingKey);
+  return signVcJose(credential, key, content.issuer);
 }
 
 /**
@@ -75,45 +69,32 @@ export async function signStatusList(content: StatusListContent, key: { privateJ
  */
 export async function verifyStatusList(jws: string): Promise<StatusListContent & { thumbprint: string }> {
   const bad = (why: string, cause?: unknown) => new CertLedgerError("INVALID_STATUS_ENTRY", `the status list credential ${why}`, { cause });
-  const parts = typeof jws === "string" ? jws.trim().split(".") : [];
-  const headerBytes = parts.length === 3 ? decodeBase64url(parts[0]) : undefined;
-  if (headerBytes === undefined) throw bad("is not a compact JWS");
-  let header: { alg?: unknown; kid?: unknown; iss?: unknown; jwk?: unknown };
   try {
-    header = JSON.parse(new TextDecoder().decode(headerBytes)) as typeof header;
+    const { header, payload, thumbprint } = await verifyVcJose(typeof jws === "string" ? jws.trim() : jws);
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(payload));
+    } catch (error) {
+      throw bad("payload is not JSON", error);
+    }
+    const parsed = listCredentialSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw bad(`is not a BitstringStatusListCredential: ${issue.path.join(".")}: ${issue.message}`);
+    }
+    const vc = parsed.data;
+    const issuer = typeof vc.issuer === "string" ? vc.issuer : vc.issuer.id;
+    checkIssuerNames(header, issuer);
+    return {
+      url: vc.id,
+      issuer,
+      purpose: vc.credentialSubject.statusPurpose,
+      bits: decodeStatusList(vc.credentialSubject.encodedList),
+      validFrom: vc.validFrom,
+      thumbprint,
+    };
   } catch (error) {
-    throw bad("has a header that is not JSON", error);
+    if (isCertLedgerError(error) && error.code !== "INVALID_STATUS_ENTRY") throw bad(`does not verify: ${error.message}`, error);
+    throw error;
   }
-  if (header.alg !== "ES256" || typeof header.kid !== "string") throw bad("is not ES256 with a kid");
-  const jwk = p256PublicJwk(header.jwk, "status list key");
-  const thumbprint = thumbprintOfKid(header.kid);
-  if (jwkThumbprint(jwk) !== thumbprint) throw bad(`names key ${header.kid}, not the key in its header`);
-  const jose = await loadJose();
-  let payload: Uint8Array;
-  try {
-    ({ payload } = await jose.compactVerify(jws.trim(), await jose.importJWK(jwk, "ES256"), { algorithms: ["ES256"] }));
-  } catch (error) {
-    throw bad("signature does not verify", error);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(payload));
-  } catch (error) {
-    throw bad("payload is not JSON", error);
-  }
-  const parsed = listCredentialSchema.safeParse(json);
-  if (!parsed.success)
-    throw bad(`is not a BitstringStatusListCredential: ${parsed.error.issues[0].path.join(".")}: ${parsed.error.issues[0].message}`);
-  const vc = parsed.data;
-  const issuer = typeof vc.issuer === "string" ? vc.issuer : vc.issuer.id;
-  if (header.kid.startsWith("did:") && !header.kid.startsWith(`${issuer}#`)) throw bad(`key ${header.kid} is not its issuer's (${issuer})`);
-  if (header.iss !== undefined && header.iss !== issuer) throw bad(`header iss ${String(header.iss)} is not its issuer ${issuer}`);
-  return {
-    url: vc.id,
-    issuer,
-    purpose: vc.credentialSubject.statusPurpose,
-    bits: decodeStatusList(vc.credentialSubject.encodedList),
-    validFrom: vc.validFrom,
-    thumbprint: kidToThumbprintHex(thumbprint),
-  };
 }

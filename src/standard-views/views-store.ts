@@ -43,12 +43,12 @@ const DRAWS = 64;
  */
 export class ViewsStore {
   readonly #db: Database.Database;
-  readonly #s: Record<"lastList" | "count" | "insert" | "bind" | "slotOf" | "lists" | "remember" | "keys", Database.Statement>;
+  readonly #s: Record<"lastList" | "count" | "insert" | "bind" | "slotOf" | "remember" | "keys", Database.Statement>;
 
   private constructor(db: Database.Database) {
     this.#db = db;
     this.#s = {
-      lastList: db.prepare("SELECT max(list) AS list FROM status_entries WHERE authority_id = ?"),
+      lastList: db.prepare("SELECT coalesce(max(list), -1) AS list FROM status_entries WHERE authority_id = ?"),
       count: db.prepare("SELECT count(*) AS n FROM status_entries WHERE authority_id = ? AND list = ?"),
       insert: db.prepare(
         "INSERT INTO status_entries (authority_id, list, list_index, assigned_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -57,7 +57,6 @@ export class ViewsStore {
         "UPDATE status_entries SET cert_hash = ? WHERE authority_id = ? AND list = ? AND list_index = ? AND cert_hash IS NULL",
       ),
       slotOf: db.prepare("SELECT authority_id, list, list_index FROM status_entries WHERE cert_hash = ?"),
-      lists: db.prepare("SELECT coalesce(max(list), -1) AS list FROM status_entries WHERE authority_id = ?"),
       remember: db.prepare(
         "INSERT INTO published_keys (authority_id, thumbprint, jwk, first_seen) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
       ),
@@ -78,7 +77,7 @@ export class ViewsStore {
    */
   reserveSlot(authorityId: number): StatusSlot {
     return this.#db.transaction((): StatusSlot => {
-      let list = (this.#s.lastList.get(authorityId) as { list: number | null }).list ?? 0;
+      let list = Math.max(0, this.lastList(authorityId));
       if ((this.#s.count.get(authorityId, list) as { n: number }).n >= FILL_LIMIT) list += 1;
       for (let draw = 0; draw < DRAWS; draw++) {
         const index = randomInt(STATUS_LIST_SIZE);
@@ -106,7 +105,7 @@ export class ViewsStore {
 
   /** The highest list number of an authority (-1 when it has none yet). */
   lastList(authorityId: number): number {
-    return (this.#s.lists.get(authorityId) as { list: number }).list;
+    return (this.#s.lastList.get(authorityId) as { list: number }).list;
   }
 
   /** Keeps the public half of an authority's signing key (once), so its DID document can show it. */

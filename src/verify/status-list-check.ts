@@ -8,6 +8,7 @@
 import type { LedgerClient } from "../chain/ledger-client";
 import type { Credential } from "../documents/credentials";
 import { isCertLedgerError } from "../errors";
+import { didDocumentUrl } from "../standard-views/did-web";
 import { statusBit } from "../standard-views/status-list-bits";
 import { verifyStatusList, type StatusPurpose } from "../standard-views/status-list-credential";
 import type { Check } from "./report";
@@ -95,12 +96,10 @@ export async function checkStatusLists(
   return { id: "statusList", result: "pass", detail: `The issuer's published status lists agree with the ledger (${said.join(", ")}).` };
 }
 
-/** Whether `url` is on the host (and port) of a did:web issuer. */
+/** Whether `url` is on the host (and port) of a did:web issuer: where the issuer's own DID document is. */
 function atIssuerHost(url: string, issuerDid: string): boolean {
-  if (!issuerDid.startsWith("did:web:")) return false;
   try {
-    const host = issuerDid.slice("did:web:".length).split(":")[0].replace("%3A", ":");
-    return new URL(url).host === host.toLowerCase();
+    return new URL(url).host === new URL(didDocumentUrl(issuerDid)).host;
   } catch {
     return false;
   }

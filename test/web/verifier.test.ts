@@ -64,14 +64,24 @@ async function anchorStampedPdf(server: TestServer): Promise<{ bytes: Uint8Array
   const link = `https://certledger.example/v/KG/${encodeURIComponent(number)}`;
   const bytes = await stampPdf(await document.save(), { qrLink: `${link}#k=${"A".repeat(43)}`, printedLink: link, number });
   const certHash = certHashOf(bytes);
-  const authority = server.world.authorities.kgBody;
-  await server.world.client.withSigner(authority.account).anchorCertificate({
+  await anchorOnLedger(server, "kgBody", certHash, 1, number);
+  return { bytes, certHash, number };
+}
+
+/** Anchors `certHash` straight on the ledger from a KG authority's account, for 90 days, under KG's `number`. */
+async function anchorOnLedger(
+  server: TestServer,
+  authority: "kgBody" | "kgPlant",
+  certHash: string,
+  certType: number,
+  number: string,
+): Promise<void> {
+  await server.world.client.withSigner(server.world.authorities[authority].account).anchorCertificate({
     certHash,
-    certType: 1,
+    certType,
     validUntil: BigInt(await time.latest()) + 90n * DAY,
     numberHash: certificateNumberHash("KG", number),
   });
-  return { bytes, certHash, number };
 }
 
 /** Issues a PDF through the API, which stamps it with its party-and-number link; returns that link (with its key). */
@@ -360,13 +370,7 @@ describe("web: the verifier page", function () {
   it("an ePhyto XML file shows what it says (read in the browser, never sent) beside the ledger's answer, in English and Russian", async function () {
     const bytes = await readFile(path.join(__dirname, "../../examples/phytosanitary-certificate.xml"));
     const certHash = certHashOf(bytes);
-    const plant = server.world.authorities.kgPlant;
-    await server.world.client.withSigner(plant.account).anchorCertificate({
-      certHash,
-      certType: 4,
-      validUntil: BigInt(await time.latest()) + 90n * DAY,
-      numberHash: certificateNumberHash("KG", "KG-PC-2025-000781"),
-    });
+    await anchorOnLedger(server, "kgPlant", certHash, 4, "KG-PC-2025-000781");
     // Anchored straight on the ledger (no request of this server's): wait for the index only.
     await eventually(
       async () => (await call(server, `/v1/certificates/${certHash}`)).body.certificate !== undefined,
