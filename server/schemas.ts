@@ -484,6 +484,12 @@ responseComponents.add(statusChange, { id: "StatusChange" });
 
 // ------------------------------------------------------------------ verification
 
+const verificationSource = z.enum(["index", "chain"]).meta({
+  description:
+    "where the certificate's records are read: `index` (default) from this node's chain index at the chain's head block, " +
+    "`chain` from the node itself; the report is the same and names its block and source",
+});
+
 export const verifyJson = z
   .strictObject({
     certHash: certHashInput.optional(),
@@ -497,6 +503,7 @@ export const verifyJson = z
     asOf: timeInput.optional().meta({ description: "verify as of this time (default: now)" }),
     forParty: partyCode.optional().meta({ description: "report whether this party recognises the certificate" }),
     receipt: z.boolean().optional().meta({ description: "also return a receipt: the report signed by this server (JWS)" }),
+    source: verificationSource.optional(),
   })
   .refine((v) => (v.number === undefined) === (v.party === undefined), "number and party go together")
   .refine(exactlyOne("certHash", "number", "jws", "bundle"), "give exactly one of certHash, number and party, jws or bundle");
@@ -506,6 +513,7 @@ export const verifyForm = z.strictObject({
   asOf: timeInput.optional(),
   forParty: partyCode.optional(),
   receipt: formBoolean.optional(),
+  source: verificationSource.optional(),
   expectedCertHash: certHashInput.optional().meta({ description: "the certificate the file claims to be (e.g. from its QR code)" }),
 });
 requestComponents.add(verifyForm, { id: "VerifyFileForm", description: "the form fields besides `file`" });
@@ -514,6 +522,7 @@ export const verifyQuery = z.strictObject({
   asOf: timeInput.optional(),
   forParty: partyCode.optional(),
   receipt: formBoolean.optional(),
+  source: verificationSource.optional(),
 });
 
 export const verificationReport = verificationReportSchema;

@@ -68,12 +68,12 @@ export function mountVerifyRoutes(router: Router, deps: AppDependencies, context
   mount(router, verifyOperations.verify, context, async ({ body, res }) => {
     const recipientKey = recipientKeyOf(res);
     if (body.kind === "form") {
-      const { asOf, forParty, receipt, expectedCertHash } = body.value;
+      const { asOf, forParty, receipt, expectedCertHash, source } = body.value;
       const file = body.file!;
-      return answer({ kind: "file", bytes: file.bytes, expectedCertHash }, { asOf, forParty, recipientKey }, receipt);
+      return answer({ kind: "file", bytes: file.bytes, expectedCertHash }, { asOf, forParty, recipientKey, source }, receipt);
     }
-    const { certHash, number, party, jws, bundle, asOf, forParty, receipt } = body.value;
-    const options = { asOf, forParty, recipientKey };
+    const { certHash, number, party, jws, bundle, asOf, forParty, receipt, source } = body.value;
+    const options = { asOf, forParty, recipientKey, source };
     if (certHash !== undefined) return answer({ kind: "hash", certHash }, options, receipt);
     if (number !== undefined && party !== undefined) return answer({ kind: "number", number, party }, options, receipt);
     if (jws !== undefined) return answer({ kind: "credential", jws }, options, receipt);
@@ -91,7 +91,7 @@ export function mountVerifyRoutes(router: Router, deps: AppDependencies, context
   mount(router, verifyOperations.verifyByHash, context, async ({ params, query, res }) =>
     answer(
       { kind: "hash", certHash: params.certHash },
-      { asOf: query.asOf, forParty: query.forParty, recipientKey: recipientKeyOf(res) },
+      { asOf: query.asOf, forParty: query.forParty, recipientKey: recipientKeyOf(res), source: query.source },
       query.receipt,
     ),
   );

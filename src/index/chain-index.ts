@@ -1,11 +1,12 @@
 import type Database from "better-sqlite3";
 import type { LedgerClient } from "../chain/ledger-client";
+import type { CertificateRecord } from "../chain/ledger-records";
 import type { RetryOptions } from "../chain/retry";
 import { CertLedgerError, isCertLedgerError } from "../errors";
 import type { PayloadStore } from "../ipfs/payload-store";
 import type { BatchMember } from "../merkle/batch";
 import type { BatchLocator } from "../verify/batch-locator";
-import { ChainReader, lastBlockStillOnChain } from "./chain-reader";
+import { ChainReader, lastBlockStillOnChain, type BlockHeader } from "./chain-reader";
 import type {
   CertificateHistoryEvent,
   CertificatePage,
@@ -24,6 +25,7 @@ import { IndexReader } from "./index-reader";
 import { IndexWriter } from "./index-writer";
 import { ManifestParser } from "./manifest-parser";
 import { readDueManifests, type IndexLogger } from "./manifest-reader";
+import { RecordsAtBlock, type ASK_THE_CHAIN } from "./records-at-block";
 import { hash32, listOptions, integerOption, partyCode, registryKind, uint32 } from "./query-arguments";
 import { openIndexDatabase } from "./schema";
 
@@ -64,6 +66,7 @@ export class ChainIndex implements BatchLocator {
   readonly #db: Database.Database;
   readonly #writer: IndexWriter;
   readonly #reader: IndexReader;
+  readonly #records: RecordsAtBlock;
   readonly #chain: ChainReader;
   readonly #client: LedgerClient;
   readonly #payloads: PayloadStore | undefined;
@@ -73,7 +76,11 @@ export class ChainIndex implements BatchLocator {
   readonly #batchBlocks: number;
   readonly #manifestTimeoutMs: number;
   readonly #manifestRetryMs: number;
+  /** Reads of the chain, one after the other (a synchronisation's, a catch-up's). */
   #queue: Promise<unknown> = Promise.resolve();
+  /** Manifest reads, one round after the other, beside the chain's reads: a slow manifest holds back no catch-up. */
+  #manifestQueue: Promise<unknown> = Promise.resolve();
+  #catchingUp: Promise<void> | undefined;
   #inFlight = 0;
   #timer: NodeJS.Timeout | undefined;
   #running = false;
@@ -82,6 +89,8 @@ export class ChainIndex implements BatchLocator {
   #deploymentChecked = false;
   #head: number | undefined;
   #lastBlock: number;
+  /** The last indexed block's header, once a read of the chain has seen it (undefined after a rollback until the next). */
+  #tip: BlockHeader | undefined;
   #synced = false;
   #lastError: IndexStatus["lastError"];
   readonly #manifests = new ManifestParser();
@@ -99,6 +108,7 @@ export class ChainIndex implements BatchLocator {
     const { deploymentBlock } = options.client.deployment.ledger;
     this.#writer = new IndexWriter(db, deploymentBlock);
     this.#reader = new IndexReader(db);
+    this.#records = new RecordsAtBlock(db);
     this.#chain = new ChainReader(options.client, options.retry);
     this.#lastBlock = this.#writer.cursor().block;
   }
@@ -133,7 +143,7 @@ export class ChainIndex implements BatchLocator {
     this.#running = false;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    await this.#queue;
+    await Promise.all([this.#queue, this.#manifestQueue]);
   }
 
   /** Closes the database (after a synchronisation under way); lookups then throw INDEX_CLOSED. */
@@ -146,21 +156,50 @@ export class ChainIndex implements BatchLocator {
       this.#db.pragma("optimize"); // what SQLite recommends before closing: refreshes the planner's statistics where useful
       this.#db.close();
     };
+    const idle = Promise.all([this.#queue, this.#manifestQueue]);
     if (this.#inFlight === 0) closeDatabase();
-    else void this.#queue.then(closeDatabase);
-    void this.#queue.then(() => this.#manifests.close());
+    else void idle.then(closeDatabase);
+    void idle.then(() => this.#manifests.close());
   }
 
   /**
    * Reads the events of the blocks after the last indexed one, up to the head minus the confirmations, one SQLite
    * transaction per chunk of blocks with the cursor in it; then reads the batch manifests that are due. A chain that
    * went back (its block at the cursor is no longer the one indexed) is rolled back to the last block still on it
-   * first. Calls run one after the other. Returns the last indexed block.
+   * first. Reads of the chain run one after the other, and so do manifest rounds. Returns the last indexed block.
    */
   syncOnce(): Promise<number> {
-    const run = this.#queue.then(() => this.#sync());
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return this.#enqueue(() => this.#followChain())
+      .then(() => this.#readManifests())
+      .then(
+        () => {
+          this.#synced = true;
+          this.#lastError = undefined;
+          return this.#lastBlock;
+        },
+        (error: unknown) => {
+          throw this.#failed(error);
+        },
+      );
+  }
+
+  /**
+   * The last indexed block's header when the index has read block `block` (number, hash and time: what a verification
+   * reads at). When it has not, the chain is read now — without the manifests, and one read shared by every caller —
+   * and the header is answered if that read reached `block`; undefined when it did not or failed (the caller then asks
+   * the chain itself). No call to the chain when the index is already there.
+   */
+  async catchUp(block: number): Promise<BlockHeader | undefined> {
+    const reached = () => (this.#tip !== undefined && this.#tip.number >= block ? this.#tip : undefined);
+    if (this.#closed || reached()) return reached();
+    this.#catchingUp ??= this.#enqueue(() => this.#followChain())
+      .then(
+        () => undefined,
+        (error: unknown) => void this.#failed(error),
+      )
+      .finally(() => (this.#catchingUp = undefined));
+    await this.#catchingUp;
+    return reached();
   }
 
   /** Where the index stands (no chain call: the head is the one seen by the last synchronisation). */
@@ -253,6 +292,24 @@ export class ChainIndex implements BatchLocator {
     return this.#read(() => this.#writer.rewindSince(integerOption(epoch, "epoch", 0)));
   }
 
+  /** The last indexed block's header, when a read of the chain has seen it since the start or the last rollback. */
+  tip(): BlockHeader | undefined {
+    return this.#tip;
+  }
+
+  /** The ledger's `getCertificate(certHash)` at block `block` (at most the last indexed), from the stored events. */
+  certificateAt(certHash: string, block: number): CertificateRecord | undefined {
+    return this.#read(() => this.#records.direct(hash32(certHash, "certHash"), integerOption(block, "block", 0)));
+  }
+
+  /**
+   * The ledger's `getBatchedCertificate(member)` at block `block`, from the stored events and the proof folded here;
+   * ASK_THE_CHAIN when only the chain can tell (see RecordsAtBlock.batched).
+   */
+  batchedCertificateAt(member: BatchMember, block: number): CertificateRecord | undefined | typeof ASK_THE_CHAIN {
+    return this.#read(() => this.#records.batched(member, integerOption(block, "block", 0)));
+  }
+
   /** Authority `id` as its events make it, or undefined. */
   authority(id: number): IndexedAuthority | undefined {
     return this.#read(() => this.#reader.authority(uint32(id, "id")));
@@ -265,44 +322,68 @@ export class ChainIndex implements BatchLocator {
 
   // ---------------------------------------------------------------- internals
 
-  async #sync(): Promise<number> {
-    this.#assertOpen();
-    this.#inFlight++;
-    try {
-      if (!this.#deploymentChecked) {
-        await this.#client.assertDeployment();
-        this.#deploymentChecked = true;
+  /** Runs `work` after the chain reads queued before it, counted as in flight (close() waits for it). */
+  #enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(async () => {
+      this.#assertOpen();
+      this.#inFlight++;
+      try {
+        return await work();
+      } finally {
+        this.#inFlight--;
       }
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await this.#follow();
-          break;
-        } catch (error) {
-          if (attempt >= REORG_ATTEMPTS || !isCertLedgerError(error, "CHAIN_REORGANISED")) throw error;
-        }
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Checks the deployment once, then follows the chain, reading a range again when the chain changed under it. */
+  async #followChain(): Promise<void> {
+    if (!this.#deploymentChecked) {
+      await this.#client.assertDeployment();
+      this.#deploymentChecked = true;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#follow();
+        return;
+      } catch (error) {
+        if (attempt >= REORG_ATTEMPTS || !isCertLedgerError(error, "CHAIN_REORGANISED")) throw error;
       }
-      if (this.#payloads && !this.#closed) {
+    }
+  }
+
+  /** One round of the manifests that are due, after the rounds before it. */
+  #readManifests(): Promise<void> {
+    const payloads = this.#payloads;
+    if (!payloads) return Promise.resolve();
+    const run = this.#manifestQueue.then(async () => {
+      if (this.#closed) return;
+      this.#inFlight++;
+      try {
         await readDueManifests(this.#writer, {
-          payloads: this.#payloads,
+          payloads,
           parser: this.#manifests,
           logger: this.#logger,
           timeoutMs: this.#manifestTimeoutMs,
           retryMs: this.#manifestRetryMs,
         });
+      } finally {
+        this.#inFlight--;
       }
-      this.#synced = true;
-      this.#lastError = undefined;
-      return this.#lastBlock;
-    } catch (error) {
-      const failure = isCertLedgerError(error) ? error : new CertLedgerError("INDEX_UNAVAILABLE", String(error), { cause: error });
-      if (this.#lastError?.message !== failure.message) {
-        this.#logger.warn({ code: failure.code, lastBlock: this.#lastBlock }, `chain index: synchronisation failed: ${failure.message}`);
-      }
-      this.#lastError = { code: failure.code, message: failure.message, at: new Date().toISOString() };
-      throw failure;
-    } finally {
-      this.#inFlight--;
+    });
+    this.#manifestQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Keeps (and logs once) a synchronisation's failure; returns it as a CertLedgerError. */
+  #failed(error: unknown): CertLedgerError {
+    const failure = isCertLedgerError(error) ? error : new CertLedgerError("INDEX_UNAVAILABLE", String(error), { cause: error });
+    if (this.#lastError?.message !== failure.message) {
+      this.#logger.warn({ code: failure.code, lastBlock: this.#lastBlock }, `chain index: synchronisation failed: ${failure.message}`);
     }
+    this.#lastError = { code: failure.code, message: failure.message, at: new Date().toISOString() };
+    return failure;
   }
 
   /** Rolls back what the chain no longer has, then indexes chunk after chunk up to the head minus the confirmations. */
@@ -319,6 +400,15 @@ export class ChainIndex implements BatchLocator {
       this.#writer.applyChunk(chunk);
       cursor = { block: to, hash: chunk.end.hash };
       this.#lastBlock = to;
+      this.#tip = chunk.end;
+      // A head older than this block is stale for every reader of this client (see ChainHead.observe): a verification
+      // then asks the node for the head again and meets the index at the same block, instead of an older one.
+      this.#client.head.observe(to);
+    }
+    // Nothing new (after a restart, say): the tip is the cursor's block, when the chain still has it.
+    if (this.#tip?.number !== cursor.block && cursor.hash !== undefined) {
+      const header = await this.#chain.header(cursor.block);
+      if (header?.hash === cursor.hash && this.#writer.cursor().block === cursor.block) this.#tip = header;
     }
   }
 
@@ -331,6 +421,7 @@ export class ChainIndex implements BatchLocator {
     if (this.#closed) return;
     this.#writer.rollbackTo(safe);
     this.#lastBlock = this.#writer.cursor().block;
+    this.#tip = undefined;
     this.#logger.warn(
       { from: cursor.block, to: this.#lastBlock, head },
       `chain index: block ${cursor.block} is no longer on the chain; rolled back to block ${this.#lastBlock} to read again`,

@@ -11,10 +11,15 @@ export interface BlockRef {
   hash: string;
 }
 
+/** A block with its time (seconds): where verifications read from the index stand. */
+export interface BlockHeader extends BlockRef {
+  timestamp: bigint;
+}
+
 /** A range of blocks read from the chain: the ledger's decoded events and the hashes of the blocks they are in. */
 export interface ChunkRead {
   /** The range's last block (its hash becomes the cursor's). */
-  end: BlockRef;
+  end: BlockHeader;
   /** Every block with an event, and the last block. */
   blocks: BlockRef[];
   logs: DecodedLog[];
@@ -37,6 +42,12 @@ export class ChainReader {
   /** The hash of block `number` on the node's chain now, or undefined when the chain is shorter. */
   async hashAt(number: number): Promise<string | undefined> {
     return (await this.#block(number))?.hash ?? undefined;
+  }
+
+  /** Block `number`'s header on the node's chain now, or undefined when the chain is shorter. */
+  async header(number: number): Promise<BlockHeader | undefined> {
+    const block = await this.#block(number);
+    return block?.hash ? { number: block.number, hash: block.hash, timestamp: BigInt(block.timestamp) } : undefined;
   }
 
   /**
@@ -66,7 +77,7 @@ export class ChainReader {
       if (first?.parentHash !== parentHash) throw reorganised(`block ${from - 1} is no longer the one indexed`);
     }
     const blocks = [...headers.values()].map(({ number, hash }) => ({ number, hash }));
-    return { end: { number: to, hash: last.hash }, blocks, logs: decoded };
+    return { end: { number: to, hash: last.hash, timestamp: BigInt(last.timestamp) }, blocks, logs: decoded };
   }
 
   /** The headers of the blocks `logs` are in (fetched by number, so their hashes can be compared with the logs'). */

@@ -92,6 +92,9 @@ export class IndexWriter {
       isPending: db.prepare<[string, number], { root: string }>(
         "SELECT root FROM batches WHERE root = ? AND authority_id = ? AND manifest_state = 'pending'",
       ),
+      hasMember: db.prepare<[string, number, number], { leaf_index: number }>(
+        "SELECT leaf_index FROM batch_members WHERE root = ? AND authority_id = ? AND leaf_index = ?",
+      ),
       member: db.prepare<[string, number, number, string, string, string, Buffer, Buffer | null]>(
         `INSERT OR IGNORE INTO batch_members (root, authority_id, leaf_index, cert_hash, number_hash, valid_until, proof, payload_cid)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -190,7 +193,9 @@ export class IndexWriter {
   /**
    * Stores the members of `batch` from its manifest; false when the batch is gone or done meanwhile. A large manifest
    * comes in slices (`from`: the first one's leaf index), one transaction each, the last (`last`) marking it indexed; a
-   * slice stored again after a crash between slices is stored once.
+   * slice stored again after a crash between slices is stored once. A slice whose previous one is not there (the batch
+   * was rolled back and anchored again while the manifest was being stored: manifests are read beside the chain's
+   * synchronisation, not inside it) is not stored: the batch is read again from its first leaf.
    */
   storeManifest(
     batch: BatchRef,
@@ -200,6 +205,7 @@ export class IndexWriter {
     const { root, authorityId } = batch;
     return this.#db.transaction(() => {
       if (!this.#statements.isPending.get(root, authorityId)) return false;
+      if (slice.from > 0 && !this.#statements.hasMember.get(root, authorityId, slice.from - 1)) return false;
       members.forEach((m, i) => {
         const proof = Buffer.concat(m.proof.map((node) => Buffer.from(node.slice(2), "hex")));
         const payloadCid = m.payloadCid === undefined ? null : Buffer.from(cidToBytes(m.payloadCid));

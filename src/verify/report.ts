@@ -136,7 +136,13 @@ export const verificationReportSchema = z.object({
     .string()
     .regex(/^[A-Z]{2}$/)
     .optional(),
-  chain: z.object({ chainId: z.number().int().positive(), blockNumber: z.number().int().nonnegative(), ledger: z.string() }),
+  chain: z.object({
+    chainId: z.number().int().positive(),
+    blockNumber: z.number().int().nonnegative(),
+    ledger: z.string(),
+    /** Where the certificate's records were read at that block: the node's chain index, or the node itself. */
+    source: z.enum(["index", "chain"]).optional(),
+  }),
   verifiedAt: isoTime,
 });
 export type VerificationReport = z.infer<typeof verificationReportSchema>;

@@ -44,7 +44,16 @@ export interface VerifyOptions {
   linkKey?: string;
   /** A recipient party's private key, to open a payload addressed to that party. */
   recipientKey?: JWK;
+  /**
+   * Where the certificate's records are read: "index" (the default, when the verifier has an index that can answer) at
+   * the index's block, the same as the chain's head, with no chain call for the certificate; "chain": from the node at
+   * its head, as the ledger's view functions answer. The report is the same either way and names the block and source.
+   */
+  source?: VerificationSource;
 }
+
+/** Where a report's certificate records were read: the chain index at a block it fully read, or the node. */
+export type VerificationSource = "index" | "chain";
 
 /** A verification's outcome: the report, and the decrypted document when a key opened the payload. */
 export interface VerificationResult {
@@ -71,6 +80,14 @@ export interface EventSource {
   byNumberHash?(numberHash: string, party: string): { certHash: string; blockNumber: number }[];
   /** Every anchoring of `certHash` (direct and batched), oldest first: the later ones are conflicts. */
   anchorings?(certHash: string): { authorityId: number; batchRoot?: string; blockNumber: number; txHash: string }[];
+  /** The last block it has read, with its hash and time, when known. */
+  tip?(): HeadBlock | undefined;
+  /** Reads the chain up to `block` now when it has not (one read shared by all callers); the tip, if it got there. */
+  catchUp?(block: number): Promise<HeadBlock | undefined>;
+  /** The ledger's `getCertificate(certHash)` at `block` (a block it has read). */
+  certificateAt?(certHash: string, block: number): CertificateRecord | undefined;
+  /** The ledger's `getBatchedCertificate(member)` at `block`, or "ask the chain" when only the chain can tell. */
+  batchedCertificateAt?(member: BatchMember, block: number): CertificateRecord | undefined | "ask the chain";
 }
 
 /** What the verifier reads from: the ledger, and optionally IPFS, a way to find batched certificates, and an index. */
@@ -115,22 +132,25 @@ export class Verifier {
   async verify(input: VerifyInput, options: VerifyOptions = {}): Promise<VerificationResult> {
     const resolved = resolveInput(input, { maxFileBytes: this.deps.maxFileBytes });
     // The client's shared head: no RPC per verification when it is fresh enough (see ChainHead for how stale it may be).
-    const head = await this.deps.client.head.latest();
+    const latest = await this.deps.client.head.latest();
+    const indexed = options.source === "chain" ? undefined : await this.#indexAt(latest);
+    const head = indexed ?? latest;
+    const source: VerificationSource = indexed ? "index" : "chain";
     // A report by hash, as of now, with no key to open the payload, depends only on the chain at this block (and on
     // IPFS content, which its CID fixes): the same question at the same block has the same answer. The block is named by
     // its hash too: an embedded node that lost its last blocks mines other blocks at the same heights.
     const cacheKey =
       input.kind === "hash" && options.asOf === undefined && !options.linkKey && !options.recipientKey
-        ? `${head.number}:${head.hash}|${resolved.certHash}|${options.forParty ?? ""}`
+        ? `${head.number}:${head.hash}|${resolved.certHash}|${options.forParty ?? ""}|${source}`
         : undefined;
-    if (cacheKey === undefined) return this.#verifyAt(resolved, options, head);
+    if (cacheKey === undefined) return this.#verifyAt(resolved, options, head, source);
     const cached = this.#reports.get(cacheKey);
     if (cached) return { report: { ...cached, verifiedAt: new Date().toISOString() } };
     // The same question asked again before the first answer is ready shares that answer: right after a new block, every
     // request for a popular certificate would otherwise verify it on its own.
     const pending = this.#inFlight.get(cacheKey);
     if (pending) return { report: { ...(await pending), verifiedAt: new Date().toISOString() } };
-    const verifying = this.#verifyAt(resolved, options, head)
+    const verifying = this.#verifyAt(resolved, options, head, source)
       .then(({ report }) => {
         // NOT_FOUND is not kept: a batched certificate may be found a moment later, once the locator has read its manifest.
         // Nor is a payload IPFS could not deliver just now (a peer not yet connected): on an idle chain the block, and
@@ -152,7 +172,26 @@ export class Verifier {
     this.#reports.set(key, report);
   }
 
-  async #verifyAt(resolved: ResolvedInput, options: VerifyOptions, head: HeadBlock): Promise<VerificationResult> {
+  /**
+   * The index's block, when it can answer for the chain's head `latest`: the very same block (number and hash), after
+   * having the index read up to it if it had not yet. Undefined — the chain is read — without an index that answers
+   * records, when the index cannot reach the head, or when it stands on another block than the head's (a chain that
+   * went back: the index finds out at its next read; the chain path answers meanwhile).
+   */
+  async #indexAt(latest: HeadBlock): Promise<HeadBlock | undefined> {
+    const events = this.deps.events;
+    if (!events?.tip || !events.catchUp || !events.certificateAt || !events.batchedCertificateAt) return undefined;
+    let tip = events.tip();
+    if (!tip || tip.number < latest.number) tip = await events.catchUp(latest.number);
+    return tip?.number === latest.number && tip.hash === latest.hash ? tip : undefined;
+  }
+
+  async #verifyAt(
+    resolved: ResolvedInput,
+    options: VerifyOptions,
+    head: HeadBlock,
+    source: VerificationSource,
+  ): Promise<VerificationResult> {
     const { client } = this.deps;
     const blockNumber = head.number;
     const now = head.timestamp;
@@ -161,10 +200,10 @@ export class Verifier {
     const header = {
       asOf: isoTime(asOf),
       forParty: options.forParty,
-      chain: { chainId: await client.chainId(), blockNumber, ledger: client.address },
+      chain: { chainId: await client.chainId(), blockNumber, ledger: client.address, source },
     };
 
-    const found = await this.#locate(resolved, blockNumber);
+    const found = await this.#locate(resolved, blockNumber, source);
     const checks: Check[] = [];
     if (!found.anchor) {
       checks.push(...notAnchoredChecks(resolved, found.tampered));
@@ -256,7 +295,10 @@ export class Verifier {
       links.length === 0
         ? undefined
         : await verifyLinked(links, async (linkedHash) => {
-            const { report } = await this.verify({ kind: "hash", certHash: linkedHash }, { forParty, asOf: options.asOf });
+            const { report } = await this.verify(
+              { kind: "hash", certHash: linkedHash },
+              { forParty, asOf: options.asOf, source: options.source },
+            );
             return { verdict: report.verdict, certTypeName: report.certificate?.certTypeName, party: report.certificate?.authority.party };
           });
     return {
@@ -303,13 +345,13 @@ export class Verifier {
    * certificate that is (the certificate a bundle or QR code names, or the one with a credential's number), it was
    * altered: `tampered` says how.
    */
-  async #locate(resolved: ResolvedInput, blockNumber: number): Promise<Located> {
+  async #locate(resolved: ResolvedInput, blockNumber: number, source: VerificationSource): Promise<Located> {
     let certHash = resolved.certHash;
     if (certHash === undefined && resolved.number !== undefined)
       certHash = await this.#latestByNumber(resolved.number.hash, resolved.number.party, blockNumber);
     if (certHash === undefined) return { certHash: "" };
     const claimed = resolved.claimedCertHash;
-    const found = await this.#anchorOf(certHash, resolved.batchMember, blockNumber);
+    const found = await this.#anchorOf(certHash, resolved.batchMember, blockNumber, source);
     if (found) {
       if (claimed !== undefined && claimed !== certHash) return { certHash, tampered: `the bundle names another certificate, ${claimed}` };
       return { certHash, ...found };
@@ -320,7 +362,7 @@ export class Verifier {
     const credentialNumber = resolved.document?.kind === "credential" ? credentialNumberOf(resolved.document.credential) : undefined;
     const intended =
       claimed ?? (credentialNumber ? await this.#latestByNumber(credentialNumber.hash, credentialNumber.party, blockNumber) : undefined);
-    if (intended !== undefined && intended !== certHash && (await this.#anchorOf(intended, resolved.batchMember, blockNumber))) {
+    if (intended !== undefined && intended !== certHash && (await this.#anchorOf(intended, resolved.batchMember, blockNumber, source))) {
       const why = claimed !== undefined ? "it claims to be" : "the certificate anchored with its number and issuing party is";
       return { certHash, tampered: `${why} ${intended}` };
     }
@@ -333,14 +375,17 @@ export class Verifier {
    * by block order. The others, and any other anchoring the index knows, are conflicts: they change nothing in the
    * report but are named in it. The record and proof reads go out together, so that they travel in one JSON-RPC batch.
    */
-  async #anchorOf(certHash: string, given: BatchMember | undefined, blockNumber: number): Promise<Omit<Located, "certHash"> | undefined> {
-    const { client } = this.deps;
-    const at = { blockTag: blockNumber };
+  async #anchorOf(
+    certHash: string,
+    given: BatchMember | undefined,
+    blockNumber: number,
+    source: VerificationSource,
+  ): Promise<Omit<Located, "certHash"> | undefined> {
     const located = await this.deps.batches?.locate(certHash);
     const members = distinctMembers([given?.certHash === certHash ? given : undefined, located]);
     const [direct, ...batched] = await Promise.all([
-      client.getCertificate(certHash, at),
-      ...members.map((member) => client.getBatchedCertificate(member, at)),
+      this.#certificateRecord(certHash, blockNumber, source),
+      ...members.map((member) => this.#batchedRecord(member, blockNumber, source)),
     ]);
     if (!direct && !batched.some(Boolean)) return undefined;
     const events = await this.#history(certHash, blockNumber);
@@ -364,6 +409,21 @@ export class Verifier {
     const ref = anchoringRef(anchor);
     const conflicts = conflictsOf(anchor, anchors.slice(1), this.#indexedAnchorings(certHash, blockNumber));
     return { anchor, events: events.filter((e) => isEventOf(e, ref)), conflicts };
+  }
+
+  /** The ledger's `getCertificate` at `blockNumber`: from the index's events when the source is the index, else the node. */
+  async #certificateRecord(certHash: string, blockNumber: number, source: VerificationSource): Promise<CertificateRecord | undefined> {
+    const events = this.deps.events;
+    if (source === "index" && events?.certificateAt) return events.certificateAt(certHash, blockNumber);
+    return this.deps.client.getCertificate(certHash, { blockTag: blockNumber });
+  }
+
+  /** The ledger's `getBatchedCertificate` at `blockNumber`: from the index when it can tell, else the node. */
+  async #batchedRecord(member: BatchMember, blockNumber: number, source: VerificationSource): Promise<CertificateRecord | undefined> {
+    const events = this.deps.events;
+    const indexed = source === "index" && events?.batchedCertificateAt ? events.batchedCertificateAt(member, blockNumber) : "ask the chain";
+    if (indexed !== "ask the chain") return indexed;
+    return this.deps.client.getBatchedCertificate(member, { blockTag: blockNumber });
   }
 
   /** The anchorings of `certHash` the index knows (none without an index, or one that has not read this far). */

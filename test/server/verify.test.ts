@@ -93,6 +93,20 @@ describe("API: verification", function () {
     expect((await verify(server, { number: "NO-SUCH-NUMBER", party: "KG" })).verdict).to.equal("NOT_FOUND");
   });
 
+  it("answers from the chain index by default, from the node with ?source=chain: the same report, naming its source and block", async function () {
+    const server = await startServer();
+    const issued = await issueCredential(server.world, "conformityCertificate");
+    const fromIndex = verifyResponse.parse((await call(server, `/v1/verify/${issued.certHash}`)).body).report;
+    const fromChain = verifyResponse.parse((await call(server, `/v1/verify/${issued.certHash}?source=chain`)).body).report;
+    const byPost = await verify(server, { certHash: issued.certHash, source: "chain" });
+    expect([fromIndex.chain.source, fromChain.chain.source, byPost.chain.source]).to.deep.equal(["index", "chain", "chain"]);
+    const same = ({ verifiedAt: _at, chain: { source: _source, ...chain }, ...rest }: VerificationReport) => ({ ...rest, chain });
+    expect(same(fromIndex)).to.deep.equal(same(fromChain));
+    const refused = await call(server, `/v1/verify/${issued.certHash}?source=cache`);
+    expectProblem(refused, 400, "INVALID_REQUEST");
+    expect(refused.text).to.include("source");
+  });
+
   it("refuses bad verification requests with 4xx problems", async function () {
     const server = await startServer({ env: { MAX_FILE_BYTES: "2048" } });
     const issued = await issueCredential(server.world, "conformityCertificate");
