@@ -12,6 +12,7 @@
  * where it was when started again (BENCH_SCALE_FRESH=1 starts over); finished, the folder is removed unless
  * BENCH_SCALE_KEEP=1. NODE_PROFILE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the node (test/e2e/node-process.ts).
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { ownerOnlyFromNowOn } from "../server/data-dir";
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
       `checkpoints at ${options.checkpoints.map(n).join(", ")}; data in ${options.dir}` +
       (progress.state.starts > 1 ? ` (resumed, start ${progress.state.starts}, ${n(progress.submitted)} accepted before)` : ""),
   );
+  report(`code: ${codeVersion()}`);
   progress.save();
   try {
     if (!progress.state.final) {
@@ -370,6 +372,17 @@ function hashOf(logs: HashLogs, ref: CertRef): string {
   if (ref >= 0) return logs.batch.read(ref);
   const { lane, position } = directPosition(ref);
   return logs.direct[lane].read(position);
+}
+
+/** The commit the node runs, and the files of src/ and server/ changed since (the figures are theirs too). */
+function codeVersion(): string {
+  try {
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: path.resolve(__dirname, ".."), encoding: "utf8" }).trim();
+    const changed = git("status", "--porcelain", "--", "src", "server").split("\n").filter(Boolean);
+    return `commit ${git("rev-parse", "--short", "HEAD")}${changed.length > 0 ? ` with uncommitted changes to ${changed.map((line) => line.slice(3)).join(", ")}` : ""}`;
+  } catch {
+    return "unknown (no git)";
+  }
 }
 
 function perCertificate(disk: Record<DiskPart, number>, certificates: number): string {
