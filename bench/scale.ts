@@ -377,9 +377,10 @@ function hashOf(logs: HashLogs, ref: CertRef): string {
 /** The commit the node runs, and the files of src/ and server/ changed since (the figures are theirs too). */
 function codeVersion(): string {
   try {
-    const git = (...args: string[]) => execFileSync("git", args, { cwd: path.resolve(__dirname, ".."), encoding: "utf8" }).trim();
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: path.resolve(__dirname, ".."), encoding: "utf8" });
+    // Porcelain lines are "XY path": the status takes two columns and a space, the first of which may be a space.
     const changed = git("status", "--porcelain", "--", "src", "server").split("\n").filter(Boolean);
-    return `commit ${git("rev-parse", "--short", "HEAD")}${changed.length > 0 ? ` with uncommitted changes to ${changed.map((line) => line.slice(3)).join(", ")}` : ""}`;
+    return `commit ${git("rev-parse", "--short", "HEAD").trim()}${changed.length > 0 ? ` with uncommitted changes to ${changed.map((line) => line.slice(3)).join(", ")}` : ""}`;
   } catch {
     return "unknown (no git)";
   }
