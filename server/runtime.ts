@@ -48,6 +48,8 @@ export interface RunningLedger {
   demo?: DemoCredentials;
   index: ChainIndex;
   batcher: Batcher;
+  /** The verifier the API answers with (benchmarks call it without HTTP, to tell its cost from the API's). */
+  verifier: Verifier;
   /** Stops everything in reverse order: HTTP, batcher, index, stores, the embedded chain. */
   stop(): Promise<void>;
 }
@@ -291,7 +293,7 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
     });
     const http = await listen(app, { port: config.port, host: config.host });
     stack.push(() => http.stop());
-    return { url: http.url, rpcUrl, deployment, demo, index, batcher, stop: stopAll };
+    return { url: http.url, rpcUrl, deployment, demo, index, batcher, verifier, stop: stopAll };
   } catch (error) {
     await stopAll().catch(() => undefined);
     throw error;

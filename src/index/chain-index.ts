@@ -292,6 +292,11 @@ export class ChainIndex implements BatchLocator {
     return this.#read(() => this.#writer.rewindSince(integerOption(epoch, "epoch", 0)));
   }
 
+  /** The last block indexed (no SQL: status() also counts the manifests still to read). */
+  lastBlock(): number {
+    return this.#lastBlock;
+  }
+
   /** The last indexed block's header, when a read of the chain has seen it since the start or the last rollback. */
   tip(): BlockHeader | undefined {
     return this.#tip;

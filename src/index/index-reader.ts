@@ -250,7 +250,8 @@ export class IndexReader {
   locate(certHash: string): BatchMember | undefined {
     const members = this.#s.members.all(certHash);
     if (members.length === 0) return undefined;
-    const senior = this.#s.certificate.get(certHash);
+    // In one batch only (nearly always): that is the member. In several: the senior anchoring's, as the certificate row says.
+    const senior = members.length > 1 ? this.#s.certificate.get(certHash) : undefined;
     const row = members.find((m) => m.root === senior?.batch_root && m.authority_id === senior?.authority_id) ?? members[0];
     const proof: string[] = [];
     for (let at = 0; at < row.proof.length; at += 32) proof.push("0x" + Buffer.from(row.proof.subarray(at, at + 32)).toString("hex"));

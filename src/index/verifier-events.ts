@@ -8,10 +8,10 @@ import type { ChainIndex } from "./chain-index";
  */
 export function verifierEvents(
   index: Pick<ChainIndex, "status" | "history" | "batch" | "byNumberHash" | "anchorings"> &
-    Partial<Pick<ChainIndex, "tip" | "catchUp" | "certificateAt" | "batchedCertificateAt">>,
+    Partial<Pick<ChainIndex, "lastBlock" | "tip" | "catchUp" | "certificateAt" | "batchedCertificateAt">>,
 ): EventSource {
   const source: EventSource = {
-    lastBlock: () => index.status().lastBlock,
+    lastBlock: index.lastBlock ? () => index.lastBlock!() : () => index.status().lastBlock,
     history: (certHash) => index.history(certHash),
     batch: (root, authorityId) => index.batch(root, authorityId),
     byNumberHash: (numberHash, party) => index.byNumberHash(numberHash, party),

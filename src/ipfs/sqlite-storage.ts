@@ -46,6 +46,8 @@ export interface SqliteIpfsStorage {
    * `helia.pins` lists, checks and removes them, and `helia.gc` keeps their blocks.
    */
   storePinned(dags: readonly PinnedDag[]): void;
+  /** The bytes of block `cid` when this file holds it (nothing asked of the network or the legacy store), unchecked. */
+  localBlock(cid: CID): Uint8Array | undefined;
   close(): void;
 }
 
@@ -125,6 +127,7 @@ export async function openSqliteStorage(file: string, legacy: LegacyStores = {})
   return {
     blockstore,
     datastore,
+    localBlock: (cid) => blockstore.getSync(cid),
     storePinned: (dags) => {
       db.pragma("synchronous = FULL");
       try {
@@ -217,6 +220,11 @@ class SqliteBlockstore implements Blockstore {
       this.#db.pragma("synchronous = NORMAL");
     }
     for (const { cid } of blocks) yield cid;
+  }
+
+  getSync(cid: CID): Uint8Array | undefined {
+    const row = this.#get.get(cid.multihash.bytes);
+    return row && new Uint8Array(row.bytes.buffer, row.bytes.byteOffset, row.bytes.byteLength);
   }
 
   async *get(cid: CID, options?: AbortOptions): AsyncGenerator<Uint8Array> {

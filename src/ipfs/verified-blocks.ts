@@ -9,6 +9,8 @@ import { createHash } from "node:crypto";
 import type { Helia } from "helia" with { "resolution-mode": "import" };
 import { CertLedgerError } from "../errors";
 
+type CID = Parameters<BlockAccess["has"]>[0];
+
 /** The blockstore operations @helia/unixfs uses. */
 export type BlockAccess = Pick<Helia["blockstore"], "get" | "put" | "has">;
 
@@ -24,17 +26,19 @@ export function verifiedBlocks(blocks: BlockAccess): BlockAccess {
       const parts: Uint8Array[] = [];
       for await (const part of blocks.get(cid, options)) parts.push(part);
       const block = Buffer.concat(parts);
-      if (cid.multihash.code !== SHA2_256) {
-        throw new CertLedgerError("CID_MISMATCH", `block ${cid} is not hashed with sha2-256, so it is not part of a CertLedger payload`);
-      }
-      const digest = createHash("sha256").update(block).digest();
-      if (!digest.equals(cid.multihash.digest)) {
-        throw new CertLedgerError(
-          "CID_MISMATCH",
-          `block ${cid} does not match its CID: its ${block.byteLength} bytes hash to another digest`,
-        );
-      }
+      checkBlock(cid, block);
       yield block;
     },
   };
+}
+
+/** Throws CID_MISMATCH unless `block` is the block `cid` names (sha2-256 of its bytes). */
+export function checkBlock(cid: CID, block: Uint8Array): void {
+  if (cid.multihash.code !== SHA2_256) {
+    throw new CertLedgerError("CID_MISMATCH", `block ${cid} is not hashed with sha2-256, so it is not part of a CertLedger payload`);
+  }
+  const digest = createHash("sha256").update(block).digest();
+  if (!digest.equals(cid.multihash.digest)) {
+    throw new CertLedgerError("CID_MISMATCH", `block ${cid} does not match its CID: its ${block.byteLength} bytes hash to another digest`);
+  }
 }

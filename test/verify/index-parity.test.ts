@@ -5,7 +5,14 @@ import { BATCH_LEAF_ENCODING, buildBatch, type Batch, type BatchMember } from ".
 import { CERTIFICATE_TYPES } from "../../src/documents/certificate-types";
 import { generateSigningKey } from "../../src/crypto/keys";
 import { verifierEvents, type ChainIndex } from "../../src/index";
-import { createProofBundle, Verifier, type VerificationReport, type VerifyInput, type VerifyOptions } from "../../src/verify";
+import {
+  createProofBundle,
+  Verifier,
+  verificationReportSchema,
+  type VerificationReport,
+  type VerifyInput,
+  type VerifyOptions,
+} from "../../src/verify";
 import { loadFixture, time } from "../contracts/fixtures";
 import { anchorBatch, anchorDirect, clientOn, leaves, openIndex, removeIndexFolders } from "../index/index-world";
 import { DAY, issueCredential, issueFile, payloadStore, pdfBytes, stopPayloadStore, verifierWorld, type World } from "./world";
@@ -205,6 +212,7 @@ describe("verification from the chain index: the same report as from the chain",
       expect(fromIndex.chain.source, name).to.equal("index");
       expect(fromChain.chain.source, name).to.equal("chain");
       expect(comparable(fromIndex), name).to.deep.equal(comparable(fromChain));
+      expect(verificationReportSchema.parse(fromIndex), name).to.deep.equal(fromIndex);
       seen.add(verdict);
     }
     expect([...seen].sort()).to.deep.equal(
