@@ -110,9 +110,12 @@ export class IndexReader {
     this.#s = {
       certEvents: db.prepare<[string], CertEventRow>("SELECT * FROM cert_events WHERE cert_hash = ? ORDER BY block_number, log_index"),
       batchesOf: db.prepare<[string, string], BatchRow>(
-        `SELECT * FROM batches WHERE (root, authority_id) IN (
+        // A join from the certificate's few batches, not an IN over every batch: SQLite may plan the latter as a scan of
+        // the batches table, which grows with the certificates.
+        `SELECT b.* FROM (
            SELECT root, authority_id FROM batch_members WHERE cert_hash = ?
-           UNION SELECT root, authority_id FROM cert_events WHERE cert_hash = ? AND event = 'BatchedCertificateMaterialised')`,
+           UNION SELECT root, authority_id FROM cert_events WHERE cert_hash = ? AND event = 'BatchedCertificateMaterialised'
+         ) k JOIN batches b ON b.root = k.root AND b.authority_id = k.authority_id`,
       ),
       batch: db.prepare<[string, number], BatchRow>("SELECT * FROM batches WHERE root = ? AND authority_id = ?"),
       anchorsOf: db.prepare<{ certHash: string }, AnchorRow>(ANCHORS_OF_SQL),
