@@ -165,7 +165,7 @@ export class AnchoringService {
       if (keyChecked) this.#views?.rememberKey(authorityId, givenJwk!);
     }
     // Bound before the request is durable: an orphan slot is harmless, a certificate whose bit nobody sets is not.
-    if (assignment) this.#views?.bind(assignment, certHashOf(jws));
+    if (assignment) await this.#views?.bind(assignment, certHashOf(jws));
     const outcome = await this.#enqueue(
       { certHash: certHashOf(jws), authorityId, certType, validUntil, numberHash: credentialNumberHash(vc), idempotencyKey, jws },
       new TextEncoder().encode(jws),

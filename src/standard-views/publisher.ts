@@ -63,6 +63,7 @@ export class StandardViewsPublisher {
   readonly #base: string;
   readonly #lists = new Map<string, PublishedStatusList>();
   readonly #remembered = new Set<string>();
+  readonly #rememberedObjects = new WeakMap<JWK, number>();
 
   constructor(options: PublisherOptions) {
     this.#o = options;
@@ -220,8 +221,8 @@ export class StandardViewsPublisher {
   }
 
   /** Binds an assigned slot to the signed credential's certHash: from now on its bits follow the ledger. */
-  bind(assignment: StatusAssignment, certHash: string): void {
-    if (assignment.slot) this.#o.store.bindSlot(assignment.slot, certHash);
+  bind(assignment: StatusAssignment, certHash: string): Promise<void> {
+    return assignment.slot ? this.#o.store.bindSlot(assignment.slot, certHash) : Promise.resolve();
   }
 
   /** Refuses a credential signed elsewhere that claims entries in this server's lists, whose bits it would never set. */
@@ -239,11 +240,15 @@ export class StandardViewsPublisher {
 
   /** Remembers an authority's public signing key (registered through this server, or seen on a credential it anchored). */
   rememberKey(authorityId: number, jwk: JWK): void {
-    // Once per key: the anchoring service tells it the key of every credential it signs.
+    // Once per key: the anchoring service tells it the key of every credential it signs, mostly the same key object
+    // (the keyring's), whose thumbprint is then not worked out again.
+    if (this.#rememberedObjects.get(jwk) === authorityId) return;
     const key = `${authorityId} ${jwkThumbprint(jwk)}`;
-    if (this.#remembered.has(key)) return;
-    this.#o.store.rememberKey(authorityId, jwk);
-    this.#remembered.add(key);
+    if (!this.#remembered.has(key)) {
+      this.#o.store.rememberKey(authorityId, jwk);
+      this.#remembered.add(key);
+    }
+    this.#rememberedObjects.set(jwk, authorityId);
   }
 
   // ------------------------------------------------------------------------------------------------ status lists
