@@ -13,7 +13,19 @@ const CONTROL_CHARACTER = /[\p{Cc}\p{Cf}]/u;
  */
 export function certHashOf(document: Uint8Array | string): string {
   // ethers hashes with node:crypto on Node and with @noble/hashes in a browser, so the web verifier can share this.
-  return sha256(typeof document === "string" ? toUtf8Bytes(document) : document);
+  return sha256(typeof document === "string" ? utf8(document) : document);
+}
+
+const UTF8 = new TextEncoder();
+// In a `u` regular expression a surrogate pair is one code point: only a lone surrogate is category Cs.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * The UTF-8 bytes of `text`: the platform's encoder (ethers' own, in JavaScript, took a tenth of signing a credential),
+ * and ethers' for text with a lone surrogate, which it refuses where the platform's would write U+FFFD in its place.
+ */
+function utf8(text: string): Uint8Array {
+  return LONE_SURROGATE.test(text) ? toUtf8Bytes(text) : UTF8.encode(text);
 }
 
 /** A certHash as typed or pasted (64 hex digits, with or without 0x, any case) in its canonical 0x lower-case form. */

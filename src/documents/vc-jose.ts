@@ -86,6 +86,35 @@ export async function signCredential(vc: Credential, key: CredentialSigningKey):
  * (src/standard-views) are signed this way too.
  */
 export async function signVcJose(payload: object, key: CredentialSigningKey, issuerDid?: string): Promise<string> {
+  const { publicJwk, signingKey } = await preparedKey(key);
+  const jose = await loadJose();
+  // Only the key's members go into the header: never whatever else the caller's JWK object carries.
+  const header: CredentialJwsHeader =
+    issuerDid === undefined
+      ? { alg: "ES256", typ: "vc+jwt", cty: "vc", kid: key.kid, jwk: publicJwk }
+      : { alg: "ES256", typ: "vc+jwt", cty: "vc", kid: keyDidUrl(issuerDid, key.kid), iss: issuerDid, jwk: publicJwk };
+  return new jose.CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader(header).sign(signingKey);
+}
+
+/**
+ * A signing key checked (a matching pair, its kid its thumbprint) and imported into WebCrypto once per key object: a
+ * server signs thousands of credentials with one authority key, and importing it each time was an eighth of the work.
+ */
+const preparedKeys = new WeakMap<CredentialSigningKey, Promise<{ publicJwk: P256PublicJwk; signingKey: CryptoKeyLike }>>();
+
+type CryptoKeyLike = Awaited<ReturnType<typeof importP256Key>>;
+
+function preparedKey(key: CredentialSigningKey): Promise<{ publicJwk: P256PublicJwk; signingKey: CryptoKeyLike }> {
+  let prepared = preparedKeys.get(key);
+  if (!prepared) {
+    prepared = prepare(key);
+    preparedKeys.set(key, prepared);
+    prepared.catch(() => preparedKeys.delete(key));
+  }
+  return prepared;
+}
+
+async function prepare(key: CredentialSigningKey): Promise<{ publicJwk: P256PublicJwk; signingKey: CryptoKeyLike }> {
   const publicJwk = p256PublicJwk(key.publicJwk, "public key");
   const privateJwk = p256PrivateJwk(key.privateJwk);
   // A mismatched pair would produce tokens nobody can verify, anchored for good; refuse before signing.
@@ -98,14 +127,7 @@ export async function signVcJose(payload: object, key: CredentialSigningKey, iss
       `kid ${JSON.stringify(key.kid)} is not the thumbprint of the public key (${jwkThumbprint(publicJwk)})`,
     );
   }
-  const jose = await loadJose();
-  // Only the key's members go into the header: never whatever else the caller's JWK object carries.
-  const header: CredentialJwsHeader =
-    issuerDid === undefined
-      ? { alg: "ES256", typ: "vc+jwt", cty: "vc", kid: key.kid, jwk: publicJwk }
-      : { alg: "ES256", typ: "vc+jwt", cty: "vc", kid: keyDidUrl(issuerDid, key.kid), iss: issuerDid, jwk: publicJwk };
-  const signingKey = await importP256Key(privateJwk, "ES256", "private key");
-  return new jose.CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader(header).sign(signingKey);
+  return { publicJwk, signingKey: await importP256Key(privateJwk, "ES256", "private key") };
 }
 
 /** The header and the validated credential of a credential JWS, without checking the signature. */
