@@ -223,10 +223,16 @@ async function measureCheckpoint(
     api,
     warmUp.map((ref) => hashOf(logs, ref)),
   );
+  // The CPU time the node and its anvil spend per verification moves much less with the neighbours' load than latency.
+  const cpuPids = { node: node.process.child.pid, anvil: anvilPid(node.dataDir) };
+  const cpuBefore = { node: cpuSecondsOf(cpuPids.node) ?? NaN, anvil: cpuSecondsOf(cpuPids.anvil) ?? NaN };
   const verification = await verifyCold(
     api,
     measured.map((ref) => hashOf(logs, ref)),
   );
+  const cpuMs = (name: keyof typeof cpuPids) =>
+    Math.round((((cpuSecondsOf(cpuPids[name]) ?? NaN) - cpuBefore[name]) * 1000 * 100) / verification.requests) / 100;
+  const verifyCpuMs = { node: cpuMs("node"), anvil: cpuMs("anvil") };
   state.verified.push(...warmUp, ...measured);
   if (verification.non2xx + verification.errors > 0) {
     throw new Error(`cold verification: ${verification.non2xx} answers not 2xx, ${verification.errors} errors`);
@@ -247,6 +253,8 @@ async function measureCheckpoint(
     verifyP50Ms: verification.p50Ms,
     verifyP99Ms: verification.p99Ms,
     verifyPerSecond: verification.perSecond,
+    verifyNodeCpuMs: verifyCpuMs.node,
+    verifyAnvilCpuMs: verifyCpuMs.anvil,
     ...Object.fromEntries(Object.entries(disk).map(([part, bytes]) => [`disk.${part}`, bytes])),
   };
   report(
@@ -256,7 +264,8 @@ async function measureCheckpoint(
   );
   report(
     `  verification by hash, ${verification.requests} certificates never verified before, 10 connections: ` +
-      `p50 ${verification.p50Ms} ms, p99 ${verification.p99Ms} ms, ${n(verification.perSecond)} requests/s`,
+      `p50 ${verification.p50Ms} ms, p99 ${verification.p99Ms} ms, ${n(verification.perSecond)} requests/s; ` +
+      `CPU per verification: node ${verifyCpuMs.node} ms, anvil ${verifyCpuMs.anvil} ms`,
   );
   return figures;
 }
@@ -317,14 +326,15 @@ function summarise(progress: Progress, options: ScaleOptions): void {
   );
   report(
     `  ${"anchored".padStart(10)} ${"verify p50".padStart(11)} ${"p99".padStart(8)} ${"req/s".padStart(7)} ${"node RSS".padStart(9)} ` +
-      `${"anvil RSS".padStart(10)} ${"one-at-a-time p50".padStart(18)}`,
+      `${"anvil RSS".padStart(10)} ${"one-at-a-time p50".padStart(18)} ${"CPU/verify".padStart(10)}`,
   );
   for (const checkpoint of options.checkpoints) {
     const c = state.checkpoints[checkpoint];
     report(
       `  ${n(checkpoint).padStart(10)} ${`${c.verifyP50Ms} ms`.padStart(11)} ${`${c.verifyP99Ms} ms`.padStart(8)} ${n(c.verifyPerSecond as number).padStart(7)} ` +
         `${`${((c.nodeRss as number) / MIB) | 0} MiB`.padStart(9)} ${`${((c.anvilRss as number) / MIB) | 0} MiB`.padStart(10)} ` +
-        `${(typeof c.directAnchoredP50Ms === "number" && !Number.isNaN(c.directAnchoredP50Ms) ? `${c.directAnchoredP50Ms} ms` : "–").padStart(18)}` +
+        `${(typeof c.directAnchoredP50Ms === "number" && !Number.isNaN(c.directAnchoredP50Ms) ? `${c.directAnchoredP50Ms} ms` : "–").padStart(18)} ` +
+        `${`${c.verifyNodeCpuMs} ms`.padStart(10)}` +
         ((c.nodeStartedAt as number) > 0 ? `  (node restarted at ${n(c.nodeStartedAt as number)})` : ""),
     );
   }
@@ -343,7 +353,8 @@ function summarise(progress: Progress, options: ScaleOptions): void {
   const limit = 1.3 * (first.verifyP50Ms as number);
   report(
     `verdict: verify p50 at ${n(total)} ${last.verifyP50Ms} ms ≤ 1.3 × p50 at ${n(options.checkpoints[0])} (${first.verifyP50Ms} ms → ${limit.toFixed(1)} ms): ` +
-      `${(last.verifyP50Ms as number) <= limit ? "yes" : "NO"}`,
+      `${(last.verifyP50Ms as number) <= limit ? "yes" : "NO"}` +
+      ` (the node's CPU per verification ${first.verifyNodeCpuMs} → ${last.verifyNodeCpuMs} ms: latency also moves with the neighbours' load)`,
   );
   const restart = final.restartReadyzSeconds as number;
   report(`verdict: restart to ready (/readyz 200) ${restart.toFixed(1)} s ≤ 10 s: ${restart <= 10 ? "yes" : "NO"}`);
