@@ -3,27 +3,31 @@
  * measured over HTTP. Prints figures; asserts nothing (speed is not a test).
  *  1. Anchoring throughput: N PDFs posted to /v1/certificates/batch (100 per request, 4 requests at a time), timed
  *     from the first request to the last certificate anchored in a confirmed transaction.
- *  2. Verification by hash: GET /v1/verify/{certHash} under load (autocannon) over the anchored certificates, cold
+ *  2. PDF stamping: real one-page PDFs posted to be stamped (as issuers send them), timed to all anchored, with
+ *     /healthz latency meanwhile (bench/pdf-stamping.ts; alone, it compares PDF_WORKERS settings on fresh nodes).
+ *  3. Verification by hash: GET /v1/verify/{certHash} under load (autocannon) over the anchored certificates, cold
  *     (never verified before) and hot (verified before): latency p50/p99 and requests/s (see bench/verify-load.ts).
- *  3. The importing side: certificates of origin accepted and written off by a border agency (bench/outcomes-load.ts).
- *  4. Origin declarations: an exporter's declarations, then their verification for the importing party (bench/origin-load.ts).
- *  5. Status lists: a status event's block to the updated list served, and a list's regeneration (bench/status-lists.ts).
+ *  4. The importing side: certificates of origin accepted and written off by a border agency (bench/outcomes-load.ts).
+ *  5. Origin declarations: an exporter's declarations, then their verification for the importing party (bench/origin-load.ts).
+ *  6. Status lists: a status event's block to the updated list served, and a list's regeneration (bench/status-lists.ts).
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { freePort, startNode } from "../test/e2e/node-process";
 import { benchDeclarations } from "./origin-load";
+import { benchPdfStamping } from "./pdf-stamping";
 import { benchOutcomes } from "./outcomes-load";
 import { benchStatusListLag, benchStatusListRegeneration } from "./status-lists";
 import { benchVerification } from "./verify-load";
-import { report } from "./report";
+import { CORES, report } from "./report";
 
 const N = Number(process.env.BENCH_CERTIFICATES ?? 5000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const OUTCOMES = Number(process.env.BENCH_OUTCOMES ?? 300);
 const DECLARATIONS = Number(process.env.BENCH_DECLARATIONS ?? 300);
 const STATUS_EVENTS = Number(process.env.BENCH_STATUS_EVENTS ?? 20);
+const PDFS = Number(process.env.BENCH_PDFS ?? 2000);
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "certledger-bench-"));
@@ -76,6 +80,15 @@ async function main(): Promise<void> {
       `anchoring: ${N} certificates accepted in ${(acceptedMs / 1000).toFixed(2)} s (${Math.round(N / (acceptedMs / 1000))}/s), ` +
         `all anchored in confirmed transactions after ${(anchoredMs / 1000).toFixed(2)} s: ${Math.round(N / (anchoredMs / 1000))} certificates/s`,
     );
+
+    await benchPdfStamping({
+      api,
+      token,
+      count: PDFS,
+      pid: node.child.pid,
+      rpcUrl: `http://127.0.0.1:${ports.CHAIN_PORT}`,
+      workers: process.env.PDF_WORKERS || `${CORES}, the default`,
+    });
 
     // Let the index catch up so verification reads settled data.
     for (let i = 0; i < 100 && (await fetch(`${api}/readyz`)).status !== 200; i++) await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { TRANSACTION_TYPES, type TransactionFees } from "../src/chain/transaction-fees";
@@ -48,6 +49,7 @@ const envSchema = z.object({
   BATCH_MAX_WAIT_MS: integer(0, 3_600_000, 200),
   MAX_FILE_BYTES: integer(1, 1024 * MIB, 20 * MIB),
   MAX_BATCH_REQUEST: integer(1, 10_000, 100),
+  PDF_WORKERS: integer(0, 1024, os.availableParallelism()),
   RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000, 120),
   TRUST_PROXY: z
     .string()
@@ -109,6 +111,8 @@ export interface ServerConfig {
   batchMaxWaitMs: number;
   maxFileBytes: number;
   maxBatchRequest: number;
+  /** Worker threads stamping PDFs (default: one per core); 0 stamps on the main thread. */
+  pdfWorkers: number;
   rateLimitPerMinute: number;
   /**
    * Which reverse proxies' X-Forwarded-For the server believes (Express's "trust proxy"): false (none: the client is
@@ -157,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     batchMaxWaitMs: e.BATCH_MAX_WAIT_MS,
     maxFileBytes: e.MAX_FILE_BYTES,
     maxBatchRequest: e.MAX_BATCH_REQUEST,
+    pdfWorkers: e.PDF_WORKERS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     jwtIssuer: e.JWT_ISSUER,

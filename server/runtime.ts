@@ -10,6 +10,7 @@ import { LedgerClient } from "../src/chain/ledger-client";
 import { connectRpc } from "../src/chain/provider";
 import { generateSigningKey } from "../src/crypto/keys";
 import { certificateNumberHash } from "../src/documents/hashing";
+import { PdfStampingPool } from "../src/documents/pdf-stamping-pool";
 import { CertLedgerError } from "../src/errors";
 import { ChainIndex, verifierEvents } from "../src/index";
 import { Keyring } from "../src/keys/keyring";
@@ -248,7 +249,11 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
             () => true,
             () => false,
           );
-    const anchoring = new AnchoringService({ outbox, client, keyring, maxFileBytes: config.maxFileBytes, linkKeys, views });
+    // PDFs are stamped in worker threads, one per core by default (PDF_WORKERS; 0: on this thread). Closed after HTTP
+    // stops, once the stampings of the requests it let finish are done.
+    const stamper = config.pdfWorkers > 0 ? new PdfStampingPool({ threads: config.pdfWorkers }) : undefined;
+    if (stamper) stack.push(() => stamper.close());
+    const anchoring = new AnchoringService({ outbox, client, keyring, maxFileBytes: config.maxFileBytes, linkKeys, views, stamper });
     const app = createApp({
       config,
       client,

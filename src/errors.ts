@@ -88,6 +88,7 @@ export type CertLedgerErrorCode =
   | "MEDIA_TYPE_MISMATCH"
   | "FILE_UNREADABLE"
   | "PDF_UNREADABLE"
+  | "PDF_STAMPER_CLOSED"
   | "INVALID_CREDENTIAL"
   | "INVALID_DID"
   | "DID_NOT_FOUND"

@@ -12,7 +12,7 @@ import {
   type Credential,
 } from "../documents/credentials";
 import { inspectFile, type DocumentMediaType } from "../documents/files";
-import { stampPdf } from "../documents/pdf-stamp";
+import { thisThreadStamper, type PdfStamper } from "../documents/pdf-stamper";
 import { certHashOf, certificateNumberHash, normalizeCertificateNumber } from "../documents/hashing";
 import { decodeCredentialJws, signCredential, verifyCredentialJws, VC_JWT_MEDIA_TYPE } from "../documents/vc-jose";
 import { CertLedgerError } from "../errors";
@@ -46,6 +46,11 @@ export interface AnchoringServiceOptions {
    * and gets status list entries; public keys of credentials signed elsewhere are remembered for DID documents.
    */
   views?: Pick<StandardViewsPublisher, "assignIssuer" | "bind" | "checkForeignStatus" | "rememberKey">;
+  /**
+   * Where PDFs are stamped and their stamped bytes hashed (default: on this thread). A PdfStampingPool does it in worker
+   * threads, on every core, without holding up the event loop; the bytes are the same either way.
+   */
+  stamper?: PdfStamper;
 }
 
 /** The outcome of a submission. */
@@ -101,6 +106,7 @@ export class AnchoringService {
   readonly #maxFileBytes: number | undefined;
   readonly #linkKeys: AnchoringServiceOptions["linkKeys"];
   readonly #views: AnchoringServiceOptions["views"];
+  readonly #stamper: PdfStamper;
 
   constructor(options: AnchoringServiceOptions) {
     this.#outbox = options.outbox;
@@ -109,6 +115,7 @@ export class AnchoringService {
     this.#maxFileBytes = options.maxFileBytes;
     this.#linkKeys = options.linkKeys;
     this.#views = options.views;
+    this.#stamper = options.stamper ?? thisThreadStamper;
   }
 
   /**
@@ -199,9 +206,9 @@ export class AnchoringService {
       );
     }
     const numberHash = certificateNumberHash(checked.party, number);
-    const { bytes, stamped } = await this.#stamped(given, mediaType, { authorityId, party: checked.party, number }, stamp);
+    const { bytes, certHash, stamped } = await this.#stamped(given, mediaType, { authorityId, party: checked.party, number }, stamp);
     const outcome = await this.#enqueue(
-      { certHash: certHashOf(bytes), authorityId, certType, validUntil, numberHash, idempotencyKey },
+      { certHash, authorityId, certType, validUntil, numberHash, idempotencyKey },
       bytes,
       mediaType,
       recipients,
@@ -268,8 +275,7 @@ export class AnchoringService {
     const checked = await this.#checkAuthority(authorityId, certType);
     if (checked === "unchecked") throw new CertLedgerError("CHAIN_UNAVAILABLE", `the chain did not answer for authority ${authorityId}`);
     const numberHash = certificateNumberHash(checked.party, number);
-    const { bytes, stamped } = await this.#stamped(given, mediaType, { authorityId, party: checked.party, number }, stamp);
-    const certHash = certHashOf(bytes);
+    const { bytes, certHash, stamped } = await this.#stamped(given, mediaType, { authorityId, party: checked.party, number }, stamp);
     await record(certHash, checked.party);
     const outcome = await this.#enqueue({ certHash, authorityId, certType, validUntil, numberHash }, bytes, mediaType, recipients, {
       linkKey: stamped?.linkKey,
@@ -294,20 +300,27 @@ export class AnchoringService {
     return { request, created: false, jws, chainChecked: false };
   }
 
-  /** `given` stamped with its links when it is a PDF and `stamp` is given (else as it is), and the stamp's link key and link. */
+  /**
+   * `given` stamped with its links when it is a PDF and `stamp` is given (else as it is), its certHash, and the stamp's
+   * link key and link. The stamper hashes what it stamped, where it stamped it (a worker thread when it is a pool).
+   */
   async #stamped(
     given: Uint8Array,
     mediaType: DocumentMediaType,
     target: { authorityId: number; party: string; number: string },
     stamp: SubmitFileInput["stamp"],
-  ): Promise<{ bytes: Uint8Array; stamped?: { linkKey: string; link: string } }> {
-    if (stamp === undefined || mediaType !== "application/pdf") return { bytes: given };
+  ): Promise<{ bytes: Uint8Array; certHash: string; stamped?: { linkKey: string; link: string } }> {
+    if (stamp === undefined || mediaType !== "application/pdf") return { bytes: given, certHash: certHashOf(given) };
     // Known before stamping, independent of the hash: derived from the PDF when a store is there, so a retry matches.
     const linkKey = this.#linkKeys?.stampLinkKey(target.authorityId, target.number, certHashOf(given)) ?? randomLinkKey();
     const links = stamp({ party: target.party, number: target.number, linkKey });
-    const bytes = await stampPdf(given, { qrLink: links.qrLink, printedLink: links.printedLink, number: target.number });
+    const { bytes, certHash } = await this.#stamper.stamp(given, {
+      qrLink: links.qrLink,
+      printedLink: links.printedLink,
+      number: target.number,
+    });
     inspectFile(bytes, { maxBytes: this.#maxFileBytes });
-    return { bytes, stamped: { linkKey, link: links.qrLink } };
+    return { bytes, certHash, stamped: { linkKey, link: links.qrLink } };
   }
 
   /** Checks the authority on chain; returns its party, or "unchecked" when the chain did not answer. */

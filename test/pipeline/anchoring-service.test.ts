@@ -6,6 +6,8 @@ import { generateSigningKey, type GeneratedKey } from "../../src/crypto/keys";
 import { decryptAsRecipient, decryptWithLinkKey } from "../../src/crypto/payload-encryption";
 import { CERTIFICATE_TYPES } from "../../src/documents/certificate-types";
 import { certHashOf, certificateNumberHash } from "../../src/documents/hashing";
+import { stampAndHash } from "../../src/documents/pdf-stamper";
+import { PdfStampingPool } from "../../src/documents/pdf-stamping-pool";
 import { AnchoringService } from "../../src/pipeline/anchoring-service";
 import type { AuthorityKeyring } from "../../src/pipeline/authority-keyring";
 import { LinkKeyStore, type IssuedRecord } from "../../src/pipeline/link-keys";
@@ -16,6 +18,7 @@ import { closedPort } from "../chain/rpc-proxy";
 import { loadFixture, time } from "../contracts/fixtures";
 import { expectError, expectRejection } from "../crypto/expect-error";
 import { pdfBytes, signedCredential } from "../verify/world";
+import { certificatePdf } from "../documents/certificate-pdf";
 import { batcherFor, DAY, outboxFile, payloadStore, pipelineWorld, removeOutboxFiles, stopPayloadStore, type World } from "./fixtures";
 
 /** The keyring of a server holding every authority's key of the world. */
@@ -336,6 +339,57 @@ describe("AnchoringService", function () {
         expect(outbox.counts().queued).to.equal(0);
       } finally {
         outbox.close();
+      }
+    });
+
+    it("a PDF stamped by a pool of worker threads is anchored as the same bytes and certHash as one stamped on the main thread; an unreadable one is refused with PDF_UNREADABLE", async function () {
+      const world = await loadFixture(pipelineWorld);
+      // The same data key on both sides: the link key, and so the stamp, depends on the PDF and the number alone.
+      const dataKey = randomBytes(32);
+      const [hereOutbox, poolOutbox] = [Outbox.open(await outboxFile()), Outbox.open(await outboxFile())];
+      const [hereKeys, poolKeys] = [LinkKeyStore.open(await outboxFile(), dataKey), LinkKeyStore.open(await outboxFile(), dataKey)];
+      const pool = new PdfStampingPool({ threads: 1 });
+      try {
+        const options = { client: world.client, keyring: keyringOf(world) };
+        const here = new AnchoringService({ ...options, outbox: hereOutbox, linkKeys: hereKeys });
+        const pooled = new AnchoringService({ ...options, outbox: poolOutbox, linkKeys: poolKeys, stamper: pool });
+        const stamp = ({ party, number, linkKey }: { party: string; number: string; linkKey: string }) => {
+          const printedLink = `https://certledger.example/v/${party}/${encodeURIComponent(number)}`;
+          return { qrLink: `${printedLink}#k=${linkKey}`, printedLink };
+        };
+        const pdf = await certificatePdf(42);
+        const file = {
+          authorityId: world.authorities.kgBody.id,
+          bytes: pdf,
+          certType: "conformityCertificate",
+          number: "KG-2025/000042",
+          validUntil: BigInt(await time.latest()) + 30n * DAY,
+          stamp,
+        };
+        const before = pool.completed;
+        const inWorker = await pooled.submitFile(file);
+        expect(pool.completed, "stamped in the pool's worker").to.equal(before + 1);
+        const onMainThread = await here.submitFile(file);
+        expect(inWorker.stampedLink).to.equal(onMainThread.stampedLink).and.to.include("#k=");
+        expect(inWorker.request.certHash).to.equal(onMainThread.request.certHash).and.not.to.equal(certHashOf(pdf));
+        const expected = await stampAndHash(pdf, {
+          ...stamp({ party: "KG", number: file.number, linkKey: inWorker.linkKey! }),
+          number: file.number,
+        });
+        expect(inWorker.request.certHash).to.equal(expected.certHash);
+        // What is anchored is the stamped PDF itself: its payload opens to the bytes stamping on this thread gives.
+        const payload = await anchorAll(world, poolOutbox, inWorker.request.certHash);
+        expect(Buffer.from(await decryptWithLinkKey(payload, inWorker.linkKey!)).equals(Buffer.from(expected.bytes))).to.equal(true);
+
+        const broken = new TextEncoder().encode("%PDF-1.4\n% just a comment\n%%EOF\n");
+        const refusedHere = await expectRejection(here.submitFile({ ...file, bytes: broken, number: "KG-BROKEN" }), "PDF_UNREADABLE");
+        const refusedInWorker = await expectRejection(pooled.submitFile({ ...file, bytes: broken, number: "KG-BROKEN" }), "PDF_UNREADABLE");
+        expect(refusedInWorker.message).to.equal(refusedHere.message);
+        expect(pool.completed).to.equal(before + 2);
+        expect(poolOutbox.counts().queued).to.equal(0);
+      } finally {
+        await pool.close();
+        for (const closable of [hereOutbox, poolOutbox, hereKeys, poolKeys]) closable.close();
       }
     });
   });

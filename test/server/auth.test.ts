@@ -188,6 +188,10 @@ describe("server key and configuration", function () {
     expect(config.publicUrl).to.equal("http://127.0.0.1:8080");
     expect(loadConfig({ PUBLIC_URL: "https://verify.example/", RPC_URL: "" }).publicUrl).to.equal("https://verify.example");
     expect(loadConfig({ JWT_TTL: "30d" }).jwtTtlSeconds).to.equal(30 * 86_400);
+    // PDFs are stamped by one worker thread per core unless PDF_WORKERS says otherwise; 0 stamps on the main thread.
+    expect(config.pdfWorkers).to.equal(os.availableParallelism());
+    expect(loadConfig({ PDF_WORKERS: "0" }).pdfWorkers).to.equal(0);
+    expect(loadConfig({ PDF_WORKERS: "3" }).pdfWorkers).to.equal(3);
     for (const [name, value] of [
       ["PORT", "80a"],
       ["PORT", "70000"],
@@ -198,6 +202,8 @@ describe("server key and configuration", function () {
       ["JWT_TTL", "soon"],
       ["CERTLEDGER_DEMO", "yes"],
       ["LOG_LEVEL", "loud"],
+      ["PDF_WORKERS", "-1"],
+      ["PDF_WORKERS", "1.5"],
     ]) {
       expect(() => loadConfig({ [name]: value }), name)
         .to.throw(/invalid environment variable/)
