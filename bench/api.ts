@@ -10,11 +10,14 @@
  *  4. The importing side: certificates of origin accepted and written off by a border agency (bench/outcomes-load.ts).
  *  5. Origin declarations: an exporter's declarations, then their verification for the importing party (bench/origin-load.ts).
  *  6. Status lists: a status event's block to the updated list served, and a list's regeneration (bench/status-lists.ts).
+ *  7. Server-signed credentials: accepted and anchored through /v1/certificates/batch, then on a fresh profiled node
+ *     where each credential's microseconds go (bench/credential-acceptance.ts).
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { freePort, startNode } from "../test/e2e/node-process";
+import { benchCredentialAcceptance, benchCredentialProfile } from "./credential-acceptance";
 import { benchDeclarations } from "./origin-load";
 import { benchPdfStamping } from "./pdf-stamping";
 import { benchOutcomes } from "./outcomes-load";
@@ -28,6 +31,7 @@ const OUTCOMES = Number(process.env.BENCH_OUTCOMES ?? 300);
 const DECLARATIONS = Number(process.env.BENCH_DECLARATIONS ?? 300);
 const STATUS_EVENTS = Number(process.env.BENCH_STATUS_EVENTS ?? 20);
 const PDFS = Number(process.env.BENCH_PDFS ?? 2000);
+const CREDENTIALS = Number(process.env.BENCH_CREDENTIALS ?? 10000);
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "certledger-bench-"));
@@ -103,11 +107,13 @@ async function main(): Promise<void> {
     await benchDeclarations({ api, demo, count: DECLARATIONS, concurrency: 8 });
     await benchStatusListLag({ api, demo, count: STATUS_EVENTS });
     await benchStatusListRegeneration();
+    await benchCredentialAcceptance({ api, authority: demo.parties.KG.authorities[0], party: "KG", count: CREDENTIALS });
   } finally {
     node.child.kill("SIGINT");
     await node.exited;
     await rm(dataDir, { recursive: true, force: true });
   }
+  await benchCredentialProfile(Math.min(CREDENTIALS, 5000));
 }
 
 main().catch((error: unknown) => {

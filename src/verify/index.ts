@@ -8,6 +8,7 @@ export {
   type VerifierDependencies,
   type VerifyOptions,
   type VerificationResult,
+  type VerificationSource,
   type VerifyInput,
 } from "./verifier";
 export { ManifestBatchLocator, type BatchLocator } from "./batch-locator";

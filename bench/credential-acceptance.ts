@@ -1,0 +1,119 @@
+/**
+ * The accept path of `npm run bench` for the work an issuer sends most: server-signed credentials. Builds `count`
+ * distinct conformity certificate credentials (about 1.3 kB of JSON each, the example certificate with its own number),
+ * posts them to /v1/certificates/batch 100 per request, 4 requests at a time, as the authority's console or an
+ * integration does, and times them: accepted (every answer back: signed, encrypted, stored durably), and anchored
+ * (every one in a confirmed transaction, from the outbox's metric). Prints figures; asserts nothing.
+ * {@link benchCredentialProfile} does the same on a fresh node run under `node --cpu-prof` and prints where its main
+ * thread's time went, per credential (bench/profile-breakdown.ts).
+ */
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { buildCredential } from "../src/documents/credentials";
+import { EXAMPLE_INPUTS } from "../test/documents/credential-examples";
+import { freePort, startNode } from "../test/e2e/node-process";
+import { breakdown } from "./profile-breakdown";
+import { report } from "./report";
+
+/** The node to load, the authority that issues, how many credentials. */
+export interface CredentialAcceptanceOptions {
+  api: string;
+  authority: { id: number; name: string; token: string };
+  party: string;
+  count: number;
+}
+
+const PER_REQUEST = 100;
+const AT_ONCE = 4;
+
+/** Posts the credentials and prints how fast they were accepted and anchored. */
+export async function benchCredentialAcceptance(options: CredentialAcceptanceOptions): Promise<void> {
+  const { api, authority, party, count } = options;
+  const anchoredBefore = await anchoredCount(api);
+  const validFrom = new Date().toISOString();
+  const validUntil = new Date(Date.now() + 365 * 86_400_000).toISOString();
+  const run = `${Date.now().toString(36)}`;
+  const credentialAt = (i: number) =>
+    buildCredential({
+      ...EXAMPLE_INPUTS.conformityCertificate,
+      issuer: { party, authorityId: authority.id, name: authority.name },
+      certificateNumber: `${party}-BENCH-${run}-${i}`,
+      validFrom,
+      validUntil,
+    });
+  const bytes = JSON.stringify(credentialAt(0)).length;
+  const requests = Math.ceil(count / PER_REQUEST);
+  let next = 0;
+  let accepted = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: AT_ONCE }, async () => {
+      while (next < requests) {
+        const first = next++ * PER_REQUEST;
+        const items = Array.from({ length: Math.min(PER_REQUEST, count - first) }, (_, i) => ({ credential: credentialAt(first + i) }));
+        const response = await fetch(`${api}/v1/certificates/batch`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${authority.token}`, "content-type": "application/json" },
+          body: JSON.stringify({ items }),
+        });
+        if (response.status !== 200) throw new Error(`POST /v1/certificates/batch: ${response.status} ${await response.text()}`);
+        const body = (await response.json()) as { results: { httpStatus: number }[] };
+        accepted += body.results.filter((r) => r.httpStatus === 202).length;
+      }
+    }),
+  );
+  const acceptedMs = performance.now() - started;
+  while ((await anchoredCount(api)) - anchoredBefore < accepted) await new Promise((resolve) => setTimeout(resolve, 50));
+  const anchoredMs = performance.now() - started;
+  report(
+    `server-signed credentials (${bytes} bytes of JSON each, ${PER_REQUEST} per request, ${AT_ONCE} requests at a time): ` +
+      `${accepted} of ${count} accepted in ${(acceptedMs / 1000).toFixed(2)} s (${Math.round(accepted / (acceptedMs / 1000))}/s), ` +
+      `all anchored in confirmed transactions after ${(anchoredMs / 1000).toFixed(2)} s: ${Math.round(accepted / (anchoredMs / 1000))} certificates/s`,
+  );
+}
+
+async function anchoredCount(api: string): Promise<number> {
+  const metrics = await (await fetch(`${api}/metrics`)).text();
+  return Number(/certledger_outbox_requests\{status="anchored"\} (\d+)/.exec(metrics)?.[1] ?? 0);
+}
+
+/**
+ * Accepts `count` credentials on a fresh node profiled with `--cpu-prof`, and prints its main thread's time per
+ * credential by stage, from the first credential accepted to the last (the batches and transactions meanwhile
+ * included). The profiler slows the node a little: the rate is the unprofiled run's.
+ */
+export async function benchCredentialProfile(count: number): Promise<void> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "certledger-bench-profile-"));
+  const profiles = path.join(dataDir, "profiles");
+  const ports = { CHAIN_PORT: String(await freePort()), PORT: String(await freePort()) };
+  const before = process.env.NODE_PROFILE_ARGS;
+  process.env.NODE_PROFILE_ARGS = `--cpu-prof --cpu-prof-dir=${profiles}`;
+  const node = startNode({ DATA_DIR: dataDir, ...ports, LOG_LEVEL: "error" });
+  if (before === undefined) delete process.env.NODE_PROFILE_ARGS;
+  else process.env.NODE_PROFILE_ARGS = before;
+  try {
+    await node.ready();
+    const demo = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8"));
+    await benchCredentialAcceptance({
+      api: `http://127.0.0.1:${ports.PORT}`,
+      authority: demo.parties.KG.authorities[0],
+      party: "KG",
+      count,
+    });
+    node.child.kill("SIGINT");
+    await node.exited;
+    // The main thread's profile is the largest (workers write their own, smaller ones).
+    const files = await Promise.all(
+      (await readdir(profiles)).map(async (name) => ({ name, size: (await readFile(path.join(profiles, name))).byteLength })),
+    );
+    const main = files.sort((a, b) => b.size - a.size)[0];
+    const profile = JSON.parse(await readFile(path.join(profiles, main.name), "utf8"));
+    report(`  where the node's main thread spent its time, per credential (node --cpu-prof, ${count} credentials):`);
+    for (const line of breakdown(profile, count)) report(`    ${line}`);
+  } finally {
+    if (node.child.exitCode === null) node.child.kill("SIGINT");
+    await node.exited;
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}

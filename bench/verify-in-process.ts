@@ -1,0 +1,96 @@
+/**
+ * `npm run bench` (part): what a verification by hash costs the node itself, without HTTP. A node is started in this
+ * process as `npm start` runs it (embedded anvil, Helia, index), given BENCH_VERIFY_CERTIFICATES certificates through
+ * its API (stand-in PDFs, unstamped, each with its encrypted payload), and its verifier is called directly, 10 at a
+ * time, on certificates never verified before: from the chain index (the default), then from the node
+ * (`source: "chain"`), then again on the first set (answered from the report cache). Prints verifications/s and the
+ * process's CPU time per verification (all threads); asserts nothing but the verdicts.
+ */
+import "../src/ipfs/polyfills";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { loadConfig } from "../server/config";
+import { startLedger, type RunningLedger } from "../server/runtime";
+import type { VerificationSource } from "../src/verify";
+import { freePort } from "../test/e2e/node-process";
+import { report } from "./report";
+
+const N = Number(process.env.BENCH_VERIFY_CERTIFICATES ?? 4000);
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "certledger-bench-verify-"));
+  const env = { DATA_DIR: dataDir, PORT: String(await freePort()), CHAIN_PORT: String(await freePort()), LOG_LEVEL: "error" };
+  const ledger = await startLedger(loadConfig({ ...process.env, ...env, RATE_LIMIT_PER_MINUTE: "1000000" }));
+  try {
+    const hashes = await anchorStandIns(ledger, dataDir, N);
+    await ledger.index.syncOnce();
+    const third = Math.floor(hashes.length / 3);
+    await run(ledger, hashes.slice(0, third), "cold, from the chain index");
+    await run(ledger, hashes.slice(third, 2 * third), "cold, from the node (source chain)", "chain");
+    await run(ledger, hashes.slice(0, third), "hot (verified before at this block)");
+  } finally {
+    await ledger.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Verifies `hashes` 10 at a time and prints the rate and the CPU time per verification. */
+async function run(ledger: RunningLedger, hashes: string[], label: string, source?: VerificationSource): Promise<void> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const verdicts = new Map<string, number>();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      while (next < hashes.length) {
+        const { report: answer } = await ledger.verifier.verify({ kind: "hash", certHash: hashes[next++] }, { source });
+        const key = `${answer.verdict} from ${answer.chain.source}`;
+        verdicts.set(key, (verdicts.get(key) ?? 0) + 1);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  report(
+    `verification in process, ${label}: ${hashes.length} certificates, 10 at a time: ${Math.round(hashes.length / seconds)}/s, ` +
+      `${((used.user + used.system) / 1000 / hashes.length).toFixed(3)} ms of CPU each (${[...verdicts].map(([v, n]) => `${n} ${v}`).join(", ")})`,
+  );
+}
+
+/** Anchors `count` stand-in PDFs through the node's API, waits until all are anchored and indexed; their certHashes. */
+async function anchorStandIns(ledger: RunningLedger, dataDir: string, count: number): Promise<string[]> {
+  const demo = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8"));
+  const token = demo.parties.KG.authorities[0].token as string;
+  const validUntil = new Date(Date.now() + 90 * 86_400_000).toISOString();
+  const hashes: string[] = [];
+  for (let from = 0; from < count; from += 100) {
+    const items = Array.from({ length: Math.min(100, count - from) }, (_, i) => ({
+      file: {
+        base64: Buffer.from(`%PDF-1.4\n% verify bench ${from + i} ${Math.random()}\n%%EOF\n`).toString("base64"),
+        type: "conformityCertificate",
+        number: `VERIFY-BENCH-${from + i}`,
+        validUntil,
+        stamp: false,
+      },
+    }));
+    const response = await fetch(`${ledger.url}/v1/certificates/batch`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ items }),
+    });
+    const body = (await response.json()) as { results: { certificate?: { certHash: string } }[] };
+    for (const result of body.results) if (result.certificate) hashes.push(result.certificate.certHash);
+  }
+  for (;;) {
+    const metrics = await (await fetch(`${ledger.url}/metrics`)).text();
+    const anchored = Number(/certledger_outbox_requests\{status="anchored"\} (\d+)/.exec(metrics)?.[1] ?? 0);
+    if (anchored >= hashes.length && ledger.index.status().pendingManifests === 0) return hashes;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
