@@ -23,7 +23,7 @@ import { benchPdfStamping } from "./pdf-stamping";
 import { benchOutcomes } from "./outcomes-load";
 import { benchStatusListLag, benchStatusListRegeneration } from "./status-lists";
 import { benchVerification } from "./verify-load";
-import { CORES, report } from "./report";
+import { anchoredCount, CORES, report } from "./report";
 
 const N = Number(process.env.BENCH_CERTIFICATES ?? 5000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -73,12 +73,7 @@ async function main(): Promise<void> {
       }),
     );
     const acceptedMs = performance.now() - started;
-    for (;;) {
-      const metrics = await (await fetch(`${api}/metrics`)).text();
-      const anchored = Number(/certledger_outbox_requests\{status="anchored"\} (\d+)/.exec(metrics)?.[1] ?? 0);
-      if (anchored >= N) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    while ((await anchoredCount(api)) < N) await new Promise((resolve) => setTimeout(resolve, 100));
     const anchoredMs = performance.now() - started;
     report(
       `anchoring: ${N} certificates accepted in ${(acceptedMs / 1000).toFixed(2)} s (${Math.round(N / (acceptedMs / 1000))}/s), ` +

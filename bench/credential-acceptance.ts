@@ -14,7 +14,7 @@ import { buildCredential } from "../src/documents/credentials";
 import { EXAMPLE_INPUTS } from "../test/documents/credential-examples";
 import { freePort, startNode } from "../test/e2e/node-process";
 import { breakdown } from "./profile-breakdown";
-import { report } from "./report";
+import { anchoredCount, report } from "./report";
 
 /** The node to load, the authority that issues, how many credentials. */
 export interface CredentialAcceptanceOptions {
@@ -71,11 +71,6 @@ export async function benchCredentialAcceptance(options: CredentialAcceptanceOpt
       `${accepted} of ${count} accepted in ${(acceptedMs / 1000).toFixed(2)} s (${Math.round(accepted / (acceptedMs / 1000))}/s), ` +
       `all anchored in confirmed transactions after ${(anchoredMs / 1000).toFixed(2)} s: ${Math.round(accepted / (anchoredMs / 1000))} certificates/s`,
   );
-}
-
-async function anchoredCount(api: string): Promise<number> {
-  const metrics = await (await fetch(`${api}/metrics`)).text();
-  return Number(/certledger_outbox_requests\{status="anchored"\} (\d+)/.exec(metrics)?.[1] ?? 0);
 }
 
 /**

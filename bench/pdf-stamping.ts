@@ -17,7 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { certificatePdf } from "../test/documents/certificate-pdf";
 import { freePort, startNode } from "../test/e2e/node-process";
-import { CORES, report } from "./report";
+import { anchoredCount, CORES, report } from "./report";
 
 const PER_REQUEST = 100;
 const CONCURRENT_REQUESTS = 4;
@@ -136,11 +136,6 @@ async function blockNumber(rpcUrl: string | undefined): Promise<number> {
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }),
   });
   return Number(((await response.json()) as { result: string }).result);
-}
-
-async function anchoredCount(api: string): Promise<number> {
-  const metrics = await (await fetch(`${api}/metrics`)).text();
-  return Number(/certledger_outbox_requests\{status="anchored"\} (\d+)/.exec(metrics)?.[1] ?? 0);
 }
 
 /** The CPU time process `pid` has used (user + system, every thread), in ms; undefined where /proc cannot tell. */

@@ -35,3 +35,13 @@ export async function timedRequests(
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(0);
   return { seconds, perSecond: Math.round(count / seconds), p50: at(0.5), p99: at(0.99) };
 }
+
+/**
+ * How many certificates the node at `api` has anchored (its outbox metric). Asked again once when the request fails:
+ * a poll may reuse a kept-alive connection just as the server closes it, which is no sign of the node's health.
+ */
+export async function anchoredCount(api: string): Promise<number> {
+  const read = async () => (await fetch(`${api}/metrics`)).text();
+  const metrics = await read().catch(read);
+  return Number(/certledger_outbox_requests\{status="anchored"\} (\d+)/.exec(metrics)?.[1] ?? 0);
+}

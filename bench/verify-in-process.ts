@@ -14,7 +14,7 @@ import { loadConfig } from "../server/config";
 import { startLedger, type RunningLedger } from "../server/runtime";
 import type { VerificationSource } from "../src/verify";
 import { freePort } from "../test/e2e/node-process";
-import { report } from "./report";
+import { anchoredCount, report } from "./report";
 
 const N = Number(process.env.BENCH_VERIFY_CERTIFICATES ?? 4000);
 
@@ -83,9 +83,7 @@ async function anchorStandIns(ledger: RunningLedger, dataDir: string, count: num
     for (const result of body.results) if (result.certificate) hashes.push(result.certificate.certHash);
   }
   for (;;) {
-    const metrics = await (await fetch(`${ledger.url}/metrics`)).text();
-    const anchored = Number(/certledger_outbox_requests\{status="anchored"\} (\d+)/.exec(metrics)?.[1] ?? 0);
-    if (anchored >= hashes.length && ledger.index.status().pendingManifests === 0) return hashes;
+    if ((await anchoredCount(ledger.url)) >= hashes.length && ledger.index.status().pendingManifests === 0) return hashes;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
