@@ -40,9 +40,10 @@ export const openApiOperations = {
  * 0.3.0 added the importing side (border agencies, outcomes, utilisation, a report's `use`), nothing removed; 0.4.0 added
  * origin declarations (agreements, registered exporters and importers, declarations, recognition per agreement, a
  * report's `origin`), nothing removed; 0.5.0 added the standard views (did:web DID documents, Bitstring Status Lists,
- * SPS XML export and import, a report's `document` and check `statusList`), nothing removed.
+ * SPS XML export and import, a report's `document` and check `statusList`), nothing removed; 0.6.0 answers verifications
+ * from the chain index, with `source=chain` to read from the node instead and `chain.source` in the report, nothing removed.
  */
-export const API_VERSION = "0.5.0";
+export const API_VERSION = "0.6.0";
 
 /** The OpenAPI 3.1 document of every operation, its server at `config.publicUrl`. */
 export function buildOpenApiDocument(config: ServerConfig, operations: Operation[] = allOperations()): Record<string, unknown> {
@@ -75,6 +76,9 @@ export function buildOpenApiDocument(config: ServerConfig, operations: Operation
         "SPS certificate XML for phytosanitary credentials (`/v1/sps/export`, `/v1/sps/import`). Credentials this server signs " +
         "name their authority by did:web and carry `credentialStatus`; reports may carry the check `statusList` (the lists " +
         "against the ledger) and `document` (an ePhyto file's key fields).\n\n" +
+        "Verification from the chain index (0.6.0): a certificate's records are read from this node's chain index at the " +
+        "chain's head block (the index reads up to it first when it is behind), the same report as from the node; " +
+        "`source=chain` reads them from the node instead, and `report.chain.source` says which it was.\n\n" +
         "Compatibility: before 0.2.0, `status` also meant the anchoring state (in the submit answer, the console's list " +
         "and `request.status`) and batch items carried the HTTP status as `status`. Read `anchoring` for the former, " +
         "`httpStatus` for the latter; list filters are `anchoring=` and `status=active|suspended|revoked`, and an old " +
