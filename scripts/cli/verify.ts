@@ -32,6 +32,8 @@ type Target =
 interface Asked {
   asOf?: string;
   forParty?: string;
+  /** (--api) where the server reads the certificate's records: its chain index (its default) or its node. */
+  source?: "index" | "chain";
 }
 
 export const verifyCommand = defineCommand({
@@ -61,6 +63,7 @@ export const verifyCommand = defineCommand({
     "  --expect HASH        the certHash the file claims to be (e.g. from its QR code): an altered copy reads TAMPERED",
     "  --as-of TIME         verify as of this time (ISO date-time or Unix seconds; default now)",
     "  --for-party P        report whether party P recognises the certificate",
+    "  --source S           (--api) where the server reads the certificate: index (its chain index, the default) or chain",
     "  --receipt FILE       (--api) write the server's signed verification receipt (a JWS) to FILE",
     "  --json               print the report as JSON",
   ].join("\n"),
@@ -75,18 +78,22 @@ export const verifyCommand = defineCommand({
     expect: { type: "string" },
     "as-of": { type: "string" },
     "for-party": { type: "string" },
+    source: { type: "string" },
     receipt: { type: "string" },
   },
   async run({ values, positionals: args }, out) {
     const [argument] = positionals(args, ["the file, certHash or link to verify"]);
     const target = await targetOf(argument, values.expect);
-    const asked: Asked = { asOf: values["as-of"], forParty: values["for-party"] };
+    const source = values.source;
+    if (source !== undefined && source !== "index" && source !== "chain") throw new UsageError(`--source ${source} is not index or chain`);
+    const asked: Asked = { asOf: values["as-of"], forParty: values["for-party"], source };
     if (asked.forParty !== undefined && !/^[A-Z]{2}$/.test(asked.forParty)) {
       throw new UsageError(`--for-party ${asked.forParty} is not a party code (two capital letters)`);
     }
     const direct = values.rpc !== undefined || values.deployment !== undefined || values.ledger !== undefined;
     if (direct && values.api !== undefined) throw new UsageError("give --api, or --rpc with --deployment or --ledger, not both");
     if (direct && values.receipt !== undefined) throw new UsageError("--receipt needs --api: the server signs the receipt");
+    if (direct && source !== undefined) throw new UsageError("--source needs --api: with --rpc the chain is read directly");
     const runRecord = values["run-record"] ?? values.manifest;
     if (!direct && (values["ipfs-api"] !== undefined || runRecord !== undefined)) {
       const option = runRecord !== undefined ? "--run-record" : "--ipfs-api";
@@ -159,12 +166,13 @@ async function verifyThroughApi(
   type Answer = { report: VerificationReport; receipt?: string };
   if (target.kind === "number") {
     const { party, number } = target;
-    return api.request<Answer>("POST", "/v1/verify", { json: { number, party, asOf: asked.asOf, forParty: asked.forParty, receipt } });
+    return api.request<Answer>("POST", "/v1/verify", { json: { number, party, ...asked, receipt } });
   }
   if (target.kind !== "document") {
     const query = new URLSearchParams();
     if (asked.asOf !== undefined) query.set("asOf", asked.asOf);
     if (asked.forParty !== undefined) query.set("forParty", asked.forParty);
+    if (asked.source !== undefined) query.set("source", asked.source);
     if (receipt) query.set("receipt", "true");
     const suffix = query.size > 0 ? `?${query}` : "";
     return api.request<Answer>("GET", `/v1/verify/${target.certHash}${suffix}`);
@@ -176,11 +184,12 @@ async function verifyThroughApi(
     if (input.expectedCertHash !== undefined) form.append("expectedCertHash", input.expectedCertHash);
     if (asked.asOf !== undefined) form.append("asOf", asked.asOf);
     if (asked.forParty !== undefined) form.append("forParty", asked.forParty);
+    if (asked.source !== undefined) form.append("source", asked.source);
     if (receipt) form.append("receipt", "true");
     return api.request<Answer>("POST", "/v1/verify", { form });
   }
   const document = input.kind === "credential" ? { jws: input.jws } : { bundle: input.bundle };
-  return api.request<Answer>("POST", "/v1/verify", { json: { ...document, asOf: asked.asOf, forParty: asked.forParty, receipt } });
+  return api.request<Answer>("POST", "/v1/verify", { json: { ...document, ...asked, receipt } });
 }
 
 async function verifyDirect(
@@ -252,7 +261,7 @@ export function reportLines(report: VerificationReport): string[] {
   }
   if (report.document) lines.push(...spsDocumentLines(report.document));
   lines.push(
-    `as of ${report.asOf}${report.forParty ? ` for ${report.forParty}` : ""}; chain ${report.chain.chainId} at block ${report.chain.blockNumber}, ledger ${report.chain.ledger}`,
+    `as of ${report.asOf}${report.forParty ? ` for ${report.forParty}` : ""}; chain ${report.chain.chainId} at block ${report.chain.blockNumber}${report.chain.source === undefined ? "" : ` (read from the ${report.chain.source === "index" ? "chain index" : "node"})`}, ledger ${report.chain.ledger}`,
   );
   return lines;
 }

@@ -79,6 +79,7 @@ describe("certledger, the command-line tool, against a real node", function () {
         /cannot read .*missing: no such file or folder/,
       ],
       [["verify", path.join(dir, "missing.pdf"), "--api", api], /cannot read .*missing\.pdf: it is not a file, a certHash/],
+      [["verify", "0x" + "ab".repeat(32), "--api", api, "--source", "cache"], /--source cache is not index or chain/],
       [["verify-bundle", path.join(dir, "missing.bundle.json"), "--rpc", rpc], /cannot read the bundle file .*missing\.bundle\.json/],
       [["revoke", "0x1234", "--api", api, "--token", token, "--reason", "superseded", "--bogus"], /Unknown option '--bogus'/],
       [["revoke", "0x1234", "--api", api, "--token", token, "--reason", "superseded"], /"0x1234" is not a certHash/],
@@ -157,13 +158,14 @@ describe("certledger, the command-line tool, against a real node", function () {
 
     const tampered = path.join(dir, "tampered.pdf");
     await writeFile(tampered, Buffer.concat([await readFile(original.file), Buffer.from("% altered\n")]));
-    const [byLink, notFound, altered, isRevoked, isSuspended] = await Promise.all([
+    const [byLink, notFound, altered, isRevoked, isSuspended, fromNode] = await Promise.all([
       // A link names its server: no --api needed.
       runCli(["verify", valid.link!]),
       runCli(["verify", "0x" + randomBytes(32).toString("hex"), "--api", api]),
       runCli(["verify", tampered, "--expect", original.certHash!, "--api", api]),
       runCli(["verify", revoked.certHash!, "--api", api, "--json"]),
       runCli(["verify", suspended.file, "--api", api]),
+      runCli(["verify", revoked.certHash!, "--api", api, "--source", "chain"]),
     ]);
     expect(byLink.code, explain(byLink)).to.equal(0);
     expect(byLink.stdout).to.match(new RegExp(`^VALID  ${valid.certHash}`));
@@ -176,6 +178,10 @@ describe("certledger, the command-line tool, against a real node", function () {
     expect(JSON.parse(isRevoked.stdout)).to.include({ verdict: "REVOKED", certHash: revoked.certHash });
     expect(isSuspended.code, explain(isSuspended)).to.equal(15);
     expect(isSuspended.stdout).to.match(/^SUSPENDED/);
+    // The server reads from its chain index unless asked to read from its node: the same verdict, saying where.
+    expect(fromNode.code, explain(fromNode)).to.equal(14);
+    expect(fromNode.stdout).to.include("(read from the node)");
+    expect(byLink.stdout).to.include("(read from the chain index)");
   });
 
   it("outcome, write-off and use: KG's customs writes off KZ's certificate of origin, exit 6 once it is used up", async function () {
