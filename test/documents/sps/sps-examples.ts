@@ -4,19 +4,20 @@
  * consignment of several commodities, quantities by weight, by volume and by count).
  */
 import type { CredentialInputOf } from "../../../src/documents/credentials";
+import { EXAMPLE_INPUTS } from "../credential-examples";
 
 type PhytoInput = CredentialInputOf<"phytosanitaryCertificate">;
 
-/** KG apples to KZ by road, in cartons, cold-treated. */
+/**
+ * KG apples to KZ by road, in cartons, cold-treated: the credential example's certificate (its commodity, treatment
+ * and declarations), sent to KZ instead of CN, with an identified consignor and marks that need XML escaping.
+ */
+const KG_APPLES = EXAMPLE_INPUTS.phytosanitaryCertificate;
 export const KG_APPLES_TO_KZ: PhytoInput = {
-  certificateType: "phytosanitaryCertificate",
-  issuer: { party: "KG", authorityId: 4, name: "Plant Protection Department of the Kyrgyz Republic" },
-  certificateNumber: "KG-PC-2025-000781",
+  ...KG_APPLES,
   id: "urn:uuid:3f1c1a56-5b0e-4c55-9a61-0d7c3e2b8a11",
-  validFrom: "2025-03-01T09:00:00+06:00",
-  validUntil: "2025-03-15T09:00:00+06:00",
   subject: {
-    exportingNppo: { countryCode: "KG", name: "Department of Chemicalization and Plant Protection, Ministry of Agriculture" },
+    ...KG_APPLES.subject,
     importingNppo: { countryCode: "KZ", name: "Committee of State Inspection in the Agro-Industrial Complex" },
     consignor: {
       name: "Issyk-Kul Orchards LLC",
@@ -26,26 +27,8 @@ export const KG_APPLES_TO_KZ: PhytoInput = {
       countryCode: "KG",
     },
     consignee: { name: "Almaty Fresh Produce LLP", address: "45 Raiymbek Ave, Almaty", countryCode: "KZ" },
-    declaredMeansOfConveyance: { mode: "road", identifier: "01KG123ABC" },
     pointOfEntry: "Korday",
     distinguishingMarks: "IKO-2025-03 & lot <7>",
-    commodities: [
-      {
-        description: "Fresh apples",
-        botanicalName: "Malus domestica",
-        commonName: "apple",
-        hsCode: "080810",
-        quantity: { value: 20000, unit: "KGM" },
-        packages: { count: 1000, kind: "cartons" },
-        placeOfOrigin: { countryCode: "KG", region: "Issyk-Kul" },
-        intendedUse: "consumption",
-      },
-    ],
-    additionalDeclaration: "The consignment was inspected and found free from Cydia pomonella.",
-    treatment: { type: "cold treatment", durationAndTemperature: "0 °C for 40 days", date: "2025-01-10" },
-    inspectionDate: "2025-02-28",
-    placeOfIssue: "Bishkek",
-    authorizedOfficer: "A. Toktogulov",
   },
 };
 
