@@ -283,9 +283,7 @@ class HeliaPayloadStore implements HeliaStore {
     const local = root.code === RAW_CODEC ? this.#parts.storage.localBlock(root) : undefined;
     if (local !== undefined) {
       checkBlock(root, local);
-      if (local.byteLength > maxBytes)
-        throw new CertLedgerError("PAYLOAD_TOO_LARGE", `${cid} is larger than the ${maxBytes} bytes allowed`);
-      return new Uint8Array(local);
+      return readAtMost([local], maxBytes, cid);
     }
     const signal = fetchSignal(options.signal, this.#parts.timeoutMs);
     try {

@@ -18,7 +18,11 @@ export function fetchSignal(signal: AbortSignal | undefined, timeoutMs: number):
 }
 
 /** The bytes of `chunks` joined, failing with PAYLOAD_TOO_LARGE as soon as they pass `maxBytes` (so no more is read). */
-export async function readAtMost(chunks: AsyncIterable<Uint8Array>, maxBytes: number, cid: string): Promise<Uint8Array> {
+export async function readAtMost(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  maxBytes: number,
+  cid: string,
+): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of chunks) {

@@ -52,8 +52,6 @@ export class ViewsStore {
   readonly #s: Record<"lastList" | "count" | "insert" | "bind" | "slotOf" | "remember" | "keys", Database.Statement>;
   /** Per authority: slots reserved on disk and not yet handed out. */
   readonly #leased = new Map<number, StatusSlot[]>();
-  /** Per authority: its current list and how many of its entries are reserved (counted once, then kept here). */
-  readonly #fill = new Map<number, { list: number; reserved: number }>();
   /** Bindings waiting for the next group commit, with who waits for them. */
   #binds: { slot: StatusSlot; certHash: string; done: (error?: Error) => void }[] = [];
 
@@ -110,12 +108,9 @@ export class ViewsStore {
   /** Reserves LEASE random free slots in the authority's lists in one synced write, opening lists as they fill. */
   #lease(authorityId: number): StatusSlot[] {
     return this.#db.transaction((): StatusSlot[] => {
-      let fill = this.#fill.get(authorityId);
-      if (!fill) {
-        const list = Math.max(0, this.lastList(authorityId));
-        fill = { list, reserved: (this.#s.count.get(authorityId, list) as { n: number }).n };
-        this.#fill.set(authorityId, fill);
-      }
+      // Counted once a lease (one indexed count per 256 slots), not once a slot.
+      const list = Math.max(0, this.lastList(authorityId));
+      const fill = { list, reserved: (this.#s.count.get(authorityId, list) as { n: number }).n };
       const slots: StatusSlot[] = [];
       const now = Date.now();
       while (slots.length < LEASE) {
@@ -147,7 +142,8 @@ export class ViewsStore {
           try {
             if (this.#s.bind.run(certHash, slot.authorityId, slot.list, slot.index).changes === 1) return undefined;
           } catch (error) {
-            if (!(error instanceof Error && /UNIQUE/.test(error.message))) throw error;
+            // Another credential's certHash already holds a slot: this binding alone is refused.
+            if ((error as { code?: unknown }).code !== "SQLITE_CONSTRAINT_UNIQUE") throw error;
           }
           return new CertLedgerError(
             "INVALID_STATUS_ENTRY",
