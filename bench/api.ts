@@ -22,6 +22,7 @@ import { benchDeclarations } from "./origin-load";
 import { benchPdfStamping } from "./pdf-stamping";
 import { benchOutcomes } from "./outcomes-load";
 import { benchStatusListLag, benchStatusListRegeneration } from "./status-lists";
+import { postStandInPdfs } from "./stand-in-pdfs";
 import { benchVerification } from "./verify-load";
 import { anchoredCount, CORES, report } from "./report";
 
@@ -42,36 +43,8 @@ async function main(): Promise<void> {
     await node.ready();
     const demo = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8"));
     const token = demo.parties.KG.authorities[0].token as string;
-    const validUntil = new Date(Date.now() + 90 * 86_400_000).toISOString();
-    const items = Array.from({ length: N }, (_, i) => ({
-      file: {
-        base64: Buffer.from(`%PDF-1.4\n% bench certificate ${i} ${Math.random()}\n%%EOF\n`).toString("base64"),
-        type: "conformityCertificate",
-        number: `BENCH-${i}`,
-        validUntil,
-        // Stand-in PDFs, anchored unstamped: the figure is the pipeline's, not pdf-lib's.
-        stamp: false,
-      },
-    }));
-
     const started = performance.now();
-    const hashes: string[] = [];
-    const chunks = Array.from({ length: Math.ceil(N / 100) }, (_, i) => items.slice(i * 100, i * 100 + 100));
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (next < chunks.length) {
-          const chunk = chunks[next++];
-          const response = await fetch(`${api}/v1/certificates/batch`, {
-            method: "POST",
-            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-            body: JSON.stringify({ items: chunk }),
-          });
-          const body = (await response.json()) as { results: { certificate?: { certHash: string } }[] };
-          for (const r of body.results) if (r.certificate) hashes.push(r.certificate.certHash);
-        }
-      }),
-    );
+    const hashes = await postStandInPdfs(api, token, N, { label: "bench certificate" });
     const acceptedMs = performance.now() - started;
     while ((await anchoredCount(api)) < N) await new Promise((resolve) => setTimeout(resolve, 100));
     const anchoredMs = performance.now() - started;

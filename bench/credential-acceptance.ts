@@ -7,7 +7,7 @@
  * {@link benchCredentialProfile} does the same on a fresh node run under `node --cpu-prof` and prints where its main
  * thread's time went, per credential (bench/profile-breakdown.ts).
  */
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { buildCredential } from "../src/documents/credentials";
@@ -100,7 +100,7 @@ export async function benchCredentialProfile(count: number): Promise<void> {
     await node.exited;
     // The main thread's profile is the largest (workers write their own, smaller ones).
     const files = await Promise.all(
-      (await readdir(profiles)).map(async (name) => ({ name, size: (await readFile(path.join(profiles, name))).byteLength })),
+      (await readdir(profiles)).map(async (name) => ({ name, size: (await stat(path.join(profiles, name))).size })),
     );
     const main = files.sort((a, b) => b.size - a.size)[0];
     const profile = JSON.parse(await readFile(path.join(profiles, main.name), "utf8"));

@@ -15,6 +15,7 @@ import { startLedger, type RunningLedger } from "../server/runtime";
 import type { VerificationSource } from "../src/verify";
 import { freePort } from "../test/e2e/node-process";
 import { anchoredCount, report } from "./report";
+import { postStandInPdfs } from "./stand-in-pdfs";
 
 const N = Number(process.env.BENCH_VERIFY_CERTIFICATES ?? 4000);
 
@@ -62,26 +63,7 @@ async function run(ledger: RunningLedger, hashes: string[], label: string, sourc
 async function anchorStandIns(ledger: RunningLedger, dataDir: string, count: number): Promise<string[]> {
   const demo = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8"));
   const token = demo.parties.KG.authorities[0].token as string;
-  const validUntil = new Date(Date.now() + 90 * 86_400_000).toISOString();
-  const hashes: string[] = [];
-  for (let from = 0; from < count; from += 100) {
-    const items = Array.from({ length: Math.min(100, count - from) }, (_, i) => ({
-      file: {
-        base64: Buffer.from(`%PDF-1.4\n% verify bench ${from + i} ${Math.random()}\n%%EOF\n`).toString("base64"),
-        type: "conformityCertificate",
-        number: `VERIFY-BENCH-${from + i}`,
-        validUntil,
-        stamp: false,
-      },
-    }));
-    const response = await fetch(`${ledger.url}/v1/certificates/batch`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ items }),
-    });
-    const body = (await response.json()) as { results: { certificate?: { certHash: string } }[] };
-    for (const result of body.results) if (result.certificate) hashes.push(result.certificate.certHash);
-  }
+  const hashes = await postStandInPdfs(ledger.url, token, count, { label: "verify bench" });
   for (;;) {
     if ((await anchoredCount(ledger.url)) >= hashes.length && ledger.index.status().pendingManifests === 0) return hashes;
     await new Promise((resolve) => setTimeout(resolve, 200));
