@@ -7,9 +7,20 @@
  * Stamping is deterministic: the same PDF and the same link give the same bytes (the document's metadata is left as
  * it is and pdf-lib writes no time or random identifier), so a retried submission hashes as the first one did.
  */
-import { PDFDocument, rgb, StandardFonts, type PDFPage } from "pdf-lib";
+import {
+  concatTransformationMatrix,
+  fill,
+  PDFDocument,
+  popGraphicsState,
+  pushGraphicsState,
+  rectangle,
+  rgb,
+  setFillingRgbColor,
+  StandardFonts,
+  type PDFPage,
+} from "pdf-lib";
 import { CertLedgerError } from "../errors";
-import { qrPng } from "./qr-code";
+import { qrRuns, type QrRun } from "./qr-code";
 
 /** What the stamp says. */
 export interface PdfStamp {
@@ -40,7 +51,7 @@ export async function stampPdf(bytes: Uint8Array, stamp: PdfStamp): Promise<Uint
   }
   if (page === undefined) throw unreadable("it has no page to stamp");
   try {
-    const qr = await document.embedPng(await qrPng(stamp.qrLink, { scale: 3, margin: 1 }));
+    const qr = qrRuns(stamp.qrLink, { margin: 1 });
     const font = await document.embedFont(StandardFonts.Helvetica);
     // The standard font writes WinAnsi only: a number in another script is left to the QR code and the link.
     const lines = [`Verify at ${stamp.printedLink}`, `Certificate No. ${stamp.number}`].filter((line) => encodable(font, line));
@@ -68,11 +79,7 @@ async function loadPdf(bytes: Uint8Array): Promise<PDFDocument> {
 /** Draws the QR code in the lower-left corner of the page's visible area, the lines beside it, on a white ground. */
 function drawStamp(
   page: PDFPage,
-  {
-    qr,
-    font,
-    lines,
-  }: { qr: Awaited<ReturnType<PDFDocument["embedPng"]>>; font: Awaited<ReturnType<PDFDocument["embedFont"]>>; lines: string[] },
+  { qr, font, lines }: { qr: { size: number; runs: QrRun[] }; font: Awaited<ReturnType<PDFDocument["embedFont"]>>; lines: string[] },
 ): void {
   const box = page.getCropBox();
   const x = box.x + MARGIN;
@@ -83,7 +90,7 @@ function drawStamp(
   const size = Math.max(MIN_FONT_SIZE, Math.min(MAX_FONT_SIZE, (MAX_FONT_SIZE * room) / widest));
   const textWidth = Math.min(room, Math.max(...lines.map((line) => font.widthOfTextAtSize(line, size))));
   page.drawRectangle({ x: x - 2, y: y - 2, width: QR_SIZE + GAP + textWidth + 4, height: QR_SIZE + 4, color: rgb(1, 1, 1) });
-  page.drawImage(qr, { x, y, width: QR_SIZE, height: QR_SIZE });
+  drawQr(page, qr, x, y);
   lines.forEach((line, i) => {
     page.drawText(line, {
       x: x + QR_SIZE + GAP,
@@ -93,6 +100,25 @@ function drawStamp(
       color: rgb(0, 0, 0),
     });
   });
+}
+
+/**
+ * The QR code as one filled path of rectangles, a rectangle per run of dark modules, with its lower-left corner at
+ * (x, y). Vector, not a picture: crisp in print at any size, and far less work than rendering a PNG that pdf-lib would
+ * decode and compress again. The path is drawn in module units (the matrix scales a module to its size in points), so
+ * every edge is a whole number and rows meet exactly; one path filled once leaves no seams where a viewer smooths edges.
+ */
+function drawQr(page: PDFPage, qr: { size: number; runs: QrRun[] }, x: number, y: number): void {
+  const unit = QR_SIZE / qr.size;
+  page.pushOperators(
+    pushGraphicsState(),
+    concatTransformationMatrix(unit, 0, 0, unit, x, y),
+    setFillingRgbColor(0, 0, 0),
+    // A row counts down from the top; the page's y counts up from the bottom.
+    ...qr.runs.map(({ row, column, length }) => rectangle(column, qr.size - row - 1, length, 1)),
+    fill(),
+    popGraphicsState(),
+  );
 }
 
 function encodable(font: Awaited<ReturnType<PDFDocument["embedFont"]>>, text: string): boolean {

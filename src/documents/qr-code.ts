@@ -28,6 +28,34 @@ export async function qrPng(text: string, options: QrOptions = {}): Promise<Uint
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
 }
 
+/** A horizontal run of dark modules: row and first column from the top left of the code with its quiet zone. */
+export interface QrRun {
+  row: number;
+  column: number;
+  length: number;
+}
+
+/**
+ * The QR code of `text` as runs of dark modules, row by row, in a square of `size` modules (the quiet zone of `margin`
+ * modules included): what a PDF stamp draws as filled rectangles, crisp at any zoom or print resolution, without a
+ * bitmap to render, compress and decode.
+ */
+export function qrRuns(text: string, options: Pick<QrOptions, "margin"> = {}): { size: number; runs: QrRun[] } {
+  checkText(text);
+  const margin = options.margin ?? 4;
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: ERROR_CORRECTION });
+  const runs: QrRun[] = [];
+  for (let row = 0; row < modules.size; row++) {
+    for (let column = 0; column < modules.size; column++) {
+      if (!modules.get(row, column)) continue;
+      const start = column;
+      while (column + 1 < modules.size && modules.get(row, column + 1)) column++;
+      runs.push({ row: row + margin, column: start + margin, length: column - start + 1 });
+    }
+  }
+  return { size: modules.size + 2 * margin, runs };
+}
+
 /** The QR code of `text` as an SVG document (black modules on white, crisp edges). */
 export async function qrSvg(text: string, options: QrOptions = {}): Promise<string> {
   checkText(text);

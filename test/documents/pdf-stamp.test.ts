@@ -4,7 +4,8 @@ import { stampPdf, type PdfStamp } from "../../src/documents/pdf-stamp";
 import { certHashOf } from "../../src/documents/hashing";
 import { expectRejection } from "../crypto/expect-error";
 import { pdfBytes } from "../verify/world";
-import { firstPageText, qrTextsOfFirstPage } from "./qr-reading";
+import { qrTextInPaths } from "../../web/verifier/qr-paths";
+import { firstPageText, qrTextsOfFirstPage, qrTextsOfFirstPageImages } from "./qr-reading";
 
 const KEY = "k".repeat(43);
 const STAMP: PdfStamp = {
@@ -30,6 +31,38 @@ describe("PDF stamping", function () {
     // The printed line never carries the key; the page's own content is still there.
     expect(text).not.to.include(Buffer.from(KEY).toString("hex").toUpperCase());
     expect(text).to.include("(certificate of conformity) Tj");
+  });
+
+  it("draws the QR code as vector paths, not as a picture: no image is embedded, and one filled path holds every module", async function () {
+    const stamped = await stampPdf(pdfBytes("vector"), STAMP);
+    expect(await qrTextsOfFirstPageImages(stamped)).to.deep.equal([]);
+    expect(Buffer.from(stamped).toString("latin1")).not.to.match(/\/Subtype\s*\/Image/);
+    const text = await firstPageText(stamped);
+    expect(qrTextInPaths(text)).to.equal(STAMP.qrLink);
+    // One black path in module units, scaled to the stamp's 64-point square at (18, 18), filled once: whole-number edges.
+    const drawn = /q\s+([\d.]+) 0 0 ([\d.]+) 18 18 cm\s+0 0 0 rg\s+((?:\d+ \d+ \d+ 1 re\s+)+)f\s+Q/.exec(text);
+    expect(drawn, "a black path of rectangles in module units, filled once").to.not.equal(null);
+    const unit = Number(drawn![1]);
+    expect(Number(drawn![2])).to.equal(unit);
+    const rectangles = drawn![3]
+      .trim()
+      .split(/\s*re\s*/)
+      .filter(Boolean)
+      .map((r) => r.split(" ").map(Number));
+    expect(rectangles.length).to.be.greaterThan(100);
+    const size = Math.round(64 / unit);
+    for (const [x, y, w] of rectangles) {
+      expect(x).to.be.within(1, size - 2);
+      expect(y).to.be.within(1, size - 2);
+      expect(x + w).to.be.at.most(size - 1);
+    }
+  });
+
+  it("reads no QR code from paths that do not make one: too few rectangles, or a hostile pile of them", function () {
+    expect(qrTextInPaths("0 0 0 rg 10 10 5 5 re 20 20 5 5 re f")).to.equal(undefined);
+    const pile = Array.from({ length: 5_000 }, () => "0 0 500 500 re").join(" ");
+    expect(qrTextInPaths(`${pile} f`)).to.equal(undefined);
+    expect(qrTextInPaths("")).to.equal(undefined);
   });
 
   it("stamps the same PDF with the same link into the same bytes, and another link into other bytes", async function () {

@@ -1,10 +1,12 @@
 /**
- * Reading QR codes back, for tests: from a PNG (pngjs, which qrcode brings) and from the images on a PDF's first page
- * (pdf-lib stores a PNG's pixels Flate-compressed, RGB or grey, its alpha as a separate mask), decoded with jsQR.
+ * Reading QR codes back, for tests: from a PNG (pngjs, which qrcode brings), and from a PDF's first page, drawn as vector
+ * paths (how the stamp draws it; read with the web verifier's reader) or as images (pdf-lib stores a PNG's pixels
+ * Flate-compressed, RGB or grey, its alpha as a separate mask), decoded with jsQR.
  */
 import { inflateSync } from "node:zlib";
 import jsQR from "jsqr";
 import { PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream } from "pdf-lib";
+import { qrTextInPaths } from "../../web/verifier/qr-paths";
 
 // pngjs has no types of its own here; this is the part of its sync API the tests use.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -16,8 +18,14 @@ export function qrTextOfPng(png: Uint8Array): string | undefined {
   return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
 }
 
-/** The texts of the QR codes found in the images drawn on the first page of `pdf`. */
+/** The texts of the QR codes drawn on the first page of `pdf`: as vector paths, then as images. */
 export async function qrTextsOfFirstPage(pdf: Uint8Array): Promise<string[]> {
+  const drawn = qrTextInPaths(await firstPageText(pdf));
+  return [...(drawn === undefined ? [] : [drawn]), ...(await qrTextsOfFirstPageImages(pdf))];
+}
+
+/** The texts of the QR codes found in the images drawn on the first page of `pdf`. */
+export async function qrTextsOfFirstPageImages(pdf: Uint8Array): Promise<string[]> {
   const document = await PDFDocument.load(pdf);
   const resources = document.getPages()[0].node.Resources();
   const xobjects = resources?.lookupMaybe(PDFName.of("XObject"), PDFDict);

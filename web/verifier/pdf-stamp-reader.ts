@@ -1,11 +1,12 @@
 /**
  * Reads the verification stamp of a PDF (src/documents/pdf-stamp.ts draws it): the "Verify at <link>" line, or else its
- * QR code image, naming the certificate by party and number. A PDF cannot contain its own hash, so this is how an
+ * QR code, drawn as vector paths (or as an image, as earlier stamps drew it), naming the certificate by party and number. A PDF cannot contain its own hash, so this is how an
  * altered copy of a stamped PDF is recognised as claiming a certificate it is not. Best effort, and only reading: a PDF
  * whose stamp cannot be read here is simply verified by its hash.
  */
 import jsQR from "jsqr";
 import { parseVerificationLink, type LinkTarget } from "./links";
+import { qrTextInPaths } from "./qr-paths";
 
 /** Streams larger than this are page content or pictures, not the stamp's few drawing operators. */
 const MAX_TEXT_STREAM = 256 * 1024;
@@ -23,10 +24,17 @@ interface PdfStream {
 export async function readPdfStamp(bytes: Uint8Array): Promise<LinkTarget | undefined> {
   if (!startsWithPdf(bytes) || typeof DecompressionStream === "undefined") return undefined;
   const streams = findStreams(bytes);
+  const texts: string[] = [];
   for (const stream of streams) {
     if (/\/Subtype\s*\/Image/.test(stream.dictionary) || stream.data.length > MAX_TEXT_STREAM) continue;
     const text = await inflateToText(stream);
+    if (text !== undefined) texts.push(text);
     const link = text === undefined ? undefined : stampLinkInText(text);
+    if (link) return link;
+  }
+  for (const text of texts) {
+    const drawn = qrTextInPaths(text);
+    const link = drawn === undefined ? undefined : parseVerificationLink(drawn)?.target;
     if (link) return link;
   }
   for (const stream of streams) {
