@@ -83,4 +83,17 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE submissions ADD COLUMN block_hash TEXT;
   CREATE INDEX submissions_anchored ON submissions (status, block_number);
   `,
+  // A credential's JWS (1-2 kB) is written once, in a table of its own keyed by its request's seq, instead of in the
+  // request's row: that row is rewritten whole at each step (payload uploaded, submitted, sent, anchored), and with the
+  // JWS in it each rewrite copied the JWS and filled a page with one or two rows (#17's profile: the outbox's updates
+  // were most of a credential's SQLite time). Requests written before keep theirs: it is moved here, and their column
+  // emptied (requests.jws is no longer written).
+  `
+  CREATE TABLE request_jws (
+    seq INTEGER PRIMARY KEY,
+    jws TEXT    NOT NULL
+  );
+  INSERT INTO request_jws (seq, jws) SELECT seq, jws FROM requests WHERE jws IS NOT NULL;
+  UPDATE requests SET jws = NULL WHERE jws IS NOT NULL;
+  `,
 ];

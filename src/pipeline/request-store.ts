@@ -53,6 +53,7 @@ export class RequestStore {
   readonly #byCertHash: Database.Statement<[string], RequestRow>;
   readonly #byKey: Database.Statement<[number, string], RequestRow>;
   readonly #insert: Database.Statement<unknown[]>;
+  readonly #insertJws: Database.Statement<[number | bigint, string]>;
   // Made once: a transaction function nested in another runs as a savepoint (see #commitGrouped).
   readonly #enqueueSavepoint: (input: ValidAnchorRequestInput) => { request: AnchorRequest; created: boolean };
 
@@ -62,9 +63,10 @@ export class RequestStore {
     this.#byCertHash = db.prepare(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE cert_hash = ?`);
     this.#byKey = db.prepare(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE authority_id = ? AND idempotency_key = ?`);
     this.#insert = db.prepare(
-      `INSERT INTO requests (cert_hash, authority_id, cert_type, valid_until, number_hash, idempotency_key, jws, payload,
-        payload_type, status, ready_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+      `INSERT INTO requests (cert_hash, authority_id, cert_type, valid_until, number_hash, idempotency_key, payload,
+        payload_type, status, ready_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
     );
+    this.#insertJws = db.prepare("INSERT INTO request_jws (seq, jws) VALUES (?, ?)");
     this.#enqueueSavepoint = db.transaction((input: ValidAnchorRequestInput) => this.#enqueueOne(input));
   }
 
@@ -157,14 +159,13 @@ export class RequestStore {
       return { request: toRequest(existing), created: false };
     }
     const now = Date.now();
-    this.#insert.run(
+    const { lastInsertRowid: seq } = this.#insert.run(
       input.certHash,
       input.authorityId,
       input.certType,
       input.validUntil.toString(),
       input.numberHash,
       input.idempotencyKey ?? null,
-      input.jws ?? null,
       input.payload ? Buffer.from(input.payload.bytes.buffer, input.payload.bytes.byteOffset, input.payload.bytes.byteLength) : null,
       input.payload?.contentType ?? null,
       // Without a payload there is nothing to upload: it can be anchored at once.
@@ -172,6 +173,8 @@ export class RequestStore {
       now,
       now,
     );
+    // In the same transaction: a request is never durable without its credential.
+    if (input.jws !== undefined) this.#insertJws.run(seq, input.jws);
     // The row just written, as toRequest would read it back.
     const request: AnchorRequest = {
       certHash: input.certHash,
@@ -212,7 +215,7 @@ export class RequestStore {
   jwsOf(certHash: string): string | undefined {
     this.#check();
     const row = this.#db
-      .prepare<[string], { jws: string | null }>("SELECT jws FROM requests WHERE cert_hash = ?")
+      .prepare<[string], { jws: string }>("SELECT j.jws FROM requests r JOIN request_jws j ON j.seq = r.seq WHERE r.cert_hash = ?")
       .get(certHash.toLowerCase());
     return row?.jws ?? undefined;
   }

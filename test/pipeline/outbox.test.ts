@@ -163,6 +163,66 @@ describe("Outbox", function () {
       expectError(() => outbox.counts(), "OUTBOX_UNAVAILABLE");
     });
 
+    it("a credential's JWS is written once beside its request, not in the row each step rewrites, and read back after a reopen", async function () {
+      const file = await outboxFile();
+      const jws = `eyJhbGciOiJFUzI1NiJ9.${"x".repeat(1500)}.sig`;
+      const outbox = Outbox.open(file);
+      const { request } = outbox.enqueue(input({ jws }));
+      const other = input();
+      outbox.enqueue(other);
+      outbox.requests.recordPayloads([{ certHash: request.certHash, cid: "bafkqaaa" }]);
+      outbox.close();
+
+      const db = new Database(file, { readonly: true });
+      try {
+        expect(db.prepare("SELECT count(*) AS n FROM requests WHERE jws IS NOT NULL").get()).to.deep.equal({ n: 0 });
+        expect(db.prepare("SELECT jws FROM request_jws").all()).to.deep.equal([{ jws }]);
+      } finally {
+        db.close();
+      }
+      const reopened = Outbox.open(file);
+      try {
+        expect(reopened.jwsOf(request.certHash)).to.equal(jws);
+        expect(reopened.jwsOf(other.certHash)).to.equal(undefined);
+      } finally {
+        reopened.close();
+      }
+    });
+
+    it("an outbox written before the JWS moved out of the request row keeps every JWS through the migration", async function () {
+      const file = await outboxFile();
+      const before = new Database(file);
+      before.pragma("journal_mode = WAL");
+      const previous = MIGRATIONS.length - 1;
+      for (const migration of MIGRATIONS.slice(0, previous)) before.exec(migration);
+      before.pragma(`user_version = ${previous}`);
+      const old = [input({ jws: "a.b.c" }), input({ jws: "d.e.f" }), input()];
+      const insert = before.prepare(
+        `INSERT INTO requests (cert_hash, authority_id, cert_type, valid_until, number_hash, jws, status, ready_at, created_at, updated_at)
+         VALUES (?, 1, 1, '2000000000', ?, ?, 'queued', 0, 0, 0)`,
+      );
+      for (const request of old) insert.run(request.certHash, request.numberHash, request.jws ?? null);
+      before.close();
+
+      const outbox = Outbox.open(file);
+      try {
+        expect(old.map((request) => outbox.jwsOf(request.certHash))).to.deep.equal(["a.b.c", "d.e.f", undefined]);
+        expect(old.map((request) => outbox.get(request.certHash)?.status)).to.deep.equal(["queued", "queued", "queued"]);
+        const fresh = input({ jws: "g.h.i" });
+        outbox.enqueue(fresh);
+        expect(outbox.jwsOf(fresh.certHash)).to.equal("g.h.i");
+      } finally {
+        outbox.close();
+      }
+      const db = new Database(file, { readonly: true });
+      try {
+        expect(db.pragma("user_version", { simple: true })).to.equal(MIGRATIONS.length);
+        expect(db.prepare("SELECT count(*) AS n FROM requests WHERE jws IS NOT NULL").get()).to.deep.equal({ n: 0 });
+      } finally {
+        db.close();
+      }
+    });
+
     it("a file written by a newer schema version is refused with OUTBOX_UNAVAILABLE", async function () {
       const file = await outboxFile();
       const db = new Database(file);
