@@ -45,6 +45,20 @@ describe("API: verification", function () {
     expect(byJws.checks.find((c) => c.id === "integrity")?.result).to.equal("pass");
   });
 
+  it("answers JSON with its type and its length in bytes, and a HEAD with the GET's length and no body", async function () {
+    const server = await startServer();
+    const issued = await issueCredential(server.world, "conformityCertificate");
+    const get = await call(server, `/v1/verify/${issued.certHash}`);
+    expect(get.status, get.text).to.equal(200);
+    expect(get.contentType).to.equal("application/json; charset=utf-8");
+    expect(Number(get.headers.get("content-length"))).to.equal(Buffer.byteLength(get.text));
+    expect(get.body).to.deep.equal(JSON.parse(get.text));
+    const head = await call(server, `/v1/verify/${issued.certHash}`, { method: "HEAD" });
+    expect(head.status).to.equal(200);
+    expect(head.text).to.equal("");
+    expect(Number(head.headers.get("content-length"))).to.equal(Buffer.byteLength(get.text));
+  });
+
   it("verifies a file uploaded as multipart/form-data, and calls an altered copy TAMPERED", async function () {
     const server = await startServer();
     const pdf = pdfBytes("phytosanitary certificate by file");
