@@ -86,8 +86,8 @@ export const MIGRATIONS: readonly string[] = [
   // A credential's JWS (1-2 kB) is written once, in a table of its own keyed by its request's seq, instead of in the
   // request's row: that row is rewritten whole at each step (payload uploaded, submitted, sent, anchored), and with the
   // JWS in it each rewrite copied the JWS and filled a page with one or two rows (#17's profile: the outbox's updates
-  // were most of a credential's SQLite time). Requests written before keep theirs: it is moved here, and their column
-  // emptied (requests.jws is no longer written).
+  // were most of a credential's SQLite time). Requests are never deleted, so a seq names one request for good. Requests
+  // written before keep their JWS: it is moved here, and their column emptied (requests.jws is no longer written).
   `
   CREATE TABLE request_jws (
     seq INTEGER PRIMARY KEY,
