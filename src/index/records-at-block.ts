@@ -1,7 +1,6 @@
 import type Database from "better-sqlite3";
 import type { CertificateRecord } from "../chain/ledger-records";
-import type { BatchMember } from "../merkle/batch";
-import { foldsToRoot } from "../merkle/proof-fold";
+import { verifyBatchMember, type BatchMember } from "../merkle/batch";
 
 /**
  * The ledger's certificate records as `getCertificate` and `getBatchedCertificate` return them at a block, worked out
@@ -93,7 +92,7 @@ export class RecordsAtBlock {
       BigInt(indexed.valid_until) === member.validUntil;
     // The index built this leaf's proof from a manifest whose tree it rebuilt to this root: that proof needs no second
     // fold. Any other proof (a bundle's) is folded here, as the contract would.
-    if (!(sameLeaf && sameProof(indexed.proof, member.proof)) && !foldsToRoot(member)) return undefined;
+    if (!(sameLeaf && sameProof(indexed.proof, member.proof)) && !verifyBatchMember(member)) return undefined;
     const events = this.#events
       .all(certHash, block)
       .filter((e) => e.root === root && e.authority_id === member.authorityId && e.event !== "BatchedCertificateMaterialised");

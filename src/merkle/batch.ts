@@ -1,4 +1,3 @@
-import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 // The library's tree layout itself (the package has no exports map; this is its documented core module).
 import { getProof, makeMerkleTree } from "@openzeppelin/merkle-tree/dist/core";
 import { concat, keccak256, toBeHex, zeroPadValue } from "ethers";
@@ -144,15 +143,35 @@ export function batchFromManifest(manifest: BatchManifest, authorityId: number):
   );
 }
 
-/** Whether `member.proof` places the certificate under `member.root`: the contract's check, offline. */
+/**
+ * Whether `member.proof` places the certificate under `member.root`: the contract's check, offline, computed as its
+ * `MerkleProof.verify` does — the leaf folded with each proof node by the commutative keccak (the smaller word first).
+ * The same answer as `StandardMerkleTree.verify` with BATCH_LEAF_ENCODING, without the ABI encoder's generic path: a
+ * verification answered from the chain index folds one proof per request. A malformed hash, proof or number (out of
+ * its uint32 or uint64) proves nothing.
+ */
 export function verifyBatchMember(member: BatchMember): boolean {
+  const root = typeof member?.root === "string" ? member.root.toLowerCase() : "";
+  if (readHex32(root) === undefined || !Array.isArray(member.proof)) return false;
+  const { authorityId, validUntil } = member;
+  if (!Number.isInteger(authorityId) || authorityId < 0 || authorityId > MAX_UINT32) return false;
+  if (typeof validUntil !== "bigint" || validUntil < 0n || validUntil > MAX_UINT64) return false;
+  let node: string;
   try {
-    const leaf = [member.certHash, member.numberHash, member.validUntil, member.authorityId];
-    return StandardMerkleTree.verify(member.root, BATCH_LEAF_ENCODING, leaf, member.proof);
+    node = batchLeafHash(member.certHash, member.numberHash, validUntil, authorityId);
   } catch {
-    // A malformed hash or proof proves nothing.
     return false;
   }
+  const pair = Buffer.alloc(64);
+  for (const sibling of member.proof) {
+    const other = typeof sibling === "string" ? sibling.toLowerCase() : "";
+    if (readHex32(other) === undefined) return false;
+    const [first, second] = node < other ? [node, other] : [other, node];
+    pair.write(first.slice(2), 0, "hex");
+    pair.write(second.slice(2), 32, "hex");
+    node = keccak256(pair);
+  }
+  return node === root;
 }
 
 /**

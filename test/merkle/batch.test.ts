@@ -54,6 +54,48 @@ describe("Merkle batches", function () {
     expect(verifyBatchMember({ ...batch.member(input[0].certHash)!, proof: ["0x1234"] })).to.equal(false);
   });
 
+  it("verifies a member as StandardMerkleTree.verify does (but for the case of the root's hex), for altered, malformed and out-of-range values too", function () {
+    const input = leaves(9);
+    const batch = buildBatch(LAB, CertType.TestReport, input);
+    const library = (m: Parameters<typeof verifyBatchMember>[0]): boolean => {
+      try {
+        return StandardMerkleTree.verify(
+          m.root,
+          ["bytes32", "bytes32", "uint64", "uint32"],
+          [m.certHash, m.numberHash, m.validUntil, m.authorityId],
+          m.proof,
+        );
+      } catch {
+        return false;
+      }
+    };
+    const member = batch.member(input[3].certHash)!;
+    const variants = [
+      member,
+      { ...member, certHash: member.certHash.toUpperCase().replace("0X", "0x") },
+      { ...member, proof: member.proof.map((node) => node.toUpperCase().replace("0X", "0x")) },
+      { ...member, proof: [...member.proof].reverse() },
+      { ...member, proof: member.proof.slice(1) },
+      { ...member, proof: [] },
+      { ...member, authorityId: LAB + 1 },
+      { ...member, authorityId: -1 },
+      { ...member, authorityId: 2 ** 32 },
+      { ...member, validUntil: 1n << 64n },
+      { ...member, validUntil: -1n },
+      { ...member, certHash: "0x1234" },
+      { ...member, root: "not a root" },
+      { ...member, proof: ["0x" + "g".repeat(64)] },
+    ];
+    for (const variant of variants)
+      expect(
+        verifyBatchMember(variant),
+        JSON.stringify(variant, (_k, v) => (typeof v === "bigint" ? `${v}` : v)),
+      ).to.equal(library(variant));
+    expect(variants.filter(verifyBatchMember)).to.have.length(3);
+    // The contract compares bytes: a root written in capitals is the same root (the library compares the text).
+    expect(verifyBatchMember({ ...member, root: member.root.toUpperCase().replace("0X", "0x") })).to.equal(true);
+  });
+
   it("members are found whatever the case of the hash, and members() lists them all in manifest order", function () {
     const input = leaves(5);
     const batch = buildBatch(LAB, 1, input);
