@@ -1,4 +1,5 @@
 import path from "node:path";
+import Database from "better-sqlite3";
 import { expect } from "chai";
 import type { CID } from "multiformats/cid" with { "resolution-mode": "import" };
 import { importWithKuboLayout, loadCid, singleBlockCid } from "../../src/ipfs/cid";
@@ -52,6 +53,83 @@ describe("SQLite block and pin storage", function () {
     } finally {
       await helia.stop();
       storage.close();
+    }
+  });
+
+  it("finds a block through an index on its multihash, never by reading other blocks' bytes", async function () {
+    const file = path.join(await dirs.make(), "ipfs.sqlite");
+    (await openSqliteStorage(file)).close();
+    const db = new Database(file, { readonly: true });
+    try {
+      // A WITHOUT ROWID table keyed by multihash (the layout before) reads whole overflowing records to compare keys.
+      expect(db.prepare("SELECT wr FROM pragma_table_list WHERE name = 'blocks'").get()).to.deep.equal({ wr: 0 });
+      const plan = (sql: string) =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(Buffer.alloc(34)) as { detail: string }[]).map((r) => r.detail);
+      expect(plan("SELECT 1 FROM blocks WHERE multihash = ?")).to.deep.equal([
+        "SEARCH blocks USING COVERING INDEX sqlite_autoindex_blocks_1 (multihash=?)",
+      ]);
+      expect(plan("SELECT bytes FROM blocks WHERE multihash = ?")).to.deep.equal([
+        "SEARCH blocks USING INDEX sqlite_autoindex_blocks_1 (multihash=?)",
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("moves the blocks of a file written by the earlier layout, keeping every block, codec and pin", async function () {
+    const file = path.join(await dirs.make(), "ipfs.sqlite");
+    const small = utf8("a payload of one block");
+    const smallCid = await loadCid(singleBlockCid(small));
+    const blocks: PinnedDag["blocks"] = [];
+    const largeCid = await importWithKuboLayout(pattern(262_144 * 2 + 7), {
+      put: (cid: CID, bytes: Uint8Array) => (blocks.push({ cid, bytes }), cid),
+    });
+    const earlier = new Database(file);
+    earlier.pragma("journal_mode = WAL");
+    earlier.exec(`
+      CREATE TABLE blocks (multihash BLOB PRIMARY KEY, codec INTEGER NOT NULL, bytes BLOB NOT NULL) STRICT, WITHOUT ROWID;
+      CREATE TABLE data (key TEXT PRIMARY KEY, value BLOB NOT NULL) STRICT, WITHOUT ROWID;
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;`);
+    const put = earlier.prepare("INSERT INTO blocks (multihash, codec, bytes) VALUES (?, ?, ?)");
+    for (const { cid, bytes } of [{ cid: smallCid, bytes: small }, ...blocks]) put.run(cid.multihash.bytes, cid.code, bytes);
+    earlier.prepare("INSERT INTO data (key, value) VALUES (?, ?)").run("/pin/some-root", Buffer.from([1, 2, 3]));
+    earlier.close();
+
+    const added: CID[] = [];
+    for (let start = 0; start < 2; start++) {
+      // The first start moves the blocks; the second finds the current layout and leaves it.
+      const storage = await openSqliteStorage(file);
+      try {
+        expect(Buffer.from(storage.localBlock(smallCid)!)).to.deep.equal(Buffer.from(small));
+        for (const { cid, bytes } of blocks) {
+          expect(await storage.blockstore.has(cid), cid.toString()).to.equal(true);
+          expect(Buffer.from(storage.localBlock(cid)!), cid.toString()).to.deep.equal(Buffer.from(bytes));
+        }
+        const listed: string[] = [];
+        for await (const { cid } of storage.blockstore.getAll()) listed.push(`${cid.code}:${cid.toString()}`);
+        expect(listed.sort()).to.deep.equal(
+          [smallCid, ...blocks.map((b) => b.cid), ...added].map((cid) => `${cid.code}:${cid.toString()}`).sort(),
+        );
+        expect(Buffer.from(await storage.datastore.get(new (await import("interface-datastore")).Key("/pin/some-root")))).to.deep.equal(
+          Buffer.from([1, 2, 3]),
+        );
+        const more = utf8(`stored after start ${start}`);
+        const moreCid = await loadCid(singleBlockCid(more));
+        await storage.blockstore.put(moreCid, more);
+        expect(await storage.blockstore.has(moreCid)).to.equal(true);
+        added.push(moreCid);
+      } finally {
+        storage.close();
+      }
+    }
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.prepare("SELECT name, wr FROM pragma_table_list WHERE name LIKE 'blocks%' ORDER BY name").all()).to.deep.equal([
+        { name: "blocks", wr: 0 },
+      ]);
+      expect(db.prepare("SELECT count(*) AS n FROM blocks").get()).to.deep.equal({ n: 1 + blocks.length + 2 });
+    } finally {
+      db.close();
     }
   });
 });
