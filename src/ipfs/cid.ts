@@ -131,10 +131,21 @@ export function cidFromBytes(bytes: Uint8Array | string): string {
   return `b${base32Encode(binary)}`;
 }
 
-/** The multiformats CID object for `text`, for the IPFS libraries (which are ESM and so loaded on demand). */
+/**
+ * multiformats' CID class, imported on first use and kept: the IPFS libraries are ESM, and an `import()` on every
+ * call walked the module map and made several promises, on each verification of a certificate with a payload.
+ */
+let cidClass: typeof CID | undefined;
+
+/** The multiformats CID class (see `cidClass`). */
+export async function loadCidClass(): Promise<typeof CID> {
+  cidClass ??= (await import("multiformats/cid")).CID;
+  return cidClass;
+}
+
+/** The multiformats CID object for `text`, for the IPFS libraries. */
 export async function loadCid(text: string): Promise<CID> {
-  const { CID } = await import("multiformats/cid");
-  return CID.parse(parseCid(text));
+  return (await loadCidClass()).parse(parseCid(text));
 }
 
 const CID_VERSION_1 = 0x01;

@@ -15,7 +15,7 @@ import type { CID } from "multiformats/cid" with { "resolution-mode": "import" }
 import { CertLedgerError, isCertLedgerError } from "../errors";
 import { askingAgain, DEFAULT_ASK_AGAIN_AFTER_MS, reporting } from "./ask-again";
 import { resendWants, trackBitswap, type WantListPeers } from "./bitswap-peers";
-import { cidToBytes, importWithKuboLayout, isSingleBlock, loadCid, singleBlockCid } from "./cid";
+import { cidToBytes, importWithKuboLayout, isSingleBlock, loadCid, loadCidClass, singleBlockCid } from "./cid";
 import { lockDataDir } from "./data-dir-lock";
 import { createLibp2pNode } from "./libp2p-node";
 import { checkTimeout, fetchSignal, readAtMost } from "./limits";
@@ -253,7 +253,7 @@ class HeliaPayloadStore implements HeliaStore {
   async addMany(payloads: readonly Uint8Array[], options: { signal?: AbortSignal } = {}): Promise<string[]> {
     this.#checkRunning();
     options.signal?.throwIfAborted();
-    const { CID } = await import("multiformats/cid");
+    const CID = await loadCidClass();
     const dags: PinnedDag[] = [];
     for (const bytes of payloads) {
       if (isSingleBlock(bytes)) {
