@@ -14,7 +14,7 @@ import { isPartyCode } from "../chain/party-code";
 import { parseCertHash } from "../documents/hashing";
 import { CertLedgerError } from "../errors";
 import { loadJose, type Jose, type JWK } from "./jose";
-import { decodeBase64url, importP256Key, jwkThumbprint, p256PrivateJwk, p256PublicJwk } from "./keys";
+import { decodeBase64url, importP256Key, isBase64url, jwkThumbprint, p256PrivateJwk, p256PublicJwk } from "./keys";
 import { hex32Schema } from "../hex32-schemas";
 import { declaredItemsSchema, type DeclaredItem } from "../documents/declared-items";
 
@@ -66,7 +66,7 @@ const KEY_WRAP_IV = Buffer.from("A6A6A6A6A6A6A6A6", "hex");
 // RFC 6838 restricted names, optionally with parameters ("application/xml; charset=utf-8").
 const MEDIA_TYPE = /^[A-Za-z0-9][\w!#$&^.+-]{0,126}\/[A-Za-z0-9][\w!#$&^.+-]{0,126}(?:\s*;\s*[\w!#$&^.+-]+=(?:"[^"]*"|[\w!#$&^.+-]+))*$/;
 
-const base64url = z.string().refine((s) => decodeBase64url(s) !== undefined, "must be base64url");
+const base64url = z.string().refine(isBase64url, "must be base64url");
 const jweSchema = z.strictObject({
   protected: base64url,
   iv: base64url,

@@ -1,7 +1,9 @@
 import { expect } from "chai";
 import { loadJose } from "../../src/crypto/jose";
 import {
+  decodeBase64url,
   generateEncryptionKey,
+  isBase64url,
   generateSigningKey,
   jwkThumbprint,
   jwkThumbprintHex,
@@ -124,6 +126,27 @@ describe("Keys", function () {
       const [a, b] = await Promise.all([generateSigningKey(), generateSigningKey()]);
       expect(a.thumbprint).to.not.equal(b.thumbprint);
       expect(a.privateJwk.d).to.not.equal(b.privateJwk.d);
+    });
+  });
+
+  describe("strict base64url", function () {
+    /** The definition the check replaced: the characters, and a decode that encodes back to the same text. */
+    const roundTrips = (text: string) => /^[A-Za-z0-9_-]*$/.test(text) && Buffer.from(text, "base64url").toString("base64url") === text;
+
+    it("accepts exactly the texts that decode and encode back to themselves, every length and last character", function () {
+      const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+      const texts = ["", "=", "AA==", "AA=", "A+", "A/", "a b", "é", "AAAA\n"];
+      for (const prefix of ["", "A", "AB", "ABC", "ABCD", "eyJh", "eyJhb"]) for (const last of digits) texts.push(prefix + last);
+      for (let i = 0; i < 500; i++) {
+        const length = Math.floor(Math.random() * 12);
+        texts.push(Array.from({ length }, () => digits[Math.floor(Math.random() * digits.length)]).join(""));
+      }
+      for (const text of texts) {
+        expect(isBase64url(text), JSON.stringify(text)).to.equal(roundTrips(text));
+        const decoded = decodeBase64url(text);
+        if (roundTrips(text)) expect(Buffer.from(decoded!).toString("base64url")).to.equal(text);
+        else expect(decoded, JSON.stringify(text)).to.equal(undefined);
+      }
     });
   });
 });
