@@ -81,7 +81,7 @@ describe("SQLite block and pin storage", function () {
     const small = utf8("a payload of one block");
     const smallCid = await loadCid(singleBlockCid(small));
     const blocks: PinnedDag["blocks"] = [];
-    const largeCid = await importWithKuboLayout(pattern(262_144 * 2 + 7), {
+    await importWithKuboLayout(pattern(262_144 * 2 + 7), {
       put: (cid: CID, bytes: Uint8Array) => (blocks.push({ cid, bytes }), cid),
     });
     const earlier = new Database(file);
