@@ -3,21 +3,25 @@
  * process as `npm start` runs it (embedded anvil, Helia, index), given BENCH_VERIFY_CERTIFICATES certificates through
  * its API (stand-in PDFs, unstamped, each with its encrypted payload), and its verifier is called directly, 10 at a
  * time, on certificates never verified before: from the chain index (the default), then from the node
- * (`source: "chain"`), then again on the first set (answered from the report cache). Prints verifications/s and the
- * process's CPU time per verification (all threads); asserts nothing but the verdicts.
+ * (`source: "chain"`), then again on the first set (answered from the report cache); then on BENCH_VERIFY_SCANNED
+ * scanned certificates of 100 kB and of 1 MB (stamped PDFs: a cold verification reads the whole payload). Prints
+ * verifications/s and the process's CPU time per verification (all threads); asserts nothing but the verdicts.
  */
 import "../src/ipfs/polyfills";
+import { randomInt } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { loadConfig } from "../server/config";
 import { startLedger, type RunningLedger } from "../server/runtime";
 import type { VerificationSource } from "../src/verify";
+import { scannedCertificatePdf } from "../test/documents/certificate-pdf";
 import { freePort } from "../test/e2e/node-process";
 import { anchoredCount, report } from "./report";
 import { postStandInPdfs } from "./stand-in-pdfs";
 
 const N = Number(process.env.BENCH_VERIFY_CERTIFICATES ?? 4000);
+const SCANNED = Number(process.env.BENCH_VERIFY_SCANNED ?? 100);
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "certledger-bench-verify-"));
@@ -30,6 +34,12 @@ async function main(): Promise<void> {
     await run(ledger, hashes.slice(0, third), "cold, from the chain index");
     await run(ledger, hashes.slice(third, 2 * third), "cold, from the node (source chain)", "chain");
     await run(ledger, hashes.slice(0, third), "hot (verified before at this block)");
+    // What a cold verification costs grows with the document: its encrypted payload is read, hashed against its CID
+    // and its clear header parsed. Certificates signed on paper come as scans.
+    for (const scanBytes of [100_000, 1_000_000]) {
+      const scanned = await anchorScannedPdfs(ledger, dataDir, SCANNED, scanBytes);
+      await run(ledger, scanned.hashes, `cold, scanned certificates (stamped PDFs of ${scanned.kB} kB)`);
+    }
   } finally {
     await ledger.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -57,6 +67,40 @@ async function run(ledger: RunningLedger, hashes: string[], label: string, sourc
     `verification in process, ${label}: ${hashes.length} certificates, 10 at a time: ${Math.round(hashes.length / seconds)}/s, ` +
       `${((used.user + used.system) / 1000 / hashes.length).toFixed(3)} ms of CPU each (${[...verdicts].map(([v, n]) => `${n} ${v}`).join(", ")})`,
   );
+}
+
+/**
+ * Anchors `count` scanned certificates (PDFs with a scan of about `scanBytes`, stamped as issuers' PDFs are) through the
+ * node's API, 10 to a request, and waits until all are anchored and indexed; their certHashes and median size in kB.
+ */
+async function anchorScannedPdfs(ledger: RunningLedger, dataDir: string, count: number, scanBytes: number) {
+  const demo = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8"));
+  const token = demo.parties.KG.authorities[0].token as string;
+  const first = randomInt(1, 1_000_000_000);
+  const pdfs: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) pdfs.push(await scannedCertificatePdf(first + i, scanBytes));
+  const validUntil = new Date(Date.now() + 90 * 86_400_000).toISOString();
+  const anchoredBefore = await anchoredCount(ledger.url);
+  const hashes: string[] = [];
+  for (let at = 0; at < count; at += 10) {
+    const items = pdfs.slice(at, at + 10).map((pdf, i) => ({
+      file: { base64: Buffer.from(pdf).toString("base64"), type: "conformityCertificate", number: `SCAN-${first + at + i}`, validUntil },
+    }));
+    const response = await fetch(`${ledger.url}/v1/certificates/batch`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ items }),
+    });
+    const body = (await response.json()) as { results: { certificate?: { certHash: string } }[] };
+    if (!response.ok) throw new Error(`POST /v1/certificates/batch answered ${response.status}: ${JSON.stringify(body)}`);
+    for (const result of body.results) if (result.certificate) hashes.push(result.certificate.certHash);
+  }
+  while ((await anchoredCount(ledger.url)) < anchoredBefore + hashes.length || ledger.index.status().pendingManifests > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await ledger.index.syncOnce();
+  const sizes = pdfs.map((pdf) => pdf.length).sort((a, b) => a - b);
+  return { hashes, kB: Math.round(sizes[Math.floor(sizes.length / 2)] / 1000) };
 }
 
 /** Anchors `count` stand-in PDFs through the node's API, waits until all are anchored and indexed; their certHashes. */

@@ -57,6 +57,41 @@ export async function certificatePdf(serial: number): Promise<Uint8Array> {
   return await document.save();
 }
 
+/**
+ * The certificate numbered `serial` as a scanner makes it: the page above, then a second page holding a scan of the
+ * signed paper, a picture of about `scanBytes` (grey paper with scanner noise, which compresses hardly at all, as a
+ * photograph or a JPEG scan does not): what an authority that signs on paper anchors, 100 kB to a few MB.
+ */
+export async function scannedCertificatePdf(serial: number, scanBytes: number): Promise<Uint8Array> {
+  const document = await PDFDocument.load(await certificatePdf(serial));
+  const page = document.addPage([595, 842]);
+  page.drawImage(await document.embedPng(scan(scanBytes)), { x: 30, y: 30, width: 535, height: 782 });
+  return await document.save();
+}
+
+const scans = new Map<number, Buffer>();
+
+/** A scan's picture of about `bytes` (made once per size: the first page already makes each certificate its own). */
+function scan(bytes: number): Buffer {
+  let png = scans.get(bytes);
+  if (png === undefined) {
+    const random = seeded(bytes);
+    // An RGB pixel is 3 bytes, and noise this strong leaves PNG's deflate a fifth at most.
+    const side = Math.max(8, Math.round(Math.sqrt((bytes * 1.25) / 3)));
+    const picture = new PNG({ width: side, height: side });
+    for (let i = 0; i < picture.data.length; i += 4) {
+      const paper = 200 + Math.floor(random() * 56);
+      picture.data[i] = paper;
+      picture.data[i + 1] = (paper + Math.floor(random() * 16)) & 0xff;
+      picture.data[i + 2] = (paper - Math.floor(random() * 16)) & 0xff;
+      picture.data[i + 3] = 255;
+    }
+    png = PNG.sync.write(picture);
+    scans.set(bytes, png);
+  }
+  return png;
+}
+
 /** A scanned signature: ink strokes on paper, with scanner noise (it compresses like a real scan, not to nothing). */
 function signaturePng(random: () => number): Buffer {
   const png = new PNG({ width: 120, height: 40 });
