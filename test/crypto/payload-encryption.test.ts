@@ -136,6 +136,44 @@ describe("Payload encryption", function () {
     });
   });
 
+  describe("the payload's JSON, however it is laid out", function () {
+    it("reads the same header and decrypts the same from keys reordered, spaces, escapes and a ciphertext named twice", async function () {
+      const { bytes, linkKey } = await encryptForKzAndUz();
+      const written = text(bytes);
+      expect(written.startsWith('{"ciphertext":"'), "this module writes the ciphertext first").to.equal(true);
+      const jwe = jweOf(bytes);
+      const { ciphertext, ...others } = jwe;
+      const header = readPayloadHeader(bytes);
+      const escaped = `{"ciphertext":"${ciphertext.slice(0, 4)}\\u00${ciphertext.charCodeAt(4).toString(16)}${ciphertext.slice(5)}",${written.slice(written.indexOf('"', 16) + 2)}`;
+      const layouts = [
+        toBytes({ ...others, ciphertext }),
+        utf8(JSON.stringify(jwe, null, 2)),
+        utf8(` ${written}`),
+        utf8(escaped),
+        // JSON.parse keeps the last of a key named twice: the real ciphertext named after a bogus one is what counts.
+        utf8(`{"ciphertext":"not base64url!",${written.slice(1)}`),
+      ];
+      for (const layout of layouts) {
+        expect(jweOf(layout)).to.deep.equal(jwe);
+        expect(readPayloadHeader(layout)).to.deep.equal(header);
+        expect(text(await decryptWithLinkKey(layout, linkKey))).to.equal(text(plaintext));
+      }
+      // …and a bogus ciphertext named after the real one is refused, as JSON.parse reads it.
+      const namedAgain = utf8(`${written.slice(0, -1)},"ciphertext":"not base64url!"}`);
+      expectError(() => readPayloadHeader(namedAgain), "INVALID_PAYLOAD", /payload\.ciphertext: must be base64url/);
+    });
+
+    it("refuses a ciphertext with a character outside base64url, a control character or a byte that is not UTF-8", async function () {
+      const { bytes } = await encryptForKzAndUz();
+      const written = Buffer.from(bytes);
+      for (const byte of [0x21, 0x0a, 0x00, 0xff, 0xc3]) {
+        const bad = Buffer.from(written);
+        bad[20] = byte;
+        expectError(() => readPayloadHeader(bad), "INVALID_PAYLOAD", /payload|not UTF-8 JSON/);
+      }
+    });
+  });
+
   describe("failures", function () {
     it("a third party's key fails with DECRYPTION_FAILED", async function () {
       const { bytes } = await encryptForKzAndUz();
