@@ -28,15 +28,21 @@ export async function postStandInPdfs(
             stamp: false,
           },
         }));
-        const response = await fetch(`${api}/v1/certificates/batch`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-          body: JSON.stringify({ items }),
-        });
-        const body = (await response.json()) as { results: { certificate?: { certHash: string } }[] };
-        for (const result of body.results) if (result.certificate) hashes.push(result.certificate.certHash);
+        hashes.push(...(await postCertificateBatch(api, token, items)));
       }
     }),
   );
   return hashes;
+}
+
+/** Posts `items` to /v1/certificates/batch as the authority of `token`; the certHashes of those accepted, in order. */
+export async function postCertificateBatch(api: string, token: string, items: unknown[]): Promise<string[]> {
+  const response = await fetch(`${api}/v1/certificates/batch`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ items }),
+  });
+  const body = (await response.json()) as { results: { certificate?: { certHash: string } }[] };
+  if (!response.ok) throw new Error(`POST /v1/certificates/batch answered ${response.status}: ${JSON.stringify(body)}`);
+  return body.results.flatMap((result) => (result.certificate ? [result.certificate.certHash] : []));
 }

@@ -8,7 +8,7 @@
  * verifications/s and the process's CPU time per verification (all threads); asserts nothing but the verdicts.
  */
 import "../src/ipfs/polyfills";
-import { randomInt } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -18,7 +18,7 @@ import type { VerificationSource } from "../src/verify";
 import { scannedCertificatePdf } from "../test/documents/certificate-pdf";
 import { freePort } from "../test/e2e/node-process";
 import { anchoredCount, report } from "./report";
-import { postStandInPdfs } from "./stand-in-pdfs";
+import { postCertificateBatch, postStandInPdfs } from "./stand-in-pdfs";
 
 const N = Number(process.env.BENCH_VERIFY_CERTIFICATES ?? 4000);
 const SCANNED = Number(process.env.BENCH_VERIFY_SCANNED ?? 100);
@@ -28,8 +28,9 @@ async function main(): Promise<void> {
   const env = { DATA_DIR: dataDir, PORT: String(await freePort()), CHAIN_PORT: String(await freePort()), LOG_LEVEL: "error" };
   const ledger = await startLedger(loadConfig({ ...process.env, ...env, RATE_LIMIT_PER_MINUTE: "1000000" }));
   try {
-    const hashes = await anchorStandIns(ledger, dataDir, N);
-    await ledger.index.syncOnce();
+    const demo = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8"));
+    const token = demo.parties.KG.authorities[0].token as string;
+    const hashes = await anchoredAndIndexed(ledger, () => postStandInPdfs(ledger.url, token, N, { label: "verify bench" }));
     const third = Math.floor(hashes.length / 3);
     await run(ledger, hashes.slice(0, third), "cold, from the chain index");
     await run(ledger, hashes.slice(third, 2 * third), "cold, from the node (source chain)", "chain");
@@ -37,8 +38,10 @@ async function main(): Promise<void> {
     // What a cold verification costs grows with the document: its encrypted payload is read, hashed against its CID
     // and its clear header parsed. Certificates signed on paper come as scans.
     for (const scanBytes of [100_000, 1_000_000]) {
-      const scanned = await anchorScannedPdfs(ledger, dataDir, SCANNED, scanBytes);
-      await run(ledger, scanned.hashes, `cold, scanned certificates (stamped PDFs of ${scanned.kB} kB)`);
+      const pdfs = await scannedPdfs(SCANNED, scanBytes);
+      const scanned = await anchoredAndIndexed(ledger, () => postScannedPdfs(ledger.url, token, pdfs));
+      const sizes = pdfs.map((pdf) => pdf.length).sort((a, b) => a - b);
+      await run(ledger, scanned, `cold, scanned certificates (stamped PDFs of ${Math.round(sizes[sizes.length >> 1] / 1000)} kB)`);
     }
   } finally {
     await ledger.stop();
@@ -69,49 +72,36 @@ async function run(ledger: RunningLedger, hashes: string[], label: string, sourc
   );
 }
 
-/**
- * Anchors `count` scanned certificates (PDFs with a scan of about `scanBytes`, stamped as issuers' PDFs are) through the
- * node's API, 10 to a request, and waits until all are anchored and indexed; their certHashes and median size in kB.
- */
-async function anchorScannedPdfs(ledger: RunningLedger, dataDir: string, count: number, scanBytes: number) {
-  const demo = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8"));
-  const token = demo.parties.KG.authorities[0].token as string;
+/** Scanned certificates (PDFs with a scan of about `scanBytes`), made before any clock starts. */
+async function scannedPdfs(count: number, scanBytes: number): Promise<Uint8Array[]> {
   const first = randomInt(1, 1_000_000_000);
   const pdfs: Uint8Array[] = [];
   for (let i = 0; i < count; i++) pdfs.push(await scannedCertificatePdf(first + i, scanBytes));
+  return pdfs;
+}
+
+/** Posts `pdfs` to be stamped and anchored as issuers' PDFs are, 10 to a request (a scan is large); their certHashes. */
+async function postScannedPdfs(api: string, token: string, pdfs: Uint8Array[]): Promise<string[]> {
   const validUntil = new Date(Date.now() + 90 * 86_400_000).toISOString();
-  const anchoredBefore = await anchoredCount(ledger.url);
   const hashes: string[] = [];
-  for (let at = 0; at < count; at += 10) {
-    const items = pdfs.slice(at, at + 10).map((pdf, i) => ({
-      file: { base64: Buffer.from(pdf).toString("base64"), type: "conformityCertificate", number: `SCAN-${first + at + i}`, validUntil },
+  for (let at = 0; at < pdfs.length; at += 10) {
+    const items = pdfs.slice(at, at + 10).map((pdf) => ({
+      file: { base64: Buffer.from(pdf).toString("base64"), type: "conformityCertificate", number: `SCAN-${randomUUID()}`, validUntil },
     }));
-    const response = await fetch(`${ledger.url}/v1/certificates/batch`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ items }),
-    });
-    const body = (await response.json()) as { results: { certificate?: { certHash: string } }[] };
-    if (!response.ok) throw new Error(`POST /v1/certificates/batch answered ${response.status}: ${JSON.stringify(body)}`);
-    for (const result of body.results) if (result.certificate) hashes.push(result.certificate.certHash);
+    hashes.push(...(await postCertificateBatch(api, token, items)));
   }
-  while ((await anchoredCount(ledger.url)) < anchoredBefore + hashes.length || ledger.index.status().pendingManifests > 0) {
+  return hashes;
+}
+
+/** The certHashes `post` submits, once all are anchored and the index has read them (their manifests included). */
+async function anchoredAndIndexed(ledger: RunningLedger, post: () => Promise<string[]>): Promise<string[]> {
+  const before = await anchoredCount(ledger.url);
+  const hashes = await post();
+  while ((await anchoredCount(ledger.url)) < before + hashes.length || ledger.index.status().pendingManifests > 0) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await ledger.index.syncOnce();
-  const sizes = pdfs.map((pdf) => pdf.length).sort((a, b) => a - b);
-  return { hashes, kB: Math.round(sizes[Math.floor(sizes.length / 2)] / 1000) };
-}
-
-/** Anchors `count` stand-in PDFs through the node's API, waits until all are anchored and indexed; their certHashes. */
-async function anchorStandIns(ledger: RunningLedger, dataDir: string, count: number): Promise<string[]> {
-  const demo = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8"));
-  const token = demo.parties.KG.authorities[0].token as string;
-  const hashes = await postStandInPdfs(ledger.url, token, count, { label: "verify bench" });
-  for (;;) {
-    if ((await anchoredCount(ledger.url)) >= hashes.length && ledger.index.status().pendingManifests === 0) return hashes;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  return hashes;
 }
 
 main().catch((error: unknown) => {

@@ -1,8 +1,9 @@
 /**
  * Reads the verification stamp of a PDF (src/documents/pdf-stamp.ts draws it): the "Verify at <link>" line, or else its
- * QR code, drawn as vector paths (or as an image, as earlier stamps drew it), naming the certificate by party and number. A PDF cannot contain its own hash, so this is how an
- * altered copy of a stamped PDF is recognised as claiming a certificate it is not. Best effort, and only reading: a PDF
- * whose stamp cannot be read here is simply verified by its hash.
+ * QR code, drawn as vector paths (or as an image, as earlier stamps drew it), naming the certificate by party and
+ * number. A PDF cannot contain its own hash, so this is how an altered copy of a stamped PDF is recognised as claiming a
+ * certificate it is not. Best effort, and only reading: a PDF whose stamp cannot be read here is simply verified by its
+ * hash.
  */
 import jsQR from "jsqr";
 import { parseVerificationLink, type LinkTarget } from "./links";
