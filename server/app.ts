@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import express, { type Express, type RequestHandler } from "express";
-import { rateLimit } from "express-rate-limit";
+import { rateLimit, type Store } from "express-rate-limit";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import { CertLedgerError } from "../src/errors";
@@ -11,6 +11,7 @@ import { mountOpenApiRoutes } from "./openapi";
 import type { MountContext } from "./operation";
 import { problemHandler, routeNotFound } from "./problem";
 import { mountRoutes } from "./routes";
+import { mountVerifyRoutes, type VerifyRouteDependencies } from "./routes/verify";
 import { mountWebPages } from "./web-pages";
 
 export type { AppDependencies } from "./dependencies";
@@ -25,12 +26,46 @@ const SMALL_JSON_BYTES = 64 * 1024;
 const PROOF_BUNDLE_JSON_BYTES = 2 * 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** How an app is assembled besides its dependencies. */
+export interface AppOptions {
+  /**
+   * Where the public rate limit counts requests (default: in this process). Verification processes count in the node's
+   * process, with the node's own requests, so a client's limit holds whichever process answers it.
+   */
+  rateLimitStore?: Store;
+}
+
+/** What every app is built from, whatever routes it mounts. */
+type AppBase = Pick<AppDependencies, "config" | "auth" | "logger" | "metrics">;
+
 /**
  * The Express application of the API, built from its dependencies: security headers, request logs without secrets,
  * metrics, the public rate limit, every route under /v1 (plus /healthz, /readyz, /metrics, /openapi.json, /docs), and
  * problem+json for every failure.
  */
-export function createApp(deps: AppDependencies): Express {
+export function createApp(deps: AppDependencies, options: AppOptions = {}): Express {
+  return assembleApp(deps, options, (router, context, metrics) => {
+    mountRoutes(router, deps, context, metrics);
+    mountOpenApiRoutes(router, deps.config, context);
+    mountWebPages(router, context.logger);
+  });
+}
+
+/**
+ * The app of a verification process (server/verification-process.ts): the same headers, logs, metrics, rate limit and
+ * problems as {@link createApp}, with the verification routes alone. `front` runs first and passes on only what this app
+ * answers; it forwards the rest to the node.
+ */
+export function createVerificationApp(deps: AppBase & VerifyRouteDependencies, options: AppOptions & { front: RequestHandler }): Express {
+  return assembleApp(deps, options, (router, context) => mountVerifyRoutes(router, deps, context), options.front);
+}
+
+function assembleApp(
+  deps: AppBase,
+  options: AppOptions,
+  mount: (router: express.Router, context: MountContext, metrics: Metrics) => void,
+  front?: RequestHandler,
+): Express {
   const logger = deps.logger ?? createLogger(deps.config.logLevel);
   const metrics = deps.metrics ?? new Metrics();
   const app = express();
@@ -42,6 +77,7 @@ export function createApp(deps: AppDependencies): Express {
   // hashing every body (SHA-1) for a validator no client can use cost a tenth of a cached verification's CPU time.
   // Files (web pages, Swagger UI) keep theirs: express.static and sendFile make their own.
   app.set("etag", false);
+  if (front) app.use(front);
   app.use(requestLog(logger));
   app.use(helmet());
   app.use(metrics.middleware());
@@ -54,6 +90,7 @@ export function createApp(deps: AppDependencies): Express {
       limit: deps.config.rateLimitPerMinute,
       standardHeaders: "draft-8",
       legacyHeaders: false,
+      store: options.rateLimitStore,
       // Callers with a valid token are the ledger's own issuers and admins, not the anonymous public.
       skip: (_req, res) => res.locals.principal !== undefined,
       handler: (_req, _res, next) =>
@@ -73,9 +110,7 @@ export function createApp(deps: AppDependencies): Express {
     },
   };
   const router = express.Router();
-  mountRoutes(router, deps, context, metrics);
-  mountOpenApiRoutes(router, deps.config, context);
-  mountWebPages(router, logger);
+  mount(router, context, metrics);
   app.use(router);
   app.use(routeNotFound());
   app.use(problemHandler(logger));

@@ -50,6 +50,7 @@ const envSchema = z.object({
   MAX_FILE_BYTES: integer(1, 1024 * MIB, 20 * MIB),
   MAX_BATCH_REQUEST: integer(1, 10_000, 100),
   PDF_WORKERS: integer(0, 1024, os.availableParallelism()),
+  VERIFY_PROCESSES: integer(0, 64, 0),
   RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000, 120),
   TRUST_PROXY: z
     .string()
@@ -113,6 +114,11 @@ export interface ServerConfig {
   maxBatchRequest: number;
   /** Worker threads stamping PDFs (default: one per core); 0 stamps on the main thread. */
   pdfWorkers: number;
+  /**
+   * Processes beside the node's own that share its public port and answer anonymous verifications by hash
+   * (server/verification-process.ts); 0: the node answers everything on its one thread.
+   */
+  verifyProcesses: number;
   rateLimitPerMinute: number;
   /**
    * Which reverse proxies' X-Forwarded-For the server believes (Express's "trust proxy"): false (none: the client is
@@ -127,6 +133,13 @@ export interface ServerConfig {
   demo: boolean;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
+
+/**
+ * How stale the head block a verification reads at may be: a change made through another node (a revocation) shows
+ * here at most this long after its block reached our node; one made through this node shows at once (ChainHead).
+ * A quarter of a second is well under a block interval of a QBFT chain, and costs the node at most 4 requests a second.
+ */
+export const HEAD_MAX_AGE_MS = 250;
 
 /** The environment variables the server reads. */
 export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
@@ -162,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     maxFileBytes: e.MAX_FILE_BYTES,
     maxBatchRequest: e.MAX_BATCH_REQUEST,
     pdfWorkers: e.PDF_WORKERS,
+    verifyProcesses: e.VERIFY_PROCESSES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     jwtIssuer: e.JWT_ISSUER,

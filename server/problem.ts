@@ -180,6 +180,7 @@ export const HTTP_STATUS = {
   CHAIN_MISMATCH: 502,
   LEDGER_VERSION_MISMATCH: 502,
   CHAIN_UNAVAILABLE: 503,
+  NODE_UNAVAILABLE: 503,
   IPFS_UNAVAILABLE: 503,
   NOT_READY: 503,
   OUTCOMES_NOT_DEPLOYED: 503,
@@ -236,6 +237,7 @@ const TITLES: Record<number, string> = {
 /** What a 5xx answer says instead of the error's own message, which may name hosts, files or node internals. */
 const SERVER_SIDE_DETAIL: Partial<Record<CertLedgerErrorCode, string>> = {
   CHAIN_UNAVAILABLE: "The ledger's chain node is not reachable right now; try again shortly.",
+  NODE_UNAVAILABLE: "The CertLedger node behind this verification process is not answering right now; try again shortly.",
   IPFS_UNAVAILABLE: "The IPFS node is not reachable right now; try again shortly.",
   NOT_READY: "The service is starting or one of its dependencies is down; try again shortly.",
   OUTBOX_UNAVAILABLE: "The anchoring queue is not available right now; try again shortly.",

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { access, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Signer } from "ethers";
+import { MemoryStore } from "express-rate-limit";
 import { startEmbeddedChain, type EmbeddedChain } from "../src/chain/anvil";
 import { ensureDeployment } from "../src/chain/ensure-deployment";
 import { readDeployment, type Deployment } from "../src/chain/deployment";
@@ -31,7 +32,7 @@ import { createApp } from "./app";
 import { importingSide } from "./importing-side";
 import { originSide } from "./origin-side";
 import { Auth } from "./auth";
-import type { ServerConfig } from "./config";
+import { HEAD_MAX_AGE_MS, type ServerConfig } from "./config";
 import { ownerOnlyFromNowOn, secureDataDir } from "./data-dir";
 import { seedDemo, type DemoCredentials } from "./demo";
 import { start as listen } from "./http-server";
@@ -39,6 +40,7 @@ import { joinConsortium, openPayloadStore } from "./ipfs-node";
 import { createLogger } from "./logger";
 import { loadServerKey } from "./server-key";
 import { TokenRevocations } from "./token-revocations";
+import { startVerificationProcesses } from "./verification-processes";
 
 /** A running CertLedger node: its API, and what it started. */
 export interface RunningLedger {
@@ -57,12 +59,6 @@ export interface RunningLedger {
 
 /** The embedded chain's development accounts: 0 deploys, 1-3 administer KG, KZ, UZ, 4-6 anchor for their authorities, 7-9 write for their customs. */
 const DEV_ADMINS = [1, 2, 3];
-/**
- * How stale the head block a verification reads at may be: a change made through another node (a revocation) shows
- * here at most this long after its block reached our node; one made through this node shows at once (ChainHead).
- * A quarter of a second is well under a block interval of a QBFT chain, and costs the node at most 4 requests a second.
- */
-const HEAD_MAX_AGE_MS = 250;
 
 /**
  * Starts a CertLedger node from `config`: the chain (embedded anvil unless RPC_URL), the deployment (deployed once
@@ -253,52 +249,78 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
     // stops, once the stampings of the requests it let finish are done.
     const stamper = config.pdfWorkers > 0 ? new PdfStampingPool({ threads: config.pdfWorkers }) : undefined;
     if (stamper) stack.push(() => stamper.close());
+    const receiptKey = await keyring.receiptKey(generateSigningKey);
+    // With verification processes, the public rate limit's counts are kept here for them and for this app alike.
+    const rateLimitCounts = config.verifyProcesses > 0 ? new MemoryStore() : undefined;
     const anchoring = new AnchoringService({ outbox, client, keyring, maxFileBytes: config.maxFileBytes, linkKeys, views, stamper });
-    const app = createApp({
-      config,
-      client,
-      verifier,
-      ...importing,
-      ...originSide({
+    const app = createApp(
+      {
+        config,
         client,
-        origin,
+        verifier,
+        ...importing,
+        ...originSide({
+          client,
+          origin,
+          anchoring,
+          keys: keyring,
+          signerForAuthority: (id) => keyring.signerFor(id),
+          recipientKeys: ledgerRecipientKeys(client, payloads),
+          numbered: (number, party) =>
+            index.byNumberHash(certificateNumberHash(party, number), party)[0]?.certHash ??
+            linkKeys.page({ party, number, limit: 1 })[0]?.certHash,
+          durable: chain ? (blockNumber) => chain.durable(blockNumber) : undefined,
+        }),
+        adoptAgency: async (agencyId, candidates) => {
+          for (const account of candidates) {
+            if (!(await canSignFor(account))) continue;
+            await keyring.addAgency(agencyId, account);
+            return account;
+          }
+          return undefined;
+        },
+        payloads,
+        batches,
         anchoring,
-        keys: keyring,
+        outbox,
+        issued: new IssuedCertificates({ linkKeys, outbox, index, payloads, maxPayloadBytes: 2 * config.maxFileBytes }),
+        status: new CertificateStatusService({ outbox, client }),
+        index,
+        batcher,
+        auth,
+        tokenRevocations,
+        views,
+        receiptKey,
+        signerForParty: (party) => keyring.signerForParty(party),
         signerForAuthority: (id) => keyring.signerFor(id),
-        recipientKeys: ledgerRecipientKeys(client, payloads),
-        numbered: (number, party) =>
-          index.byNumberHash(certificateNumberHash(party, number), party)[0]?.certHash ??
-          linkKeys.page({ party, number, limit: 1 })[0]?.certHash,
-        durable: chain ? (blockNumber) => chain.durable(blockNumber) : undefined,
-      }),
-      adoptAgency: async (agencyId, candidates) => {
-        for (const account of candidates) {
-          if (!(await canSignFor(account))) continue;
-          await keyring.addAgency(agencyId, account);
-          return account;
-        }
-        return undefined;
+        partyDecryptionKey,
+        logger,
       },
-      payloads,
-      batches,
-      anchoring,
-      outbox,
-      issued: new IssuedCertificates({ linkKeys, outbox, index, payloads, maxPayloadBytes: 2 * config.maxFileBytes }),
-      status: new CertificateStatusService({ outbox, client }),
-      index,
-      batcher,
-      auth,
-      tokenRevocations,
-      views,
-      receiptKey: await keyring.receiptKey(generateSigningKey),
-      signerForParty: (party) => keyring.signerForParty(party),
-      signerForAuthority: (id) => keyring.signerFor(id),
-      partyDecryptionKey,
-      logger,
-    });
-    const http = await listen(app, { port: config.port, host: config.host });
-    stack.push(() => http.stop());
-    return { url: http.url, rpcUrl, deployment, demo, index, batcher, verifier, stop: stopAll };
+      { rateLimitStore: rateLimitCounts },
+    );
+    let url: string;
+    if (rateLimitCounts) {
+      // The processes take the public port; this app answers what they forward (server/verification-processes.ts).
+      const processes = await startVerificationProcesses(app, {
+        count: config.verifyProcesses,
+        config,
+        rpcUrl,
+        client,
+        index,
+        payloads,
+        member: (certHash) => outbox.member(certHash),
+        receiptKey,
+        rateLimitCounts,
+        logger,
+      });
+      stack.push(() => processes.stop());
+      url = processes.url;
+    } else {
+      const http = await listen(app, { port: config.port, host: config.host });
+      stack.push(() => http.stop());
+      url = http.url;
+    }
+    return { url, rpcUrl, deployment, demo, index, batcher, verifier, stop: stopAll };
   } catch (error) {
     await stopAll().catch(() => undefined);
     throw error;

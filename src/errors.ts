@@ -185,6 +185,7 @@ export type CertLedgerErrorCode =
   | "ROUTE_NOT_FOUND"
   | "RATE_LIMITED"
   | "NOT_READY"
+  | "NODE_UNAVAILABLE"
   | "INTERNAL_ERROR";
 
 /** The one base class of CertLedger's errors: a stable `code` plus a message naming what is wrong. */

@@ -42,8 +42,11 @@ export const verifyOperations = {
   }),
 };
 
+/** What the verification routes read: a verification process has these and nothing else of the node. */
+export type VerifyRouteDependencies = Pick<AppDependencies, "verifier" | "useReader" | "receiptKey" | "partyDecryptionKey" | "client">;
+
 /** Mounts the verification routes. */
-export function mountVerifyRoutes(router: Router, deps: AppDependencies, context: MountContext): void {
+export function mountVerifyRoutes(router: Router, deps: VerifyRouteDependencies, context: MountContext): void {
   // A party admin's verification opens what was addressed to its party: the key never leaves this server, only the
   // payload check's outcome is reported.
   const recipientKeyOf = (res: Response) => {

@@ -39,6 +39,7 @@ export class ChainHead {
   #pending: { promise: Promise<HeadBlock>; askedAt: number } | undefined;
   /** The highest block known to exist, and when it became known. */
   #observed = { number: -1, at: -Infinity };
+  readonly #listeners = new Set<(blockNumber: number) => void>();
 
   constructor(provider: Provider, options: ChainHeadOptions = {}) {
     const maxAgeMs = options.maxAgeMs ?? 0;
@@ -69,7 +70,18 @@ export class ChainHead {
 
   /** Tells the head that block `blockNumber` exists (e.g. a write was mined in it): an older head is stale from now. */
   observe(blockNumber: number): void {
-    if (blockNumber > this.#observed.number) this.#observed = { number: blockNumber, at: performance.now() };
+    if (blockNumber <= this.#observed.number) return;
+    this.#observed = { number: blockNumber, at: performance.now() };
+    for (const listener of this.#listeners) listener(blockNumber);
+  }
+
+  /**
+   * Calls `listener` with each newly observed block (see {@link observe}), so that readers of the same chain in other
+   * processes can be told too; returns what stops it.
+   */
+  onObserve(listener: (blockNumber: number) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   #ask(): Promise<HeadBlock> {

@@ -29,6 +29,9 @@ export interface PayloadStore {
   stop(): Promise<void>;
 }
 
+/** What reading payloads needs: a verification reads, it never adds or pins. */
+export type PayloadReader = Pick<PayloadStore, "get">;
+
 /** Adds `payloads` to `store` (with its `addMany` when it has one), returning their CIDs in order. */
 export async function addPayloads(
   store: PayloadStore,

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { readPayloadHeader } from "../crypto/payload-encryption";
-import type { PayloadStore } from "../ipfs/payload-store";
+import type { PayloadReader } from "../ipfs/payload-store";
 import { anchoringOf, useFromEvents, type CertificateUse, type ReportedCertificate } from "./certificate-use";
 import type { Anchoring, OutcomesClient, OutcomesEvent } from "./outcomes-client";
 import { fromThousandths } from "./quantities";
@@ -35,7 +35,7 @@ export class CertificateUseReader {
 
   constructor(
     readonly outcomes: OutcomesClient,
-    private readonly payloads?: PayloadStore,
+    private readonly payloads?: PayloadReader,
   ) {}
 
   /** The use of `anchoring` as of the chain's head (the ledger client's shared head); `recipients`: see `deliveries`. */

@@ -9,7 +9,7 @@ import { certHashOf } from "../documents/hashing";
 import { verifyCredentialJws } from "../documents/vc-jose";
 import { CertLedgerError, isCertLedgerError } from "../errors";
 import { cidFromBytes } from "../ipfs/cid";
-import type { PayloadStore } from "../ipfs/payload-store";
+import type { PayloadReader } from "../ipfs/payload-store";
 import { isoTime, type CertificateStateName, type EffectiveRecord } from "./history";
 import type { GivenDocument } from "./input";
 import type { Check } from "./report";
@@ -29,7 +29,7 @@ export interface CheckContext {
   recognised: boolean | undefined;
   record: EffectiveRecord;
   document: GivenDocument | undefined;
-  payloads: PayloadStore | undefined;
+  payloads: PayloadReader | undefined;
   payloadCid: Uint8Array | undefined;
   options: VerifyOptions;
 }

@@ -8,7 +8,7 @@ import { certificateTypeName } from "../documents/certificate-types";
 import { credentialIssuer, credentialNumberHash, type Credential } from "../documents/credentials";
 import { decodeCredentialJws, VC_JWT_MEDIA_TYPE } from "../documents/vc-jose";
 import { cidFromBytes, cidToBytes } from "../ipfs/cid";
-import type { PayloadStore } from "../ipfs/payload-store";
+import type { PayloadReader } from "../ipfs/payload-store";
 import type { BatchMember } from "../merkle/batch";
 import type { BatchLocator } from "./batch-locator";
 import {
@@ -93,7 +93,7 @@ export interface EventSource {
 /** What the verifier reads from: the ledger, and optionally IPFS, a way to find batched certificates, and an index. */
 export interface VerifierDependencies {
   client: LedgerClient;
-  payloads?: PayloadStore;
+  payloads?: PayloadReader;
   batches?: BatchLocator;
   events?: EventSource;
   /** The origin registry: who declared a declaration, agreements and recognition per agreement (absent: declarations are untrusted). */

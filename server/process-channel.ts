@@ -1,0 +1,108 @@
+import { CertLedgerError, isCertLedgerError, type CertLedgerErrorCode } from "../src/errors";
+
+/**
+ * Questions and notices between the node's process and its verification processes, over Node's IPC channel (with
+ * "advanced" serialization: bigints and byte arrays cross as they are). A question gets one answer or one typed
+ * failure; a notice gets none. A question the other side cannot answer in time fails with NODE_UNAVAILABLE, so a
+ * verification never waits for ever on a node that went away.
+ */
+type Message =
+  | { channel: "certledger"; type: "ask"; id: number; kind: string; args: unknown }
+  | { channel: "certledger"; type: "answer"; id: number; value: unknown }
+  | { channel: "certledger"; type: "failed"; id: number; code: CertLedgerErrorCode; message: string }
+  | { channel: "certledger"; type: "tell"; kind: string; args: unknown };
+
+/** One end of the channel: `send` posts a message to the other process; feed what it receives to `receive`. */
+export class ProcessChannel {
+  readonly #send: (message: Message) => void;
+  readonly #timeoutMs: number;
+  readonly #waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void; timer: NodeJS.Timeout }>();
+  readonly #answers = new Map<string, (args: never) => unknown>();
+  readonly #notices = new Map<string, (args: never) => void>();
+  #next = 0;
+
+  constructor(send: (message: unknown) => void, options: { timeoutMs?: number } = {}) {
+    this.#send = send;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  /** Asks the other side `kind` and resolves with its answer (or rejects with its typed failure). */
+  ask<T>(kind: string, args: unknown): Promise<T> {
+    const id = ++this.#next;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiting.delete(id);
+        reject(new CertLedgerError("NODE_UNAVAILABLE", `the node did not answer "${kind}" within ${this.#timeoutMs} ms`));
+      }, this.#timeoutMs);
+      this.#waiting.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
+      try {
+        this.#send({ channel: "certledger", type: "ask", id, kind, args });
+      } catch (error) {
+        clearTimeout(timer);
+        this.#waiting.delete(id);
+        reject(new CertLedgerError("NODE_UNAVAILABLE", `cannot reach the node: ${(error as Error).message}`));
+      }
+    });
+  }
+
+  /** Tells the other side `kind` (no answer). */
+  tell(kind: string, args: unknown): void {
+    this.#send({ channel: "certledger", type: "tell", kind, args });
+  }
+
+  /** Answers questions `kind` with `handler`; a thrown CertLedgerError reaches the asker with its code. */
+  answer<A, T>(kind: string, handler: (args: A) => T | Promise<T>): this {
+    this.#answers.set(kind, handler as (args: never) => unknown);
+    return this;
+  }
+
+  /** Handles notices `kind`. */
+  on<A>(kind: string, handler: (args: A) => void): this {
+    this.#notices.set(kind, handler as (args: never) => void);
+    return this;
+  }
+
+  /** Handles a message received from the other process; anything not of this channel is ignored. */
+  receive(raw: unknown): void {
+    const message = raw as Message;
+    if (message?.channel !== "certledger") return;
+    if (message.type === "tell") {
+      this.#notices.get(message.kind)?.(message.args as never);
+    } else if (message.type === "ask") {
+      void this.#reply(message.id, message.kind, message.args);
+    } else {
+      const waiting = this.#waiting.get(message.id);
+      if (!waiting) return;
+      this.#waiting.delete(message.id);
+      clearTimeout(waiting.timer);
+      if (message.type === "answer") waiting.resolve(message.value);
+      else waiting.reject(new CertLedgerError(message.code, message.message));
+    }
+  }
+
+  /** Fails every question still waiting (the other process went away). */
+  close(reason: string): void {
+    for (const [id, waiting] of this.#waiting) {
+      clearTimeout(waiting.timer);
+      waiting.reject(new CertLedgerError("NODE_UNAVAILABLE", reason));
+      this.#waiting.delete(id);
+    }
+  }
+
+  async #reply(id: number, kind: string, args: unknown): Promise<void> {
+    const handler = this.#answers.get(kind);
+    let message: Message;
+    try {
+      if (!handler) throw new CertLedgerError("INTERNAL_ERROR", `no answer for "${kind}"`);
+      message = { channel: "certledger", type: "answer", id, value: await handler(args as never) };
+    } catch (error) {
+      const code = isCertLedgerError(error) ? error.code : "INTERNAL_ERROR";
+      message = { channel: "certledger", type: "failed", id, code, message: (error as Error).message ?? String(error) };
+    }
+    try {
+      this.#send(message);
+    } catch {
+      // The asker went away; nothing is waiting for this answer any more.
+    }
+  }
+}
