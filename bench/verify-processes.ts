@@ -30,7 +30,8 @@ export async function benchVerificationProcesses(counts = COUNTS): Promise<void>
       const demo = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8"));
       const hashes = await postStandInPdfs(api, demo.parties.KG.authorities[0].token as string, N, { label: "verify-processes bench" });
       while ((await anchoredCount(api)) < N) await new Promise((resolve) => setTimeout(resolve, 100));
-      for (let i = 0; i < 100 && (await fetch(`${api}/readyz`)).status !== 200; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (let i = 0; i < 100 && (await fetch(`${api}/readyz`)).status !== 200; i++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       const pid = node.child.pid!;
       const processes: Record<string, number> = { node: pid };
       (await childrenOf(pid)).forEach((child, i) => (processes[`verification ${i + 1}`] = child));

@@ -42,7 +42,11 @@ const alive = (pid: number) => {
 function timeless(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(timeless);
   if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => !/^(checkedAt|verifiedAt|generatedAt)$/.test(key)).map(([k, v]) => [k, timeless(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !/^(checkedAt|verifiedAt|generatedAt)$/.test(key))
+      .map(([k, v]) => [k, timeless(v)]),
+  );
 }
 
 describe("verification processes (VERIFY_PROCESSES)", function () {

@@ -5,6 +5,7 @@ import { BATCH_LEAF_ENCODING, buildBatch, type Batch, type BatchMember } from ".
 import { CERTIFICATE_TYPES } from "../../src/documents/certificate-types";
 import { generateSigningKey } from "../../src/crypto/keys";
 import { verifierEvents, type ChainIndex } from "../../src/index";
+import { IndexView } from "../../src/index/index-view";
 import {
   createProofBundle,
   Verifier,
@@ -28,6 +29,7 @@ describe("verification from the chain index: the same report as from the chain",
 
   let world: World;
   let index: ChainIndex;
+  let indexFile: string;
   let verifier: Verifier;
   const cases: { name: string; input: VerifyInput; options?: VerifyOptions; verdict: string }[] = [];
   const members: BatchMember[] = [];
@@ -168,7 +170,7 @@ describe("verification from the chain index: the same report as from the chain",
     await world.client.withSigner(uzChamber.account).suspendBatchedCertificate(leafMember(1));
     members.push(leafMember(0), leafMember(1));
 
-    ({ index } = await openIndex(world));
+    ({ index, file: indexFile } = await openIndex(world));
     await index.syncOnce();
     verifier = new Verifier({ client: world.client, payloads: await payloadStore(), batches: index, events: verifierEvents(index) });
 
@@ -228,6 +230,103 @@ describe("verification from the chain index: the same report as from the chain",
         "VALID",
       ].sort(),
     );
+  });
+
+  describe("read by another process (IndexView: a verification process reads the file the node's index writes)", function () {
+    let view: IndexView;
+    let asked: number[];
+    before(function () {
+      asked = [];
+      view = IndexView.open({
+        file: indexFile,
+        client: world.client,
+        catchUp: (block) => {
+          asked.push(block);
+          return index.catchUp(block);
+        },
+      });
+    });
+    after(() => view.close());
+    const viewVerifier = async () => new Verifier({ client: world.client, payloads: await payloadStore(), batches: view, events: view });
+
+    it("every verdict: the view's report is the index's own, exactly", async function () {
+      const fromView = await viewVerifier();
+      for (const { name, input, options } of cases) {
+        const here = (await fromView.verify(input, options)).report;
+        const atNode = (await verifier.verify(input, options)).report;
+        expect(here.chain.source, name).to.equal("index");
+        const { verifiedAt: _a, ...hereRest } = here;
+        const { verifiedAt: _b, ...nodeRest } = atNode;
+        expect(hereRest, name).to.deep.equal(nodeRest);
+      }
+    });
+
+    it("has no tip once the file moved past the header it was given, and asks the writer once per block, however many wait", async function () {
+      await view.catchUp(await ethers.provider.getBlockNumber());
+      expect(view.tip()).to.not.equal(undefined);
+      const fresh = await issueCredential(world, "conformityCertificate");
+      await index.syncOnce();
+      // The node's index read a block this view was never told about: its old header is no tip any more.
+      expect(view.tip()).to.equal(undefined);
+      asked.length = 0;
+      const head = await ethers.provider.getBlockNumber();
+      const tips = await Promise.all(Array.from({ length: 5 }, () => view.catchUp(head)));
+      expect(asked).to.deep.equal([head]);
+      for (const tip of tips) expect(tip?.number).to.equal(head);
+      expect(view.lastBlock()).to.equal(head);
+      expect((await (await viewVerifier()).verify({ kind: "hash", certHash: fresh.certHash })).report.verdict).to.equal("VALID");
+    });
+
+    it("a revocation just mined shows in its next verification: the writer is asked to read the block first", async function () {
+      const fresh = await issueCredential(world, "conformityCertificate");
+      const fromView = await viewVerifier();
+      expect((await fromView.verify({ kind: "hash", certHash: fresh.certHash })).report.verdict).to.equal("VALID");
+      await world.client
+        .withSigner(world.authorities.kgBody.account)
+        .revokeCertificate({ certHash: fresh.certHash, reason: 1, effectiveAt: BigInt(await time.latest()) });
+      const { report } = await fromView.verify({ kind: "hash", certHash: fresh.certHash });
+      expect(report.verdict).to.equal("REVOKED");
+      expect(report.chain.source).to.equal("index");
+    });
+
+    it("a writer that cannot get there leaves the view without a tip, and the verification reads the chain", async function () {
+      const stuck = IndexView.open({ file: indexFile, client: world.client, catchUp: async () => undefined });
+      try {
+        const fresh = await issueCredential(world, "conformityCertificate");
+        const fromStuck = new Verifier({ client: world.client, payloads: await payloadStore(), batches: stuck, events: stuck });
+        const { report } = await fromStuck.verify({ kind: "hash", certHash: fresh.certHash });
+        expect(report.verdict).to.equal("VALID");
+        expect(report.chain.source).to.equal("chain");
+      } finally {
+        stuck.close();
+      }
+    });
+
+    it("has no tip when the chain went back and the file now stands on another block of the same number", async function () {
+      const snapshot = await ethers.provider.send("evm_snapshot", []);
+      await ethers.provider.send("evm_mine", []);
+      await index.syncOnce();
+      const before = await view.catchUp(await ethers.provider.getBlockNumber());
+      expect(before).to.not.equal(undefined);
+      await ethers.provider.send("evm_revert", [snapshot]);
+      // Another timestamp: another block at the same height.
+      await ethers.provider.send("evm_mine", [(await time.latest()) + 5]);
+      await index.syncOnce();
+      expect(view.lastBlock()).to.equal(before!.number);
+      expect(view.tip()).to.equal(undefined);
+      const after = await view.catchUp(before!.number);
+      expect(after?.number).to.equal(before!.number);
+      expect(after?.hash).to.not.equal(before!.hash);
+    });
+
+    it("refuses a file that indexes another ledger, and one that does not exist (it never creates one)", async function () {
+      const other = clientOn(world, ethers.provider);
+      Object.defineProperty(other, "address", { value: "0x" + "12".repeat(20) });
+      expect(() => IndexView.open({ file: indexFile, client: other, catchUp: async () => undefined })).to.throw(/ledger/);
+      expect(() => IndexView.open({ file: indexFile + ".missing", client: world.client, catchUp: async () => undefined })).to.throw(
+        /cannot open the index database/,
+      );
+    });
   });
 
   it("the records the index replays are the ledger's own, field by field", async function () {
