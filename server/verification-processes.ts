@@ -72,8 +72,10 @@ export async function startVerificationProcesses(app: Express, options: Verifica
   };
   cluster.setupPrimary({
     exec: ENTRY,
-    // The node's own flags (a profiler's, a heap limit) apply to its processes too.
-    execArgv: [...process.execArgv, ...(ENTRY.endsWith(".ts") ? ["--require", "ts-node/register/transpile-only"] : [])],
+    // The node's own flags (a profiler's, a heap limit) apply to its processes too. From the TypeScript sources they are
+    // loaded through esbuild, not ts-node: ts-node's compiler took 3.5 s of CPU to load a process (0.8 s with esbuild),
+    // and processes starting together on a restart take the cores from the node while it gets ready.
+    execArgv: [...process.execArgv, ...(ENTRY.endsWith(".ts") ? ["--require", "esbuild-register"] : [])],
     serialization: "advanced",
   });
   const channels = new Map<Worker, ProcessChannel>();

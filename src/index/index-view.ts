@@ -11,6 +11,8 @@ import { RecordsAtBlock, type ASK_THE_CHAIN } from "./records-at-block";
 import { hash32, integerOption, partyCode, uint32 } from "./query-arguments";
 import { SCHEMA_VERSION } from "./schema";
 
+const CURSOR_REUSE_MS = 1;
+
 /** How a view of another process's chain index is opened. */
 export interface IndexViewOptions {
   /** The SQLite file the node's ChainIndex writes. */
@@ -46,6 +48,8 @@ export class IndexView implements Required<
   readonly #deploymentBlock: number;
   readonly #askWriter: (block: number) => Promise<BlockHeader | undefined>;
   #header: BlockHeader | undefined;
+  /** The cursor as last read, and when: a verification asks for it several times in a millisecond. */
+  #cursorRead: { block: number; hash: string | undefined; at: number } | undefined;
   /** One request to the writer at a time per block asked, shared by every verification waiting for it. */
   readonly #asking = new Map<number, Promise<BlockHeader | undefined>>();
   #closed = false;
@@ -156,16 +160,23 @@ export class IndexView implements Required<
     this.#db.close();
   }
 
-  /** The file's cursor: its last indexed block and that block's hash. */
+  /**
+   * The file's cursor: its last indexed block and that block's hash, read at most CURSOR_REUSE_MS ago. Reads of the
+   * file are separate statements whatever this reuses (the writer may commit between any two), and a millisecond is
+   * nothing beside the head's own bound (HEAD_MAX_AGE_MS, a quarter of a second).
+   */
   #where(): { block: number; hash: string | undefined } {
     this.#assertOpen();
+    const now = performance.now();
+    if (this.#cursorRead !== undefined && now - this.#cursorRead.at <= CURSOR_REUSE_MS) return this.#cursorRead;
     let block = this.#deploymentBlock - 1;
     let hash: string | undefined;
     for (const { key, value } of this.#cursor.all()) {
       if (key === "last_block") block = Number(value);
       else hash = value || undefined;
     }
-    return { block, hash };
+    this.#cursorRead = { block, hash, at: now };
+    return this.#cursorRead;
   }
 
   #read<T>(lookup: () => T): T {

@@ -23,8 +23,30 @@ describe("the channel between the node and its verification processes", function
     expect(answer.n).to.equal(42n);
     expect([...answer.bytes]).to.deep.equal([21]);
     a.tell("observed", 7);
+    a.tell("observed", 8);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(told).to.deep.equal([7, 8]);
+  });
+
+  it("sends what one turn posts as one message, in order, and fails its questions at once when the other process is gone", async function () {
+    const sent: unknown[] = [];
+    const receiver = new ProcessChannel(() => undefined);
+    const seen: number[] = [];
+    receiver.on<number>("n", (n) => seen.push(n));
+    const sender = new ProcessChannel((message) => sent.push(structuredClone(message)));
+    for (let n = 0; n < 10; n++) sender.tell("n", n);
     await new Promise((resolve) => setImmediate(resolve));
-    expect(told).to.deep.equal([7]);
+    expect(sent).to.have.length(1);
+    receiver.receive(sent[0]);
+    expect(seen).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+
+    const gone = new ProcessChannel(() => {
+      throw new Error("channel closed");
+    });
+    await gone.ask("anything", null).then(
+      () => expect.fail("answered"),
+      (error: CertLedgerError) => expect(error.code).to.equal("NODE_UNAVAILABLE"),
+    );
   });
 
   it("fails a question with the other side's error code, an unknown question with INTERNAL_ERROR", async function () {
