@@ -64,13 +64,13 @@ describe("verification processes (VERIFY_PROCESSES)", function () {
   }
 
   after(async function () {
-    for (const { node, dataDir } of nodes) {
-      if (node.child.exitCode === null) {
+    for (const { node } of nodes) {
+      if (node.child.exitCode === null && node.child.signalCode === null) {
         node.child.kill("SIGINT");
         await node.exited;
       }
-      await rm(dataDir, { recursive: true, force: true });
     }
+    for (const { dataDir } of nodes) await rm(dataDir, { recursive: true, force: true });
   });
 
   describe("a node with two verification processes", function () {
@@ -200,6 +200,27 @@ describe("verification processes (VERIFY_PROCESSES)", function () {
       expect(await node.exited).to.equal(0);
       await eventually("the verification processes gone", async () => processes.every((pid) => !alive(pid)), 15_000);
     });
+  });
+
+  it("leaves no process behind when the node's process is killed outright, and a node started again on the folder takes the port", async function () {
+    const { node, api } = await start({});
+    const processes = await verificationProcesses(node.child.pid!);
+    expect(processes).to.have.length(2);
+    node.child.kill("SIGKILL");
+    await node.exited;
+    await eventually("the verification processes gone", async () => processes.every((pid) => !alive(pid)), 15_000);
+    const { dataDir } = nodes.find((n) => n.node === node)!;
+    // Its anvil was its child too; a power cut would have taken it as well.
+    const anvil = Number(await readFile(path.join(dataDir, "chain", "anvil.pid"), "utf8"));
+    process.kill(anvil, "SIGKILL");
+    await eventually("anvil gone", async () => !alive(anvil), 15_000);
+    const port = new URL(api).port;
+    const again = startNode({ DATA_DIR: dataDir, PORT: port, CHAIN_PORT: String(await freePort()), VERIFY_PROCESSES: "2" });
+    nodes.push({ node: again, dataDir });
+    await again.ready();
+    const answer = await fetch(`${api}/v1/verify/${ethers.hexlify(ethers.randomBytes(32))}`);
+    expect(answer.status).to.equal(200);
+    expect(((await answer.json()) as Answer).verdict).to.equal("NOT_FOUND");
   });
 
   it("counts a client's requests once, whichever process answers them, and a forged client name does not reset the count", async function () {

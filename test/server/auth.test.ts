@@ -192,6 +192,9 @@ describe("server key and configuration", function () {
     expect(config.pdfWorkers).to.equal(os.availableParallelism());
     expect(loadConfig({ PDF_WORKERS: "0" }).pdfWorkers).to.equal(0);
     expect(loadConfig({ PDF_WORKERS: "3" }).pdfWorkers).to.equal(3);
+    // Verification processes are asked for; the node answers alone by default.
+    expect(config.verifyProcesses).to.equal(0);
+    expect(loadConfig({ VERIFY_PROCESSES: "2" }).verifyProcesses).to.equal(2);
     for (const [name, value] of [
       ["PORT", "80a"],
       ["PORT", "70000"],
@@ -204,6 +207,9 @@ describe("server key and configuration", function () {
       ["LOG_LEVEL", "loud"],
       ["PDF_WORKERS", "-1"],
       ["PDF_WORKERS", "1.5"],
+      ["VERIFY_PROCESSES", "-1"],
+      ["VERIFY_PROCESSES", "65"],
+      ["VERIFY_PROCESSES", "two"],
     ]) {
       expect(() => loadConfig({ [name]: value }), name)
         .to.throw(/invalid environment variable/)
