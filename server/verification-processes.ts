@@ -75,7 +75,7 @@ export async function startVerificationProcesses(app: Express, options: Verifica
     // The node's own flags (a profiler's, a heap limit) apply to its processes too. From the TypeScript sources they are
     // loaded through esbuild, not ts-node: ts-node's compiler took 3.5 s of CPU to load a process (0.8 s with esbuild),
     // and processes starting together on a restart take the cores from the node while it gets ready.
-    execArgv: [...process.execArgv, ...(ENTRY.endsWith(".ts") ? ["--require", "esbuild-register"] : [])],
+    execArgv: [...nodeFlags(process.execArgv), ...(ENTRY.endsWith(".ts") ? ["--require", "esbuild-register"] : [])],
     serialization: "advanced",
   });
   const channels = new Map<Worker, ProcessChannel>();
@@ -148,6 +148,15 @@ export async function startVerificationProcesses(app: Express, options: Verifica
     await stop({ graceMs: 0 });
     throw error;
   }
+}
+
+/**
+ * Node's own flags among `execArgv`: ts-node's command line puts itself there (its script and options), so that the
+ * processes a ts-node program forks run through ts-node too; a verification process is loaded through esbuild instead.
+ */
+function nodeFlags(execArgv: string[]): string[] {
+  const tsNode = execArgv.findIndex((arg) => /[\\/]ts-node[\\/]dist[\\/]bin\.js$/.test(arg));
+  return tsNode < 0 ? execArgv : execArgv.slice(0, tsNode);
 }
 
 /** The node's answers to one process's questions. */
