@@ -8,7 +8,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { freePort, startNode } from "../test/e2e/node-process";
+import { freePort, startNode, verificationProcessesOf } from "../test/e2e/node-process";
 import { anchoredCount, CORES, report } from "./report";
 import { postStandInPdfs } from "./stand-in-pdfs";
 import { benchVerification } from "./verify-load";
@@ -34,7 +34,7 @@ export async function benchVerificationProcesses(counts = COUNTS): Promise<void>
         await new Promise((resolve) => setTimeout(resolve, 100));
       const pid = node.child.pid!;
       const processes: Record<string, number> = { node: pid };
-      (await childrenOf(pid)).forEach((child, i) => (processes[`verification ${i + 1}`] = child));
+      (await verificationProcessesOf(pid)).forEach((child, i) => (processes[`verification ${i + 1}`] = child));
       await benchVerification({ api, hashes, seconds: SECONDS, processes });
     } finally {
       node.child.kill("SIGINT");
@@ -42,17 +42,6 @@ export async function benchVerificationProcesses(counts = COUNTS): Promise<void>
       await rm(dataDir, { recursive: true, force: true });
     }
   }
-}
-
-/** The node's verification processes: its child processes running verification-process.ts (Linux /proc). */
-async function childrenOf(pid: number): Promise<number[]> {
-  const children = (await readFile(`/proc/${pid}/task/${pid}/children`, "utf8").catch(() => "")).split(" ").filter(Boolean).map(Number);
-  const found: number[] = [];
-  for (const child of children) {
-    const command = await readFile(`/proc/${child}/cmdline`, "utf8").catch(() => "");
-    if (command.includes("verification-process")) found.push(child);
-  }
-  return found;
 }
 
 if (require.main === module) {

@@ -137,7 +137,8 @@ export interface ServerConfig {
 /**
  * How stale the head block a verification reads at may be: a change made through another node (a revocation) shows
  * here at most this long after its block reached our node; one made through this node shows at once (ChainHead).
- * A quarter of a second is well under a block interval of a QBFT chain, and costs the node at most 4 requests a second.
+ * A quarter of a second is well under a block interval of a QBFT chain, and costs the chain's node at most 4 requests a
+ * second from this node, and as many from each verification process (VERIFY_PROCESSES), which keeps a head of its own.
  */
 export const HEAD_MAX_AGE_MS = 250;
 

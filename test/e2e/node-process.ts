@@ -1,5 +1,6 @@
 /** A CertLedger node (`server/main.ts`) as its own process, for tests that stop, kill and restart it. */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -57,4 +58,14 @@ export async function eventually(what: string, probe: () => Promise<boolean>, ti
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** A node's verification processes (VERIFY_PROCESSES): its child processes running verification-process.ts (Linux /proc). */
+export async function verificationProcessesOf(pid: number): Promise<number[]> {
+  const children = (await readFile(`/proc/${pid}/task/${pid}/children`, "utf8").catch(() => "")).split(" ").filter(Boolean).map(Number);
+  const found: number[] = [];
+  for (const child of children) {
+    if ((await readFile(`/proc/${child}/cmdline`, "utf8").catch(() => "")).includes("verification-process")) found.push(child);
+  }
+  return found;
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { ethers } from "ethers";
 import { postCertificateBatch, postStandInPdfs } from "../../bench/stand-in-pdfs";
-import { eventually, freePort, startNode, type NodeProcess } from "./node-process";
+import { eventually, freePort, startNode, verificationProcessesOf as verificationProcesses, type NodeProcess } from "./node-process";
 
 /**
  * VERIFY_PROCESSES: processes beside the node that share its public port and answer anonymous verifications by hash
@@ -17,16 +17,6 @@ interface Answer {
   verdict: string;
   status?: string;
   report: Record<string, unknown> & { chain: { blockNumber: number; source: string } };
-}
-
-/** The node's verification processes (Linux /proc): its children that run verification-process.ts. */
-async function verificationProcesses(pid: number): Promise<number[]> {
-  const children = (await readFile(`/proc/${pid}/task/${pid}/children`, "utf8").catch(() => "")).split(" ").filter(Boolean).map(Number);
-  const found: number[] = [];
-  for (const child of children) {
-    if ((await readFile(`/proc/${child}/cmdline`, "utf8").catch(() => "")).includes("verification-process")) found.push(child);
-  }
-  return found;
 }
 
 const alive = (pid: number) => {
