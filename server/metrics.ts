@@ -1,5 +1,14 @@
 import type { RequestHandler } from "express";
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import {
+  AggregatorRegistry,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type MetricObjectWithValues,
+  type MetricValue,
+} from "prom-client";
 
 /** What the gauges read at each scrape. */
 export interface MetricSources {
@@ -7,12 +16,16 @@ export interface MetricSources {
   indexLag?: () => number | Promise<number>;
 }
 
+/** One process's metrics, as prom-client's getMetricsAsJSON gives them (what crosses IPC). */
+export type ProcessMetrics = MetricObjectWithValues<MetricValue<string>>[];
+
 /** The server's Prometheus metrics: requests by route, anchoring requests by status, the index's lag. */
 export class Metrics {
   readonly registry = new Registry();
   readonly #requests: Counter<"method" | "route" | "status">;
   readonly #duration: Histogram<"method" | "route" | "status">;
   #sources: MetricSources = {};
+  #processes: (() => Promise<ProcessMetrics[]>) | undefined;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: "certledger_" });
@@ -54,6 +67,21 @@ export class Metrics {
   /** Where the outbox and index gauges read from. */
   watch(sources: MetricSources): void {
     this.#sources = sources;
+  }
+
+  /**
+   * Sums into every scrape the metrics of the processes that answer requests for this node (VERIFY_PROCESSES): their
+   * verifications are this node's answers too. A process that does not answer in time is left out of that scrape.
+   */
+  includeProcesses(collect: () => Promise<ProcessMetrics[]>): void {
+    this.#processes = collect;
+  }
+
+  /** A scrape in Prometheus's text format: this process's metrics, summed with its verification processes'. */
+  async exposition(): Promise<string> {
+    if (!this.#processes) return this.registry.metrics();
+    const theirs = await this.#processes().catch(() => []);
+    return AggregatorRegistry.aggregate([await this.registry.getMetricsAsJSON(), ...theirs]).metrics();
   }
 
   /** Middleware counting and timing every request by its route pattern (never its raw path, which holds hashes). */

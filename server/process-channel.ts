@@ -35,14 +35,15 @@ export class ProcessChannel {
     this.#timeoutMs = options.timeoutMs ?? 30_000;
   }
 
-  /** Asks the other side `kind` and resolves with its answer (or rejects with its typed failure). */
-  ask<T>(kind: string, args: unknown): Promise<T> {
+  /** Asks the other side `kind` and resolves with its answer (or rejects with its typed failure, or after `timeoutMs`). */
+  ask<T>(kind: string, args: unknown, options: { timeoutMs?: number } = {}): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     const id = ++this.#next;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiting.delete(id);
-        reject(new CertLedgerError("NODE_UNAVAILABLE", `the node did not answer "${kind}" within ${this.#timeoutMs} ms`));
-      }, this.#timeoutMs);
+        reject(new CertLedgerError("NODE_UNAVAILABLE", `the node did not answer "${kind}" within ${timeoutMs} ms`));
+      }, timeoutMs);
       this.#waiting.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
       this.#send({ channel: "certledger", type: "ask", id, kind, args });
     });

@@ -38,6 +38,7 @@ import { seedDemo, type DemoCredentials } from "./demo";
 import { start as listen } from "./http-server";
 import { joinConsortium, openPayloadStore } from "./ipfs-node";
 import { createLogger } from "./logger";
+import { Metrics } from "./metrics";
 import { loadServerKey } from "./server-key";
 import { TokenRevocations } from "./token-revocations";
 import { startVerificationProcesses } from "./verification-processes";
@@ -252,6 +253,7 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
     const receiptKey = await keyring.receiptKey(generateSigningKey);
     // With verification processes, the public rate limit's counts are kept here for them and for this app alike.
     const rateLimitCounts = config.verifyProcesses > 0 ? new MemoryStore() : undefined;
+    const metrics = new Metrics();
     const anchoring = new AnchoringService({ outbox, client, keyring, maxFileBytes: config.maxFileBytes, linkKeys, views, stamper });
     const app = createApp(
       {
@@ -294,6 +296,7 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
         signerForParty: (party) => keyring.signerForParty(party),
         signerForAuthority: (id) => keyring.signerFor(id),
         partyDecryptionKey,
+        metrics,
         logger,
       },
       { rateLimitStore: rateLimitCounts },
@@ -314,6 +317,7 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
         logger,
       });
       stack.push(() => processes.stop());
+      metrics.includeProcesses(() => processes.metrics());
       url = processes.url;
     } else {
       const http = await listen(app, { port: config.port, host: config.host });

@@ -33,6 +33,7 @@ import { Auth } from "./auth";
 import { HEAD_MAX_AGE_MS, type ServerConfig } from "./config";
 import { forwardToNode } from "./forward-to-node";
 import { createLogger } from "./logger";
+import { Metrics } from "./metrics";
 import { ProcessChannel } from "./process-channel";
 import { loadServerKey } from "./server-key";
 import { TokenRevocations } from "./token-revocations";
@@ -89,8 +90,11 @@ async function run(channel: ProcessChannel, start: VerificationProcessStart): Pr
     revocations: TokenRevocations.open(path.join(config.dataDir, "token-revocations.sqlite")),
   });
   const answersHere = (req: Request) => req.method === "GET" && req.headers.authorization === undefined && VERIFY_BY_HASH.test(req.path);
+  // Its requests are counted here and summed into the node's /metrics at each scrape.
+  const metrics = new Metrics();
+  channel.answer("metrics", () => metrics.registry.getMetricsAsJSON());
   const app = createVerificationApp(
-    { config, auth, logger, client, verifier, useReader, receiptKey: start.receiptKey },
+    { config, auth, logger, metrics, client, verifier, useReader, receiptKey: start.receiptKey },
     { front: forwardToNode(start.socketPath, answersHere), rateLimitStore: new CountsInTheNode(channel) },
   );
   const server = createServer(app);

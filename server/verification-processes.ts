@@ -19,6 +19,7 @@ import type { PayloadReader } from "../src/ipfs/payload-store";
 import type { BatchMember } from "../src/merkle/batch";
 import type { ReceiptSigningKey } from "../src/verify";
 import type { ServerConfig } from "./config";
+import type { ProcessMetrics } from "./metrics";
 import { clientNamedByForwarder } from "./forward-to-node";
 import { ProcessChannel } from "./process-channel";
 import type { VerificationProcessStart } from "./verification-process";
@@ -43,6 +44,8 @@ export interface VerificationProcessesOptions {
 export interface VerificationProcesses {
   /** Where the public port listens, e.g. http://127.0.0.1:8080 (the real port when 0 was asked for). */
   url: string;
+  /** Each running process's metrics (those that answer within a second). */
+  metrics(): Promise<ProcessMetrics[]>;
   /** Stops the processes (letting their requests in flight finish, up to `graceMs`), then the internal socket. */
   stop(options?: { graceMs?: number }): Promise<void>;
 }
@@ -143,7 +146,13 @@ export async function startVerificationProcesses(app: Express, options: Verifica
   try {
     const ports = await Promise.all(Array.from({ length: options.count }, (_, i) => fork(i + 1)));
     const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-    return { url: `http://${host}:${ports[0]}`, stop };
+    const metrics = async () => {
+      const asked = [...channels.values()].map((channel) =>
+        channel.ask<ProcessMetrics>("metrics", null, { timeoutMs: 1_000 }).catch(() => undefined),
+      );
+      return (await Promise.all(asked)).filter((each): each is ProcessMetrics => each !== undefined);
+    };
+    return { url: `http://${host}:${ports[0]}`, metrics, stop };
   } catch (error) {
     await stop({ graceMs: 0 });
     throw error;

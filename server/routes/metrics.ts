@@ -26,7 +26,7 @@ export function mountMetricsRoutes(router: Router, deps: AppDependencies, contex
     indexLag: () => deps.index.status().lagBlocks,
   });
   // A scrape counts the outbox and serialises every series: done at most once a second, whoever scrapes.
-  const exposition = recentAnswer(() => metrics.registry.metrics(), SCRAPE_REUSE_MS);
+  const exposition = recentAnswer(() => metrics.exposition(), SCRAPE_REUSE_MS);
   mount(router, metricsOperations.metrics, context, async ({ res }) => {
     res.type(metrics.registry.contentType).send(await exposition());
   });

@@ -159,6 +159,27 @@ describe("verification processes (VERIFY_PROCESSES)", function () {
       }
     });
 
+    it("counts the processes' verifications in the node's /metrics, beside the node's own requests", async function () {
+      const count = async () => {
+        const text = await (await fetch(`${api}/metrics`)).text();
+        const line = text
+          .split("\n")
+          .find(
+            (l) =>
+              l.startsWith("certledger_http_requests_total{") &&
+              l.includes('route="/v1/verify/:certHash"') &&
+              l.includes('status="200"') &&
+              l.includes('method="GET"'),
+          );
+        return line ? Number(line.split(" ").at(-1)) : 0;
+      };
+      const before = await count();
+      for (let i = 0; i < 30; i++) await verify(members[100 + i]);
+      // A scrape's answer stands for a second.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect(await count()).to.be.at.least(before + 30);
+    });
+
     it("passes a forwarded request's body and answer through unchanged (a problem document, the API's description)", async function () {
       // A write (forwarded to the node) answers as the node answers it, problem documents included.
       const refused = await fetch(`${api}/v1/certificates/batch`, {
