@@ -41,7 +41,7 @@ import { createLogger } from "./logger";
 import { Metrics } from "./metrics";
 import { loadServerKey } from "./server-key";
 import { TokenRevocations } from "./token-revocations";
-import { startVerificationProcesses } from "./verification-processes";
+import { VerificationProcessPool } from "./verification-processes";
 
 /** A running CertLedger node: its API, and what it started. */
 export interface RunningLedger {
@@ -77,6 +77,9 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
   const stopAll = async () => {
     for (const stop of stack.reverse()) await stop();
   };
+  // Verification processes load their code while the node starts; they take the port once its app exists (below).
+  const verifying = config.verifyProcesses > 0 ? new VerificationProcessPool(config.verifyProcesses, logger) : undefined;
+  if (verifying) stack.push(() => verifying.stop());
   try {
     let chain: EmbeddedChain | undefined;
     if (config.rpcUrl === undefined) {
@@ -302,10 +305,9 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
       { rateLimitStore: rateLimitCounts },
     );
     let url: string;
-    if (rateLimitCounts) {
+    if (verifying && rateLimitCounts) {
       // The processes take the public port; this app answers what they forward (server/verification-processes.ts).
-      const processes = await startVerificationProcesses(app, {
-        count: config.verifyProcesses,
+      url = await verifying.start(app, {
         config,
         rpcUrl,
         client,
@@ -314,11 +316,10 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
         member: (certHash) => outbox.member(certHash),
         receiptKey,
         rateLimitCounts,
-        logger,
       });
-      stack.push(() => processes.stop());
-      metrics.includeProcesses(() => processes.metrics());
-      url = processes.url;
+      // Stopped first, before what they read from (stop() is the same promise whoever calls it).
+      stack.push(() => verifying.stop());
+      metrics.includeProcesses(() => verifying.metrics());
     } else {
       const http = await listen(app, { port: config.port, host: config.host });
       stack.push(() => http.stop());
