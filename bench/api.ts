@@ -13,11 +13,10 @@
  *  7. Server-signed credentials: accepted and anchored through /v1/certificates/batch, then on a fresh profiled node
  *     where each credential's microseconds go (bench/credential-acceptance.ts).
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import os from "node:os";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { freePort, startNode } from "../test/e2e/node-process";
 import { benchCredentialAcceptance, benchCredentialProfile } from "./credential-acceptance";
+import { untilReady, withFreshNode } from "./fresh-node";
 import { benchDeclarations } from "./origin-load";
 import { benchPdfStamping } from "./pdf-stamping";
 import { benchOutcomes } from "./outcomes-load";
@@ -35,14 +34,8 @@ const PDFS = Number(process.env.BENCH_PDFS ?? 2000);
 const CREDENTIALS = Number(process.env.BENCH_CREDENTIALS ?? 10000);
 
 async function main(): Promise<void> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), "certledger-bench-"));
-  const ports = { CHAIN_PORT: String(await freePort()), PORT: String(await freePort()) };
-  const api = `http://127.0.0.1:${ports.PORT}`;
-  const node = startNode({ DATA_DIR: dataDir, ...ports, LOG_LEVEL: "error" });
-  try {
-    await node.ready();
-    const demo = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8"));
-    const token = demo.parties.KG.authorities[0].token as string;
+  await withFreshNode({}, async ({ node, dataDir, api, rpcUrl, demo }) => {
+    const token = demo.parties.KG.authorities[0].token;
     const started = performance.now();
     const hashes = await postStandInPdfs(api, token, N, { label: "bench certificate" });
     const acceptedMs = performance.now() - started;
@@ -58,12 +51,11 @@ async function main(): Promise<void> {
       token,
       count: PDFS,
       pid: node.child.pid,
-      rpcUrl: `http://127.0.0.1:${ports.CHAIN_PORT}`,
+      rpcUrl,
       workers: process.env.PDF_WORKERS || `${CORES}, the default`,
     });
 
-    // Let the index catch up so verification reads settled data.
-    for (let i = 0; i < 100 && (await fetch(`${api}/readyz`)).status !== 200; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    await untilReady(api);
     const anvilPid = Number(await readFile(path.join(dataDir, "chain", "anvil.pid"), "utf8").catch(() => NaN));
     await benchVerification({
       api,
@@ -76,11 +68,7 @@ async function main(): Promise<void> {
     await benchStatusListLag({ api, demo, count: STATUS_EVENTS });
     await benchStatusListRegeneration();
     await benchCredentialAcceptance({ api, authority: demo.parties.KG.authorities[0], party: "KG", count: CREDENTIALS });
-  } finally {
-    node.child.kill("SIGINT");
-    await node.exited;
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  });
   await benchCredentialProfile(Math.min(CREDENTIALS, 5000));
 }
 

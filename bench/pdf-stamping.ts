@@ -11,12 +11,9 @@
  */
 import { randomInt } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
 import http from "node:http";
-import os from "node:os";
-import path from "node:path";
 import { certificatePdf } from "../test/documents/certificate-pdf";
-import { freePort, startNode } from "../test/e2e/node-process";
+import { withFreshNode } from "./fresh-node";
 import { anchoredCount, CORES, report } from "./report";
 
 const PER_REQUEST = 100;
@@ -155,26 +152,17 @@ async function main(): Promise<void> {
   const count = Number(process.env.BENCH_PDFS ?? 2000);
   const settings = (process.env.BENCH_PDF_WORKERS ?? "default,0").split(",").map((setting) => setting.trim());
   for (const setting of settings) {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), "certledger-bench-pdf-"));
-    const ports = { CHAIN_PORT: String(await freePort()), PORT: String(await freePort()) };
     // Empty is unset (the node's default), even when this process was started with PDF_WORKERS.
-    const node = startNode({ DATA_DIR: dataDir, ...ports, LOG_LEVEL: "error", PDF_WORKERS: setting === "default" ? "" : setting });
-    try {
-      await node.ready();
-      const demo = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8"));
-      await benchPdfStamping({
-        api: `http://127.0.0.1:${ports.PORT}`,
+    await withFreshNode({ PDF_WORKERS: setting === "default" ? "" : setting }, ({ node, api, rpcUrl, demo }) =>
+      benchPdfStamping({
+        api,
         token: demo.parties.KG.authorities[0].token,
         count,
         pid: node.child.pid,
-        rpcUrl: `http://127.0.0.1:${ports.CHAIN_PORT}`,
+        rpcUrl,
         workers: setting === "default" ? `${CORES}, the default` : setting,
-      });
-    } finally {
-      node.child.kill("SIGINT");
-      await node.exited;
-      await rm(dataDir, { recursive: true, force: true });
-    }
+      }),
+    );
   }
 }
 

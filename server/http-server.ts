@@ -1,31 +1,37 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
-import { createServer, type Server } from "node:http";
-import type { Express } from "express";
+import { createServer, type RequestListener, type Server } from "node:http";
 
 /** A listening HTTP server. */
 export interface RunningServer {
-  /** Where it listens, e.g. http://127.0.0.1:8080 (the real port when 0 was asked for). */
+  /** Where it listens, e.g. http://127.0.0.1:8080 (the real port when 0 was asked for), or unix:/path for a socket. */
   url: string;
   server: Server;
   /** Stops accepting connections, lets requests in flight finish (up to `graceMs`), then closes what is left. */
   stop(options?: { graceMs?: number }): Promise<void>;
 }
 
-/** Starts `app` on `host`:`port` (port 0: any free port) and resolves once it listens. */
-export async function start(app: Express, options: { port: number; host: string }): Promise<RunningServer> {
+/**
+ * Starts `app` on `host`:`port` (port 0: any free port), or on the unix socket `path`, and resolves once it listens.
+ * In a node:cluster worker, a port is the one the primary shares out. `keepAliveTimeoutMs` (default 5 s): how long an
+ * idle connection is kept.
+ */
+export async function start(
+  app: RequestListener,
+  options: ({ port: number; host: string } | { path: string }) & { keepAliveTimeoutMs?: number },
+): Promise<RunningServer> {
   const server = createServer(app);
   // Slow clients may not hold a connection open forever; uploads of 20 MiB still have minutes.
   server.headersTimeout = 30_000;
   server.requestTimeout = 300_000;
-  server.keepAliveTimeout = 5_000;
-  server.listen(options.port, options.host);
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5_000;
+  if ("path" in options) server.listen(options.path);
+  else server.listen(options.port, options.host);
   await once(server, "listening");
-  const { address, port } = server.address() as AddressInfo;
-  const host = address.includes(":") ? `[${address}]` : address;
+  const url = "path" in options ? `unix:${options.path}` : httpUrl(server.address() as AddressInfo);
   let stopping: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}`,
+    url,
     server,
     stop({ graceMs = 5_000 } = {}) {
       stopping ??= new Promise<void>((resolve) => {
@@ -39,4 +45,8 @@ export async function start(app: Express, options: { port: number; host: string 
       return stopping;
     },
   };
+}
+
+function httpUrl({ address, port }: AddressInfo): string {
+  return `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
 }

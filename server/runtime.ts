@@ -255,7 +255,7 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
     if (stamper) stack.push(() => stamper.close());
     const receiptKey = await keyring.receiptKey(generateSigningKey);
     // With verification processes, the public rate limit's counts are kept here for them and for this app alike.
-    const rateLimitCounts = config.verifyProcesses > 0 ? new MemoryStore() : undefined;
+    const rateLimitCounts = verifying ? new MemoryStore() : undefined;
     const metrics = new Metrics();
     const anchoring = new AnchoringService({ outbox, client, keyring, maxFileBytes: config.maxFileBytes, linkKeys, views, stamper });
     const app = createApp(

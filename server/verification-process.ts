@@ -11,7 +11,6 @@
  * counts (kept in the node, so a client's limit holds whichever process answers it). The node tells it each block it
  * learns of through its own writes, so a revocation sent through this node shows here in the very next verification.
  */
-import { createServer, type Server } from "node:http";
 import path from "node:path";
 import type { Request } from "express";
 import type { ClientRateLimitInfo, Store } from "express-rate-limit";
@@ -32,6 +31,7 @@ import { createVerificationApp } from "./app";
 import { Auth } from "./auth";
 import { HEAD_MAX_AGE_MS, type ServerConfig } from "./config";
 import { forwardToNode } from "./forward-to-node";
+import { start as listen, type RunningServer } from "./http-server";
 import { createLogger } from "./logger";
 import { Metrics } from "./metrics";
 import { ProcessChannel } from "./process-channel";
@@ -51,7 +51,7 @@ export interface VerificationProcessStart {
 /** A certHash path: the one route this process answers (with no token; a token's verification goes to the node). */
 const VERIFY_BY_HASH = /^\/v1\/verify\/[^/]+$/;
 
-async function run(channel: ProcessChannel, start: VerificationProcessStart): Promise<Server> {
+async function run(channel: ProcessChannel, start: VerificationProcessStart): Promise<RunningServer> {
   const { config } = start;
   const logger = createLogger(config.logLevel).child({ process: `verification ${process.env.CERTLEDGER_VERIFICATION_PROCESS}` });
   const deployment = await readDeployment(config.deploymentFile);
@@ -97,16 +97,11 @@ async function run(channel: ProcessChannel, start: VerificationProcessStart): Pr
     { config, auth, logger, metrics, client, verifier, useReader, receiptKey: start.receiptKey },
     { front: forwardToNode(start.socketPath, answersHere), rateLimitStore: new CountsInTheNode(channel) },
   );
-  const server = createServer(app);
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 300_000;
-  server.keepAliveTimeout = 5_000;
   // Through node:cluster this listens on the node's public port, which the node's process shares out connection by connection.
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  return server;
+  return listen(app, { port: config.port, host: config.host });
 }
 
-/** The public rate limit's counts, kept in the node's process (see VerificationProcesses). */
+/** The public rate limit's counts, kept in the node's process (see VerificationProcessPool). */
 class CountsInTheNode implements Store {
   constructor(private readonly channel: ProcessChannel) {}
 
@@ -126,21 +121,17 @@ class CountsInTheNode implements Store {
 
 if (require.main === module) {
   const channel = new ProcessChannel((message) => process.send!(message));
-  let server: Server | undefined;
+  let running: RunningServer | undefined;
   process.on("message", (message) => channel.receive(message));
   // Only now can a message reach this process's handlers: the node waits for this before it sends "start".
   channel.tell("ready", null);
-  channel.answer<VerificationProcessStart, { port: number }>("start", async (start) => {
-    server = await run(channel, start);
-    const address = server.address();
-    return { port: typeof address === "object" && address ? address.port : 0 };
+  channel.answer<VerificationProcessStart, { url: string }>("start", async (start) => {
+    running = await run(channel, start);
+    return { url: running.url };
   });
   // The node stopped or went away: stop taking connections, let the requests in flight finish, then end.
   process.on("disconnect", () => {
     channel.close("the node's process went away");
-    if (!server) process.exit(0);
-    server.close(() => process.exit(0));
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 5_000).unref();
+    void (running?.stop() ?? Promise.resolve()).then(() => process.exit(0));
   });
 }

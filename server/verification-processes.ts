@@ -10,7 +10,6 @@
  */
 import cluster, { type Worker } from "node:cluster";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import type { Express } from "express";
@@ -25,6 +24,7 @@ import type { ReceiptSigningKey } from "../src/verify";
 import type { ServerConfig } from "./config";
 import type { ProcessMetrics } from "./metrics";
 import { clientNamedByForwarder } from "./forward-to-node";
+import { start as listen, type RunningServer } from "./http-server";
 import { ProcessChannel } from "./process-channel";
 import type { VerificationProcessStart } from "./verification-process";
 
@@ -51,7 +51,7 @@ const RESTART_AFTER_MS = 1_000;
 export class VerificationProcessPool {
   readonly #logger: Logger;
   readonly #processes = new Map<Worker, { channel: ProcessChannel; loaded: Promise<void> }>();
-  #started: { start: VerificationProcessStart; options: VerificationProcessesOptions; internal: Server; folder: string } | undefined;
+  #started: { start: VerificationProcessStart; options: VerificationProcessesOptions; internal: RunningServer; folder: string } | undefined;
   #unobserve: (() => void) | undefined;
   #stopping: Promise<void> | undefined;
 
@@ -76,8 +76,8 @@ export class VerificationProcessPool {
   async start(app: Express, options: VerificationProcessesOptions): Promise<string> {
     const folder = mkdtempSync(path.join(os.tmpdir(), "certledger-node-"));
     const socketPath = path.join(folder, "api.sock");
-    const internal = createServer(clientNamedByForwarder(app));
-    internal.keepAliveTimeout = 60_000;
+    // Idle connections from the processes' keep-alive agents are kept a minute, so a forwarded request seldom races a close.
+    const internal = await listen(clientNamedByForwarder(app), { path: socketPath, keepAliveTimeoutMs: 60_000 });
     this.#started = {
       start: {
         config: { ...options.config, keyringPassword: undefined },
@@ -89,15 +89,13 @@ export class VerificationProcessPool {
       internal,
       folder,
     };
-    await new Promise<void>((resolve, reject) => internal.once("error", reject).listen(socketPath, resolve));
     // Each block the node's own writes reach (a revocation's receipt, the index's read) makes an older head stale in
     // every process, as it does in the node's.
     this.#unobserve = options.client.head.onObserve((block) => {
       for (const { channel } of this.#processes.values()) channel.tell("observed", block);
     });
-    const ports = await Promise.all([...this.#processes.values()].map((each) => this.#startOne(each.channel, each.loaded)));
-    const { host } = options.config;
-    return `http://${host.includes(":") ? `[${host}]` : host}:${ports[0]}`;
+    const urls = await Promise.all([...this.#processes.values()].map((each) => this.#startOne(each.channel, each.loaded)));
+    return urls[0];
   }
 
   /** Each running process's metrics (those that answer within a second). */
@@ -115,11 +113,7 @@ export class VerificationProcessPool {
       await Promise.all([...this.#processes.keys()].map((worker) => stopWorker(worker, graceMs)));
       const started = this.#started;
       if (!started) return;
-      await new Promise<void>((resolve) => {
-        started.internal.close(() => resolve());
-        started.internal.closeIdleConnections();
-        setTimeout(() => started.internal.closeAllConnections(), graceMs).unref();
-      });
+      await started.internal.stop({ graceMs });
       rmSync(started.folder, { recursive: true, force: true });
     })();
     return this.#stopping;
@@ -154,11 +148,11 @@ export class VerificationProcessPool {
     return entry;
   }
 
-  /** Once the process has loaded, has it take the port; resolves with the port it listens on. */
-  async #startOne(channel: ProcessChannel, loaded: Promise<void>): Promise<number> {
+  /** Once the process has loaded, has it take the port; resolves with where it listens. */
+  async #startOne(channel: ProcessChannel, loaded: Promise<void>): Promise<string> {
     await loaded;
-    const { port } = await channel.ask<{ port: number }>("start", this.#started!.start);
-    return port;
+    const { url } = await channel.ask<{ url: string }>("start", this.#started!.start);
+    return url;
   }
 
   /** The node's answers to one process's questions (once started: nothing is asked before). */
@@ -200,5 +194,3 @@ function nodeFlags(execArgv: string[]): string[] {
   const tsNode = execArgv.findIndex((arg) => /[\\/]ts-node[\\/]dist[\\/]bin\.js$/.test(arg));
   return tsNode < 0 ? execArgv : execArgv.slice(0, tsNode);
 }
-
-export type { Server };

@@ -80,12 +80,12 @@ export class IndexView implements Required<
           `${options.file} is an index of schema version ${version}; this library reads ${SCHEMA_VERSION}`,
         );
       }
-      const stored = (key: string) => db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?").get(key)?.value;
+      const meta = db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?");
       const expected = { chain_id: String(options.client.deployment.chainId), ledger: options.client.address.toLowerCase() };
       for (const [key, value] of Object.entries(expected)) {
-        if (stored(key) !== value) {
-          throw new CertLedgerError("INDEX_MISMATCH", `${options.file} indexes ${key} ${stored(key) ?? "(none)"}, not ${value}`);
-        }
+        const stored = meta.get(key)?.value;
+        if (stored !== value)
+          throw new CertLedgerError("INDEX_MISMATCH", `${options.file} indexes ${key} ${stored ?? "(none)"}, not ${value}`);
       }
       return new IndexView(db, options);
     } catch (error) {

@@ -69,7 +69,7 @@ export function singleBlockCid(bytes: Uint8Array): string {
     throw new CertLedgerError("INVALID_CID", `${bytes.byteLength} bytes are more than one ${KUBO_IMPORT.chunkSize}-byte chunk`);
   }
   const binary = new Uint8Array(CID_BINARY_LENGTH);
-  binary.set([CID_VERSION_1, CODEC_RAW, MULTIHASH_SHA2_256, SHA2_256_LENGTH]);
+  binary.set([CID_VERSION_1, RAW_CODEC, MULTIHASH_SHA2_256, SHA2_256_LENGTH]);
   binary.set(createHash("sha256").update(bytes).digest(), 4);
   return `b${base32Encode(binary)}`;
 }
@@ -143,13 +143,15 @@ export async function loadCidClass(): Promise<typeof CID> {
   return cidClass;
 }
 
+/** The multicodec of a raw block: a payload or manifest that fits in one block is one (Kubo's raw leaves). */
+export const RAW_CODEC = 0x55;
+
 /** The multiformats CID object for `text`, for the IPFS libraries. */
 export async function loadCid(text: string): Promise<CID> {
   return (await loadCidClass()).parse(parseCid(text));
 }
 
 const CID_VERSION_1 = 0x01;
-const CODEC_RAW = 0x55;
 const CODEC_DAG_PB = 0x70;
 const MULTIHASH_SHA2_256 = 0x12;
 const SHA2_256_LENGTH = 32;
@@ -162,7 +164,7 @@ function checkCidBytes(bytes: Uint8Array, shown: string): void {
       ? `is ${bytes.length} bytes, not the ${CID_BINARY_LENGTH} of a CIDv1 with a sha2-256 hash`
       : bytes[0] !== CID_VERSION_1
         ? `is not CIDv1 (version byte 0x${hex(bytes[0])})`
-        : bytes[1] !== CODEC_RAW && bytes[1] !== CODEC_DAG_PB
+        : bytes[1] !== RAW_CODEC && bytes[1] !== CODEC_DAG_PB
           ? `has codec 0x${hex(bytes[1])}; a payload is raw (0x55) or dag-pb (0x70)`
           : bytes[2] !== MULTIHASH_SHA2_256 || bytes[3] !== SHA2_256_LENGTH
             ? `is not hashed with sha2-256 (multihash 0x${hex(bytes[2])}, length ${bytes[3]})`

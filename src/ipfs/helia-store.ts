@@ -15,7 +15,7 @@ import type { CID } from "multiformats/cid" with { "resolution-mode": "import" }
 import { CertLedgerError, isCertLedgerError } from "../errors";
 import { askingAgain, DEFAULT_ASK_AGAIN_AFTER_MS, reporting } from "./ask-again";
 import { resendWants, trackBitswap, type WantListPeers } from "./bitswap-peers";
-import { cidToBytes, importWithKuboLayout, isSingleBlock, loadCid, loadCidClass, singleBlockCid } from "./cid";
+import { cidToBytes, importWithKuboLayout, isSingleBlock, loadCid, loadCidClass, RAW_CODEC, singleBlockCid } from "./cid";
 import { lockDataDir } from "./data-dir-lock";
 import { createLibp2pNode } from "./libp2p-node";
 import { checkTimeout, fetchSignal, readAtMost } from "./limits";
@@ -23,7 +23,7 @@ import { parseMultiaddr, peerAddress, peerIdOf } from "./multiaddrs";
 import { PeerGate } from "./peer-gate";
 import type { PayloadStore } from "./payload-store";
 import { openSqliteStorage, type PinnedDag, type SqliteIpfsStorage } from "./sqlite-storage";
-import { checkBlock, verifiedBlocks } from "./verified-blocks";
+import { localRawBlock, verifiedBlocks } from "./verified-blocks";
 
 /** Where the Helia store keeps its data and whom it talks to. */
 export interface HeliaStoreOptions {
@@ -77,7 +77,6 @@ export interface HeliaStore extends PayloadStore {
 
 const DEFAULT_LISTEN = ["/ip4/127.0.0.1/tcp/0"];
 /** The multicodec of a raw block (a payload of one chunk). */
-const RAW_CODEC = 0x55;
 // How often lost connections to kept peers are redialled, and how long one dial may take.
 const REDIAL_INTERVAL_MS = 5_000;
 const DIAL_TIMEOUT_MS = 10_000;
@@ -278,13 +277,9 @@ class HeliaPayloadStore implements HeliaStore {
     this.#checkRunning();
     const root = await loadCid(cid);
     const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
-    // A payload of one raw block this node holds (most payloads and manifests): read and checked against its CID here,
-    // without the fetch's deadline, retries and UnixFS walk, which cost more than the read itself.
-    const local = root.code === RAW_CODEC ? this.#parts.storage.localBlock(root) : undefined;
-    if (local !== undefined) {
-      checkBlock(root, local);
-      return readAtMost([local], maxBytes, cid);
-    }
+    // A payload of one raw block this node holds (most payloads and manifests).
+    const local = localRawBlock(root, (block) => this.#parts.storage.localBlock(block));
+    if (local !== undefined) return readAtMost([local], maxBytes, cid);
     const signal = fetchSignal(options.signal, this.#parts.timeoutMs);
     try {
       return await askingAgain(signal, this.#parts.askAgainAfterMs, (attemptSignal, progressed) =>

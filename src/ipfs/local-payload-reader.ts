@@ -3,9 +3,7 @@ import { CertLedgerError } from "../errors";
 import { loadCid } from "./cid";
 import { readAtMost } from "./limits";
 import type { PayloadReader } from "./payload-store";
-import { checkBlock } from "./verified-blocks";
-
-const RAW_CODEC = 0x55;
+import { localRawBlock } from "./verified-blocks";
 
 /** A payload reader for a process beside the node, over the node's IPFS file; what it cannot read there, `fetch` gets. */
 export interface LocalPayloadReader extends PayloadReader {
@@ -32,11 +30,12 @@ export function openLocalPayloadReader(options: { file: string; fetch: PayloadRe
   const block = db.prepare<[Uint8Array], { bytes: Buffer }>("SELECT bytes FROM blocks WHERE multihash = ?");
   return {
     async get(cid, readOptions = {}) {
-      const root = await loadCid(cid);
-      const local = root.code === RAW_CODEC ? block.get(root.multihash.bytes)?.bytes : undefined;
+      const local = localRawBlock(await loadCid(cid), (root) => {
+        const bytes = block.get(root.multihash.bytes)?.bytes;
+        return bytes && new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      });
       if (local === undefined) return options.fetch(cid, readOptions);
-      checkBlock(root, local);
-      return readAtMost([new Uint8Array(local.buffer, local.byteOffset, local.byteLength)], readOptions.maxBytes ?? Infinity, cid);
+      return readAtMost([local], readOptions.maxBytes ?? Infinity, cid);
     },
     close: () => db.close(),
   };

@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import type { Helia } from "helia" with { "resolution-mode": "import" };
 import { CertLedgerError } from "../errors";
+import { RAW_CODEC } from "./cid";
 
 type CID = Parameters<BlockAccess["has"]>[0];
 
@@ -41,4 +42,15 @@ export function checkBlock(cid: CID, block: Uint8Array): void {
   if (!digest.equals(cid.multihash.digest)) {
     throw new CertLedgerError("CID_MISMATCH", `block ${cid} does not match its CID: its ${block.byteLength} bytes hash to another digest`);
   }
+}
+
+/**
+ * The block `root` names, when it is a raw block (a payload or manifest of one block) that `lookup` holds, checked
+ * against its CID (CID_MISMATCH otherwise); undefined when it is not raw or not held. The fast path of a read: no
+ * deadline, retries or UnixFS walk, which cost more than the read itself.
+ */
+export function localRawBlock(root: CID, lookup: (root: CID) => Uint8Array | undefined): Uint8Array | undefined {
+  const block = root.code === RAW_CODEC ? lookup(root) : undefined;
+  if (block !== undefined) checkBlock(root, block);
+  return block;
 }
