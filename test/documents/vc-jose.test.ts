@@ -206,6 +206,13 @@ describe("VC-JOSE", function () {
       await expectRejection(signCredential(credential, { ...key, privateJwk: other.privateJwk }), "INVALID_KEY", /does not belong/);
     });
 
+    it("refuses the private half of another key given with this key's public point (x and y) with INVALID_KEY", async function () {
+      const credential = buildCredential(EXAMPLE_INPUTS.conformityCertificate as CredentialInput);
+      // Every member matches the public key but d: a signer that trusted x and y would sign tokens nobody can verify.
+      const borrowed = { ...key, privateJwk: { ...other.privateJwk, x: key.publicJwk.x, y: key.publicJwk.y } };
+      await expectRejection(signCredential(credential, borrowed), "INVALID_KEY", /does not belong/);
+    });
+
     it("refuses a key that is not a point of the curve with INVALID_KEY", async function () {
       const credential = buildCredential(EXAMPLE_INPUTS.testReport);
       const y = other.publicJwk.y;
