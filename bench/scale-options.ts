@@ -20,6 +20,11 @@ export interface ScaleOptions {
   keep: boolean;
   /** Start over even when an unfinished run of the same size is in `dir` (BENCH_SCALE_FRESH=1). */
   fresh: boolean;
+  /**
+   * VERIFY_PROCESSES settings the node is restarted with at the end, each measured in turn on the full folder
+   * (BENCH_SCALE_PROCESSES, default "0,2"; "none" measures none).
+   */
+  processes: number[];
 }
 
 /** Reads the scale bench's settings from `env`, failing on a value that is not a positive whole number. */
@@ -34,7 +39,19 @@ export function scaleOptions(env: NodeJS.ProcessEnv = process.env): ScaleOptions
     checkpoints: [...[1_000, 10_000, 100_000, 1_000_000].filter((c) => c < certificates), certificates],
     keep: env.BENCH_SCALE_KEEP === "1",
     fresh: env.BENCH_SCALE_FRESH === "1",
+    processes: processSettings(env.BENCH_SCALE_PROCESSES),
   };
+}
+
+function processSettings(raw: string | undefined): number[] {
+  if (raw === "none") return [];
+  const settings = (raw || "0,2").split(",").map((setting) => setting.trim());
+  if (settings.some((setting) => !/^\d{1,2}$/.test(setting))) {
+    throw new Error(
+      `BENCH_SCALE_PROCESSES: must be VERIFY_PROCESSES settings separated by commas (e.g. 0,2) or none, not ${JSON.stringify(raw)}`,
+    );
+  }
+  return settings.map(Number);
 }
 
 function whole(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

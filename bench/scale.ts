@@ -13,7 +13,7 @@
  * BENCH_SCALE_KEEP=1. NODE_PROFILE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the node (test/e2e/node-process.ts).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { ownerOnlyFromNowOn } from "../server/data-dir";
 import { report } from "./report";
@@ -76,6 +76,11 @@ async function main(): Promise<void> {
         await node.stop();
       }
       progress.state.final = await measureEnd(dataDir, options, progress);
+      progress.save();
+    }
+    if (options.processes.length > 0 && progress.state.final.processesMeasured === undefined) {
+      Object.assign(progress.state.final, await measureProcesses(dataDir, options, progress, logs));
+      progress.state.final.processesMeasured = options.processes.join(",");
       progress.save();
     }
     summarise(progress, options);
@@ -312,6 +317,68 @@ async function measureEnd(dataDir: string, options: ScaleOptions, progress: Prog
   };
 }
 
+/**
+ * Side by side on the full folder: the node restarted with each VERIFY_PROCESSES setting of BENCH_SCALE_PROCESSES in
+ * turn, its time to /readyz and cold verification of certificates nobody verified before (a warm-up first), so that
+ * what verification processes change at this size is measured on the same data, the same hour.
+ */
+async function measureProcesses(dataDir: string, options: ScaleOptions, progress: Progress, logs: HashLogs): Promise<CheckpointFigures> {
+  const { state } = progress;
+  const used = new Set<CertRef>([...state.verified, ...state.revoked, ...state.suspended]);
+  const figures: CheckpointFigures = {};
+  for (const processes of options.processes) {
+    const node = await startScaleNode(dataDir, { VERIFY_PROCESSES: String(processes) });
+    try {
+      const available = progress.submitted - used.size;
+      const sample = (count: number) => Array.from({ length: count }, () => pick(progress, used, false));
+      const warmUp = sample(Math.min(WARM_UP, Math.floor(available / 3)));
+      const measured = sample(Math.min(options.verifications, Math.floor(available / 2)));
+      await verifyCold(
+        node.api,
+        warmUp.map((ref) => hashOf(logs, ref)),
+      );
+      const verification = await verifyCold(
+        node.api,
+        measured.map((ref) => hashOf(logs, ref)),
+      );
+      state.verified.push(...warmUp, ...measured);
+      if (verification.non2xx + verification.errors > 0) {
+        throw new Error(`cold verification: ${verification.non2xx} answers not 2xx, ${verification.errors} errors`);
+      }
+      // The node and its verification processes (its children, anvil aside), once they have answered.
+      const rss = [node.process.child.pid, ...childrenOf(node.process.child.pid)]
+        .filter((pid) => pid !== anvilPid(dataDir))
+        .reduce((sum: number, pid) => sum + (memoryOf(pid)?.rss ?? 0), 0);
+      Object.assign(figures, {
+        [`processes.${processes}.readyzSeconds`]: node.readyzMs / 1000,
+        [`processes.${processes}.verifyP50Ms`]: verification.p50Ms,
+        [`processes.${processes}.verifyP99Ms`]: verification.p99Ms,
+        [`processes.${processes}.verifyPerSecond`]: verification.perSecond,
+        [`processes.${processes}.rss`]: rss,
+      });
+      report(
+        `VERIFY_PROCESSES=${processes} on ${n(progress.submitted)} certificates: /readyz 200 after ${seconds(node.readyzMs)} s; ` +
+          `${verification.requests} certificates never verified before, 10 connections: p50 ${verification.p50Ms} ms, ` +
+          `p99 ${verification.p99Ms} ms, ${n(verification.perSecond)} requests/s; RSS of the node and its processes ${(rss / MIB) | 0} MiB`,
+      );
+    } finally {
+      await node.stop();
+    }
+  }
+  progress.save();
+  return figures;
+}
+
+/** The child processes of `pid` (Linux /proc), or none when they cannot be read. */
+function childrenOf(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /** Prints the run's figures together, and the verdicts. */
 function summarise(progress: Progress, options: ScaleOptions): void {
   const { state } = progress;
@@ -358,6 +425,14 @@ function summarise(progress: Progress, options: ScaleOptions): void {
   );
   const restart = final.restartReadyzSeconds as number;
   report(`verdict: restart to ready (/readyz 200) ${restart.toFixed(1)} s ≤ 10 s: ${restart <= 10 ? "yes" : "NO"}`);
+  for (const processes of options.processes) {
+    const at = (figure: string) => final[`processes.${processes}.${figure}`] as number | undefined;
+    if (at("verifyP50Ms") === undefined) continue;
+    report(
+      `  side by side, VERIFY_PROCESSES=${processes}: /readyz ${at("readyzSeconds")!.toFixed(1)} s, cold verification p50 ` +
+        `${at("verifyP50Ms")} ms, p99 ${at("verifyP99Ms")} ms, ${n(at("verifyPerSecond")!)} requests/s, RSS ${(at("rss")! / MIB) | 0} MiB`,
+    );
+  }
 }
 
 /** A random certificate of the run not in `used` (which it joins); of a direct lane when `direct`. */
