@@ -30,7 +30,6 @@ import { Keyring } from "../src/keys/keyring";
 import { OutcomesClient } from "../src/outcomes";
 import { Auth } from "../server/auth";
 import { loadServerKey } from "../server/server-key";
-import { NODE_FLAGS } from "../server/node-flags";
 
 const ROOT = path.resolve(__dirname, "..");
 /** Anvil's development mnemonic: its first accounts are the ones anvil funds and unlocks. */
@@ -395,7 +394,7 @@ async function fund(provider: Provider, funder: Signer, addresses: string[]) {
 
 /** Starts `server/main.ts` with `env`; `ready` resolves once it printed that it is ready, and rejects if it exits first. */
 function spawnServer(env: Record<string, string>, log: (line: string) => void): { process: ChildProcess; ready: Promise<void> } {
-  const child = spawn(process.execPath, [...NODE_FLAGS, require.resolve("ts-node/dist/bin.js"), "--transpile-only", "server/main.ts"], {
+  const child = spawn(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "server/main.ts"], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

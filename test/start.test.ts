@@ -1,11 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import { lstat, mkdtemp, readdir, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { freePort } from "./e2e/node-process";
-import { NODE_FLAGS } from "../server/node-flags";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -45,21 +43,6 @@ async function readableByOthers(dir: string): Promise<string[]> {
   return found;
 }
 
-/** The command line of the node process (`server/main.ts`) in process group `group`, as its arguments. */
-function nodeCommandLine(group: number): string[] {
-  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const processGroup = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
-      const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-      if (processGroup === group && args.includes("server/main.ts")) return args;
-    } catch {
-      // The process ended while being read.
-    }
-  }
-  throw new Error(`no server/main.ts process in group ${group}`);
-}
-
 async function json(response: Response): Promise<Record<string, unknown>> {
   return (await response.json()) as Record<string, unknown>;
 }
@@ -79,9 +62,6 @@ describe("npm start (the embedded default)", function () {
       expect(first.output()).to.include("demo consortium seeded");
       expect(first.output()).to.include(`${api}/docs`);
       expect((await fetch(`${api}/readyz`)).status).to.equal(200);
-      // The node runs with the Node flags server/node-flags.ts gives (its young generation's size, say).
-      const args = nodeCommandLine(first.child.pid!);
-      for (const flag of NODE_FLAGS) expect(args.slice(0, args.indexOf("server/main.ts")), "the node's command line").to.include(flag);
       expect(await readableByOthers(dataDir), "the data folder is its owner's alone (0700 folders, 0600 files)").to.deep.equal([]);
       const credentials = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8"));
       const token: string = credentials.parties.KG.authorities[0].token;

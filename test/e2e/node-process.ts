@@ -2,7 +2,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { NODE_FLAGS } from "../../server/node-flags";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -24,17 +23,13 @@ export interface NodeProcess {
 export function startNode(env: Record<string, string>, options: { detached?: boolean } = {}): NodeProcess {
   // NODE_PROFILE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the node; NODE_OPTIONS may not carry them.
   const nodeArgs = (process.env.NODE_PROFILE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(
-    process.execPath,
-    [...NODE_FLAGS, ...nodeArgs, require.resolve("ts-node/dist/bin.js"), "--transpile-only", "server/main.ts"],
-    {
-      cwd: ROOT,
-      // The tests poll hard from one address: the public rate limit is for the outside world.
-      env: { ...process.env, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "1000000", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: options.detached ?? false,
-    },
-  );
+  const child = spawn(process.execPath, [...nodeArgs, require.resolve("ts-node/dist/bin.js"), "--transpile-only", "server/main.ts"], {
+    cwd: ROOT,
+    // The tests poll hard from one address: the public rate limit is for the outside world.
+    env: { ...process.env, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "1000000", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: options.detached ?? false,
+  });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
