@@ -13,7 +13,7 @@
  * BENCH_SCALE_KEEP=1. NODE_PROFILE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the node (test/e2e/node-process.ts).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { ownerOnlyFromNowOn } from "../server/data-dir";
 import { report } from "./report";
@@ -23,7 +23,8 @@ import { buildIndex } from "./scale-index";
 import { anvilPid, cpuSecondsOf, indexTotal, memoryOf, outboxCounts, startScaleNode, waitFor, type ScaleNode } from "./scale-node";
 import { scaleOptions, type ScaleOptions } from "./scale-options";
 import { DIRECT_LANES, directPosition, directRef, HashLog, Progress, type CertRef, type CheckpointFigures } from "./scale-progress";
-import { verdictOf, verifyCold } from "./scale-verify";
+import { verdictOf, verifyCold, type VerificationFigures } from "./scale-verify";
+import { verificationProcessesOf } from "../test/e2e/node-process";
 
 const WARM_UP = 300;
 const HOUR_MS = 3_600_000;
@@ -217,31 +218,18 @@ async function measureCheckpoint(
   const anvil = memoryOf(anvilPid(node.dataDir));
   const disk = diskUsage(node.dataDir);
 
-  // Cold verification: a warm-up, then certificates chosen at random among those nobody verified or changed.
-  const available = progress.submitted - used.size;
-  const sample = (count: number) => Array.from({ length: count }, () => pick(progress, used, false));
-  const warmUp = sample(Math.min(WARM_UP, Math.floor(available / 3)));
-  const measured = sample(Math.min(options.verifications, Math.floor(available / 2)));
-  const verdict = await verdictOf(api, hashOf(logs, warmUp[0] ?? measured[0]));
+  const sample = coldSample(progress, used, options);
+  const verdict = await verdictOf(api, hashOf(logs, sample.warmUp[0] ?? sample.measured[0]));
   if (verdict !== "VALID") throw new Error(`a certificate anchored by the bench verifies ${verdict}, not VALID`);
-  await verifyCold(
-    api,
-    warmUp.map((ref) => hashOf(logs, ref)),
-  );
   // The CPU time the node and its anvil spend per verification moves much less with the neighbours' load than latency.
   const cpuPids = { node: node.process.child.pid, anvil: anvilPid(node.dataDir) };
-  const cpuBefore = { node: cpuSecondsOf(cpuPids.node) ?? NaN, anvil: cpuSecondsOf(cpuPids.anvil) ?? NaN };
-  const verification = await verifyCold(
-    api,
-    measured.map((ref) => hashOf(logs, ref)),
-  );
+  let cpuBefore = { node: NaN, anvil: NaN };
+  const verification = await verifyColdSample(api, logs, progress, sample, () => {
+    cpuBefore = { node: cpuSecondsOf(cpuPids.node) ?? NaN, anvil: cpuSecondsOf(cpuPids.anvil) ?? NaN };
+  });
   const cpuMs = (name: keyof typeof cpuPids) =>
     Math.round((((cpuSecondsOf(cpuPids[name]) ?? NaN) - cpuBefore[name]) * 1000 * 100) / verification.requests) / 100;
   const verifyCpuMs = { node: cpuMs("node"), anvil: cpuMs("anvil") };
-  state.verified.push(...warmUp, ...measured);
-  if (verification.non2xx + verification.errors > 0) {
-    throw new Error(`cold verification: ${verification.non2xx} answers not 2xx, ${verification.errors} errors`);
-  }
 
   const figures: CheckpointFigures = {
     anchorSeconds: Math.round(state.anchorSeconds * 10) / 10,
@@ -329,26 +317,10 @@ async function measureProcesses(dataDir: string, options: ScaleOptions, progress
   for (const processes of options.processes) {
     const node = await startScaleNode(dataDir, { VERIFY_PROCESSES: String(processes) });
     try {
-      const available = progress.submitted - used.size;
-      const sample = (count: number) => Array.from({ length: count }, () => pick(progress, used, false));
-      const warmUp = sample(Math.min(WARM_UP, Math.floor(available / 3)));
-      const measured = sample(Math.min(options.verifications, Math.floor(available / 2)));
-      await verifyCold(
-        node.api,
-        warmUp.map((ref) => hashOf(logs, ref)),
-      );
-      const verification = await verifyCold(
-        node.api,
-        measured.map((ref) => hashOf(logs, ref)),
-      );
-      state.verified.push(...warmUp, ...measured);
-      if (verification.non2xx + verification.errors > 0) {
-        throw new Error(`cold verification: ${verification.non2xx} answers not 2xx, ${verification.errors} errors`);
-      }
-      // The node and its verification processes (its children, anvil aside), once they have answered.
-      const rss = [node.process.child.pid, ...childrenOf(node.process.child.pid)]
-        .filter((pid) => pid !== anvilPid(dataDir))
-        .reduce((sum: number, pid) => sum + (memoryOf(pid)?.rss ?? 0), 0);
+      const verification = await verifyColdSample(node.api, logs, progress, coldSample(progress, used, options));
+      // The node and its verification processes, once they have answered.
+      const pid = node.process.child.pid!;
+      const rss = [pid, ...(await verificationProcessesOf(pid))].reduce((sum, each) => sum + (memoryOf(each)?.rss ?? 0), 0);
       Object.assign(figures, {
         [`processes.${processes}.readyzSeconds`]: node.readyzMs / 1000,
         [`processes.${processes}.verifyP50Ms`]: verification.p50Ms,
@@ -369,14 +341,41 @@ async function measureProcesses(dataDir: string, options: ScaleOptions, progress
   return figures;
 }
 
-/** The child processes of `pid` (Linux /proc), or none when they cannot be read. */
-function childrenOf(pid: number | undefined): number[] {
-  if (pid === undefined) return [];
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
+/** Certificates for cold verification, chosen at random among those nobody verified or changed (they join `used`). */
+function coldSample(progress: Progress, used: Set<CertRef>, options: ScaleOptions): { warmUp: CertRef[]; measured: CertRef[] } {
+  const available = progress.submitted - used.size;
+  const sample = (count: number) => Array.from({ length: count }, () => pick(progress, used, false));
+  return {
+    warmUp: sample(Math.min(WARM_UP, Math.floor(available / 3))),
+    measured: sample(Math.min(options.verifications, Math.floor(available / 2))),
+  };
+}
+
+/**
+ * Verifies `sample.warmUp`, then `sample.measured` (the figures returned; `beforeMeasured` is called just before), and
+ * records them all as verified; throws on any answer that is not 2xx.
+ */
+async function verifyColdSample(
+  api: string,
+  logs: HashLogs,
+  progress: Progress,
+  sample: { warmUp: CertRef[]; measured: CertRef[] },
+  beforeMeasured: () => void = () => undefined,
+): Promise<VerificationFigures> {
+  await verifyCold(
+    api,
+    sample.warmUp.map((ref) => hashOf(logs, ref)),
+  );
+  beforeMeasured();
+  const verification = await verifyCold(
+    api,
+    sample.measured.map((ref) => hashOf(logs, ref)),
+  );
+  progress.state.verified.push(...sample.warmUp, ...sample.measured);
+  if (verification.non2xx + verification.errors > 0) {
+    throw new Error(`cold verification: ${verification.non2xx} answers not 2xx, ${verification.errors} errors`);
   }
+  return verification;
 }
 
 /** Prints the run's figures together, and the verdicts. */

@@ -79,7 +79,7 @@ export async function signCredential(vc: Credential, key: CredentialSigningKey):
  * (src/standard-views) are signed this way too.
  */
 export async function signVcJose(payload: object, key: CredentialSigningKey, issuerDid?: string): Promise<string> {
-  const { publicJwk, signingKey } = await preparedKey(key);
+  const { publicJwk, signingKey } = preparedKey(key);
   // Only the key's members go into the header: never whatever else the caller's JWK object carries.
   const header: CredentialJwsHeader =
     issuerDid === undefined
@@ -94,23 +94,23 @@ export async function signVcJose(payload: object, key: CredentialSigningKey, iss
 
 /**
  * A signing key checked (a matching pair, its kid its thumbprint) and imported once per key object: a server signs
- * thousands of credentials with one authority key, and importing it each time was an eighth of the work.
+ * thousands of credentials with one authority key, and importing it each time was an eighth of the work. A key that
+ * is refused is not kept: it is checked (and refused) again each time.
  */
-const preparedKeys = new WeakMap<CredentialSigningKey, Promise<{ publicJwk: P256PublicJwk; signingKey: KeyObject }>>();
+const preparedKeys = new WeakMap<CredentialSigningKey, { publicJwk: P256PublicJwk; signingKey: KeyObject }>();
 
-function preparedKey(key: CredentialSigningKey): Promise<{ publicJwk: P256PublicJwk; signingKey: KeyObject }> {
+function preparedKey(key: CredentialSigningKey): { publicJwk: P256PublicJwk; signingKey: KeyObject } {
   let prepared = preparedKeys.get(key);
   if (!prepared) {
     prepared = prepare(key);
     preparedKeys.set(key, prepared);
-    prepared.catch(() => preparedKeys.delete(key));
   }
   return prepared;
 }
 
 const KEY_PROBE = Buffer.from("CertLedger: does this private key sign for its public key?");
 
-async function prepare(key: CredentialSigningKey): Promise<{ publicJwk: P256PublicJwk; signingKey: KeyObject }> {
+function prepare(key: CredentialSigningKey): { publicJwk: P256PublicJwk; signingKey: KeyObject } {
   const publicJwk = p256PublicJwk(key.publicJwk, "public key");
   const privateJwk = p256PrivateJwk(key.privateJwk);
   // A mismatched pair would produce tokens nobody can verify, anchored for good; refuse before signing.
