@@ -25,6 +25,12 @@ export interface VerificationBenchOptions {
   seconds: number;
   /** Certificates in the hot set (default 200, at most a fifth of `hashes`); the rest are verified cold. */
   hotCount?: number;
+  /**
+   * Of the cold certificates, how many are verified first, cold as well, to warm the node up (default 0): a node just
+   * started compiles its code as it answers, so a short run straight after the start measures V8's compiler as much as
+   * the verification. Its figures are printed apart, and the certificates measured next are still asked for the first time.
+   */
+  warmUpCount?: number;
   /** The processes whose CPU time per request to print (e.g. `{ node: pid, chain: anvilPid }`). */
   processes?: Record<string, number | undefined>;
 }
@@ -40,24 +46,23 @@ export async function benchVerification(options: VerificationBenchOptions): Prom
   const cpu = cpuMeter(options.processes ?? {});
   const hotCount = Math.max(1, Math.min(options.hotCount ?? 200, Math.floor(hashes.length / 5)));
   const hot = hashes.slice(0, hotCount);
-  const cold = hashes.slice(hotCount);
-  const before = await verifyOnce(api, cold[0] ?? hot[0]);
+  const warmUp = hashes.slice(hotCount, hotCount + (options.warmUpCount ?? 0));
+  const cold = hashes.slice(hotCount + warmUp.length);
+  // The sample is a warm-up certificate when there are some, so every certificate measured cold is asked for the first time.
+  const before = await verifyOnce(api, warmUp[0] ?? cold[0] ?? hot[0]);
   report(
-    `verification: ${hashes.length} certificates, ${cold.length} cold and ${hot.length} hot; a sample verifies ${before.report.verdict}`,
+    `verification: ${hashes.length} certificates, ${warmUp.length ? `${warmUp.length} cold to warm up, ` : ""}${cold.length} cold and ${hot.length} hot; a sample verifies ${before.report.verdict}`,
   );
 
-  if (cold.length >= 10) {
-    // Each request takes the next certificate nobody asked about yet; the run stops when they run out or time is up.
-    let next = 0;
+  if (warmUp.length >= 10) {
     const started = cpu();
-    const result = await autocannon({
-      url: api,
-      connections: 10,
-      duration: seconds,
-      maxOverallRequests: cold.length,
-      requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: `/v1/verify/${cold[next++ % cold.length]}` }) }],
-    });
-    print(`cold (${Math.min(next, cold.length)} certificates never verified before, 10 connections)`, result, started);
+    const result = await verifyEachOnce(api, warmUp);
+    print(`warm-up, cold (${warmUp.length} certificates never verified before, 10 connections, just after the start)`, result, started);
+  }
+  if (cold.length >= 10) {
+    const started = cpu();
+    const result = await verifyEachOnce(api, cold);
+    print(`cold (${cold.length} certificates never verified before, 10 connections${warmUp.length ? ", after the warm-up" : ""})`, result, started);
   }
 
   const latencies: number[] = [];
@@ -83,6 +88,18 @@ export async function benchVerification(options: VerificationBenchOptions): Prom
   report(
     `  head block during the runs: ${blocks}${before.report.chain.blockNumber === after.report.chain.blockNumber ? "" : " (blocks arrived: some hot answers were cold)"}`,
   );
+}
+
+/** Asks for each of `hashes` once, 10 connections at a time, each request the next certificate (for at most 60 s). */
+function verifyEachOnce(api: string, hashes: string[]): Promise<autocannon.Result> {
+  let next = 0;
+  return autocannon({
+    url: api,
+    connections: 10,
+    duration: 60,
+    maxOverallRequests: hashes.length,
+    requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: `/v1/verify/${hashes[next++ % hashes.length]}` }) }],
+  });
 }
 
 async function verifyOnce(api: string, hash: string): Promise<{ report: Report }> {
