@@ -10,11 +10,10 @@
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { buildCredential } from "../src/documents/credentials";
-import { EXAMPLE_INPUTS } from "../test/documents/credential-examples";
 import { freePort, startNode } from "../test/e2e/node-process";
 import { breakdown } from "./profile-breakdown";
 import { anchoredCount, report } from "./report";
+import { credentialsOf, postServerSignedCredentials, SENT_AS } from "./server-signed-credentials";
 
 /** The node to load, the authority that issues, how many credentials. */
 export interface CredentialAcceptanceOptions {
@@ -24,50 +23,18 @@ export interface CredentialAcceptanceOptions {
   count: number;
 }
 
-const PER_REQUEST = 100;
-const AT_ONCE = 4;
-
 /** Posts the credentials and prints how fast they were accepted and anchored. */
 export async function benchCredentialAcceptance(options: CredentialAcceptanceOptions): Promise<void> {
   const { api, authority, party, count } = options;
   const anchoredBefore = await anchoredCount(api);
-  const validFrom = new Date().toISOString();
-  const validUntil = new Date(Date.now() + 365 * 86_400_000).toISOString();
-  const run = `${Date.now().toString(36)}`;
-  const credentialAt = (i: number) =>
-    buildCredential({
-      ...EXAMPLE_INPUTS.conformityCertificate,
-      issuer: { party, authorityId: authority.id, name: authority.name },
-      certificateNumber: `${party}-BENCH-${run}-${i}`,
-      validFrom,
-      validUntil,
-    });
-  const bytes = JSON.stringify(credentialAt(0)).length;
-  const requests = Math.ceil(count / PER_REQUEST);
-  let next = 0;
-  let accepted = 0;
+  const bytes = JSON.stringify(credentialsOf(authority, party, "BENCH")(0)).length;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: AT_ONCE }, async () => {
-      while (next < requests) {
-        const first = next++ * PER_REQUEST;
-        const items = Array.from({ length: Math.min(PER_REQUEST, count - first) }, (_, i) => ({ credential: credentialAt(first + i) }));
-        const response = await fetch(`${api}/v1/certificates/batch`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${authority.token}`, "content-type": "application/json" },
-          body: JSON.stringify({ items }),
-        });
-        if (response.status !== 200) throw new Error(`POST /v1/certificates/batch: ${response.status} ${await response.text()}`);
-        const body = (await response.json()) as { results: { httpStatus: number }[] };
-        accepted += body.results.filter((r) => r.httpStatus === 202).length;
-      }
-    }),
-  );
+  const accepted = (await postServerSignedCredentials(api, authority, party, count, "BENCH")).length;
   const acceptedMs = performance.now() - started;
   while ((await anchoredCount(api)) - anchoredBefore < accepted) await new Promise((resolve) => setTimeout(resolve, 50));
   const anchoredMs = performance.now() - started;
   report(
-    `server-signed credentials (${bytes} bytes of JSON each, ${PER_REQUEST} per request, ${AT_ONCE} requests at a time): ` +
+    `server-signed credentials (${bytes} bytes of JSON each, ${SENT_AS}): ` +
       `${accepted} of ${count} accepted in ${(acceptedMs / 1000).toFixed(2)} s (${Math.round(accepted / (acceptedMs / 1000))}/s), ` +
       `all anchored in confirmed transactions after ${(anchoredMs / 1000).toFixed(2)} s: ${Math.round(accepted / (anchoredMs / 1000))} certificates/s`,
   );
