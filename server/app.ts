@@ -1,17 +1,19 @@
 import { randomUUID } from "node:crypto";
-import express, { type Express, type RequestHandler } from "express";
+import type { IncomingMessage, RequestListener } from "node:http";
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
 import { rateLimit, type Store } from "express-rate-limit";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import { CertLedgerError } from "../src/errors";
 import type { AppDependencies } from "./dependencies";
 import { createLogger } from "./logger";
+import { withDirectRoute } from "./direct-route";
 import { Metrics } from "./metrics";
 import { mountOpenApiRoutes } from "./openapi";
-import type { MountContext } from "./operation";
+import { expressPath, type MountContext } from "./operation";
 import { problemHandler, routeNotFound } from "./problem";
 import { mountRoutes } from "./routes";
-import { mountVerifyRoutes, type VerifyRouteDependencies } from "./routes/verify";
+import { mountVerifyRoutes, verifyOperations, type VerifyRouteDependencies } from "./routes/verify";
 import { mountWebPages } from "./web-pages";
 
 export type { AppDependencies } from "./dependencies";
@@ -48,16 +50,49 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}): Expr
     mountRoutes(router, deps, context, metrics);
     mountOpenApiRoutes(router, deps.config, context);
     mountWebPages(router, context.logger);
-  });
+  }).app;
+}
+
+/** A verification process's app, and the listener to serve, which answers its own route without the router. */
+export interface VerificationApp {
+  app: Express;
+  listener: RequestListener;
 }
 
 /**
  * The app of a verification process (server/verification-process.ts): the same headers, logs, metrics, rate limit and
  * problems as {@link createApp}, with the verification routes alone. `front` runs first and passes on only what this app
- * answers; it forwards the rest to the node.
+ * answers; it forwards the rest to the node. The requests `byHash` claims (GET /v1/verify/{certHash}, its certHash
+ * decoded) are answered by the same handlers without Express's router (server/direct-route.ts).
  */
-export function createVerificationApp(deps: AppBase & VerifyRouteDependencies, options: AppOptions & { front: RequestHandler }): Express {
-  return assembleApp(deps, options, (router, context) => mountVerifyRoutes(router, deps, context), options.front);
+export function createVerificationApp(
+  deps: AppBase & VerifyRouteDependencies,
+  options: AppOptions & { front: RequestHandler; byHash: (req: IncomingMessage) => string | undefined },
+): VerificationApp {
+  let verifyByHash: RequestHandler[] = [];
+  const assembled = assembleApp(
+    deps,
+    options,
+    (router, context) => ({ verifyByHash } = mountVerifyRoutes(router, deps, context)),
+    options.front,
+  );
+  const listener = withDirectRoute(assembled.app, {
+    pattern: expressPath(verifyOperations.verifyByHash.path),
+    match: (req) => {
+      const certHash = options.byHash(req);
+      return certHash === undefined ? undefined : { certHash };
+    },
+    handlers: [...assembled.middlewares, ...verifyByHash],
+    onError: assembled.onError,
+  });
+  return { app: assembled.app, listener };
+}
+
+/** An app, with the middlewares it runs before its routes and its error handler, for a route answered directly. */
+interface AssembledApp {
+  app: Express;
+  middlewares: RequestHandler[];
+  onError: ErrorRequestHandler;
 }
 
 function assembleApp(
@@ -65,7 +100,7 @@ function assembleApp(
   options: AppOptions,
   mount: (router: express.Router, context: MountContext, metrics: Metrics) => void,
   front?: RequestHandler,
-): Express {
+): AssembledApp {
   const logger = deps.logger ?? createLogger(deps.config.logLevel);
   const metrics = deps.metrics ?? new Metrics();
   const app = express();
@@ -78,9 +113,8 @@ function assembleApp(
   // Files (web pages, Swagger UI) keep theirs: express.static and sendFile make their own.
   app.set("etag", false);
   if (front) app.use(front);
-  app.use(requestLog(logger));
-  app.use(helmet());
-  app.use(metrics.middleware());
+  const middlewares = [requestLog(logger), helmet(), metrics.middleware()];
+  for (const middleware of middlewares) app.use(middleware);
 
   const context: MountContext = {
     auth: deps.auth,
@@ -113,8 +147,9 @@ function assembleApp(
   mount(router, context, metrics);
   app.use(router);
   app.use(routeNotFound());
-  app.use(problemHandler(logger));
-  return app;
+  const onError = problemHandler(logger);
+  app.use(onError);
+  return { app, middlewares, onError };
 }
 
 /**

@@ -84,13 +84,16 @@ export function expressPath(path: string): string {
   return path.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, ":$1");
 }
 
-/** Mounts `operation` on `router`: auth, rate limit, body parsing, validation, then `handler`. */
+/**
+ * Mounts `operation` on `router`: auth, rate limit, body parsing, validation, then `handler`. Returns that chain of
+ * handlers, for a route answered without the router too (server/direct-route.ts).
+ */
 export function mount<O extends Operation>(
   router: Router,
   operation: O,
   context: MountContext,
   handler: (input: HandlerInput<O>) => Promise<Reply | void>,
-): void {
+): RequestHandler[] {
   const chain: RequestHandler[] = [];
   if (operation.auth === "optional") chain.push(context.auth.optional());
   else if (operation.auth) chain.push(context.auth.requireRole(...operation.auth.roles));
@@ -120,6 +123,7 @@ export function mount<O extends Operation>(
     sendJson(res.status(reply.status), reply.body);
   });
   router[operation.method](expressPath(operation.path), ...chain);
+  return chain;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * A verification process: one of VERIFY_PROCESSES processes that share the node's public port (node:cluster), so that
  * verifications are answered on every core. It answers anonymous verifications by hash (`GET /v1/verify/{certHash}`,
- * the verifier page's and the public's question) itself, from the files the node writes — the chain index, read-only,
+ * the verifier page's and the public's question) itself, by the app's own handlers without Express's router
+ * (server/direct-route.ts), from the files the node writes — the chain index, read-only,
  * and the embedded IPFS node's blocks — and the chain, at a head block of its own no older than the node's bound. It
  * forwards every other request to the node over the node's internal socket, so whatever writes, holds keys or needs a
  * token stays in one process.
@@ -11,8 +12,8 @@
  * counts (kept in the node, so a client's limit holds whichever process answers it). The node tells it each block it
  * learns of through its own writes, so a revocation sent through this node shows here in the very next verification.
  */
+import type { IncomingMessage } from "node:http";
 import path from "node:path";
-import type { Request } from "express";
 import type { ClientRateLimitInfo, Store } from "express-rate-limit";
 import { readDeployment } from "../src/chain/deployment";
 import { LedgerClient } from "../src/chain/ledger-client";
@@ -48,8 +49,23 @@ export interface VerificationProcessStart {
   receiptKey: ReceiptSigningKey;
 }
 
-/** A certHash path: the one route this process answers (with no token; a token's verification goes to the node). */
-const VERIFY_BY_HASH = /^\/v1\/verify\/[^/]+$/;
+/** A certHash path, its query aside: the one route this process answers (with no token; a token's verification goes to the node). */
+const VERIFY_BY_HASH = /^\/v1\/verify\/([^/?#]+)(?:\?|$)/;
+
+/**
+ * The certHash of an anonymous GET /v1/verify/{certHash}, decoded as Express decodes a path parameter; undefined for
+ * any other request (forwarded to the node), and for a path that does not decode (the node's own route answers 400).
+ */
+export function anonymousVerificationByHash(req: IncomingMessage): string | undefined {
+  if (req.method !== "GET" || req.headers.authorization !== undefined) return undefined;
+  const found = VERIFY_BY_HASH.exec(req.url ?? "");
+  if (!found) return undefined;
+  try {
+    return decodeURIComponent(found[1]);
+  } catch {
+    return undefined;
+  }
+}
 
 async function run(channel: ProcessChannel, start: VerificationProcessStart): Promise<RunningServer> {
   const { config } = start;
@@ -89,16 +105,20 @@ async function run(channel: ProcessChannel, start: VerificationProcessStart): Pr
     defaultTtlSeconds: config.jwtTtlSeconds,
     revocations: TokenRevocations.open(path.join(config.dataDir, "token-revocations.sqlite")),
   });
-  const answersHere = (req: Request) => req.method === "GET" && req.headers.authorization === undefined && VERIFY_BY_HASH.test(req.path);
+  const answersHere = (req: IncomingMessage) => anonymousVerificationByHash(req) !== undefined;
   // Its requests are counted here and summed into the node's /metrics at each scrape.
   const metrics = new Metrics();
   channel.answer("metrics", () => metrics.registry.getMetricsAsJSON());
-  const app = createVerificationApp(
+  const { listener } = createVerificationApp(
     { config, auth, logger, metrics, client, verifier, useReader, receiptKey: start.receiptKey },
-    { front: forwardToNode(start.socketPath, answersHere), rateLimitStore: new CountsInTheNode(channel) },
+    {
+      front: forwardToNode(start.socketPath, answersHere),
+      byHash: anonymousVerificationByHash,
+      rateLimitStore: new CountsInTheNode(channel),
+    },
   );
   // Through node:cluster this listens on the node's public port, which the node's process shares out connection by connection.
-  return listen(app, { port: config.port, host: config.host });
+  return listen(listener, { port: config.port, host: config.host });
 }
 
 /** The public rate limit's counts, kept in the node's process (see VerificationProcessPool). */

@@ -1,4 +1,4 @@
-import type { Response, Router } from "express";
+import type { RequestHandler, Response, Router } from "express";
 import { CertLedgerError } from "../../src/errors";
 import { parseProofBundle, signReceipt, type VerifyInput, type VerifyOptions } from "../../src/verify";
 import type { Principal } from "../auth";
@@ -45,8 +45,12 @@ export const verifyOperations = {
 /** What the verification routes read: a verification process has these and nothing else of the node. */
 export type VerifyRouteDependencies = Pick<AppDependencies, "verifier" | "useReader" | "receiptKey" | "partyDecryptionKey" | "client">;
 
-/** Mounts the verification routes. */
-export function mountVerifyRoutes(router: Router, deps: VerifyRouteDependencies, context: MountContext): void {
+/** Mounts the verification routes; returns the handlers of the verification by hash (see createVerificationApp). */
+export function mountVerifyRoutes(
+  router: Router,
+  deps: VerifyRouteDependencies,
+  context: MountContext,
+): { verifyByHash: RequestHandler[] } {
   // A party admin's verification opens what was addressed to its party: the key never leaves this server, only the
   // payload check's outcome is reported.
   const recipientKeyOf = (res: Response) => {
@@ -91,11 +95,12 @@ export function mountVerifyRoutes(router: Router, deps: VerifyRouteDependencies,
     return answer({ kind: "bundle", bundle: parsed }, options, receipt);
   });
 
-  mount(router, verifyOperations.verifyByHash, context, async ({ params, query, res }) =>
+  const verifyByHash = mount(router, verifyOperations.verifyByHash, context, async ({ params, query, res }) =>
     answer(
       { kind: "hash", certHash: params.certHash },
       { asOf: query.asOf, forParty: query.forParty, recipientKey: recipientKeyOf(res), source: query.source },
       query.receipt,
     ),
   );
+  return { verifyByHash };
 }
