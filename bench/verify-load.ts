@@ -62,7 +62,11 @@ export async function benchVerification(options: VerificationBenchOptions): Prom
   if (cold.length >= 10) {
     const started = cpu();
     const result = await verifyEachOnce(api, cold);
-    print(`cold (${cold.length} certificates never verified before, 10 connections${warmUp.length ? ", after the warm-up" : ""})`, result, started);
+    print(
+      `cold (${cold.length} certificates never verified before, 10 connections${warmUp.length ? ", after the warm-up" : ""})`,
+      result,
+      started,
+    );
   }
 
   const latencies: number[] = [];

@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { CertLedgerError } from "../src/errors";
 import type { AppDependencies } from "./dependencies";
 import { createLogger } from "./logger";
-import { withDirectRoute } from "./direct-route";
+import { withDirectRoute, type ServerClasses } from "./direct-route";
 import { Metrics } from "./metrics";
 import { mountOpenApiRoutes } from "./openapi";
 import { expressPath, type MountContext } from "./operation";
@@ -53,10 +53,14 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}): Expr
   }).app;
 }
 
-/** A verification process's app, and the listener to serve, which answers its own route without the router. */
+/**
+ * A verification process's app, and the listener to serve, which answers its own route without the router, with the
+ * classes its server should make requests and responses of (see withDirectRoute).
+ */
 export interface VerificationApp {
   app: Express;
   listener: RequestListener;
+  classes: ServerClasses;
 }
 
 /**
@@ -76,7 +80,7 @@ export function createVerificationApp(
     (router, context) => ({ verifyByHash } = mountVerifyRoutes(router, deps, context)),
     options.front,
   );
-  const listener = withDirectRoute(assembled.app, {
+  const { listener, classes } = withDirectRoute(assembled.app, {
     pattern: expressPath(verifyOperations.verifyByHash.path),
     match: (req) => {
       const certHash = options.byHash(req);
@@ -85,7 +89,7 @@ export function createVerificationApp(
     handlers: [...assembled.middlewares, ...verifyByHash],
     onError: assembled.onError,
   });
-  return { app: assembled.app, listener };
+  return { app: assembled.app, listener, classes };
 }
 
 /** An app, with the middlewares it runs before its routes and its error handler, for a route answered directly. */

@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { createServer, type RequestListener, type Server } from "node:http";
+import type { ServerClasses } from "./direct-route";
 
 /** A listening HTTP server. */
 export interface RunningServer {
@@ -14,13 +15,13 @@ export interface RunningServer {
 /**
  * Starts `app` on `host`:`port` (port 0: any free port), or on the unix socket `path`, and resolves once it listens.
  * In a node:cluster worker, a port is the one the primary shares out. `keepAliveTimeoutMs` (default 5 s): how long an
- * idle connection is kept.
+ * idle connection is kept. `classes`: what the server makes its requests and responses of (see withDirectRoute).
  */
 export async function start(
   app: RequestListener,
-  options: ({ port: number; host: string } | { path: string }) & { keepAliveTimeoutMs?: number },
+  options: ({ port: number; host: string } | { path: string }) & { keepAliveTimeoutMs?: number; classes?: ServerClasses },
 ): Promise<RunningServer> {
-  const server = createServer(app);
+  const server = options.classes ? createServer({ ...options.classes }, app) : createServer(app);
   // Slow clients may not hold a connection open forever; uploads of 20 MiB still have minutes.
   server.headersTimeout = 30_000;
   server.requestTimeout = 300_000;

@@ -109,7 +109,7 @@ async function run(channel: ProcessChannel, start: VerificationProcessStart): Pr
   // Its requests are counted here and summed into the node's /metrics at each scrape.
   const metrics = new Metrics();
   channel.answer("metrics", () => metrics.registry.getMetricsAsJSON());
-  const { listener } = createVerificationApp(
+  const { listener, classes } = createVerificationApp(
     { config, auth, logger, metrics, client, verifier, useReader, receiptKey: start.receiptKey },
     {
       front: forwardToNode(start.socketPath, answersHere),
@@ -118,7 +118,7 @@ async function run(channel: ProcessChannel, start: VerificationProcessStart): Pr
     },
   );
   // Through node:cluster this listens on the node's public port, which the node's process shares out connection by connection.
-  return listen(listener, { port: config.port, host: config.host });
+  return listen(listener, { port: config.port, host: config.host, classes });
 }
 
 /** The public rate limit's counts, kept in the node's process (see VerificationProcessPool). */

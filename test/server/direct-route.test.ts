@@ -1,7 +1,6 @@
 import { Writable } from "node:stream";
 import { expect } from "chai";
 import { ethers } from "ethers";
-import type { RequestListener } from "node:http";
 import { createVerificationApp } from "../../server/app";
 import { start, type RunningServer } from "../../server/http-server";
 import { createLogger } from "../../server/logger";
@@ -50,8 +49,11 @@ describe("API: the verification route answered without Express's router", functi
       routed++;
       return handle(...args);
     };
-    const listener: RequestListener = how === "router" ? built.app : built.listener;
-    const server_ = await start(listener, { port: 0, host: "127.0.0.1" });
+    // Served as a verification process serves it: with the classes its requests and responses are made of.
+    const server_ =
+      how === "router"
+        ? await start(built.app, { port: 0, host: "127.0.0.1" })
+        : await start(built.listener, { port: 0, host: "127.0.0.1", classes: built.classes });
     running.push(server_);
     const ask = async (path: string, headers: Record<string, string> = {}) => {
       const response = await fetch(server_.url + path, { headers });
