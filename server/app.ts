@@ -7,7 +7,8 @@ import type { Logger } from "pino";
 import { CertLedgerError } from "../src/errors";
 import type { AppDependencies } from "./dependencies";
 import { createLogger } from "./logger";
-import { withDirectRoute, type ServerClasses } from "./direct-route";
+import { withDirectRoute } from "./direct-route";
+import { expressServerClasses, type ServerClasses } from "./express-classes";
 import { Metrics } from "./metrics";
 import { mountOpenApiRoutes } from "./openapi";
 import { expressPath, type MountContext } from "./operation";
@@ -55,7 +56,7 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}): Expr
 
 /**
  * A verification process's app, and the listener to serve, which answers its own route without the router, with the
- * classes its server should make requests and responses of (see withDirectRoute).
+ * classes its server should make requests and responses of (expressServerClasses).
  */
 export interface VerificationApp {
   app: Express;
@@ -80,7 +81,7 @@ export function createVerificationApp(
     (router, context) => ({ verifyByHash } = mountVerifyRoutes(router, deps, context)),
     options.front,
   );
-  const { listener, classes } = withDirectRoute(assembled.app, {
+  const listener = withDirectRoute(assembled.app, {
     pattern: expressPath(verifyOperations.verifyByHash.path),
     match: (req) => {
       const certHash = options.byHash(req);
@@ -89,7 +90,7 @@ export function createVerificationApp(
     handlers: [...assembled.middlewares, ...verifyByHash],
     onError: assembled.onError,
   });
-  return { app: assembled.app, listener, classes };
+  return { app: assembled.app, listener, classes: expressServerClasses(assembled.app) };
 }
 
 /** An app, with the middlewares it runs before its routes and its error handler, for a route answered directly. */

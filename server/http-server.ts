@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { createServer, type RequestListener, type Server } from "node:http";
-import type { ServerClasses } from "./direct-route";
+import type { ServerClasses } from "./express-classes";
 
 /** A listening HTTP server. */
 export interface RunningServer {
@@ -15,7 +15,7 @@ export interface RunningServer {
 /**
  * Starts `app` on `host`:`port` (port 0: any free port), or on the unix socket `path`, and resolves once it listens.
  * In a node:cluster worker, a port is the one the primary shares out. `keepAliveTimeoutMs` (default 5 s): how long an
- * idle connection is kept. `classes`: what the server makes its requests and responses of (see withDirectRoute).
+ * idle connection is kept. `classes`: what the server makes its requests and responses of (expressServerClasses).
  */
 export async function start(
   app: RequestListener,

@@ -35,6 +35,7 @@ import { Auth } from "./auth";
 import { HEAD_MAX_AGE_MS, type ServerConfig } from "./config";
 import { ownerOnlyFromNowOn, secureDataDir } from "./data-dir";
 import { seedDemo, type DemoCredentials } from "./demo";
+import { expressServerClasses } from "./express-classes";
 import { start as listen } from "./http-server";
 import { joinConsortium, openPayloadStore } from "./ipfs-node";
 import { createLogger } from "./logger";
@@ -321,7 +322,7 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
       stack.push(() => verifying.stop());
       metrics.includeProcesses(() => verifying.metrics());
     } else {
-      const http = await listen(app, { port: config.port, host: config.host });
+      const http = await listen(app, { port: config.port, host: config.host, classes: expressServerClasses(app) });
       stack.push(() => http.stop());
       url = http.url;
     }

@@ -24,6 +24,7 @@ import type { ReceiptSigningKey } from "../src/verify";
 import type { ServerConfig } from "./config";
 import type { ProcessMetrics } from "./metrics";
 import { clientNamedByForwarder } from "./forward-to-node";
+import { expressServerClasses } from "./express-classes";
 import { start as listen, type RunningServer } from "./http-server";
 import { ProcessChannel } from "./process-channel";
 import type { VerificationProcessStart } from "./verification-process";
@@ -77,7 +78,11 @@ export class VerificationProcessPool {
     const folder = mkdtempSync(path.join(os.tmpdir(), "certledger-node-"));
     const socketPath = path.join(folder, "api.sock");
     // Idle connections from the processes' keep-alive agents are kept a minute, so a forwarded request seldom races a close.
-    const internal = await listen(clientNamedByForwarder(app), { path: socketPath, keepAliveTimeoutMs: 60_000 });
+    const internal = await listen(clientNamedByForwarder(app), {
+      path: socketPath,
+      keepAliveTimeoutMs: 60_000,
+      classes: expressServerClasses(app),
+    });
     this.#started = {
       start: {
         config: { ...options.config, keyringPassword: undefined },
