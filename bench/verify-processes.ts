@@ -4,7 +4,8 @@
  * (bench/server-signed-credentials.ts: the work an issuer sends most, ~1.3 kB each, not stand-ins), then
  * verified by hash cold and hot with autocannon (bench/verify-load.ts). The CPU time per request is the node's plus its
  * verification processes'. `npx ts-node --transpile-only bench/verify-processes.ts`; BENCH_VERIFY_PROCESSES lists the
- * counts to compare (default "0,2"), BENCH_CERTIFICATES how many certificates (default 11,000: 200 hot, 1,000 to warm up, 9,800 cold). Part of `npm run bench`.
+ * counts to compare (default "0,2"), BENCH_CERTIFICATES how many certificates (default 11,000: 200 hot, 1,000 to warm
+ * up, 9,800 cold). Part of `npm run bench`.
  */
 import { verificationProcessesOf } from "../test/e2e/node-process";
 import { untilReady, withFreshNode } from "./fresh-node";

@@ -8,7 +8,6 @@ import { CertLedgerError } from "../src/errors";
 import type { AppDependencies } from "./dependencies";
 import { createLogger } from "./logger";
 import { withDirectRoute } from "./direct-route";
-import { expressServerClasses, type ServerClasses } from "./express-classes";
 import { Metrics } from "./metrics";
 import { mountOpenApiRoutes } from "./openapi";
 import { expressPath, type MountContext } from "./operation";
@@ -55,13 +54,12 @@ export function createApp(deps: AppDependencies, options: AppOptions = {}): Expr
 }
 
 /**
- * A verification process's app, and the listener to serve, which answers its own route without the router, with the
- * classes its server should make requests and responses of (expressServerClasses).
+ * A verification process's app, and the listener to serve (with expressServerClasses(app)), which answers its own
+ * route without the router.
  */
 export interface VerificationApp {
   app: Express;
   listener: RequestListener;
-  classes: ServerClasses;
 }
 
 /**
@@ -90,7 +88,7 @@ export function createVerificationApp(
     handlers: [...assembled.middlewares, ...verifyByHash],
     onError: assembled.onError,
   });
-  return { app: assembled.app, listener, classes: expressServerClasses(assembled.app) };
+  return { app: assembled.app, listener };
 }
 
 /** An app, with the middlewares it runs before its routes and its error handler, for a route answered directly. */

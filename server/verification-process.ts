@@ -31,6 +31,7 @@ import { Verifier } from "../src/verify";
 import { createVerificationApp } from "./app";
 import { Auth } from "./auth";
 import { HEAD_MAX_AGE_MS, type ServerConfig } from "./config";
+import { expressServerClasses } from "./express-classes";
 import { forwardToNode } from "./forward-to-node";
 import { start as listen, type RunningServer } from "./http-server";
 import { createLogger } from "./logger";
@@ -109,7 +110,7 @@ async function run(channel: ProcessChannel, start: VerificationProcessStart): Pr
   // Its requests are counted here and summed into the node's /metrics at each scrape.
   const metrics = new Metrics();
   channel.answer("metrics", () => metrics.registry.getMetricsAsJSON());
-  const { listener, classes } = createVerificationApp(
+  const { app, listener } = createVerificationApp(
     { config, auth, logger, metrics, client, verifier, useReader, receiptKey: start.receiptKey },
     {
       front: forwardToNode(start.socketPath, answersHere),
@@ -118,7 +119,7 @@ async function run(channel: ProcessChannel, start: VerificationProcessStart): Pr
     },
   );
   // Through node:cluster this listens on the node's public port, which the node's process shares out connection by connection.
-  return listen(listener, { port: config.port, host: config.host, classes });
+  return listen(listener, { port: config.port, host: config.host, classes: expressServerClasses(app) });
 }
 
 /** The public rate limit's counts, kept in the node's process (see VerificationProcessPool). */

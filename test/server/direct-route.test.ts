@@ -2,6 +2,7 @@ import { Writable } from "node:stream";
 import { expect } from "chai";
 import { ethers } from "ethers";
 import { createVerificationApp } from "../../server/app";
+import { expressServerClasses } from "../../server/express-classes";
 import { start, type RunningServer } from "../../server/http-server";
 import { createLogger } from "../../server/logger";
 import { Metrics } from "../../server/metrics";
@@ -53,7 +54,7 @@ describe("API: the verification route answered without Express's router", functi
     const server_ =
       how === "router"
         ? await start(built.app, { port: 0, host: "127.0.0.1" })
-        : await start(built.listener, { port: 0, host: "127.0.0.1", classes: built.classes });
+        : await start(built.listener, { port: 0, host: "127.0.0.1", classes: expressServerClasses(built.app) });
     running.push(server_);
     const ask = async (path: string, headers: Record<string, string> = {}) => {
       const response = await fetch(server_.url + path, { headers });

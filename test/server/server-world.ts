@@ -22,6 +22,7 @@ import { Verifier } from "../../src/verify";
 import { Auth, type MintTokenInput } from "../../server/auth";
 import { createApp, type AppDependencies } from "../../server/app";
 import { loadConfig } from "../../server/config";
+import { expressServerClasses } from "../../server/express-classes";
 import { start } from "../../server/http-server";
 import { createLogger } from "../../server/logger";
 import { loadServerKey } from "../../server/server-key";
@@ -187,7 +188,9 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   };
   if (options.anchoring !== false) batcher.start();
   if (options.indexing !== false) index.start();
-  const http = await start(createApp(deps), { port: 0, host: "127.0.0.1" });
+  // Served as npm start serves it: requests made with Express's prototypes from the start.
+  const app = createApp(deps);
+  const http = await start(app, { port: 0, host: "127.0.0.1", classes: expressServerClasses(app) });
   const server: TestServer = {
     url: http.url,
     world,
