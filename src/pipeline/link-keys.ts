@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import { normalizeCertificateNumber } from "../documents/hashing";
 import { CertLedgerError } from "../errors";
 import { openSqliteFile } from "../sqlite-file";
+import { GroupCommit } from "../sqlite-group-commit";
 
 /** A certificate this server accepted, as the console lists it: who issued it, its number, and whether it was stamped. */
 export interface IssuedEntry {
@@ -86,12 +87,7 @@ export class LinkKeyStore {
   readonly #deriveKey: Buffer;
   readonly #upsert: Database.Statement;
   readonly #insertFirst: Database.Statement;
-  readonly #grouped: {
-    record: IssuedRecord;
-    replace: boolean;
-    resolve: (kept: boolean) => void;
-    reject: (error: unknown) => void;
-  }[] = [];
+  readonly #grouped: GroupCommit<{ record: IssuedRecord; replace: boolean }, boolean>;
   #closed = false;
 
   private constructor(db: Database.Database, dataKey: Uint8Array) {
@@ -108,6 +104,8 @@ export class LinkKeyStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (cert_hash) DO NOTHING`,
     );
+    // A record refused (a malformed key) fails the whole group, as it did when each group was one plain transaction.
+    this.#grouped = new GroupCommit(db, (items) => items.map(({ record, replace }) => ({ ok: this.#insert(record, replace) })));
   }
 
   /** Opens (creating it if needed) the store in SQLite file `file`, sealing with `dataKey` (32 bytes, see Keyring.dataKey). */
@@ -125,7 +123,7 @@ export class LinkKeyStore {
   /** Closes the file; the store cannot be used afterwards. */
   close(): void {
     if (this.#closed) return;
-    if (this.#grouped.length > 0) this.#commitGrouped();
+    this.#grouped.flush();
     this.#closed = true;
     this.#db.close();
   }
@@ -156,23 +154,7 @@ export class LinkKeyStore {
   recordGrouped(record: IssuedRecord, options: { replace?: boolean } = {}): Promise<boolean> {
     this.#check();
     if (!LINK_KEY.test(record.linkKey)) return Promise.reject(new RangeError("a link key is 43 characters of base64url"));
-    return new Promise((resolve, reject) => {
-      this.#grouped.push({ record, replace: options.replace === true, resolve, reject });
-      if (this.#grouped.length === 1) setImmediate(() => this.#commitGrouped());
-    });
-  }
-
-  #commitGrouped(): void {
-    const group = this.#grouped.splice(0);
-    let kept: boolean[];
-    try {
-      this.#check();
-      kept = this.#db.transaction(() => group.map(({ record, replace }) => this.#insert(record, replace)))();
-    } catch (error) {
-      for (const item of group) item.reject(error);
-      return;
-    }
-    group.forEach((item, i) => item.resolve(kept[i]));
+    return this.#grouped.add({ record, replace: options.replace === true });
   }
 
   #insert(record: IssuedRecord, replace: boolean): boolean {

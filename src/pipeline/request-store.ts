@@ -11,6 +11,7 @@ import {
   type ValidAnchorRequestInput,
 } from "./anchor-request";
 import { REQUEST_COLUMNS, toRequest, type RecordedError, type RequestRow } from "./outbox-rows";
+import { GroupCommit, type GroupOutcome } from "../sqlite-group-commit";
 
 /** Queued requests of one authority and type that can be anchored now. */
 export interface ReadyGroup {
@@ -45,11 +46,7 @@ const CHUNK = 500;
 export class RequestStore {
   readonly #db: Database.Database;
   readonly #check: () => void;
-  readonly #grouped: {
-    input: ValidAnchorRequestInput;
-    resolve: (result: { request: AnchorRequest; created: boolean }) => void;
-    reject: (error: unknown) => void;
-  }[] = [];
+  readonly #grouped: GroupCommit<ValidAnchorRequestInput, { request: AnchorRequest; created: boolean }>;
   readonly #byCertHash: Database.Statement<[string], RequestRow>;
   readonly #byKey: Database.Statement<[number, string], RequestRow>;
   readonly #insert: Database.Statement<unknown[]>;
@@ -68,11 +65,21 @@ export class RequestStore {
     );
     this.#insertJws = db.prepare("INSERT INTO request_jws (seq, jws) VALUES (?, ?)");
     this.#enqueueSavepoint = db.transaction((input: ValidAnchorRequestInput) => this.#enqueueOne(input));
+    this.#grouped = new GroupCommit(db, (inputs) =>
+      inputs.map((input): GroupOutcome<{ request: AnchorRequest; created: boolean }> => {
+        try {
+          // A nested transaction is a savepoint: a request refused leaves the others of the group untouched.
+          return { ok: this.#enqueueSavepoint(input) };
+        } catch (error) {
+          return { error };
+        }
+      }),
+    );
   }
 
   /** Commits the grouped enqueues still waiting for their turn (before the file is closed). */
   flush(): void {
-    if (this.#grouped.length > 0) this.#commitGrouped();
+    this.#grouped.flush();
   }
 
   // ---------------------------------------------------------------- accepting requests
@@ -90,44 +97,14 @@ export class RequestStore {
 
   /**
    * What {@link enqueue} does, committed together with the other enqueues of the same event-loop turn: one fsync for
-   * all of them, so that concurrent submissions (an HTTP server's) do not each wait for the disk. Resolves once the
-   * request is durable; a conflict rejects only its own request.
+   * all of them, made off the event loop (src/sqlite-group-commit.ts), so that concurrent submissions (an HTTP
+   * server's) do not each wait for the disk. Resolves once the request is durable; a conflict rejects only its own
+   * request.
    */
   enqueueGrouped(input: AnchorRequestInput): Promise<{ request: AnchorRequest; created: boolean }> {
     const valid = parseAnchorRequestInput(input);
     this.#check();
-    return new Promise((resolve, reject) => {
-      this.#grouped.push({ input: valid, resolve, reject });
-      if (this.#grouped.length === 1) setImmediate(() => this.#commitGrouped());
-    });
-  }
-
-  #commitGrouped(): void {
-    const group = this.#grouped.splice(0);
-    const outcomes: ({ ok: { request: AnchorRequest; created: boolean } } | { error: unknown })[] = [];
-    try {
-      this.#check();
-      this.#db
-        .transaction(() => {
-          for (const { input } of group) {
-            try {
-              // A nested transaction is a savepoint: a request refused leaves the others of the group untouched.
-              outcomes.push({ ok: this.#enqueueSavepoint(input) });
-            } catch (error) {
-              outcomes.push({ error });
-            }
-          }
-        })
-        .immediate();
-    } catch (error) {
-      for (const item of group) item.reject(error);
-      return;
-    }
-    group.forEach((item, i) => {
-      const outcome = outcomes[i];
-      if ("ok" in outcome) item.resolve(outcome.ok);
-      else item.reject(outcome.error);
-    });
+    return this.#grouped.add(valid);
   }
 
   #enqueueOne(input: ValidAnchorRequestInput): { request: AnchorRequest; created: boolean } {

@@ -3,6 +3,7 @@ import type Database from "better-sqlite3";
 import { jwkThumbprintHex, p256PublicJwk, type JWK, type P256PublicJwk } from "../crypto/keys";
 import { CertLedgerError } from "../errors";
 import { openSqliteFile } from "../sqlite-file";
+import { GroupCommit, type GroupOutcome } from "../sqlite-group-commit";
 import { STATUS_LIST_SIZE } from "./status-list-bits";
 
 const SCHEMA = `
@@ -52,8 +53,8 @@ export class ViewsStore {
   readonly #s: Record<"lastList" | "count" | "insert" | "bind" | "slotOf" | "remember" | "keys", Database.Statement>;
   /** Per authority: slots reserved on disk and not yet handed out. */
   readonly #leased = new Map<number, StatusSlot[]>();
-  /** Bindings waiting for the next group commit, with who waits for them. */
-  #binds: { slot: StatusSlot; certHash: string; done: (error?: Error) => void }[] = [];
+  /** Bindings of slots to certHashes, committed together. */
+  readonly #binds: GroupCommit<{ slot: StatusSlot; certHash: string }, void>;
 
   private constructor(db: Database.Database) {
     this.#db = db;
@@ -72,6 +73,7 @@ export class ViewsStore {
       ),
       keys: db.prepare("SELECT thumbprint, jwk FROM published_keys WHERE authority_id = ? ORDER BY first_seen, thumbprint"),
     };
+    this.#binds = new GroupCommit(db, (binds) => binds.map(({ slot, certHash }) => this.#bind(slot, certHash)));
   }
 
   /** Opens (creating it if needed) the store's file. */
@@ -99,10 +101,7 @@ export class ViewsStore {
    * Bindings made meanwhile are committed together (one disk sync for all), as the outbox commits its requests.
    */
   bindSlot(slot: StatusSlot, certHash: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#binds.push({ slot, certHash, done: (error) => (error ? reject(error) : resolve()) });
-      if (this.#binds.length === 1) setImmediate(() => this.#commitBinds());
-    });
+    return this.#binds.add({ slot, certHash });
   }
 
   /** Reserves LEASE random free slots in the authority's lists in one synced write, opening lists as they fill. */
@@ -132,30 +131,20 @@ export class ViewsStore {
     throw new CertLedgerError("STATUS_LIST_FULL", `no free status list entry found for authority ${authorityId} in list ${list}`);
   }
 
-  #commitBinds(): void {
-    const binds = this.#binds;
-    this.#binds = [];
-    let outcomes: (Error | undefined)[];
+  /** Binds one slot (inside the group's transaction); a slot already bound, or a certHash already holding one, is refused alone. */
+  #bind(slot: StatusSlot, certHash: string): GroupOutcome<void> {
     try {
-      outcomes = this.#db.transaction(() =>
-        binds.map(({ slot, certHash }) => {
-          try {
-            if (this.#s.bind.run(certHash, slot.authorityId, slot.list, slot.index).changes === 1) return undefined;
-          } catch (error) {
-            // Another credential's certHash already holds a slot: this binding alone is refused.
-            if ((error as { code?: unknown }).code !== "SQLITE_CONSTRAINT_UNIQUE") throw error;
-          }
-          return new CertLedgerError(
-            "INVALID_STATUS_ENTRY",
-            `status list slot ${slot.list}/${slot.index} of authority ${slot.authorityId} is not free`,
-          );
-        }),
-      )();
+      if (this.#s.bind.run(certHash, slot.authorityId, slot.list, slot.index).changes === 1) return { ok: undefined };
     } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      outcomes = binds.map(() => failure);
+      // Another credential's certHash already holds a slot: this binding alone is refused.
+      if ((error as { code?: unknown }).code !== "SQLITE_CONSTRAINT_UNIQUE") throw error;
     }
-    binds.forEach(({ done }, i) => done(outcomes[i]));
+    return {
+      error: new CertLedgerError(
+        "INVALID_STATUS_ENTRY",
+        `status list slot ${slot.list}/${slot.index} of authority ${slot.authorityId} is not free`,
+      ),
+    };
   }
 
   /** The slot of a credential this server signed, or undefined. */
@@ -182,7 +171,7 @@ export class ViewsStore {
   }
 
   close(): void {
-    if (this.#binds.length > 0) this.#commitBinds();
+    this.#binds.flush();
     this.#db.close();
   }
 }
