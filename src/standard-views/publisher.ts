@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import type { LedgerClient } from "../chain/ledger-client";
 import type { ChainIndex } from "../index";
 import type { Credential } from "../documents/credentials";
-import { issuerDid } from "../documents/credentials";
+import { issuerDid, withServerIssuer } from "../documents/credentials";
 import { CertLedgerError } from "../errors";
 import type { AuthoritySigningKey } from "../pipeline/authority-keyring";
 import { authorityDid, didWebHost, keyDidUrl, partyDid, viewsBaseUrl } from "./did-web";
@@ -212,11 +212,10 @@ export class StandardViewsPublisher {
         statusListCredential: url,
       };
     });
-    const credential = {
-      ...vc,
+    const credential = withServerIssuer(vc, {
       issuer: { id: authorityDid(this.#host, authorityId), name: vc.issuer.name, alsoKnownAs: [issuerDid(party, authorityId)] as [string] },
       credentialStatus: entries,
-    } as Credential;
+    });
     return { credential, slot };
   }
 

@@ -6,12 +6,13 @@ import {
   credentialNumber,
   credentialNumberHash,
   validateCredential,
+  withServerIssuer,
   type Credential,
   type CredentialInput,
 } from "../../src/documents/credentials";
 import { certificateNumberHash } from "../../src/documents/hashing";
 import { expectError } from "../crypto/expect-error";
-import { EXAMPLE_INPUTS, TYPE_NAMES } from "./credential-examples";
+import { EXAMPLE_INPUTS, EXPORTER_DECLARATION_INPUT, TYPE_NAMES } from "./credential-examples";
 
 /** A deep copy of the example credential of `type` as parsed JSON, for a test to damage. */
 function exampleJson(type: keyof typeof EXAMPLE_INPUTS): Record<string, unknown> & { credentialSubject: Record<string, unknown> } {
@@ -83,6 +84,66 @@ describe("Credentials", function () {
     it("credentialNumberHash is certificateNumberHash of the issuing party and the number", function () {
       const vc = buildCredential(EXAMPLE_INPUTS.phytosanitaryCertificate);
       expect(credentialNumberHash(vc)).to.equal(certificateNumberHash("KG", "kg-pc-2025-000781"));
+    });
+  });
+
+  describe("the issuer and status entries a signing server gives a validated credential (withServerIssuer)", function () {
+    const webIssuer = (vc: Credential) => ({
+      id: `did:web:certledger.example:authorities:${credentialIssuer(vc).authorityId}`,
+      name: vc.issuer.name,
+      alsoKnownAs: [vc.issuer.id] as [string],
+    });
+    const entries = [
+      {
+        id: "https://certledger.example/status/7/revocation/0#42",
+        type: "BitstringStatusListEntry",
+        statusPurpose: "revocation",
+        statusListIndex: "42",
+        statusListCredential: "https://certledger.example/status/7/revocation/0",
+      },
+    ];
+    const validated = () => validateCredential(exampleJson("conformityCertificate"));
+
+    it("gives what validating the whole credential gives, and validating it again returns it as it is", function () {
+      const vc = validated();
+      const given = { issuer: webIssuer(vc), credentialStatus: entries };
+      const issued = withServerIssuer(vc, given);
+      expect(issued).to.deep.equal(validateCredential(JSON.parse(JSON.stringify({ ...vc, ...given }))));
+      expect(validateCredential(issued)).to.equal(issued);
+      expect(vc.issuer.id).to.match(/^did:certledger:/, "the validated credential itself is left as it was");
+    });
+
+    it("refuses an issuer or status entries that are not valid, naming the member", function () {
+      const vc = validated();
+      expectError(
+        () => withServerIssuer(vc, { issuer: { ...webIssuer(vc), alsoKnownAs: ["did:certledger:KG:999"] }, credentialStatus: entries }),
+        "INVALID_CREDENTIAL",
+        /issuer\.alsoKnownAs: a did:web issuer must carry its ledger identifier/,
+      );
+      expectError(
+        () => withServerIssuer(vc, { issuer: webIssuer(vc), credentialStatus: [entries[0], entries[0]] }),
+        "INVALID_CREDENTIAL",
+        /credentialStatus: must have at most one entry per statusPurpose/,
+      );
+    });
+
+    it("validates the whole credential when it was not validated here: a copy someone changed is refused", function () {
+      const vc = validated();
+      const changed = { ...vc, validUntil: "not a date" } as Credential;
+      expectError(
+        () => withServerIssuer(changed, { issuer: webIssuer(vc), credentialStatus: entries }),
+        "INVALID_CREDENTIAL",
+        /validUntil/,
+      );
+    });
+
+    it("validates a declaration whole: its issuer is its trader, which an authority's did:web cannot replace", function () {
+      const declaration = validateCredential(JSON.parse(JSON.stringify(buildCredential(EXPORTER_DECLARATION_INPUT))));
+      expectError(
+        () => withServerIssuer(declaration, { issuer: webIssuer(declaration), credentialStatus: entries }),
+        "INVALID_CREDENTIAL",
+        /issuer/,
+      );
     });
   });
 
