@@ -1,4 +1,5 @@
-import { keccak256, sha256, toUtf8Bytes } from "ethers";
+import { sha256, toUtf8Bytes } from "ethers";
+import { keccak256Hex } from "../merkle/keccak";
 import { isPartyCode } from "../chain/party-code";
 import { CertLedgerError } from "../errors";
 import { readHex32 } from "../hex32";
@@ -72,7 +73,7 @@ export function certificateNumberHash(party: string, number: string): string {
   if (typeof party !== "string" || !isPartyCode(party)) {
     throw new CertLedgerError("INVALID_PARTY_CODE", `party code ${describe(party)} is not two upper-case letters (ISO 3166-1 alpha-2)`);
   }
-  return keccak256(toUtf8Bytes(`${party}:${normalizeCertificateNumber(number)}`));
+  return keccak256Hex(toUtf8Bytes(`${party}:${normalizeCertificateNumber(number)}`));
 }
 
 /** A value quoted for an error message, cut short so a pasted file cannot flood a log. */

@@ -1,10 +1,11 @@
 // The library's tree layout itself (the package has no exports map; this is its documented core module).
 import { getProof, makeMerkleTree } from "@openzeppelin/merkle-tree/dist/core";
-import { concat, keccak256, toBeHex, zeroPadValue } from "ethers";
+import { concat, getBytes, toBeHex, zeroPadValue } from "ethers";
 import { CertLedgerError } from "../errors";
 import { parseCid } from "../ipfs/cid";
 import type { BatchManifest } from "./manifest";
 import { readHex32 } from "../hex32";
+import { hashPair, keccak256Hex } from "./keccak";
 
 export { batchManifestSchema, encodeBatchManifest, parseBatchManifest, type BatchManifest, type BatchManifestLeaf } from "./manifest";
 
@@ -83,7 +84,11 @@ export function buildBatch(authorityId: number, certType: number, leaves: readon
   const sorted = values
     .map((value, valueIndex) => ({ valueIndex, hash: batchLeafHash(...value, authorityId) }))
     .sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
-  const tree = makeMerkleTree(sorted.map((leaf) => leaf.hash));
+  // The library hands its node hash the tree's nodes as it keeps them: lower-case 0x-hex strings.
+  const tree = makeMerkleTree(
+    sorted.map((leaf) => leaf.hash),
+    (left, right) => hashPair(left as string, right as string),
+  );
   const root = tree[0];
   // makeMerkleTree puts the i-th leaf it is given at tree index length - 1 - i.
   const treeIndex = new Array<number>(values.length);
@@ -162,14 +167,10 @@ export function verifyBatchMember(member: BatchMember): boolean {
   } catch {
     return false;
   }
-  const pair = Buffer.alloc(64);
   for (const sibling of member.proof) {
     const other = typeof sibling === "string" ? sibling.toLowerCase() : "";
     if (readHex32(other) === undefined) return false;
-    const [first, second] = node < other ? [node, other] : [other, node];
-    pair.write(first.slice(2), 0, "hex");
-    pair.write(second.slice(2), 32, "hex");
-    node = keccak256(pair);
+    node = hashPair(node, other);
   }
   return node === root;
 }
@@ -186,7 +187,7 @@ export function batchLeafHash(certHash: string, numberHash: string, validUntil: 
     encoded.write(numberHash.slice(2), 32, "hex");
     encoded.writeBigUInt64BE(validUntil, 88);
     encoded.writeUInt32BE(authorityId, 124);
-    return keccak256(Buffer.from(keccak256(encoded).slice(2), "hex"));
+    return keccak256Hex(Buffer.from(keccak256Hex(encoded).slice(2), "hex"));
   }
   const encoded = concat([
     zeroPadValue(certHash, 32),
@@ -194,7 +195,7 @@ export function batchLeafHash(certHash: string, numberHash: string, validUntil: 
     zeroPadValue(toBeHex(validUntil), 32),
     zeroPadValue(toBeHex(authorityId), 32),
   ]);
-  return keccak256(keccak256(encoded));
+  return keccak256Hex(getBytes(keccak256Hex(getBytes(encoded))));
 }
 
 function checkLeaf(leaf: BatchLeafInput, index: number): Leaf {
