@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import { CertLedgerError, type CertLedgerErrorCode } from "./errors";
+import { checkpointInBackground } from "./sqlite-checkpoints";
 
 /** How a SQLite file of the node is opened. */
 export interface SqliteFileOptions {
@@ -28,6 +29,7 @@ export function openSqliteFile(file: string, options: SqliteFileOptions): Databa
     if (options.foreignKeys) db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
     if (options.schema) db.exec(options.schema);
+    checkpointInBackground(db);
     return db;
   } catch (error) {
     db?.close();

@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { checkpointInBackground } from "../sqlite-checkpoints";
 import { CertLedgerError } from "../errors";
 
 /** The index's SQLite schema, and opening a database file with it. */
@@ -156,6 +157,7 @@ export function openIndexDatabase(file: string): Database.Database {
     } else if (version !== SCHEMA_VERSION) {
       throw new CertLedgerError("INDEX_MISMATCH", `${file} is an index of schema version ${version}; this library reads ${SCHEMA_VERSION}`);
     }
+    checkpointInBackground(db);
     return db;
   } catch (error) {
     db.close();

@@ -12,6 +12,7 @@
  * (the `legacy` blockstore), and its pin records are copied in on the first start.
  */
 import Database from "better-sqlite3";
+import { checkpointInBackground } from "../sqlite-checkpoints";
 import type { HeliaInit } from "helia" with { "resolution-mode": "import" };
 import { CertLedgerError } from "../errors";
 
@@ -114,6 +115,7 @@ export async function openSqliteStorage(file: string, legacy: LegacyStores = {})
     db.pragma("synchronous = NORMAL");
     moveBlocksOutOfTheirKeys(db);
     db.exec(DDL);
+    checkpointInBackground(db);
   } catch (cause) {
     throw new CertLedgerError("IPFS_UNAVAILABLE", `cannot open the IPFS store ${file}: ${(cause as Error).message}`, { cause });
   }
