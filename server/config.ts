@@ -112,7 +112,7 @@ export interface ServerConfig {
   batchMaxWaitMs: number;
   maxFileBytes: number;
   maxBatchRequest: number;
-  /** Worker threads stamping PDFs (default: one per core); 0 stamps on the main thread. */
+  /** Worker threads stamping PDFs and sealing credentials (default: one per core); 0 does both on the main thread. */
   pdfWorkers: number;
   /**
    * Processes beside the node's own that share its public port and answer anonymous verifications by hash

@@ -11,7 +11,7 @@ import { LedgerClient } from "../src/chain/ledger-client";
 import { connectRpc } from "../src/chain/provider";
 import { generateSigningKey } from "../src/crypto/keys";
 import { certificateNumberHash } from "../src/documents/hashing";
-import { PdfStampingPool } from "../src/documents/pdf-stamping-pool";
+import { DocumentWorkerPool } from "../src/documents/document-worker-pool";
 import { CertLedgerError } from "../src/errors";
 import { ChainIndex, verifierEvents } from "../src/index";
 import { Keyring } from "../src/keys/keyring";
@@ -250,15 +250,24 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
             () => true,
             () => false,
           );
-    // PDFs are stamped in worker threads, one per core by default (PDF_WORKERS; 0: on this thread). Closed after HTTP
-    // stops, once the stampings of the requests it let finish are done.
-    const stamper = config.pdfWorkers > 0 ? new PdfStampingPool({ threads: config.pdfWorkers }) : undefined;
-    if (stamper) stack.push(() => stamper.close());
+    // PDFs are stamped, and the credentials this server signs sealed, in worker threads, one per core by default
+    // (PDF_WORKERS; 0: on this thread). Closed after HTTP stops, once the work of the requests it let finish is done.
+    const workers = config.pdfWorkers > 0 ? new DocumentWorkerPool({ threads: config.pdfWorkers }) : undefined;
+    if (workers) stack.push(() => workers.close());
     const receiptKey = await keyring.receiptKey(generateSigningKey);
     // With verification processes, the public rate limit's counts are kept here for them and for this app alike.
     const rateLimitCounts = verifying ? new MemoryStore() : undefined;
     const metrics = new Metrics();
-    const anchoring = new AnchoringService({ outbox, client, keyring, maxFileBytes: config.maxFileBytes, linkKeys, views, stamper });
+    const anchoring = new AnchoringService({
+      outbox,
+      client,
+      keyring,
+      maxFileBytes: config.maxFileBytes,
+      linkKeys,
+      views,
+      stamper: workers,
+      sealer: workers,
+    });
     const app = createApp(
       {
         config,

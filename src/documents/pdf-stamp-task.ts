@@ -1,5 +1,5 @@
 /**
- * What a worker thread of the PDF stamping pool runs for one task (pdf-stamp-worker.js loads it): stamp, hash, and
+ * What a worker thread of the document pool runs for one PDF (document-worker-tasks.ts exports it as stampPdf): stamp, hash, and
  * hand the stamped bytes back by moving their buffer to the calling thread rather than copying it.
  *
  * A CertLedgerError does not survive the thread boundary (structured clone keeps an error's message, not its class

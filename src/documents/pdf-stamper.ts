@@ -1,5 +1,5 @@
 /**
- * Where PDFs are stamped: on this thread, or in a pool of worker threads (pdf-stamping-pool.ts). Stamping a one-page
+ * Where PDFs are stamped: on this thread, or in a pool of worker threads (document-worker-pool.ts). Stamping a one-page
  * PDF costs ~2.5 ms of CPU (pdf-lib parses the file, draws the QR code and writes the file again in JavaScript), so a
  * node stamping a request's 100 PDFs on its main thread answers nothing else for at least a quarter of a second.
  * Either way the bytes are the same: stampPdf is deterministic, and a retried submission hashes as the first one did

@@ -70,7 +70,7 @@ const headerSchema = z.strictObject({
  */
 export async function signCredential(vc: Credential, key: CredentialSigningKey): Promise<string> {
   const credential = validateCredential(vc);
-  return signVcJose(credential, key, credential.issuer.id.startsWith("did:web:") ? credential.issuer.id : undefined);
+  return signVcJose(credential, key, issuerDidOf(credential));
 }
 
 /**
@@ -79,12 +79,27 @@ export async function signCredential(vc: Credential, key: CredentialSigningKey):
  * (src/standard-views) are signed this way too.
  */
 export async function signVcJose(payload: object, key: CredentialSigningKey, issuerDid?: string): Promise<string> {
-  const { publicJwk, signingKey } = preparedKey(key);
+  return signPrepared(payload, preparedSigner(key), issuerDid);
+}
+
+/**
+ * A signing key checked and imported (see {@link preparedSigner}): what signing needs, and what crosses to a worker
+ * thread (a KeyObject is cloned by postMessage; the JWKs' private half never travels as text).
+ */
+export interface PreparedSigner {
+  signingKey: KeyObject;
+  publicJwk: P256PublicJwk;
+  kid: string;
+}
+
+/** `payload` (already valid) signed as VC-JOSE with a prepared key, as {@link signVcJose} does. */
+export function signPrepared(payload: object, signer: PreparedSigner, issuerDid?: string): string {
+  const { publicJwk, signingKey, kid } = signer;
   // Only the key's members go into the header: never whatever else the caller's JWK object carries.
   const header: CredentialJwsHeader =
     issuerDid === undefined
-      ? { alg: "ES256", typ: "vc+jwt", cty: "vc", kid: key.kid, jwk: publicJwk }
-      : { alg: "ES256", typ: "vc+jwt", cty: "vc", kid: keyDidUrl(issuerDid, key.kid), iss: issuerDid, jwk: publicJwk };
+      ? { alg: "ES256", typ: "vc+jwt", cty: "vc", kid, jwk: publicJwk }
+      : { alg: "ES256", typ: "vc+jwt", cty: "vc", kid: keyDidUrl(issuerDid, kid), iss: issuerDid, jwk: publicJwk };
   // RFC 7515's compact serialisation, as jose's CompactSign writes it, signed with node:crypto on this thread: through
   // WebCrypto, each signature was a job on libuv's pool plus its promise, ~80 µs of CPU against ~45 here.
   const signingInput = `${Buffer.from(JSON.stringify(header)).toString("base64url")}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}`;
@@ -92,17 +107,23 @@ export async function signVcJose(payload: object, key: CredentialSigningKey, iss
   return `${signingInput}.${signature.toString("base64url")}`;
 }
 
+/** The issuer DID a credential's JWS names in its header (`iss`, and `kid` under it): its issuer's did:web, if it has one. */
+export function issuerDidOf(credential: Credential): string | undefined {
+  return credential.issuer.id.startsWith("did:web:") ? credential.issuer.id : undefined;
+}
+
 /**
  * A signing key checked (a matching pair, its kid its thumbprint) and imported once per key object: a server signs
  * thousands of credentials with one authority key, and importing it each time was an eighth of the work. A key that
  * is refused is not kept: it is checked (and refused) again each time.
  */
-const preparedKeys = new WeakMap<CredentialSigningKey, { publicJwk: P256PublicJwk; signingKey: KeyObject }>();
+const preparedKeys = new WeakMap<CredentialSigningKey, PreparedSigner>();
 
-function preparedKey(key: CredentialSigningKey): { publicJwk: P256PublicJwk; signingKey: KeyObject } {
+/** `key` checked (INVALID_KEY: not a matching P-256 pair, or its kid not its thumbprint) and imported, once per key object. */
+export function preparedSigner(key: CredentialSigningKey): PreparedSigner {
   let prepared = preparedKeys.get(key);
   if (!prepared) {
-    prepared = prepare(key);
+    prepared = { ...prepare(key), kid: key.kid };
     preparedKeys.set(key, prepared);
   }
   return prepared;

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { LedgerClient } from "../chain/ledger-client";
-import { encryptPayload, type PayloadRecipient } from "../crypto/payload-encryption";
+import { encryptPayload, type EncryptedPayload, type PayloadRecipient } from "../crypto/payload-encryption";
 import type { DeclaredItem } from "../documents/declared-items";
 import { DECLARATION_TYPES, certificateTypeName, certificateTypeNumber } from "../documents/certificate-types";
 import {
@@ -14,7 +14,8 @@ import {
 import { inspectFile, type DocumentMediaType } from "../documents/files";
 import { thisThreadStamper, type PdfStamper } from "../documents/pdf-stamper";
 import { certHashOf, certificateNumberHash, normalizeCertificateNumber } from "../documents/hashing";
-import { decodeCredentialJws, signCredential, verifyCredentialJws, VC_JWT_MEDIA_TYPE } from "../documents/vc-jose";
+import { decodeCredentialJws, preparedSigner, verifyCredentialJws, VC_JWT_MEDIA_TYPE } from "../documents/vc-jose";
+import { thisThreadSealer, type CredentialSealer, type SealedCredential } from "../documents/credential-sealing";
 import { CertLedgerError } from "../errors";
 import type { JWK } from "../crypto/keys";
 import type { StandardViewsPublisher, StatusAssignment } from "../standard-views/publisher";
@@ -47,10 +48,15 @@ export interface AnchoringServiceOptions {
    */
   views?: Pick<StandardViewsPublisher, "assignIssuer" | "bind" | "checkForeignStatus" | "rememberKey">;
   /**
-   * Where PDFs are stamped and their stamped bytes hashed (default: on this thread). A PdfStampingPool does it in worker
+   * Where PDFs are stamped and their stamped bytes hashed (default: on this thread). A DocumentWorkerPool does it in worker
    * threads, on every core, without holding up the event loop; the bytes are the same either way.
    */
   stamper?: PdfStamper;
+  /**
+   * Where the credentials this server signs are sealed: signed, hashed and their payloads encrypted (default: on this
+   * thread). A DocumentWorkerPool does it in worker threads; the event loop keeps the outbox, the status slots, HTTP.
+   */
+  sealer?: CredentialSealer;
 }
 
 /** The outcome of a submission. */
@@ -107,6 +113,7 @@ export class AnchoringService {
   readonly #linkKeys: AnchoringServiceOptions["linkKeys"];
   readonly #views: AnchoringServiceOptions["views"];
   readonly #stamper: PdfStamper;
+  readonly #sealer: CredentialSealer;
 
   constructor(options: AnchoringServiceOptions) {
     this.#outbox = options.outbox;
@@ -116,6 +123,7 @@ export class AnchoringService {
     this.#linkKeys = options.linkKeys;
     this.#views = options.views;
     this.#stamper = options.stamper ?? thisThreadStamper;
+    this.#sealer = options.sealer ?? thisThreadSealer;
   }
 
   /**
@@ -158,6 +166,7 @@ export class AnchoringService {
     const authorityChecked = await this.#checkAuthority(authorityId, certType, issuer.party);
     let keyChecked: boolean;
     let assignment: StatusAssignment | undefined;
+    let sealed: SealedCredential | undefined;
     if (jws === undefined) {
       const key = this.#keyring.signingKey(authorityId);
       if (!key) throw new CertLedgerError("NO_SIGNING_KEY", `this server holds no signing key of authority ${authorityId}`);
@@ -166,19 +175,25 @@ export class AnchoringService {
       assignment = this.#views?.assignIssuer(vc, authorityId, issuer.party);
       // Kept for the authority's DID document: a credential signed now must still verify after the key is rotated.
       if (assignment?.slot) this.#views?.rememberKey(authorityId, key.publicJwk);
-      jws = await signCredential(assignment?.credential ?? vc, key);
+      // Checked here, where the request is answered (a bad key or credential is refused as before), then sealed.
+      const credential = validateCredential(assignment?.credential ?? vc);
+      sealed = await this.#sealer.seal({ credential, signer: preparedSigner(key), recipients });
+      jws = sealed.jws;
     } else {
       keyChecked = await this.#checkKey(authorityId, givenKey!, false);
       if (keyChecked) this.#views?.rememberKey(authorityId, givenJwk!);
     }
-    // Bound before the request is durable: an orphan slot is harmless, a certificate whose bit nobody sets is not.
-    if (assignment) await this.#views?.bind(assignment, certHashOf(jws));
+    const certHash = sealed?.certHash ?? certHashOf(jws);
     const outcome = await this.#enqueue(
-      { certHash: certHashOf(jws), authorityId, certType, validUntil, numberHash: credentialNumberHash(vc), idempotencyKey, jws },
-      new TextEncoder().encode(jws),
+      { certHash, authorityId, certType, validUntil, numberHash: credentialNumberHash(vc), idempotencyKey, jws },
+      sealed ? { bytes: sealed.payload, linkKey: sealed.linkKey } : new TextEncoder().encode(jws),
       VC_JWT_MEDIA_TYPE,
       recipients,
-      { facts: { party: issuer.party, number: credentialNumber(vc), stamped: false } },
+      {
+        facts: { party: issuer.party, number: credentialNumber(vc), stamped: false },
+        // Bound before the request is durable: an orphan slot is harmless, a certificate whose bit nobody sets is not.
+        durableFirst: assignment && this.#views?.bind(assignment, certHash),
+      },
     );
     return { ...outcome, jws, chainChecked: authorityChecked !== "unchecked" && keyChecked };
   }
@@ -345,23 +360,28 @@ export class AnchoringService {
    */
   async #enqueue(
     fields: Omit<Parameters<Outbox["enqueue"]>[0], "payload">,
-    document: Uint8Array,
+    document: Uint8Array | EncryptedPayload,
     contentType: string,
     recipients: PayloadRecipient[] | undefined,
-    issued: { linkKey?: string; facts: IssuedFacts; items?: DeclaredItem[] },
+    issued: { linkKey?: string; facts: IssuedFacts; items?: DeclaredItem[]; durableFirst?: Promise<void> },
   ): Promise<Omit<SubmissionOutcome, "chainChecked">> {
     if (this.#outbox.get(fields.certHash)) {
       // A repeat: the outbox checks it is the same request and returns it; its payload was made the first time.
+      await issued.durableFirst;
       const { request, created } = await this.#outbox.enqueueGrouped(fields);
       return { request, created };
     }
-    const { bytes, linkKey } = await encryptPayload(document, {
-      certHash: fields.certHash,
-      contentType,
-      recipients,
-      linkKey: issued.linkKey,
-      items: issued.items,
-    });
+    // The document as it is, encrypted here; or its payload already encrypted where it was sealed.
+    const { bytes, linkKey } =
+      document instanceof Uint8Array
+        ? await encryptPayload(document, {
+            certHash: fields.certHash,
+            contentType,
+            recipients,
+            linkKey: issued.linkKey,
+            items: issued.items,
+          })
+        : document;
     const record = async (replace: boolean) =>
       this.#linkKeys?.recordGrouped(
         { certHash: fields.certHash, authorityId: fields.authorityId, certType: fields.certType, linkKey, ...issued.facts },
@@ -370,7 +390,8 @@ export class AnchoringService {
     // Kept before the request is durable (an orphan key is harmless; a request without its key is not). The first
     // key written for a certHash stays: an overlapping duplicate, whose payload the outbox will not take, cannot
     // replace it, however late its write.
-    const kept = await record(false);
+    // With what must be durable before the request (a status slot's binding), in the same wait: each is its own file.
+    const [kept] = await Promise.all([record(false), issued.durableFirst]);
     const { request, created } = await this.#outbox.enqueueGrouped({ ...fields, payload: { bytes, contentType } });
     if (!created) return { request, created };
     // The outbox took this submission's payload: its key must be the one kept. It is not when an overlapping

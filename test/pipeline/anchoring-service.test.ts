@@ -7,7 +7,7 @@ import { decryptAsRecipient, decryptWithLinkKey } from "../../src/crypto/payload
 import { CERTIFICATE_TYPES } from "../../src/documents/certificate-types";
 import { certHashOf, certificateNumberHash } from "../../src/documents/hashing";
 import { stampAndHash } from "../../src/documents/pdf-stamper";
-import { PdfStampingPool } from "../../src/documents/pdf-stamping-pool";
+import { DocumentWorkerPool } from "../../src/documents/document-worker-pool";
 import { AnchoringService } from "../../src/pipeline/anchoring-service";
 import type { AuthorityKeyring } from "../../src/pipeline/authority-keyring";
 import { LinkKeyStore, type IssuedRecord } from "../../src/pipeline/link-keys";
@@ -74,6 +74,38 @@ describe("AnchoringService", function () {
         expect(report.verdict, JSON.stringify(report.checks, null, 1)).to.equal("VALID");
         expect(report.checks.find((c) => c.id === "payload")?.result).to.equal("pass");
       } finally {
+        outbox.close();
+      }
+    });
+
+    it("credentials sealed by a pool of worker threads are anchored and verify VALID, their link keys opening their payloads; one the chain refuses is never sent to a worker", async function () {
+      const world = await loadFixture(pipelineWorld);
+      const outbox = Outbox.open(await outboxFile());
+      const pool = new DocumentWorkerPool({ threads: 2 });
+      try {
+        const service = new AnchoringService({ outbox, client: world.client, keyring: keyringOf(world), sealer: pool });
+        const body = world.authorities.kgBody;
+        const credentials = await Promise.all([0, 1, 2].map(async () => (await signedCredential("conformityCertificate", body)).vc));
+        const before = pool.completed;
+        const results = await Promise.all(credentials.map((vc) => service.submitCredential({ authorityId: body.id, credential: vc })));
+        expect(pool.completed - before, "sealed by the pool's workers").to.be.within(1, 3);
+        await anchorAll(world, outbox, results[0].request.certHash);
+        const payloads = await payloadStore();
+        const verifier = new Verifier({ client: world.client, payloads, batches: new ManifestBatchLocator(world.client, payloads) });
+        for (const result of results) {
+          expect(result.request.certHash).to.equal(certHashOf(result.jws));
+          const payload = await (await payloadStore()).get(outbox.get(result.request.certHash)!.payloadCid!);
+          expect(new TextDecoder().decode(await decryptWithLinkKey(payload, result.linkKey!))).to.equal(result.jws);
+          const { report } = await verifier.verify({ kind: "credential", jws: result.jws }, { linkKey: result.linkKey });
+          expect(report.verdict, JSON.stringify(report.checks, null, 1)).to.equal("VALID");
+        }
+        const plant = world.authorities.kgPlant;
+        const { vc: outOfScope } = await signedCredential("conformityCertificate", plant);
+        const sent = pool.completed;
+        await expectRejection(service.submitCredential({ authorityId: plant.id, credential: outOfScope }), "AUTHORITY_NOT_IN_SCOPE");
+        expect(pool.completed, "refused before sealing").to.equal(sent);
+      } finally {
+        await pool.close();
         outbox.close();
       }
     });
@@ -348,7 +380,7 @@ describe("AnchoringService", function () {
       const dataKey = randomBytes(32);
       const [hereOutbox, poolOutbox] = [Outbox.open(await outboxFile()), Outbox.open(await outboxFile())];
       const [hereKeys, poolKeys] = [LinkKeyStore.open(await outboxFile(), dataKey), LinkKeyStore.open(await outboxFile(), dataKey)];
-      const pool = new PdfStampingPool({ threads: 1 });
+      const pool = new DocumentWorkerPool({ threads: 1 });
       try {
         const options = { client: world.client, keyring: keyringOf(world) };
         const here = new AnchoringService({ ...options, outbox: hereOutbox, linkKeys: hereKeys });

@@ -5,8 +5,14 @@ import { expect } from "chai";
 import { PDFDocument } from "pdf-lib";
 import type { PdfStamp } from "../../src/documents/pdf-stamp";
 import { stampAndHash } from "../../src/documents/pdf-stamper";
-import { PdfStampingPool } from "../../src/documents/pdf-stamping-pool";
+import { DocumentWorkerPool } from "../../src/documents/document-worker-pool";
 import { certHashOf } from "../../src/documents/hashing";
+import { generateEncryptionKey, generateSigningKey, type GeneratedKey } from "../../src/crypto/keys";
+import { decryptAsRecipient, decryptWithLinkKey, readPayloadHeader } from "../../src/crypto/payload-encryption";
+import { sealCredential } from "../../src/documents/credential-sealing";
+import { buildCredential, validateCredential, type Credential } from "../../src/documents/credentials";
+import { preparedSigner, verifyCredentialJws } from "../../src/documents/vc-jose";
+import { EXAMPLE_INPUTS } from "./credential-examples";
 import { CertLedgerError } from "../../src/errors";
 import { expectRejection } from "../crypto/expect-error";
 import { pdfBytes } from "../verify/world";
@@ -38,10 +44,10 @@ function runNode(code: string, timeoutMs: number): Promise<{ code: number | null
 
 describe("PDF stamping in worker threads", function () {
   this.timeout(60_000);
-  let pool: PdfStampingPool;
+  let pool: DocumentWorkerPool;
 
   before(function () {
-    pool = new PdfStampingPool({ threads: 2 });
+    pool = new DocumentWorkerPool({ threads: 2 });
   });
   after(async function () {
     await pool.close();
@@ -106,16 +112,16 @@ describe("PDF stamping in worker threads", function () {
   });
 
   it("refuses to be made without a thread", function () {
-    for (const threads of [0, -1, 1.5]) expect(() => new PdfStampingPool({ threads })).to.throw(CertLedgerError, /at least one thread/);
+    for (const threads of [0, -1, 1.5]) expect(() => new DocumentWorkerPool({ threads })).to.throw(CertLedgerError, /at least one thread/);
   });
 
   it("lets its process exit once closed, after finishing the stampings asked for, and takes no more", async function () {
     const { code, output } = await runNode(
-      `const { PdfStampingPool } = require(ROOT + "/src/documents/pdf-stamping-pool.ts");
+      `const { DocumentWorkerPool } = require(ROOT + "/src/documents/document-worker-pool.ts");
       const { pdfBytes } = require(ROOT + "/test/verify/world.ts");
       const stamp = { qrLink: "https://certledger.example/v/KG/1#k=x", printedLink: "https://certledger.example/v/KG/1", number: "1" };
       (async () => {
-        const pool = new PdfStampingPool({ threads: 2 });
+        const pool = new DocumentWorkerPool({ threads: 2 });
         const pending = [1, 2, 3].map((i) => pool.stamp(pdfBytes("exit " + i), stamp));
         const closed = pool.close();
         const done = await Promise.all(pending);
@@ -127,5 +133,76 @@ describe("PDF stamping in worker threads", function () {
     );
     expect(code, output).to.equal(0);
     expect(output).to.include("stamped 3 in workers").and.include("refused after close: PDF_STAMPER_CLOSED");
+  });
+
+  describe("sealing credentials", function () {
+    let key: GeneratedKey;
+    let reader: GeneratedKey;
+
+    before(async function () {
+      [key, reader] = await Promise.all([generateSigningKey(), generateEncryptionKey()]);
+    });
+
+    const credentialOf = (n: number) =>
+      validateCredential(
+        JSON.parse(JSON.stringify(buildCredential({ ...EXAMPLE_INPUTS.conformityCertificate, certificateNumber: `KG-SEAL-${n}` }))),
+      );
+
+    it("seals in a worker as on this thread: a JWS of the credential's JSON under the key, its certHash, its payload for the link key and each recipient", async function () {
+      const credential = credentialOf(1);
+      const recipients = [{ party: "KZ", publicJwk: reader.publicJwk }];
+      const before = pool.completed;
+      const sealed = await pool.seal({ credential, signer: preparedSigner(key), recipients });
+      const here = await sealCredential({ credential, signer: preparedSigner(key), recipients });
+      expect(pool.completed, "sealed by a worker").to.equal(before + 1);
+      for (const { jws, certHash, payload, linkKey } of [sealed, here]) {
+        const verified = await verifyCredentialJws(jws);
+        expect(verified.thumbprint).to.equal(key.thumbprint);
+        expect(JSON.parse(Buffer.from(jws.split(".")[1], "base64url").toString())).to.deep.equal(credential);
+        expect(jws.split(".")[1]).to.equal(Buffer.from(JSON.stringify(credential)).toString("base64url"), "its JSON as given");
+        expect(certHash).to.equal(certHashOf(jws));
+        expect(readPayloadHeader(payload)).to.deep.equal({ certHash, contentType: "application/vc+jwt", recipients: ["KZ"] });
+        expect(new TextDecoder().decode(await decryptWithLinkKey(payload, linkKey))).to.equal(jws);
+        expect(new TextDecoder().decode(await decryptAsRecipient(payload, reader.privateJwk))).to.equal(jws);
+      }
+      // The same header but for randomness: ECDSA signatures and content keys are drawn afresh each time.
+      expect(sealed.jws.split(".")[0]).to.equal(here.jws.split(".")[0]);
+      expect(sealed.jws).not.to.equal(here.jws);
+    });
+
+    it("sends the credentials of one turn to the workers together, a share per task a worker can hold, each sealed as its own", async function () {
+      const credentials = Array.from({ length: 40 }, (_, i) => credentialOf(100 + i));
+      const before = pool.completed;
+      const sealed = await Promise.all(credentials.map((credential) => pool.seal({ credential, signer: preparedSigner(key) })));
+      expect(pool.completed - before, "tasks for 40 credentials, 2 threads holding 2 each").to.equal(4);
+      for (const [i, { jws }] of sealed.entries()) {
+        expect((await verifyCredentialJws(jws)).credential.credentialSubject.certificateNumber).to.equal(`KG-SEAL-${100 + i}`);
+      }
+      expect(new Set(sealed.map((s) => s.certHash)).size).to.equal(40);
+    });
+
+    it("refuses a credential that is not valid on the caller's thread, before any worker signs it", async function () {
+      const broken = { ...credentialOf(2), validUntil: "tomorrow" } as Credential;
+      const before = pool.completed;
+      await expectRejection(pool.seal({ credential: broken, signer: preparedSigner(key) }), "INVALID_CREDENTIAL", /validUntil/);
+      expect(pool.completed, "no task sent").to.equal(before);
+    });
+
+    it("refuses a credential alone when the worker refuses it (a recipient that is no party), with this thread's code and message", async function () {
+      const recipients = [{ party: "kz", publicJwk: reader.publicJwk }];
+      const here = await expectRejection(
+        sealCredential({ credential: credentialOf(3), signer: preparedSigner(key), recipients }),
+        "INVALID_PARTY_CODE",
+      );
+      const [refused, sealed] = await Promise.allSettled([
+        pool.seal({ credential: credentialOf(3), signer: preparedSigner(key), recipients }),
+        pool.seal({ credential: credentialOf(4), signer: preparedSigner(key) }),
+      ]);
+      expect(refused.status).to.equal("rejected");
+      const error = (refused as PromiseRejectedResult).reason as CertLedgerError;
+      expect(error).to.be.instanceOf(CertLedgerError);
+      expect([error.code, error.message]).to.deep.equal([here.code, here.message]);
+      expect(sealed.status).to.equal("fulfilled");
+    });
   });
 });
