@@ -69,10 +69,18 @@ export async function benchCredentialProfile(count: number): Promise<void> {
     const files = await Promise.all(
       (await readdir(profiles)).map(async (name) => ({ name, size: (await stat(path.join(profiles, name))).size })),
     );
-    const main = files.sort((a, b) => b.size - a.size)[0];
+    const [main, ...workers] = files.sort((a, b) => b.size - a.size);
     const profile = JSON.parse(await readFile(path.join(profiles, main.name), "utf8"));
-    report(`  where the node's main thread spent its time, per credential (node --cpu-prof, ${count} credentials):`);
+    report(`  where the node's threads spent their time, per credential (node --cpu-prof, ${count} credentials):`);
     for (const line of breakdown(profile, count)) report(`    ${line}`);
+    // The document workers sealed the credentials (signing, hashing, encrypting): each its share, per credential of all.
+    let worker = 0;
+    for (const file of workers) {
+      const text = await readFile(path.join(profiles, file.name), "utf8");
+      if (!text.includes('"sealCredentials"')) continue;
+      const lines = breakdown(JSON.parse(text), count, "sealCredentials", `document worker ${++worker}`);
+      for (const line of lines.filter((line) => !/^\s+0 µs/.test(line))) report(`    ${line}`);
+    }
   } finally {
     if (node.child.exitCode === null) node.child.kill("SIGINT");
     await node.exited;

@@ -24,7 +24,8 @@ interface CpuProfile {
 
 /** Stages, first match wins: a pattern on the sample's own function's file (or name, for natives and V8's own). */
 const STAGES: [stage: string, pattern: RegExp][] = [
-  ["idle (waiting for work)", /^\(idle\)$/],
+  // A worker thread of piscina waits for its next task in atomicsWaitLoop (Atomics.wait: asleep, not working).
+  ["idle (waiting for work)", /^\(idle\)$|^atomicsWaitLoop$/],
   ["garbage collection", /^\(garbage collector\)$/],
   [
     "SQLite (queries and synced commits)",
@@ -44,8 +45,8 @@ const STAGES: [stage: string, pattern: RegExp][] = [
   ["pipeline and verification logic", /src\//],
 ];
 
-/** Prints each stage's time per unit, over the samples from the first to the last with `marker` on the stack. */
-export function breakdown(profile: CpuProfile, units: number, marker = "submitCredential"): string[] {
+/** Each stage's time per unit on `thread`, over the samples from the first to the last with `marker` on the stack. */
+export function breakdown(profile: CpuProfile, units: number, marker = "submitCredential", thread = "main thread"): string[] {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -60,7 +61,7 @@ export function breakdown(profile: CpuProfile, units: number, marker = "submitCr
   let total = 0;
   for (let i = first; i <= last; i++) {
     const frame = byId.get(profile.samples[i])!.callFrame;
-    const where = frame.url === "" ? frame.functionName : frame.url;
+    const where = frame.url === "" || frame.functionName === "atomicsWaitLoop" ? frame.functionName : frame.url;
     const stage = STAGES.find(([, pattern]) => pattern.test(where))?.[0] ?? "other (Node, V8, libraries)";
     const us = profile.timeDeltas[i + 1] ?? 0;
     totals.set(stage, (totals.get(stage) ?? 0) + us);
@@ -68,7 +69,7 @@ export function breakdown(profile: CpuProfile, units: number, marker = "submitCr
   }
   const busy = total - (totals.get("idle (waiting for work)") ?? 0);
   return [
-    `main thread over ${(total / 1e6).toFixed(2)} s, busy ${(busy / 1e6).toFixed(2)} s: ${(busy / units).toFixed(0)} µs per unit (${units} units)`,
+    `${thread} over ${(total / 1e6).toFixed(2)} s, busy ${(busy / 1e6).toFixed(2)} s: ${(busy / units).toFixed(0)} µs per unit (${units} units)`,
     ...[...totals]
       .sort((a, b) => b[1] - a[1])
       .map(([stage, us]) => `  ${(us / units).toFixed(0).padStart(6)} µs  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${stage}`),
