@@ -51,6 +51,8 @@ export class RequestStore {
   readonly #byKey: Database.Statement<[number, string], RequestRow>;
   readonly #insert: Database.Statement<unknown[]>;
   readonly #insertJws: Database.Statement<[number | bigint, string]>;
+  readonly #pendingUploadSizes: Database.Statement<[number], { seq: number; cert_hash: string; size: number; attempts: number }>;
+  readonly #payloadOf: Database.Statement<[number], { payload: Buffer }>;
   // Made once: a transaction function nested in another runs as a savepoint (see #commitGrouped).
   readonly #enqueueSavepoint: (input: ValidAnchorRequestInput) => { request: AnchorRequest; created: boolean };
 
@@ -64,6 +66,11 @@ export class RequestStore {
         payload_type, status, ready_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
     );
     this.#insertJws = db.prepare("INSERT INTO request_jws (seq, jws) VALUES (?, ?)");
+    this.#pendingUploadSizes = db.prepare(
+      `SELECT seq, cert_hash, length(payload) AS size, attempts FROM requests
+       WHERE status = 'queued' AND payload IS NOT NULL AND next_attempt_at <= ? ORDER BY seq`,
+    );
+    this.#payloadOf = db.prepare("SELECT payload FROM requests WHERE seq = ?");
     this.#enqueueSavepoint = db.transaction((input: ValidAnchorRequestInput) => this.#enqueueOne(input));
     this.#grouped = new GroupCommit(db, (inputs) =>
       inputs.map((input): GroupOutcome<{ request: AnchorRequest; created: boolean }> => {
@@ -269,23 +276,19 @@ export class RequestStore {
     maxBytes = Number.POSITIVE_INFINITY,
   ): PendingUpload[] {
     this.#check();
-    const rows = this.#db
-      .prepare<[number], { cert_hash: string; payload: Buffer; attempts: number }>(
-        `SELECT cert_hash, payload, attempts FROM requests
-         WHERE status = 'queued' AND payload IS NOT NULL AND next_attempt_at <= ? ORDER BY seq`,
-      )
-      .iterate(now);
-    const uploads: PendingUpload[] = [];
+    // Sizes first, payloads after: the rows of uploads in progress (up to a whole upload batch) are passed over
+    // without reading their bytes (length() of a blob reads its record's header, not the blob).
+    const rows = this.#pendingUploadSizes.iterate(now);
+    const chosen: { seq: number; certHash: string; attempts: number }[] = [];
     let bytes = 0;
-    // Rows are read one at a time: leaving the loop early reads no further payloads.
     for (const row of rows) {
-      if (uploads.length >= limit) break;
+      if (chosen.length >= limit) break;
       if (excluding.has(row.cert_hash)) continue;
-      if (uploads.length > 0 && bytes + row.payload.byteLength > maxBytes) break;
-      bytes += row.payload.byteLength;
-      uploads.push({ certHash: row.cert_hash, bytes: new Uint8Array(row.payload), attempts: row.attempts });
+      if (chosen.length > 0 && bytes + row.size > maxBytes) break;
+      bytes += row.size;
+      chosen.push({ seq: row.seq, certHash: row.cert_hash, attempts: row.attempts });
     }
-    return uploads;
+    return chosen.map(({ seq, certHash, attempts }) => ({ certHash, bytes: new Uint8Array(this.#payloadOf.get(seq)!.payload), attempts }));
   }
 
   /** Records payload CIDs: each request drops its bytes and becomes ready to anchor. */

@@ -40,6 +40,31 @@ describe("Outbox", function () {
       }
     });
 
+    it("pendingUploads: oldest first, leaving out uploads in progress, up to a count and a byte budget (but always one)", async function () {
+      const outbox = Outbox.open(await outboxFile());
+      try {
+        const sizes = [300, 200, 100, 400, 50];
+        const requests = sizes.map((size, i) =>
+          input({ payload: { bytes: new Uint8Array(size).fill(i + 1), contentType: "application/pdf" } }),
+        );
+        for (const request of requests) outbox.enqueue(request);
+        outbox.enqueue(input());
+        const pending = (excluding: number[], limit = 10, maxBytes = Infinity) =>
+          outbox.requests.pendingUploads(Date.now(), limit, new Set(excluding.map((i) => requests[i].certHash)), maxBytes).map((upload) => {
+            const i = requests.findIndex((r) => r.certHash === upload.certHash);
+            expect([...upload.bytes], `payload ${i}`).to.deep.equal([...new Uint8Array(sizes[i]).fill(i + 1)]);
+            return i;
+          });
+        expect(pending([])).to.deep.equal([0, 1, 2, 3, 4], "the request without a payload has nothing to upload");
+        expect(pending([0, 2])).to.deep.equal([1, 3, 4]);
+        expect(pending([1], 2)).to.deep.equal([0, 2]);
+        expect(pending([], 10, 600)).to.deep.equal([0, 1, 2], "300 + 200 + 100 bytes; the next would pass 600");
+        expect(pending([0, 1, 2], 10, 10)).to.deep.equal([3], "one, however large");
+      } finally {
+        outbox.close();
+      }
+    });
+
     it("the outbox file is in WAL mode and records its schema version", async function () {
       const file = await outboxFile();
       Outbox.open(file).close();
