@@ -365,6 +365,8 @@ export class AnchoringService {
     recipients: PayloadRecipient[] | undefined,
     issued: { linkKey?: string; facts: IssuedFacts; items?: DeclaredItem[]; durableFirst?: Promise<void> },
   ): Promise<Omit<SubmissionOutcome, "chainChecked">> {
+    // Awaited below on every path that goes on; one that throws first must not leave its failure unhandled.
+    issued.durableFirst?.catch(() => undefined);
     if (this.#outbox.get(fields.certHash)) {
       // A repeat: the outbox checks it is the same request and returns it; its payload was made the first time.
       await issued.durableFirst;
