@@ -58,6 +58,15 @@ describe("GroupCommit: writes of many callers, one commit, acknowledged once on 
       }
     });
 
+  /** Waits for the group's sync to be asked for: the WAL is opened on libuv's pool first, which other work may hold up. */
+  const syncAskedFor = async (count = 1): Promise<void> => {
+    const deadline = Date.now() + 10_000;
+    while (held.length < count) {
+      if (Date.now() > deadline) throw new Error(`${count} sync(s) not asked for within 10 s`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+
   const settled = async (promise: Promise<unknown>): Promise<boolean> => {
     let done = false;
     void promise.then(
@@ -72,6 +81,7 @@ describe("GroupCommit: writes of many callers, one commit, acknowledged once on 
     const group = new GroupCommit(db, insertAll);
     holding = true;
     const answers = [group.add("a"), group.add("b"), group.add("c")];
+    await syncAskedFor();
     expect(await settled(Promise.race(answers))).to.equal(false, "no answer before the sync");
     expect(held).to.have.length(1, "one sync for the three");
     // Written (other readers of the file see them) but not acknowledged.
@@ -85,6 +95,7 @@ describe("GroupCommit: writes of many callers, one commit, acknowledged once on 
     const group = new GroupCommit(db, insertAll);
     holding = true;
     const answers = [group.add("a"), group.add("b")].map((answer) => answer.then(String, (error: Error) => `refused: ${error.message}`));
+    await syncAskedFor();
     expect(await settled(answers[0])).to.equal(false);
     holding = false;
     held[0].fail(Object.assign(new Error("EIO: i/o error, fsync"), { code: "EIO" }));
