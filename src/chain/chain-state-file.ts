@@ -1,10 +1,7 @@
 import path from "node:path";
-import { promisify } from "node:util";
-import { gunzip } from "node:zlib";
+import { gunzipSync } from "node:zlib";
 import { CertLedgerError } from "../errors";
 import { writeFileAtomically } from "../atomic-file";
-
-const gunzipAsync = promisify(gunzip);
 
 /**
  * The embedded chain's state on disk, written by this process rather than by anvil: anvil's own `--state` dump
@@ -72,9 +69,7 @@ export class ChainStateFile {
     // The head is read first: the state dumped after it holds at least that block.
     const head = Number(await rpc<string>(this.#rpcUrl, "eth_blockNumber"));
     const dump = await rpc<string>(this.#rpcUrl, "anvil_dumpState");
-    // Unzipped on libuv's pool: the state grows with the chain (tens of MB at a million certificates), and the batcher
-    // asks for it after every batch it anchors.
-    const state = await gunzipAsync(Buffer.from(dump.startsWith("0x") ? dump.slice(2) : dump, "hex"));
+    const state = gunzipSync(Buffer.from(dump.replace(/^0x/, ""), "hex"));
     await writeFileAtomically(this.file, state, { durable: true });
     if (epoch !== this.#epoch) return -1; // the old node's state: the new one's blocks still need a write
     this.#durableHead = Math.max(this.#durableHead, head);
