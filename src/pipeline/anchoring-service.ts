@@ -175,9 +175,8 @@ export class AnchoringService {
       assignment = this.#views?.assignIssuer(vc, authorityId, issuer.party);
       // Kept for the authority's DID document: a credential signed now must still verify after the key is rotated.
       if (assignment?.slot) this.#views?.rememberKey(authorityId, key.publicJwk);
-      // Checked here, where the request is answered (a bad key or credential is refused as before), then sealed.
-      const credential = validateCredential(assignment?.credential ?? vc);
-      sealed = await this.#sealer.seal({ credential, signer: preparedSigner(key), recipients });
+      // A bad key is refused here; the sealer checks the credential on this thread before it is signed, wherever that is.
+      sealed = await this.#sealer.seal({ credential: assignment?.credential ?? vc, signer: preparedSigner(key), recipients });
       jws = sealed.jws;
     } else {
       keyChecked = await this.#checkKey(authorityId, givenKey!, false);
