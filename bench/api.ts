@@ -67,7 +67,13 @@ async function main(): Promise<void> {
     await benchDeclarations({ api, demo, count: DECLARATIONS, concurrency: 8 });
     await benchStatusListLag({ api, demo, count: STATUS_EVENTS });
     await benchStatusListRegeneration();
-    await benchCredentialAcceptance({ api, authority: demo.parties.KG.authorities[0], party: "KG", count: CREDENTIALS });
+    await benchCredentialAcceptance({
+      api,
+      authority: demo.parties.KG.authorities[0],
+      party: "KG",
+      count: CREDENTIALS,
+      processes: { node: node.child.pid, chain: Number.isInteger(anvilPid) ? anvilPid : undefined },
+    });
   });
   await benchCredentialProfile(Math.min(CREDENTIALS, 5000));
 }

@@ -11,6 +11,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { freePort, startNode } from "../test/e2e/node-process";
+import { cpuSecondsOf, mainThreadScheduleOf } from "./process-cpu";
 import { breakdown } from "./profile-breakdown";
 import { anchoredCount, report } from "./report";
 import { credentialsOf, postServerSignedCredentials, SENT_AS } from "./server-signed-credentials";
@@ -21,6 +22,8 @@ export interface CredentialAcceptanceOptions {
   authority: { id: number; name: string; token: string };
   party: string;
   count: number;
+  /** The node's and the chain's process ids, to print where the CPU went per credential (Linux /proc). */
+  processes?: { node?: number; chain?: number };
 }
 
 /** Posts the credentials and prints how fast they were accepted and anchored. */
@@ -28,6 +31,7 @@ export async function benchCredentialAcceptance(options: CredentialAcceptanceOpt
   const { api, authority, party, count } = options;
   const anchoredBefore = await anchoredCount(api);
   const bytes = JSON.stringify(credentialsOf(authority, party, "BENCH")(0)).length;
+  const cpu = cpuMeter(options.processes ?? {});
   const started = performance.now();
   const accepted = (await postServerSignedCredentials(api, authority, party, count, "BENCH")).length;
   const acceptedMs = performance.now() - started;
@@ -38,6 +42,38 @@ export async function benchCredentialAcceptance(options: CredentialAcceptanceOpt
       `${accepted} of ${count} accepted in ${(acceptedMs / 1000).toFixed(2)} s (${Math.round(accepted / (acceptedMs / 1000))}/s), ` +
       `all anchored in confirmed transactions after ${(anchoredMs / 1000).toFixed(2)} s: ${Math.round(accepted / (anchoredMs / 1000))} certificates/s`,
   );
+  const spent = cpu(accepted, anchoredMs / 1000);
+  if (spent) report(`  CPU per credential (/proc, from the first sent to the last anchored): ${spent}`);
+}
+
+/**
+ * Reads the CPU time of the node, its main thread, the chain and this process now; the function it returns says what
+ * each spent since, per credential (µs), or "" where /proc cannot tell. The profile below shows the event loop's time
+ * by stage on the wall's clock; this is the CPU of every thread, and how long the event loop waited for a core.
+ */
+function cpuMeter(processes: { node?: number; chain?: number }): (credentials: number, seconds: number) => string {
+  const read = () => ({
+    node: cpuSecondsOf(processes.node),
+    main: mainThreadScheduleOf(processes.node),
+    chain: cpuSecondsOf(processes.chain),
+    self: process.cpuUsage(),
+  });
+  const before = read();
+  return (credentials, seconds) => {
+    const after = read();
+    if (before.node === undefined || after.node === undefined || before.main === undefined || after.main === undefined) return "";
+    const us = (s: number) => `${Math.round((s * 1e6) / credentials).toLocaleString("en-US")} µs`;
+    const ran = after.main.ran - before.main.ran;
+    const waited = after.main.waited - before.main.waited;
+    const self = (after.self.user + after.self.system - before.self.user - before.self.system) / 1e6;
+    const chain = before.chain !== undefined && after.chain !== undefined ? `, the chain (anvil) ${us(after.chain - before.chain)}` : "";
+    return (
+      `the node ${us(after.node - before.node)}: its event loop ran ${us(ran)} and waited ${us(waited)} for a core ` +
+      `(idle ${Math.max(0, Math.round((1 - (ran + waited) / seconds) * 100))}% of the time), its other threads ` +
+      `(document workers, V8's collector threads, SQLite checkpoints, libuv's pool) ${us(after.node - before.node - ran)}` +
+      `${chain}, this load generator ${us(self)}`
+    );
+  };
 }
 
 /**

@@ -10,10 +10,10 @@
  * BENCH_PDFS sets the number of PDFs (default 2,000). Prints figures; asserts nothing (speed is not a test).
  */
 import { randomInt } from "node:crypto";
-import { readFileSync } from "node:fs";
 import http from "node:http";
 import { certificatePdf } from "../test/documents/certificate-pdf";
 import { withFreshNode } from "./fresh-node";
+import { cpuSecondsOf } from "./process-cpu";
 import { anchoredCount, CORES, report } from "./report";
 
 const PER_REQUEST = 100;
@@ -54,7 +54,7 @@ export async function benchPdfStamping({ api, token, count, pid, rpcUrl, workers
     }),
   );
   const anchoredBefore = await anchoredCount(api);
-  const cpuBefore = cpuMs(pid);
+  const cpuBefore = cpuSecondsOf(pid);
   const blockBefore = await blockNumber(rpcUrl);
 
   const health = sampleHealth(api);
@@ -80,12 +80,14 @@ export async function benchPdfStamping({ api, token, count, pid, rpcUrl, workers
   while ((await anchoredCount(api)) - anchoredBefore < count) await new Promise((resolve) => setTimeout(resolve, 100));
   const anchoredMs = performance.now() - started;
   const latencies = await health.stop();
-  const cpu = cpuMs(pid);
+  const cpu = cpuSecondsOf(pid);
   const blocks = (await blockNumber(rpcUrl)) - blockBefore;
 
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(0);
   const busy =
-    cpu !== undefined && cpuBefore !== undefined ? `; the node's CPU ${((cpu - cpuBefore) / anchoredMs).toFixed(2)} cores on average` : "";
+    cpu !== undefined && cpuBefore !== undefined
+      ? `; the node's CPU ${(((cpu - cpuBefore) * 1000) / anchoredMs).toFixed(2)} cores on average`
+      : "";
   const transactions = Number.isNaN(blocks) ? "" : ` in ${blocks} transactions`;
   report(
     `PDF stamping (PDF_WORKERS=${workers}): ${count} one-page PDFs (${(sizes[0] / 1000).toFixed(1)}-${(sizes.at(-1)! / 1000).toFixed(1)} kB) ` +
@@ -133,18 +135,6 @@ async function blockNumber(rpcUrl: string | undefined): Promise<number> {
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }),
   });
   return Number(((await response.json()) as { result: string }).result);
-}
-
-/** The CPU time process `pid` has used (user + system, every thread), in ms; undefined where /proc cannot tell. */
-function cpuMs(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    // The fields after the command (which may hold spaces, hence the last ")"): utime and stime, in ticks of 10 ms.
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(")").at(-1)!.trim().split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Alone: a fresh node for each PDF_WORKERS setting of BENCH_PDF_WORKERS, the figures of each. */

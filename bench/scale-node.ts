@@ -92,18 +92,6 @@ export function memoryOf(pid: number | undefined): { rss: number; peak: number }
   }
 }
 
-/** CPU time (user + system, all threads) process `pid` has used so far, in seconds (Linux /proc), or undefined. */
-export function cpuSecondsOf(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    // The fields after the command (which may hold spaces, hence the last ")"): utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(")").at(-1)!.trim().split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on every Linux this runs on
-  } catch {
-    return undefined;
-  }
-}
-
 /** The process id of the node's embedded anvil. */
 export function anvilPid(dataDir: string): number | undefined {
   try {

@@ -14,8 +14,8 @@
  * shared machine latency and requests/s move with the neighbours' load; the CPU time the node and the chain spent per
  * request (from /proc, on Linux) moves much less, so it is printed too.
  */
-import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
+import { cpuSecondsOf } from "./process-cpu";
 import { report } from "./report";
 
 /** What to load: the node's URL, anchored certificates, how long each timed phase may last. */
@@ -129,16 +129,9 @@ function print(what: string, result: autocannon.Result, since: CpuSnapshot): voi
 
 /** Takes snapshots of the CPU time (user + system, from /proc) of the named processes; empty where /proc is not. */
 function cpuMeter(processes: Record<string, number | undefined>): () => CpuSnapshot {
-  const msPerTick = 1000 / 100; // USER_HZ is 100 on every Linux this runs on
-  const read = (pid: number | undefined): number | undefined => {
-    if (pid === undefined) return undefined;
-    try {
-      // The fields after the command (which may hold spaces, hence the last ")"): utime and stime are the 12th and 13th.
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(")").at(-1)!.trim().split(" ");
-      return (Number(fields[11]) + Number(fields[12])) * msPerTick;
-    } catch {
-      return undefined;
-    }
+  const read = (pid: number | undefined) => {
+    const seconds = cpuSecondsOf(pid);
+    return seconds === undefined ? undefined : seconds * 1000;
   };
   return () => {
     const before = Object.entries(processes).map(([name, pid]) => ({ name, pid, ms: read(pid) }));
