@@ -70,7 +70,7 @@ function cpuMeter(processes: { node?: number; chain?: number }): (credentials: n
     return (
       `the node ${us(after.node - before.node)}: its event loop ran ${us(ran)} and waited ${us(waited)} for a core ` +
       `(idle ${Math.max(0, Math.round((1 - (ran + waited) / seconds) * 100))}% of the time), its other threads ` +
-      `(document workers, V8's collector threads, SQLite checkpoints, libuv's pool) ${us(after.node - before.node - ran)}` +
+      `(document workers, V8's platform threads: its collector and compiler, SQLite checkpoints, libuv's pool) ${us(after.node - before.node - ran)}` +
       `${chain}, this load generator ${us(self)}`
     );
   };
