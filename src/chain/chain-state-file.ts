@@ -1,5 +1,6 @@
 import path from "node:path";
-import { gunzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
 import { CertLedgerError } from "../errors";
 import { writeFileAtomically } from "../atomic-file";
 
@@ -69,12 +70,40 @@ export class ChainStateFile {
     // The head is read first: the state dumped after it holds at least that block.
     const head = Number(await rpc<string>(this.#rpcUrl, "eth_blockNumber"));
     const dump = await rpc<string>(this.#rpcUrl, "anvil_dumpState");
-    const state = gunzipSync(Buffer.from(dump.replace(/^0x/, ""), "hex"));
+    const state = await gunzipWhole(Buffer.from(dump.replace(/^0x/, ""), "hex"));
     await writeFileAtomically(this.file, state, { durable: true });
     if (epoch !== this.#epoch) return -1; // the old node's state: the new one's blocks still need a write
     this.#durableHead = Math.max(this.#durableHead, head);
     return head;
   }
+}
+
+const gunzipAsync = promisify(gunzip);
+
+/**
+ * A gzipped state dump unzipped on libuv's pool, in one piece: anvil's `--load-state` reads only plain JSON, and at 1M
+ * certificates a dump is ~48 MB of it, which gunzipSync unzipped on the event loop in hundreds of milliseconds, once
+ * per dump, dumps following each other while batches are anchored. zlib's asynchronous gunzip with its default 16 KiB
+ * pieces needs an event-loop turn per piece, and behind a busy event loop a dump then took seconds (reverted at
+ * 31380cd): here the piece is the whole output, so the wait is one turn.
+ */
+export function gunzipWhole(gz: Buffer): Promise<Buffer> {
+  return gunzipAsync(gz, { chunkSize: wholeOutputChunk(gz) });
+}
+
+/** zlib's default output piece, the least {@link wholeOutputChunk} gives. */
+const DEFAULT_CHUNK = 16 * 1024;
+/** The most deflate expands its input (RFC 1951's longest match in its shortest code): a bound on a forged size. */
+const MAX_DEFLATE_RATIO = 1032;
+
+/**
+ * The output piece that holds all of `gz` unzipped: the size its gzip trailer states (ISIZE, the last 4 bytes, modulo
+ * 4 GiB; a larger state just takes more pieces), never more than deflate can expand `gz` to, never less than zlib's default.
+ */
+export function wholeOutputChunk(gz: Uint8Array): number {
+  if (gz.length < 4) return DEFAULT_CHUNK;
+  const stated = Buffer.from(gz.buffer, gz.byteOffset, gz.byteLength).readUInt32LE(gz.length - 4);
+  return Math.max(DEFAULT_CHUNK, Math.min(stated, gz.length * MAX_DEFLATE_RATIO));
 }
 
 /** How long one call may take: a state dump of a long-lived chain takes seconds, not minutes. */
