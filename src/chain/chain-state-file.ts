@@ -1,6 +1,6 @@
 import path from "node:path";
 import { promisify } from "node:util";
-import { gunzip } from "node:zlib";
+import { constants, gunzip } from "node:zlib";
 import { CertLedgerError } from "../errors";
 import { writeFileAtomically } from "../atomic-file";
 
@@ -91,8 +91,6 @@ export function gunzipWhole(gz: Buffer): Promise<Buffer> {
   return gunzipAsync(gz, { chunkSize: wholeOutputChunk(gz) });
 }
 
-/** zlib's default output piece, the least {@link wholeOutputChunk} gives. */
-const DEFAULT_CHUNK = 16 * 1024;
 /** The most deflate expands its input (RFC 1951's longest match in its shortest code): a bound on a forged size. */
 const MAX_DEFLATE_RATIO = 1032;
 
@@ -100,10 +98,9 @@ const MAX_DEFLATE_RATIO = 1032;
  * The output piece that holds all of `gz` unzipped: the size its gzip trailer states (ISIZE, the last 4 bytes, modulo
  * 4 GiB; a larger state just takes more pieces), never more than deflate can expand `gz` to, never less than zlib's default.
  */
-export function wholeOutputChunk(gz: Uint8Array): number {
-  if (gz.length < 4) return DEFAULT_CHUNK;
-  const stated = Buffer.from(gz.buffer, gz.byteOffset, gz.byteLength).readUInt32LE(gz.length - 4);
-  return Math.max(DEFAULT_CHUNK, Math.min(stated, gz.length * MAX_DEFLATE_RATIO));
+export function wholeOutputChunk(gz: Buffer): number {
+  if (gz.length < 4) return constants.Z_DEFAULT_CHUNK;
+  return Math.max(constants.Z_DEFAULT_CHUNK, Math.min(gz.readUInt32LE(gz.length - 4), gz.length * MAX_DEFLATE_RATIO));
 }
 
 /** How long one call may take: a state dump of a long-lived chain takes seconds, not minutes. */
