@@ -1,7 +1,7 @@
-import path from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { CertLedgerError, type CertLedgerErrorCode } from "../errors";
 import type { BatchMember } from "../merkle/batch";
+import { startWorker } from "../worker-thread";
 
 /** A manifest read: its tree's root and members. */
 export interface ParsedManifest {
@@ -44,11 +44,7 @@ export class ManifestParser {
 
   #start(): Worker {
     if (this.#worker) return this.#worker;
-    const file = path.join(__dirname, `manifest-worker${path.extname(__filename)}`);
-    const code = __filename.endsWith(".ts")
-      ? `require("ts-node").register({ transpileOnly: true }); require(${JSON.stringify(file)});`
-      : `require(${JSON.stringify(file)});`;
-    const worker = new Worker(code, { eval: true });
+    const worker = startWorker(__dirname, "manifest-worker", __filename);
     worker.unref();
     worker.on("message", (reply: Reply) => {
       const waiting = this.#waiting.get(reply.id);
