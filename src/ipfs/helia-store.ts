@@ -269,7 +269,7 @@ class HeliaPayloadStore implements HeliaStore {
     this.#checkRunning();
     // Straight into the SQLite store, in one transaction: no block needs announcing over bitswap, since no peer can
     // want a payload before its CID is published (on chain or in a manifest), which happens only after this returns.
-    this.#parts.storage.storePinned(dags);
+    await this.#parts.storage.storePinned(dags);
     return dags.map(({ root }) => root.toString());
   }
 

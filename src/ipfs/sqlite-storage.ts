@@ -15,6 +15,8 @@ import Database from "better-sqlite3";
 import { checkpointInBackground } from "../sqlite-checkpoints";
 import type { HeliaInit } from "helia" with { "resolution-mode": "import" };
 import { CertLedgerError } from "../errors";
+import { STORAGE_SQL } from "./pinned-dags";
+import { BUSY_TIMEOUT_MS, PinnedDagsWriter } from "./pinned-dags-writer";
 
 // The store interfaces as Helia takes them (its own copies of interface-blockstore and interface-datastore).
 type Blockstore = NonNullable<HeliaInit["blockstore"]>;
@@ -41,15 +43,17 @@ export interface SqliteIpfsStorage {
   blockstore: Blockstore;
   datastore: Datastore;
   /**
-   * Stores the blocks of `dags` and pins each root, all in one transaction synced to disk: what putting each block
-   * and then `helia.pins.add(root)` would do, without Helia's per-block round trips (a lock, a queue and several
-   * datastore calls per block: about 2 ms a payload). The pin records are Helia's own (see {@link writePins}), so
-   * `helia.pins` lists, checks and removes them, and `helia.gc` keeps their blocks.
+   * Stores the blocks of `dags` and pins each root, all in one transaction synced to disk, on the store's writer
+   * thread (pinned-dags-writer.ts): what putting each block and then `helia.pins.add(root)` would do, without Helia's
+   * per-block round trips (a lock, a queue and several datastore calls per block: about 2 ms a payload). The pin
+   * records are Helia's own (see pinned-dags.ts), so `helia.pins` lists, checks and removes them, and `helia.gc` keeps
+   * their blocks. Resolves once on disk; IPFS_UNAVAILABLE when it cannot be stored, or the store is closed.
    */
-  storePinned(dags: readonly PinnedDag[]): void;
+  storePinned(dags: readonly PinnedDag[]): Promise<void>;
   /** The bytes of block `cid` when this file holds it (nothing asked of the network or the legacy store), unchecked. */
   localBlock(cid: CID): Uint8Array | undefined;
-  close(): void;
+  /** Finishes the stores already asked for, then closes the file. */
+  close(): Promise<void>;
 }
 
 /** What a data folder of an earlier version holds. */
@@ -65,10 +69,6 @@ interface Runtime {
   newKey: (text: string) => Key;
   newCid: (codec: number, multihash: Uint8Array) => CID;
   notFound: (message: string) => Error;
-  base36: (bytes: Uint8Array) => string;
-  cbor: { encode: (value: unknown) => Uint8Array; decode: (bytes: Uint8Array) => unknown };
-  /** What every pin of a whole DAG records: `{ depth: Infinity, metadata: {} }`. */
-  pinRecord: Uint8Array;
 }
 
 // Helia's pin records: one key per pinned root, one per pinned block (@helia/utils pins.ts).
@@ -91,28 +91,25 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRI
 
 /** Opens (creating it if needed) the SQLite file `file` as the node's blockstore and pin datastore. */
 export async function openSqliteStorage(file: string, legacy: LegacyStores = {}): Promise<SqliteIpfsStorage> {
-  const [{ Key }, { CID }, { decode }, { NotFoundError }, { base36 }, cbor] = await Promise.all([
+  const [{ Key }, { CID }, { decode }, { NotFoundError }] = await Promise.all([
     import("interface-datastore"),
     import("multiformats/cid"),
     import("multiformats/hashes/digest"),
     import("interface-store"),
-    import("multiformats/bases/base36"),
-    import("cborg"),
   ]);
   const runtime: Runtime = {
     // The top-level interface-datastore is an older copy than Helia's; its Key is the same class at run time.
     newKey: (text) => new Key(text) as unknown as Key,
     newCid: (codec, multihash) => CID.createV1(codec, decode(multihash)),
     notFound: (message) => new NotFoundError(message),
-    base36: (bytes) => base36.encode(bytes),
-    cbor: { encode: (value) => cbor.encode(value), decode: (bytes) => cbor.decode(bytes) },
-    pinRecord: cbor.encode({ depth: Infinity, metadata: {} }),
   };
   let db: Database.Database;
   try {
     db = new Database(file);
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
+    // The writer thread's connection writes this file too: a write of this one waits for its transaction to end.
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     moveBlocksOutOfTheirKeys(db);
     db.exec(DDL);
     checkpointInBackground(db);
@@ -136,24 +133,17 @@ export async function openSqliteStorage(file: string, legacy: LegacyStores = {})
     });
   }
   const blockstore = new SqliteBlockstore(db, runtime, legacy.blockstore);
+  // Started once the file's layout is the current one and the earlier pins are in.
+  const writer = new PinnedDagsWriter(file);
   return {
     blockstore,
     datastore,
     localBlock: (cid) => blockstore.getSync(cid),
-    storePinned: (dags) => {
-      db.pragma("synchronous = FULL");
-      try {
-        db.transaction(() => {
-          for (const dag of dags) {
-            for (const { cid, bytes } of dag.blocks) blockstore.putSync(cid, bytes);
-            writePins(datastore, runtime, dag);
-          }
-        })();
-      } finally {
-        db.pragma("synchronous = NORMAL");
-      }
+    storePinned: (dags) => writer.store(dags),
+    close: async () => {
+      await writer.close();
+      db.close();
     },
-    close: () => db.close(),
   };
 }
 
@@ -180,34 +170,6 @@ function moveBlocksOutOfTheirKeys(db: Database.Database): void {
   }
 }
 
-/**
- * Pins `dag.root` as @helia/utils 2's `pins.add(root)` does (its pins.ts): a record `/pin/<root in base36>` holding
- * `{ depth, metadata }`, and for each block a record `/pinned-block/<multihash in base36>` holding `{ pinCount,
- * pinnedBy }` (the roots that pin it), both CBOR. A root already pinned is left as it is. The Helia store's tests
- * read these records back through `helia.pins`, so a Helia upgrade that changes them fails there, not silently.
- */
-function writePins(datastore: SqliteDatastore, runtime: Runtime, dag: PinnedDag): void {
-  const { root } = dag;
-  const pinKey = `/pin/${runtime.base36(root.toV1().bytes)}`;
-  if (datastore.getText(pinKey) !== undefined) return;
-  const seen = new Set<string>();
-  for (const { cid } of dag.blocks) {
-    const blockKey = `/pinned-block/${runtime.base36(cid.multihash.bytes)}`;
-    if (seen.has(blockKey)) continue;
-    seen.add(blockKey);
-    const stored = datastore.getText(blockKey);
-    const pinned = (stored === undefined ? { pinCount: 0, pinnedBy: [] } : runtime.cbor.decode(stored)) as {
-      pinCount: number;
-      pinnedBy: Uint8Array[];
-    };
-    if (pinned.pinnedBy.some((by) => Buffer.from(by).equals(root.bytes))) continue;
-    pinned.pinCount++;
-    pinned.pinnedBy.push(root.bytes);
-    datastore.putText(blockKey, runtime.cbor.encode(pinned));
-  }
-  datastore.putText(pinKey, runtime.pinRecord);
-}
-
 class SqliteBlockstore implements Blockstore {
   readonly #db: Database.Database;
   readonly #runtime: Runtime;
@@ -223,8 +185,7 @@ class SqliteBlockstore implements Blockstore {
     this.#legacy = legacy;
     this.#has = db.prepare("SELECT 1 FROM blocks WHERE multihash = ?");
     this.#get = db.prepare("SELECT bytes FROM blocks WHERE multihash = ?");
-    // A block is its bytes: the same multihash under another codec is the same block, stored once.
-    this.#put = db.prepare("INSERT OR IGNORE INTO blocks (multihash, codec, bytes) VALUES (?, ?, ?)");
+    this.#put = db.prepare(STORAGE_SQL.putBlock);
     this.#delete = db.prepare("DELETE FROM blocks WHERE multihash = ?");
   }
 
@@ -312,27 +273,17 @@ class SqliteDatastore implements Datastore {
   constructor(db: Database.Database, runtime: Runtime) {
     this.#db = db;
     this.#runtime = runtime;
-    this.#get = db.prepare("SELECT value FROM data WHERE key = ?");
-    this.#put = db.prepare("INSERT OR REPLACE INTO data (key, value) VALUES (?, ?)");
+    this.#get = db.prepare(STORAGE_SQL.getValue);
+    this.#put = db.prepare(STORAGE_SQL.putValue);
     this.#delete = db.prepare("DELETE FROM data WHERE key = ?");
   }
 
   putSync(key: Key, value: Uint8Array): void {
-    this.putText(key.toString(), value);
+    this.#put.run(key.toString(), value);
   }
 
   getSync(key: Key): Uint8Array | undefined {
-    return this.getText(key.toString());
-  }
-
-  /** `putSync` by the key's text (a Key's `toString()`), without making a Key. */
-  putText(key: string, value: Uint8Array): void {
-    this.#put.run(key, value);
-  }
-
-  /** `getSync` by the key's text. */
-  getText(key: string): Uint8Array | undefined {
-    const row = this.#get.get(key);
+    const row = this.#get.get(key.toString());
     return row === undefined ? undefined : new Uint8Array(row.value.buffer, row.value.byteOffset, row.value.byteLength);
   }
 

@@ -26,7 +26,7 @@ describe("payloads read from the node's IPFS file by another process", function 
     const blocks: PinnedDag["blocks"] = [];
     const large = pattern(262_144 * 2 + 1);
     const largeCid = await importWithKuboLayout(large, { put: (cid: CID, bytes: Uint8Array) => (blocks.push({ cid, bytes }), cid) });
-    storage.storePinned([
+    await storage.storePinned([
       { root: smallCid, blocks: [{ cid: smallCid, bytes: small }] },
       { root: largeCid, blocks },
     ]);
@@ -53,18 +53,18 @@ describe("payloads read from the node's IPFS file by another process", function 
       // A block the node stores after the reader opened is read too (the same file, in WAL mode).
       const later = utf8("stored later");
       const laterCid = await loadCid(singleBlockCid(later));
-      storage.storePinned([{ root: laterCid, blocks: [{ cid: laterCid, bytes: later }] }]);
+      await storage.storePinned([{ root: laterCid, blocks: [{ cid: laterCid, bytes: later }] }]);
       expect(Buffer.from(await reader.get(laterCid.toString()))).to.deep.equal(Buffer.from(later));
       expect(asked).to.have.length(2);
     } finally {
       reader.close();
-      storage.close();
+      await storage.close();
     }
   });
 
   it("refuses a block changed on disk (CID_MISMATCH), a payload over the caller's cap, and a malformed CID", async function () {
     const { file, storage, smallCid } = await nodeFile();
-    storage.close();
+    await storage.close();
     const reader = openLocalPayloadReader({ file, fetch: () => Promise.reject(new Error("not asked")) });
     try {
       await reader.get(smallCid, { maxBytes: 3 }).then(

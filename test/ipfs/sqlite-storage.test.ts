@@ -4,7 +4,7 @@ import { expect } from "chai";
 import type { CID } from "multiformats/cid" with { "resolution-mode": "import" };
 import { importWithKuboLayout, loadCid, singleBlockCid } from "../../src/ipfs/cid";
 import { openSqliteStorage, type PinnedDag } from "../../src/ipfs/sqlite-storage";
-import { pattern, TempDirs, utf8 } from "./fixtures";
+import { pattern, rejection, TempDirs, utf8 } from "./fixtures";
 
 describe("SQLite block and pin storage", function () {
   const dirs = new TempDirs();
@@ -27,8 +27,8 @@ describe("SQLite block and pin storage", function () {
         { root: smallCid, blocks: [{ cid: smallCid, bytes: small }] },
         { root: largeCid, blocks },
       ];
-      storage.storePinned(dags);
-      storage.storePinned(dags); // again: nothing changes
+      await storage.storePinned(dags);
+      await storage.storePinned(dags); // again: nothing changes
       const loose = utf8("stored but not pinned");
       const looseCid = await loadCid(singleBlockCid(loose));
       await storage.blockstore.put(looseCid, loose);
@@ -52,13 +52,13 @@ describe("SQLite block and pin storage", function () {
       expect(await helia.pins.isPinned(largeCid)).to.equal(true);
     } finally {
       await helia.stop();
-      storage.close();
+      await storage.close();
     }
   });
 
   it("finds a block through an index on its multihash, never by reading other blocks' bytes", async function () {
     const file = path.join(await dirs.make(), "ipfs.sqlite");
-    (await openSqliteStorage(file)).close();
+    await (await openSqliteStorage(file)).close();
     const db = new Database(file, { readonly: true });
     try {
       // A WITHOUT ROWID table keyed by multihash (the layout before) reads whole overflowing records to compare keys.
@@ -120,7 +120,7 @@ describe("SQLite block and pin storage", function () {
         expect(await storage.blockstore.has(moreCid)).to.equal(true);
         added.push(moreCid);
       } finally {
-        storage.close();
+        await storage.close();
       }
     }
     const db = new Database(file, { readonly: true });
@@ -132,5 +132,99 @@ describe("SQLite block and pin storage", function () {
     } finally {
       db.close();
     }
+  });
+
+  describe("payloads stored in bulk, on a thread of their own", function () {
+    /** `n` distinct single-block payloads of about a credential's JWE (3 kB), as the batcher uploads them. */
+    async function payloadDags(n: number, label: string): Promise<PinnedDag[]> {
+      const dags: PinnedDag[] = [];
+      for (let i = 0; i < n; i++) {
+        const bytes = utf8(`${label} ${i} ${"x".repeat(3000)}`);
+        const cid = await loadCid(singleBlockCid(bytes));
+        dags.push({ root: cid, blocks: [{ cid, bytes }] });
+      }
+      return dags;
+    }
+
+    it("leaves the event loop free while it stores: other work runs between the call and its answer", async function () {
+      const storage = await openSqliteStorage(path.join(await dirs.make(), "ipfs.sqlite"));
+      try {
+        const dags = await payloadDags(3000, "free loop");
+        let turns = 0;
+        let storing = true;
+        const ticking = (async () => {
+          while (storing) {
+            await new Promise((resolve) => setImmediate(resolve));
+            turns++;
+          }
+        })();
+        // Stored on this thread (the layout before), the call held the loop for the whole transaction: 0 turns.
+        await storage.storePinned(dags);
+        storing = false;
+        await ticking;
+        expect(turns, "event-loop turns while 3,000 payloads were stored").to.be.greaterThan(10);
+        for (const { root, blocks } of [dags[0], dags[2999]]) {
+          expect(Buffer.from(storage.localBlock(root)!)).to.deep.equal(Buffer.from(blocks[0].bytes));
+        }
+      } finally {
+        await storage.close();
+      }
+    });
+
+    it("has everything on disk when it answers: another connection reads every block and pin record", async function () {
+      const file = path.join(await dirs.make(), "ipfs.sqlite");
+      const storage = await openSqliteStorage(file);
+      const dags = await payloadDags(200, "durable");
+      try {
+        await storage.storePinned(dags);
+        const other = new Database(file, { readonly: true });
+        try {
+          const blocks = other.prepare("SELECT count(*) AS n FROM blocks").get() as { n: number };
+          const pins = other.prepare("SELECT count(*) AS n FROM data WHERE key LIKE '/pin/%'").get() as { n: number };
+          expect({ blocks: blocks.n, pins: pins.n }).to.deep.equal({ blocks: 200, pins: 200 });
+        } finally {
+          other.close();
+        }
+      } finally {
+        await storage.close();
+      }
+    });
+
+    it("does not refuse this thread's own writes meanwhile: both land, neither fails as busy", async function () {
+      const storage = await openSqliteStorage(path.join(await dirs.make(), "ipfs.sqlite"));
+      try {
+        const dags = await payloadDags(3000, "beside");
+        const storing = storage.storePinned(dags);
+        const mine: CID[] = [];
+        for (let i = 0; i < 50; i++) {
+          const bytes = utf8(`fetched over bitswap ${i}`);
+          const cid = await loadCid(singleBlockCid(bytes));
+          await storage.blockstore.put(cid, bytes);
+          mine.push(cid);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        await storing;
+        for (const cid of [...mine, dags[0].root, dags[2999].root])
+          expect(await storage.blockstore.has(cid), cid.toString()).to.equal(true);
+      } finally {
+        await storage.close();
+      }
+    });
+
+    it("finishes what was asked before it closes, and refuses what is asked after (IPFS_UNAVAILABLE)", async function () {
+      const file = path.join(await dirs.make(), "ipfs.sqlite");
+      const storage = await openSqliteStorage(file);
+      const dags = await payloadDags(1000, "closing");
+      const storing = storage.storePinned(dags);
+      await storage.close();
+      await storing;
+      await rejection(storage.storePinned(await payloadDags(1, "late")), "IPFS_UNAVAILABLE");
+      const reopened = await openSqliteStorage(file);
+      try {
+        expect(Buffer.from(reopened.localBlock(dags[999].root)!)).to.deep.equal(Buffer.from(dags[999].blocks[0].bytes));
+      } finally {
+        await reopened.close();
+      }
+    });
   });
 });

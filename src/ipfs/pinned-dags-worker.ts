@@ -1,0 +1,39 @@
+/**
+ * The body of the IPFS store's writer thread (see pinned-dags-writer.ts): its own connection to the store's SQLite
+ * file, opened `synchronous=FULL`, storing and pinning the DAGs the main thread sends, one message at a time.
+ * Messages in: `{ id, dags }` (answered `{ id }` once on disk, or `{ id, error }`), and `{ close: true }` (answered
+ * `{ closed: true }` once the connection is closed, after every message before it).
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import Database from "better-sqlite3";
+import { pinnedDagStore, type WirePinnedDag } from "./pinned-dags";
+
+type Message = { id: number; dags: WirePinnedDag[] } | { close: true };
+
+const { file, busyTimeoutMs } = workerData as { file: string; busyTimeoutMs: number };
+const db = new Database(file, { fileMustExist: true });
+db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+db.pragma("synchronous = FULL");
+
+// The encoders are ESM: every message waits for them, in the order it came.
+let turn: Promise<unknown> = (async () => {
+  const [{ base36 }, cbor] = await Promise.all([import("multiformats/bases/base36"), import("cborg")]);
+  return pinnedDagStore(db, { base36: (bytes) => base36.encode(bytes), cbor });
+})();
+
+parentPort?.on("message", (message: Message) => {
+  turn = turn.then((store) => {
+    if ("close" in message) {
+      db.close();
+      parentPort?.postMessage({ closed: true });
+      return store;
+    }
+    try {
+      (store as (dags: WirePinnedDag[]) => void)(message.dags);
+      parentPort?.postMessage({ id: message.id });
+    } catch (error) {
+      parentPort?.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });
+    }
+    return store;
+  });
+});
