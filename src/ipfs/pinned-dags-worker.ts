@@ -15,25 +15,28 @@ const db = new Database(file, { fileMustExist: true });
 db.pragma(`busy_timeout = ${busyTimeoutMs}`);
 db.pragma("synchronous = FULL");
 
-// The encoders are ESM: every message waits for them, in the order it came.
-let turn: Promise<unknown> = (async () => {
+// The encoders are ESM, loaded once; every message waits for them, and for the messages before it.
+const loaded = (async () => {
   const [{ base36 }, cbor] = await Promise.all([import("multiformats/bases/base36"), import("cborg")]);
   return pinnedDagStore(db, { base36: (bytes) => base36.encode(bytes), cbor });
 })();
+// A failure to load is answered to each message as its error, not left to end the thread as an unhandled rejection.
+loaded.catch(() => undefined);
+let turn: Promise<void> = Promise.resolve();
 
 parentPort?.on("message", (message: Message) => {
-  turn = turn.then((store) => {
+  turn = turn.then(async () => {
     if ("close" in message) {
       db.close();
       parentPort?.postMessage({ closed: true });
-      return store;
+      return;
     }
     try {
-      (store as (dags: WirePinnedDag[]) => void)(message.dags);
+      const store = await loaded;
+      store(message.dags);
       parentPort?.postMessage({ id: message.id });
     } catch (error) {
       parentPort?.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });
     }
-    return store;
   });
 });
