@@ -24,21 +24,25 @@ export interface CredentialAcceptanceOptions {
   count: number;
   /** The node's and the chain's process ids, to print where the CPU went per credential (Linux /proc). */
   processes?: { node?: number; chain?: number };
+  /** Said before the figures, e.g. "again, on the same node": what this round is. */
+  round?: string;
+  /** Goes into every certificate's number, so that two rounds on one node send different certificates. */
+  label?: string;
 }
 
 /** Posts the credentials and prints how fast they were accepted and anchored. */
 export async function benchCredentialAcceptance(options: CredentialAcceptanceOptions): Promise<void> {
-  const { api, authority, party, count } = options;
+  const { api, authority, party, count, label = "BENCH" } = options;
   const anchoredBefore = await anchoredCount(api);
-  const bytes = JSON.stringify(credentialsOf(authority, party, "BENCH")(0)).length;
+  const bytes = JSON.stringify(credentialsOf(authority, party, label)(0)).length;
   const cpu = cpuMeter(options.processes ?? {});
   const started = performance.now();
-  const accepted = (await postServerSignedCredentials(api, authority, party, count, "BENCH")).length;
+  const accepted = (await postServerSignedCredentials(api, authority, party, count, label)).length;
   const acceptedMs = performance.now() - started;
   while ((await anchoredCount(api)) - anchoredBefore < accepted) await new Promise((resolve) => setTimeout(resolve, 50));
   const anchoredMs = performance.now() - started;
   report(
-    `server-signed credentials (${bytes} bytes of JSON each, ${SENT_AS}): ` +
+    `server-signed credentials${options.round ? `, ${options.round}` : ""} (${bytes} bytes of JSON each, ${SENT_AS}): ` +
       `${accepted} of ${count} accepted in ${(acceptedMs / 1000).toFixed(2)} s (${Math.round(accepted / (acceptedMs / 1000))}/s), ` +
       `all anchored in confirmed transactions after ${(anchoredMs / 1000).toFixed(2)} s: ${Math.round(accepted / (anchoredMs / 1000))} certificates/s`,
   );
