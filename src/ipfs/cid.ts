@@ -65,13 +65,18 @@ export function isSingleBlock(bytes: Uint8Array): boolean {
 
 /** The CID of a payload of one block (see {@link isSingleBlock}): sha2-256 of the bytes as a raw CIDv1. */
 export function singleBlockCid(bytes: Uint8Array): string {
+  return `b${base32Encode(singleBlockCidBytes(bytes))}`;
+}
+
+/** {@link singleBlockCid} in its binary form (36 bytes: version, codec, sha2-256 multihash). */
+export function singleBlockCidBytes(bytes: Uint8Array): Uint8Array {
   if (!isSingleBlock(bytes)) {
     throw new CertLedgerError("INVALID_CID", `${bytes.byteLength} bytes are more than one ${KUBO_IMPORT.chunkSize}-byte chunk`);
   }
   const binary = new Uint8Array(CID_BINARY_LENGTH);
   binary.set([CID_VERSION_1, RAW_CODEC, MULTIHASH_SHA2_256, SHA2_256_LENGTH]);
   binary.set(createHash("sha256").update(bytes).digest(), 4);
-  return `b${base32Encode(binary)}`;
+  return binary;
 }
 
 /** The CID that Kubo (`ipfs add --cid-version=1 --raw-leaves`) gives `bytes`, computed in memory without a node. */

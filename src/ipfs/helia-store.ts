@@ -15,7 +15,7 @@ import type { CID } from "multiformats/cid" with { "resolution-mode": "import" }
 import { CertLedgerError, isCertLedgerError } from "../errors";
 import { askingAgain, DEFAULT_ASK_AGAIN_AFTER_MS, reporting } from "./ask-again";
 import { resendWants, trackBitswap, type WantListPeers } from "./bitswap-peers";
-import { cidToBytes, importWithKuboLayout, isSingleBlock, loadCid, loadCidClass, RAW_CODEC, singleBlockCid } from "./cid";
+import { importWithKuboLayout, isSingleBlock, loadCid, RAW_CODEC } from "./cid";
 import { lockDataDir } from "./data-dir-lock";
 import { createLibp2pNode } from "./libp2p-node";
 import { checkTimeout, fetchSignal, readAtMost } from "./limits";
@@ -252,25 +252,27 @@ class HeliaPayloadStore implements HeliaStore {
   async addMany(payloads: readonly Uint8Array[], options: { signal?: AbortSignal } = {}): Promise<string[]> {
     this.#checkRunning();
     options.signal?.throwIfAborted();
-    const CID = await loadCidClass();
+    // Most payloads are one raw block, whose CID is its hash: no importer needed (cid.ts checks it is Kubo's), and the
+    // store's writer thread hashes them. Larger ones are chunked here, by the importer.
+    const singleBlocks: Uint8Array[] = [];
     const dags: PinnedDag[] = [];
+    const cids: (string | number)[] = [];
     for (const bytes of payloads) {
       if (isSingleBlock(bytes)) {
-        // Most payloads are one raw block, whose CID is its hash: no importer needed (cid.ts checks it is Kubo's).
-        const cid = CID.decode(cidToBytes(singleBlockCid(bytes)));
-        dags.push({ root: cid, blocks: [{ cid, bytes }] });
+        cids.push(singleBlocks.push(bytes) - 1);
       } else {
         const blocks: PinnedDag["blocks"] = [];
         const root = await importWithKuboLayout(bytes, { put: (cid: CID, block: Uint8Array) => (blocks.push({ cid, bytes: block }), cid) });
         dags.push({ root, blocks });
+        cids.push(root.toString());
       }
     }
     options.signal?.throwIfAborted();
     this.#checkRunning();
     // Straight into the SQLite store, in one transaction: no block needs announcing over bitswap, since no peer can
     // want a payload before its CID is published (on chain or in a manifest), which happens only after this returns.
-    await this.#parts.storage.storePinned(dags);
-    return dags.map(({ root }) => root.toString());
+    const singleCids = await this.#parts.storage.storePinned(dags, singleBlocks);
+    return cids.map((cid) => (typeof cid === "number" ? singleCids[cid] : cid));
   }
 
   async get(cid: string, options: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<Uint8Array> {

@@ -1,14 +1,15 @@
 /**
  * The body of the IPFS store's writer thread (see pinned-dags-writer.ts): its own connection to the store's SQLite
  * file, opened `synchronous=FULL`, storing and pinning the DAGs the main thread sends, one message at a time.
- * Messages in: `{ id, dags }` (answered `{ id }` once on disk, or `{ id, error }`), and `{ close: true }` (answered
+ * Messages in: `{ id, dags, singleBlocks }` (answered `{ id, cids }` once on disk, the CIDs of the single blocks, or
+ * `{ id, error }`), and `{ close: true }` (answered
  * `{ closed: true }` once the connection is closed, after every message before it).
  */
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { pinnedDagStore, type WirePinnedDag } from "./pinned-dags";
+import { pinnedDagStore, singleBlockDag, type WirePinnedDag } from "./pinned-dags";
 
-type Message = { id: number; dags: WirePinnedDag[] } | { close: true };
+type Message = { id: number; dags: WirePinnedDag[]; singleBlocks: Uint8Array[] } | { close: true };
 
 const { file, busyTimeoutMs } = workerData as { file: string; busyTimeoutMs: number };
 const db = new Database(file, { fileMustExist: true });
@@ -33,8 +34,9 @@ parentPort?.on("message", (message: Message) => {
     }
     try {
       const store = await loaded;
-      store(message.dags);
-      parentPort?.postMessage({ id: message.id });
+      const singles = message.singleBlocks.map(singleBlockDag);
+      store([...message.dags, ...singles.map(({ dag }) => dag)]);
+      parentPort?.postMessage({ id: message.id, cids: singles.map(({ cid }) => cid) });
     } catch (error) {
       parentPort?.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });
     }

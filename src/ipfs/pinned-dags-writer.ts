@@ -4,7 +4,7 @@ import { startWorker } from "../worker-thread";
 import { toWire } from "./pinned-dags";
 import type { PinnedDag } from "./sqlite-storage";
 
-type Reply = { id: number; error?: string } | { closed: true };
+type Reply = { id: number; cids?: string[]; error?: string } | { closed: true };
 
 /** How long a write waits for the file's lock held by the other connection (the main thread's, or this one's). */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -21,7 +21,7 @@ export const BUSY_TIMEOUT_MS = 5000;
 export class PinnedDagsWriter {
   readonly #worker: Worker;
   #nextId = 0;
-  readonly #waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  readonly #waiting = new Map<number, { resolve: (cids: string[]) => void; reject: (error: Error) => void }>();
   #closing: Promise<void> | undefined;
   #failure: Error | undefined;
 
@@ -35,7 +35,7 @@ export class PinnedDagsWriter {
       if (!waiting) return;
       this.#waiting.delete(reply.id);
       if (this.#waiting.size === 0) this.#worker.unref();
-      if (reply.error === undefined) waiting.resolve();
+      if (reply.error === undefined) waiting.resolve(reply.cids ?? []);
       else waiting.reject(unavailable(`cannot store payloads in the IPFS store: ${reply.error}`));
     });
     const fail = (error: Error) => {
@@ -48,8 +48,12 @@ export class PinnedDagsWriter {
     this.#worker.on("exit", (code) => fail(new Error(`it exited (${code})`)));
   }
 
-  /** Stores every block of `dags` and pins each root; resolves once all of it is on disk (IPFS_UNAVAILABLE if not). */
-  store(dags: readonly PinnedDag[]): Promise<void> {
+  /**
+   * Stores every block of `dags`, and each of `singleBlocks` (payloads of one block: isSingleBlock) as a raw block, and
+   * pins each root, in one transaction; resolves once all of it is on disk to the CIDs of `singleBlocks`, in their order
+   * (IPFS_UNAVAILABLE if it cannot). The single blocks are hashed on the thread.
+   */
+  store(dags: readonly PinnedDag[], singleBlocks: readonly Uint8Array[] = []): Promise<string[]> {
     if (this.#closing) return Promise.reject(unavailable("the IPFS store is closed"));
     if (this.#failure)
       return Promise.reject(unavailable(`the IPFS store's writer thread stopped: ${this.#failure.message}`, this.#failure));
@@ -57,7 +61,7 @@ export class PinnedDagsWriter {
     return new Promise((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
       if (this.#waiting.size === 1) this.#worker.ref();
-      this.#worker.postMessage({ id, dags: dags.map(toWire) });
+      this.#worker.postMessage({ id, dags: dags.map(toWire), singleBlocks });
     });
   }
 

@@ -4,6 +4,7 @@
  * cross to that thread as plain bytes ({@link WirePinnedDag}), since a CID object does not survive a postMessage.
  */
 import type Database from "better-sqlite3";
+import { cidFromBytes, RAW_CODEC, singleBlockCidBytes } from "./cid";
 import type { PinnedDag } from "./sqlite-storage";
 
 /** The statements of the store's tables that both the store and its writer thread run (sqlite-storage.ts). */
@@ -25,6 +26,18 @@ export interface WirePinnedDag {
 export interface PinEncoders {
   base36: (bytes: Uint8Array) => string;
   cbor: { encode: (value: unknown) => Uint8Array; decode: (bytes: Uint8Array) => unknown };
+}
+
+/**
+ * A payload of one block (isSingleBlock) as a DAG of its own raw block, and its CID's text: what the writer thread
+ * works out itself from the bytes alone, hashing them there rather than on the event loop.
+ */
+export function singleBlockDag(bytes: Uint8Array): { dag: WirePinnedDag; cid: string } {
+  const cid = singleBlockCidBytes(bytes);
+  return {
+    dag: { root: cid, rootV1: cid, blocks: [{ multihash: cid.subarray(2), codec: RAW_CODEC, bytes }] },
+    cid: cidFromBytes(cid),
+  };
 }
 
 export function toWire(dag: PinnedDag): WirePinnedDag {

@@ -47,9 +47,11 @@ export interface SqliteIpfsStorage {
    * thread (pinned-dags-writer.ts): what putting each block and then `helia.pins.add(root)` would do, without Helia's
    * per-block round trips (a lock, a queue and several datastore calls per block: about 2 ms a payload). The pin
    * records are Helia's own (see pinned-dags.ts), so `helia.pins` lists, checks and removes them, and `helia.gc` keeps
-   * their blocks. Resolves once on disk; IPFS_UNAVAILABLE when it cannot be stored, or the store is closed.
+   * their blocks. `singleBlocks` are payloads of one block each (isSingleBlock: most payloads and manifests), stored
+   * and pinned the same way as raw blocks, hashed on that thread. Resolves once on disk, to the CIDs of `singleBlocks`
+   * in their order; IPFS_UNAVAILABLE when it cannot be stored, or the store is closed.
    */
-  storePinned(dags: readonly PinnedDag[]): Promise<void>;
+  storePinned(dags: readonly PinnedDag[], singleBlocks?: readonly Uint8Array[]): Promise<string[]>;
   /** The bytes of block `cid` when this file holds it (nothing asked of the network or the legacy store), unchecked. */
   localBlock(cid: CID): Uint8Array | undefined;
   /** Finishes the stores already asked for, then closes the file. */
@@ -139,7 +141,7 @@ export async function openSqliteStorage(file: string, legacy: LegacyStores = {})
     blockstore,
     datastore,
     localBlock: (cid) => blockstore.getSync(cid),
-    storePinned: (dags) => writer.store(dags),
+    storePinned: (dags, singleBlocks) => writer.store(dags, singleBlocks),
     close: async () => {
       await writer.close();
       db.close();
