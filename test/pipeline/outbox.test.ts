@@ -169,6 +169,37 @@ describe("Outbox", function () {
       }
     });
 
+    it("a grouped request that fails half-written (its JWS refused by the database) leaves nothing of itself, and no caller is told a request is durable that is not", async function () {
+      const file = await outboxFile();
+      const outbox = Outbox.open(file);
+      outbox.close();
+      // The database itself refuses one JWS, after its request's row is written: a failure no check before it sees.
+      const db = new Database(file);
+      db.exec(`CREATE TRIGGER refuse_jws BEFORE INSERT ON request_jws WHEN NEW.jws = 'refused.by.disk'
+               BEGIN SELECT RAISE(ABORT, 'disk refused'); END`);
+      db.close();
+      const reopened = Outbox.open(file);
+      const inputs = [input({ jws: "a.b.c" }), input({ jws: "refused.by.disk" }), input({ jws: "d.e.f" })];
+      const outcomes = await Promise.allSettled(inputs.map((i) => reopened.enqueueGrouped(i)));
+      reopened.close();
+      expect(outcomes[1].status).to.equal("rejected");
+      const after = Outbox.open(file);
+      try {
+        inputs.forEach((sent, i) => {
+          const stored = after.get(sent.certHash);
+          if (outcomes[i].status === "fulfilled") {
+            expect(stored?.status, `request ${i}, said durable`).to.equal("queued");
+            expect(after.requests.jwsOf(sent.certHash), `request ${i}'s JWS`).to.equal(sent.jws);
+          } else {
+            expect(stored, `request ${i}, refused`).to.equal(undefined);
+          }
+        });
+        expect(after.counts().queued).to.equal(outcomes.filter((o) => o.status === "fulfilled").length);
+      } finally {
+        after.close();
+      }
+    });
+
     it("grouped enqueues still waiting when the outbox closes are committed first", async function () {
       const file = await outboxFile();
       const outbox = Outbox.open(file);
