@@ -1,9 +1,9 @@
 /**
  * The body of the IPFS store's writer thread (see pinned-dags-writer.ts): its own connection to the store's SQLite
  * file, opened `synchronous=FULL`, storing and pinning the DAGs the main thread sends, one message at a time.
- * Messages in: `{ id, dags, singleBlocks }` (answered `{ id, cids }` once on disk, the CIDs of the single blocks, or
- * `{ id, error }`), and `{ close: true }` (answered
- * `{ closed: true }` once the connection is closed, after every message before it).
+ * Messages in: `{ id, dags, singleBlocks }`, answered `{ id, cids }` once on disk (the CIDs of the single blocks) or
+ * `{ id, error }`; and `{ close: true }`, answered `{ closed: true }` once the connection is closed, after every
+ * message before it.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";

@@ -12,8 +12,8 @@ export const BUSY_TIMEOUT_MS = 5000;
 /**
  * Stores payloads' DAGs in the IPFS store's SQLite file on a thread of its own (pinned-dags-worker.ts), with its own
  * connection: the batcher's uploads are most of what that file is written, and storing 400 payloads with their pin
- * records and syncing them held the event loop ~80 µs a payload, the largest share of a server-signed credential's
- * time on it (bench/credential-acceptance.ts). The main thread's connection still reads every block, and writes what
+ * records and syncing them held the event loop 60-85 µs a payload, the largest share of a server-signed credential's
+ * time on it (bench/credential-acceptance.ts, measured by leaving the store out). The main thread's connection still reads every block, and writes what
  * Helia writes (blocks fetched over bitswap, its own pins); SQLite lets one connection write at a time, so such a write
  * meanwhile waits for this thread's transaction (`busy_timeout`), which holds the lock no longer than it held the event
  * loop before.
