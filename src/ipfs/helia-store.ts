@@ -256,10 +256,12 @@ class HeliaPayloadStore implements HeliaStore {
     // store's writer thread hashes them. Larger ones are chunked here, by the importer.
     const singleBlocks: Uint8Array[] = [];
     const dags: PinnedDag[] = [];
+    // Each payload's CID, or where it is among the single blocks until the thread answers their CIDs.
     const cids: (string | number)[] = [];
     for (const bytes of payloads) {
       if (isSingleBlock(bytes)) {
-        cids.push(singleBlocks.push(bytes) - 1);
+        cids.push(singleBlocks.length);
+        singleBlocks.push(bytes);
       } else {
         const blocks: PinnedDag["blocks"] = [];
         const root = await importWithKuboLayout(bytes, { put: (cid: CID, block: Uint8Array) => (blocks.push({ cid, bytes: block }), cid) });
