@@ -19,17 +19,33 @@ export const BUSY_TIMEOUT_MS = 5000;
  * loop before.
  */
 export class PinnedDagsWriter {
-  readonly #file: string;
-  /** Started on the first store: a store opened only to read (a verifier, the CLI, a node before its first batch) needs none. */
-  #worker: Worker | undefined;
+  readonly #worker: Worker;
   #nextId = 0;
   readonly #waiting = new Map<number, { resolve: (cids: string[]) => void; reject: (error: Error) => void }>();
   #closing: Promise<void> | undefined;
   #failure: Error | undefined;
 
-  /** For `file`, whose schema the caller has made. */
+  /** Starts the thread on `file`, whose schema the caller has made. */
   constructor(file: string) {
-    this.#file = file;
+    this.#worker = startWorker(__dirname, "pinned-dags-worker", __filename, { workerData: { file, busyTimeoutMs: BUSY_TIMEOUT_MS } });
+    this.#worker.unref();
+    this.#worker.on("message", (reply: Reply) => {
+      if ("closed" in reply) return;
+      const waiting = this.#waiting.get(reply.id);
+      if (!waiting) return;
+      this.#waiting.delete(reply.id);
+      if (this.#waiting.size === 0) this.#worker.unref();
+      if (reply.error === undefined) waiting.resolve(reply.cids ?? []);
+      else waiting.reject(unavailable(`cannot store payloads in the IPFS store: ${reply.error}`));
+    });
+    const fail = (error: Error) => {
+      this.#failure ??= error;
+      for (const { reject } of this.#waiting.values())
+        reject(unavailable(`the IPFS store's writer thread stopped: ${error.message}`, error));
+      this.#waiting.clear();
+    };
+    this.#worker.on("error", fail);
+    this.#worker.on("exit", (code) => fail(new Error(`it exited (${code})`)));
   }
 
   /**
@@ -41,63 +57,33 @@ export class PinnedDagsWriter {
     if (this.#closing) return Promise.reject(unavailable("the IPFS store is closed"));
     if (this.#failure)
       return Promise.reject(unavailable(`the IPFS store's writer thread stopped: ${this.#failure.message}`, this.#failure));
-    const worker = this.#start();
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
-      if (this.#waiting.size === 1) worker.ref();
-      worker.postMessage({ id, dags: dags.map(toWire), singleBlocks });
+      if (this.#waiting.size === 1) this.#worker.ref();
+      this.#worker.postMessage({ id, dags: dags.map(toWire), singleBlocks });
     });
   }
 
   /** Lets the stores already asked for finish, then closes the thread's connection and stops it. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      const worker = this.#worker;
-      if (!worker) return;
       if (!this.#failure) {
-        worker.ref();
+        this.#worker.ref();
         await new Promise<void>((resolve) => {
           const closed = (reply: Reply) => {
             if (!("closed" in reply)) return;
-            worker.off("message", closed);
+            this.#worker.off("message", closed);
             resolve();
           };
-          worker.on("message", closed);
-          worker.once("exit", () => resolve());
-          worker.postMessage({ close: true });
+          this.#worker.on("message", closed);
+          this.#worker.once("exit", () => resolve());
+          this.#worker.postMessage({ close: true });
         });
       }
-      await worker.terminate();
+      await this.#worker.terminate();
     })();
     return this.#closing;
-  }
-
-  #start(): Worker {
-    if (this.#worker) return this.#worker;
-    const worker = startWorker(__dirname, "pinned-dags-worker", __filename, {
-      workerData: { file: this.#file, busyTimeoutMs: BUSY_TIMEOUT_MS },
-    });
-    worker.unref();
-    worker.on("message", (reply: Reply) => {
-      if ("closed" in reply) return;
-      const waiting = this.#waiting.get(reply.id);
-      if (!waiting) return;
-      this.#waiting.delete(reply.id);
-      if (this.#waiting.size === 0) worker.unref();
-      if (reply.error === undefined) waiting.resolve(reply.cids ?? []);
-      else waiting.reject(unavailable(`cannot store payloads in the IPFS store: ${reply.error}`));
-    });
-    const fail = (error: Error) => {
-      this.#failure ??= error;
-      for (const { reject } of this.#waiting.values())
-        reject(unavailable(`the IPFS store's writer thread stopped: ${error.message}`, error));
-      this.#waiting.clear();
-    };
-    worker.on("error", fail);
-    worker.on("exit", (code) => fail(new Error(`it exited (${code})`)));
-    this.#worker = worker;
-    return worker;
   }
 }
 

@@ -135,7 +135,7 @@ export async function openSqliteStorage(file: string, legacy: LegacyStores = {})
     });
   }
   const blockstore = new SqliteBlockstore(db, runtime, legacy.blockstore);
-  // Its thread starts on the first store, once the file's layout is the current one and the earlier pins are in.
+  // Started once the file's layout is the current one and the earlier pins are in.
   const writer = new PinnedDagsWriter(file);
   return {
     blockstore,
