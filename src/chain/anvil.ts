@@ -86,7 +86,7 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
   const interval = setInterval(
     () => {
       void rpc<string>(rpcUrl, "eth_blockNumber")
-        .then((head) => (Number(head) > state.durableHead ? state.write() : undefined))
+        .then((head) => (Number(head) > state.durableHead ? state.writePaced() : undefined))
         .catch(() => undefined); // anvil is restarting or stopping: the next turn writes
     },
     (options.dumpIntervalSeconds ?? 2) * 1000,
