@@ -11,7 +11,9 @@ import { ChainStateFile, PACE } from "../../src/chain/chain-state-file";
  * A stand-in for anvil's JSON-RPC as ChainStateFile uses it: a head the test moves, and a state dump that takes
  * `dumpMs` (a long chain's dump takes that long), each dump's start and end recorded.
  */
-async function fakeChain(dumpMs: number): Promise<{ url: string; mine: () => number; dumps: { start: number; end: number }[]; close: () => Promise<void> }> {
+async function fakeChain(
+  dumpMs: number,
+): Promise<{ url: string; mine: () => number; dumps: { start: number; end: number }[]; close: () => Promise<void> }> {
   let head = 0;
   const dumps: { start: number; end: number }[] = [];
   const server: Server = createServer((request, response) => {
@@ -71,7 +73,9 @@ describe("The embedded chain's state dumps, paced (src/chain/chain-state-file.ts
     const elapsed = performance.now() - started;
     const dumping = chain.dumps.reduce((sum, { start, end }) => sum + (end - start), 0);
     // Asked back to back, dumps ran all the time (~25 in 1.5 s); paced, about a third of it (the write adds to each).
-    expect(dumping / elapsed, `${chain.dumps.length} dumps, ${dumping.toFixed(0)} ms of ${elapsed.toFixed(0)} ms`).to.be.below(1 / (1 + PACE) + 0.1);
+    expect(dumping / elapsed, `${chain.dumps.length} dumps, ${dumping.toFixed(0)} ms of ${elapsed.toFixed(0)} ms`).to.be.below(
+      1 / (1 + PACE) + 0.1,
+    );
     expect(vouched.length).to.be.greaterThan(3);
   });
 
