@@ -21,8 +21,10 @@ import { writeFileAtomically } from "../atomic-file";
  * 12.4 s while 10,000 credentials were anchored on a chain of 3,000 transactions, a 14 MB state), taking a core's
  * share from the node: anvil spent 119 µs of CPU for every credential accepted on the bench's node
  * (bench/credential-acceptance.ts), 38 µs on a new chain. So a write for durable() starts no sooner after the last
- * write than PACE times as long as that one took: writes take at most a third of the time whatever the chain's size,
- * and a block waits at most twice a write's time longer to be vouched for. A {@link write} (a stop, a deployment)
+ * write than PACE times as long as that one took: writes take at most half the time whatever the chain's size, and a
+ * block waits at most one write's time longer to be vouched for. From 100,000 to 200,000 certificates
+ * (`npm run bench:scale`, 2 runs each): 1,646-1,657 anchored/s against 1,439-1,509, anvil at 6% of a core against 11%;
+ * PACE 2 gave 1,567-1,582/s and a certificate sent alone waited 0.8 s longer. A {@link write} (a stop, a deployment)
  * does not wait, and cuts such a wait short.
  */
 export class ChainStateFile {
@@ -127,8 +129,8 @@ export class ChainStateFile {
   }
 }
 
-/** How many times as long as the last dump took a paced dump waits after it: dumps take at most 1 / (1 + PACE) of the time. */
-export const PACE = 2;
+/** How many times as long as the last write took a paced write waits after it: writes take at most 1 / (1 + PACE) of the time. */
+export const PACE = 1;
 
 const gunzipAsync = promisify(gunzip);
 
