@@ -3,6 +3,7 @@ import { promisify } from "node:util";
 import { constants, gunzip } from "node:zlib";
 import { CertLedgerError } from "../errors";
 import { writeFileAtomically } from "../atomic-file";
+import { wakeableWait } from "../wakeable-wait";
 
 /**
  * The embedded chain's state on disk, written by this process rather than by anvil: anvil's own `--state` dump
@@ -118,13 +119,9 @@ export class ChainStateFile {
   async #turn(): Promise<void> {
     const wait = this.#pacedUntil - performance.now();
     if (wait <= 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, wait);
-      this.#hurry = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+    const pause = wakeableWait(wait);
+    this.#hurry = pause.wake;
+    await pause.done;
     this.#hurry = undefined;
   }
 }

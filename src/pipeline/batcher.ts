@@ -7,6 +7,7 @@ import { findOnChain, sendOnce, type AnchorPosition, type AnchorTarget, type OnC
 import { anchoredHeadHolds, commonAnchoredBlock, receiptPosition } from "./chain-audit";
 import { backoffDelay, DependencyGate, isPermanentFailure, recordedError, type BackoffOptions } from "./failures";
 import type { Outbox, PendingUpload, ReadyGroup, Submission } from "./outbox";
+import { wakeableWait } from "../wakeable-wait";
 
 /** What the batcher works with, and how. */
 export interface BatcherOptions {
@@ -340,13 +341,9 @@ export class Batcher {
       }
       if (!current()) break;
       const wait = Math.max(1, Math.min(this.#options.pollIntervalMs, this.#nextDue - Date.now()));
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        this.#wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      const pause = wakeableWait(wait);
+      this.#wake = pause.wake;
+      await pause.done;
       this.#wake = undefined;
     }
   }
