@@ -66,7 +66,7 @@ export class ChainStateFile {
     while (this.#durableHead < blockNumber) {
       // A write begun before this call may predate the block; one begun now has it, unless the chain went back.
       const joined = this.#writing !== undefined;
-      const head = await this.#join(true);
+      const head = await this.writePaced();
       if (!joined && head >= 0 && head < blockNumber) {
         throw new CertLedgerError("CHAIN_REORGANISED", `block ${blockNumber} is no longer on the chain (its head is block ${head})`, {
           details: { blockNumber, head },
