@@ -23,7 +23,7 @@ import type {
 } from "./index-types";
 import { IndexReader } from "./index-reader";
 import { IndexWriter } from "./index-writer";
-import { ManifestParser } from "./manifest-parser";
+import { ManifestThread } from "./manifest-thread";
 import { readDueManifests, type IndexLogger } from "./manifest-reader";
 import { RecordsAtBlock, type ASK_THE_CHAIN } from "./records-at-block";
 import { hash32, listOptions, integerOption, partyCode, registryKind, uint32 } from "./query-arguments";
@@ -93,7 +93,7 @@ export class ChainIndex implements BatchLocator {
   #tip: BlockHeader | undefined;
   #synced = false;
   #lastError: IndexStatus["lastError"];
-  readonly #manifests = new ManifestParser();
+  readonly #manifests = new ManifestThread();
 
   private constructor(db: Database.Database, options: ChainIndexOptions) {
     this.#db = db;
@@ -368,7 +368,7 @@ export class ChainIndex implements BatchLocator {
       try {
         await readDueManifests(this.#writer, {
           payloads,
-          parser: this.#manifests,
+          thread: this.#manifests,
           logger: this.#logger,
           timeoutMs: this.#manifestTimeoutMs,
           retryMs: this.#manifestRetryMs,
@@ -475,7 +475,7 @@ function bindToLedger(db: Database.Database, client: LedgerClient, file: string)
         });
       }
     }
-  })();
+  }).immediate();
 }
 
 function normaliseKey(kind: RegistryEventKind, key: string | number): string {

@@ -1,18 +1,11 @@
 import type Database from "better-sqlite3";
 import type { BatchAnchoredEvent, CertificateEvent } from "../chain/ledger-events";
 import type { RegistryEvent } from "./index-types";
-import { cidToBytes } from "../ipfs/cid";
-import type { BatchMember } from "../merkle/batch";
 import { AuthorityState } from "./authority-state";
 import { CertificateState } from "./certificate-state";
 import type { BlockRef, ChunkRead } from "./chain-reader";
 import type { RegistryKey } from "./ledger-log";
-
-/** A batch: its root and the authority that anchored it. */
-export interface BatchRef {
-  root: string;
-  authorityId: number;
-}
+import type { BatchRef } from "./manifest-members";
 
 /** Rollbacks whose floor is kept (see rewindSince): a reader further behind starts again from the beginning. */
 const REWINDS_KEPT = 100;
@@ -34,7 +27,11 @@ export interface PendingManifest {
   attempts: number;
 }
 
-/** Everything the index writes, each change in one SQLite transaction together with the cursor that covers it. */
+/**
+ * Everything the index writes on the event loop, each change in one SQLite transaction together with the cursor that
+ * covers it. A manifest's members are written on the manifest thread (manifest-members.ts): the file has two writers,
+ * so every transaction here is IMMEDIATE (see ManifestMembers).
+ */
 export class IndexWriter {
   readonly #db: Database.Database;
   readonly #certificates: CertificateState;
@@ -89,21 +86,16 @@ export class IndexWriter {
         `SELECT root, authority_id AS authorityId, manifest_cid AS manifestCid, leaf_count AS leafCount, manifest_attempts AS attempts FROM batches
           WHERE manifest_state = 'pending' AND next_attempt_at <= ? ORDER BY block_number, log_index LIMIT ?`,
       ),
-      isPending: db.prepare<[string, number], { root: string }>(
-        "SELECT root FROM batches WHERE root = ? AND authority_id = ? AND manifest_state = 'pending'",
-      ),
-      hasMember: db.prepare<[string, number, number], { leaf_index: number }>(
-        "SELECT leaf_index FROM batch_members WHERE root = ? AND authority_id = ? AND leaf_index = ?",
-      ),
-      member: db.prepare<[string, number, number, string, string, string, Buffer, Buffer | null]>(
-        `INSERT OR IGNORE INTO batch_members (root, authority_id, leaf_index, cert_hash, number_hash, valid_until, proof, payload_cid)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
       manifestState: db.prepare<[string, string | null, number, number, string, number]>(
         `UPDATE batches SET manifest_state = ?, manifest_error = ?, manifest_attempts = manifest_attempts + ?, next_attempt_at = ?
           WHERE root = ? AND authority_id = ?`,
       ),
     };
+  }
+
+  /** The index file's path (the manifest thread opens it too). */
+  get file(): string {
+    return this.#db.name;
   }
 
   /** Where the index stopped. */
@@ -123,7 +115,7 @@ export class IndexWriter {
 
   /** Stores a chunk's events, their derived rows and the cursor at its last block, all or nothing. */
   applyChunk(chunk: ChunkRead): void {
-    this.#db.transaction(() => {
+    const write = () => {
       const certificates = new Set<string>();
       const authorities = new Set<number>();
       for (const decoded of chunk.logs) {
@@ -141,13 +133,14 @@ export class IndexWriter {
       for (const id of authorities) this.#authorities.refresh(id);
       for (const block of chunk.blocks) this.#statements.block.run(block.number, block.hash);
       this.#setCursor(chunk.end);
-    })();
+    };
+    this.#db.transaction(write).immediate();
   }
 
   /** Forgets everything after block `safe` (everything, when undefined) and moves the cursor back to it. */
   rollbackTo(safe: BlockRef | undefined): void {
     const after = safe?.number ?? this.deploymentBlock - 1;
-    this.#db.transaction(() => {
+    const write = () => {
       const certificates = new Set(
         [...this.#statements.certEventsAfter.all(after), ...this.#statements.membersAfter.all(after)].map((r) => r.cert_hash),
       );
@@ -157,7 +150,8 @@ export class IndexWriter {
       for (const id of authorities) this.#authorities.refresh(id);
       this.#setCursor(safe ?? { number: after, hash: "" });
       this.#recordRewind();
-    })();
+    };
+    this.#db.transaction(write).immediate();
   }
 
   /**
@@ -188,42 +182,6 @@ export class IndexWriter {
   /** Batches whose manifest is due for a (new) attempt at `now` (ms). */
   dueManifests(now: number, limit: number): PendingManifest[] {
     return this.#statements.dueManifests.all(now, limit);
-  }
-
-  /**
-   * Stores the members of `batch` from its manifest; false when the batch is gone or done meanwhile. A large manifest
-   * comes in slices (`from`: the first one's leaf index), one transaction each, the last (`last`) marking it indexed; a
-   * slice stored again after a crash between slices is stored once. A slice whose previous one is not there (the batch
-   * was rolled back and anchored again while the manifest was being stored: manifests are read beside the chain's
-   * synchronisation, not inside it) is not stored: the batch is read again from its first leaf.
-   */
-  storeManifest(
-    batch: BatchRef,
-    members: readonly BatchMember[],
-    slice: { from: number; last: boolean } = { from: 0, last: true },
-  ): boolean {
-    const { root, authorityId } = batch;
-    return this.#db.transaction(() => {
-      if (!this.#statements.isPending.get(root, authorityId)) return false;
-      if (slice.from > 0 && !this.#statements.hasMember.get(root, authorityId, slice.from - 1)) return false;
-      members.forEach((m, i) => {
-        const proof = Buffer.concat(m.proof.map((node) => Buffer.from(node.slice(2), "hex")));
-        const payloadCid = m.payloadCid === undefined ? null : Buffer.from(cidToBytes(m.payloadCid));
-        this.#statements.member.run(
-          root,
-          authorityId,
-          slice.from + i,
-          m.certHash,
-          m.numberHash,
-          m.validUntil.toString(),
-          proof,
-          payloadCid,
-        );
-      });
-      for (const m of members) this.#certificates.refresh(m.certHash);
-      if (slice.last) this.#statements.manifestState.run("indexed", null, 0, 0, root, authorityId);
-      return true;
-    })();
   }
 
   /** Records a failed attempt at a batch's manifest, to be tried again from `retryAt` (ms). */

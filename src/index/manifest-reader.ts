@@ -1,7 +1,7 @@
 import { isCertLedgerError, type CertLedgerErrorCode } from "../errors";
 import { cidFromBytes } from "../ipfs/cid";
 import type { PayloadStore } from "../ipfs/payload-store";
-import type { ManifestParser } from "./manifest-parser";
+import type { ManifestThread } from "./manifest-thread";
 import type { IndexWriter, PendingManifest } from "./index-writer";
 
 /** Where the index reports what it passes over: pino's `warn(details, message)` fits. */
@@ -12,8 +12,8 @@ export interface IndexLogger {
 /** How batch manifests are read from IPFS. */
 export interface ManifestReaderOptions {
   payloads: PayloadStore;
-  /** Parses and hashes manifests off the event loop. */
-  parser: ManifestParser;
+  /** Parses, hashes and stores manifests off the event loop. */
+  thread: ManifestThread;
   logger: IndexLogger;
   /** How long one manifest may take to arrive. */
   timeoutMs: number;
@@ -33,9 +33,6 @@ const PER_SYNC = 64;
 const BYTES_PER_LEAF = 256;
 const MANIFEST_OVERHEAD_BYTES = 4096;
 const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
-/** Members stored per SQLite transaction, the event loop turning in between (20,000 in one took 1.2 s of it). */
-const MEMBERS_PER_TRANSACTION = 500;
-
 /** Failures that will not go away by asking again: the manifest is not one, or not this batch's. */
 const PERMANENT: CertLedgerErrorCode[] = ["INVALID_CID", "INVALID_MANIFEST", "DUPLICATE_LEAF", "PAYLOAD_TOO_LARGE"];
 
@@ -60,22 +57,18 @@ async function readOne(writer: IndexWriter, pending: PendingManifest, options: M
     const bytes = await options.payloads.get(cid, { signal: AbortSignal.timeout(options.timeoutMs), maxBytes });
     // Rebuilt with the authority of the BatchAnchored event: a manifest announced by another authority than the one
     // whose leaves it lists rebuilds to another root, and is refused below.
-    const batch = await options.parser.parse(bytes, pending.leafCount, pending.authorityId);
-    if (batch.root !== root) {
-      const message = `manifest ${cid} describes root ${batch.root}, not the anchored ${root}`;
+    const job = { file: writer.file, batch: batchRef, bytes, leafCount: pending.leafCount };
+    const { root: built, stored } = await options.thread.store(job);
+    if (built !== root) {
+      const message = `manifest ${cid} describes root ${built}, not the anchored ${root}`;
       writer.manifestRefused(batchRef, message);
       options.logger.warn(
-        { root, authorityId: pending.authorityId, manifestCid: cid, manifestRoot: batch.root },
+        { root, authorityId: pending.authorityId, manifestCid: cid, manifestRoot: built },
         `chain index: ignoring batch manifest: ${message}`,
       );
       return false;
     }
-    for (let from = 0; from < batch.members.length; from += MEMBERS_PER_TRANSACTION) {
-      const slice = batch.members.slice(from, from + MEMBERS_PER_TRANSACTION);
-      if (!writer.storeManifest(batchRef, slice, { from, last: from + slice.length >= batch.members.length })) return false;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    return true;
+    return stored;
   } catch (error) {
     const code = isCertLedgerError(error) ? error.code : undefined;
     const message = `${code ?? "ERROR"}: ${error instanceof Error ? error.message : String(error)}`;
