@@ -7,12 +7,26 @@ import { Worker, type WorkerOptions } from "node:worker_threads";
  * worker does not inherit its parent's loaders). Not ts-node, whose compiler each thread would load again: a thread
  * took 73 MiB more and 0.55 s to answer its first message with it, 26 MiB and 0.2 s with esbuild (measured by hand on
  * the IPFS store's writer thread), as the verification processes load the sources too. `callerFile` is the caller's
- * `__filename`, which tells which of the two it is.
+ * `__filename`, which tells which of the two it is. A `background` thread runs at a lower priority (see LOWER_PRIORITY).
  */
-export function startWorker(dirname: string, name: string, callerFile: string, options: WorkerOptions = {}): Worker {
+export function startWorker(
+  dirname: string,
+  name: string,
+  callerFile: string,
+  options: WorkerOptions & { background?: boolean } = {},
+): Worker {
+  const { background, ...workerOptions } = options;
   const file = path.join(dirname, `${name}${path.extname(callerFile)}`);
-  const code = callerFile.endsWith(".ts")
+  const load = callerFile.endsWith(".ts")
     ? `require("esbuild-register/dist/node").register({}); require(${JSON.stringify(file)});`
     : `require(${JSON.stringify(file)});`;
-  return new Worker(code, { ...options, eval: true });
+  return new Worker(background ? `${LOWER_PRIORITY} ${load}` : load, { ...workerOptions, eval: true });
 }
+
+/**
+ * Run first in a `background` thread: lowers its priority by BACKGROUND_NICE_INCREMENT, as the document pool's workers
+ * are (document-worker-pool.ts), so that when both cores are busy the event loop, which answers HTTP requests, runs
+ * first. @napi-rs/nice is Linux only (piscina's own optional dependency): elsewhere the thread keeps its priority.
+ */
+const BACKGROUND_NICE_INCREMENT = 10;
+const LOWER_PRIORITY = `try { require("@napi-rs/nice").nice(${BACKGROUND_NICE_INCREMENT}); } catch {}`;

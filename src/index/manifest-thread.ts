@@ -70,7 +70,7 @@ export class ManifestThread {
 
   #start(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = startWorker(__dirname, "manifest-worker", __filename);
+    const worker = startWorker(__dirname, "manifest-worker", __filename, { background: true });
     worker.unref();
     worker.on("message", (reply: Reply) => {
       const waiting = this.#waiting.get(reply.id);
