@@ -219,11 +219,17 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
       replicator.start();
       stack.push(() => replicator.stop());
     }
+    // PDFs are stamped, the credentials this server signs sealed, and batches composed in worker threads, one per core
+    // by default (PDF_WORKERS; 0: on this thread). Closed after HTTP stops and the batcher with it, once the work of the
+    // requests it let finish is done.
+    const workers = config.pdfWorkers > 0 ? new DocumentWorkerPool({ threads: config.pdfWorkers }) : undefined;
+    if (workers) stack.push(() => workers.close());
     const batcher = new Batcher({
       outbox,
       client,
       payloads,
       signerFor: (id) => signers.get(id),
+      composeBatch: workers && ((authorityId, certType, leaves) => workers.composeBatch(authorityId, certType, leaves)),
       maxBatchSize: config.batchMaxSize,
       maxWaitMs: config.batchMaxWaitMs,
       // On the embedded chain "anchored" waits until the block is in the chain's state file on disk (src/chain).
@@ -250,10 +256,6 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
             () => true,
             () => false,
           );
-    // PDFs are stamped, and the credentials this server signs sealed, in worker threads, one per core by default
-    // (PDF_WORKERS; 0: on this thread). Closed after HTTP stops, once the work of the requests it let finish is done.
-    const workers = config.pdfWorkers > 0 ? new DocumentWorkerPool({ threads: config.pdfWorkers }) : undefined;
-    if (workers) stack.push(() => workers.close());
     const receiptKey = await keyring.receiptKey(generateSigningKey);
     // With verification processes, the public rate limit's counts are kept here for them and for this app alike.
     const rateLimitCounts = verifying ? new MemoryStore() : undefined;

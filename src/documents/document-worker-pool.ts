@@ -10,6 +10,9 @@ import os from "node:os";
 import path from "node:path";
 import { Piscina } from "piscina";
 import { CertLedgerError } from "../errors";
+import type { BatchLeafInput } from "../merkle/batch";
+import { composeBatch, type ComposedBatch } from "../merkle/composed-batch";
+import type { ComposeTask, ComposeTaskOutcome } from "./batch-compose-task";
 import type { CredentialSealer, SealedCredential, SealInput } from "./credential-sealing";
 import { validateCredential } from "./credentials";
 import type { SealTask, SealTaskOutcome } from "./credential-sealing-task";
@@ -36,7 +39,10 @@ const WORKER_NICE_INCREMENT = 10;
 
 type Waiting = { input: SealInput; resolve: (sealed: SealedCredential) => void; reject: (error: unknown) => void };
 
-/** A pool of worker threads stamping PDFs and sealing credentials (AnchoringService's `stamper` and `sealer`). */
+/**
+ * A pool of worker threads stamping PDFs and sealing credentials (AnchoringService's `stamper` and `sealer`), and
+ * composing Merkle batches (the Batcher's `composeBatch`).
+ */
 export class DocumentWorkerPool implements PdfStamper, CredentialSealer {
   readonly #pool: Piscina;
   /** The work asked for and not finished: close() waits for it (piscina's own close may end queued tasks). */
@@ -101,6 +107,24 @@ export class DocumentWorkerPool implements PdfStamper, CredentialSealer {
     });
   }
 
+  /**
+   * The batch of `leaves` composed in a worker thread (see composeBatch): the same batch, and the same refusal, as on
+   * this thread. Once the pool is closing, composed on this thread: a batcher that stops after it still records what
+   * it sends.
+   */
+  async composeBatch(authorityId: number, certType: number, leaves: readonly BatchLeafInput[]): Promise<ComposedBatch> {
+    if (this.#closing) return composeBatch(authorityId, certType, leaves);
+    // Each leaf's members only: a request as the outbox holds it carries more, which need not be copied.
+    const task: ComposeTask = {
+      authorityId,
+      certType,
+      leaves: leaves.map(({ certHash, numberHash, validUntil, payloadCid }) => ({ certHash, numberHash, validUntil, payloadCid })),
+    };
+    const outcome = (await this.#run(task, "composeBatchTask")) as ComposeTaskOutcome;
+    if ("error" in outcome) throw rebuiltError(outcome.error);
+    return outcome;
+  }
+
   /** The worker threads. */
   get threads(): number {
     return this.#pool.maxThreads;
@@ -129,7 +153,7 @@ export class DocumentWorkerPool implements PdfStamper, CredentialSealer {
     if (this.#closing) throw closedError();
   }
 
-  async #run(task: unknown, name: "stampPdf" | "sealCredentials"): Promise<unknown> {
+  async #run(task: unknown, name: "stampPdf" | "sealCredentials" | "composeBatchTask"): Promise<unknown> {
     const running = this.#pool.run(task, { name });
     this.#pending.add(running);
     try {

@@ -1,8 +1,8 @@
 import type { Signer } from "ethers";
 import type { LedgerClient } from "../chain/ledger-client";
-import { CertLedgerError } from "../errors";
+import { CertLedgerError, isCertLedgerError } from "../errors";
 import { addPayloads, type PayloadStore } from "../ipfs/payload-store";
-import { buildBatch, encodeBatchManifest } from "../merkle/batch";
+import { composeHere, type BatchComposer, type ComposedBatch } from "../merkle/composed-batch";
 import { findOnChain, sendOnce, type AnchorPosition, type AnchorTarget, type OnChain } from "./anchoring-engine";
 import { anchoredHeadHolds, commonAnchoredBlock, receiptPosition } from "./chain-audit";
 import { backoffDelay, DependencyGate, isPermanentFailure, recordedError, type BackoffOptions } from "./failures";
@@ -43,6 +43,11 @@ export interface BatcherOptions {
   durable?: (blockNumber: number) => Promise<void>;
   /** How often the highest block holding anchored submissions is compared with the chain's (default 1 s). */
   chainCheckIntervalMs?: number;
+  /**
+   * Composes a batch (its tree, proofs and manifest: ~40 µs a certificate) — in the document pool's worker threads on a
+   * node that has them, so the event loop does not (default: on this thread).
+   */
+  composeBatch?: BatchComposer;
   /** Called on every notable event (a batch anchored, a request failed, a dependency down or back). */
   log?: (event: string, details: Record<string, unknown>) => void;
 }
@@ -87,6 +92,7 @@ export class Batcher {
   readonly #client: LedgerClient;
   readonly #signerFor: (authorityId: number) => Signer | undefined;
   readonly #payloads: PayloadStore;
+  readonly #composeBatch: BatchComposer;
   readonly #options: typeof DEFAULTS;
   readonly #log: (event: string, details: Record<string, unknown>) => void;
   readonly #chain: DependencyGate;
@@ -118,6 +124,7 @@ export class Batcher {
     this.#client = options.client;
     this.#signerFor = options.signerFor;
     this.#payloads = options.payloads;
+    this.#composeBatch = options.composeBatch ?? composeHere;
     this.#options = {
       maxBatchSize: positiveInteger(options.maxBatchSize ?? DEFAULTS.maxBatchSize, "maxBatchSize"),
       maxWaitMs: nonNegative(options.maxWaitMs ?? DEFAULTS.maxWaitMs, "maxWaitMs"),
@@ -453,19 +460,21 @@ export class Batcher {
         void this.#track(submission, false);
         return;
       }
-      let batch;
+      let batch: ComposedBatch;
       try {
-        batch = buildBatch(authorityId, certType, members);
+        batch = await this.#composeBatch(authorityId, certType, members);
       } catch (error) {
         this.#chain.release();
         this.#ipfs.release();
-        this.#fail(certHashes, error);
+        // The leaves refused fails their requests; a composer that failed otherwise (a worker gone) is tried again.
+        if (isCertLedgerError(error)) this.#fail(certHashes, error);
+        else this.#noteError("compose.retry", error, { authorityId, certType });
         return;
       }
       const fromBlock = await this.#client.blockNumber();
       this.#chain.succeeded();
       stage = "ipfs";
-      const manifestCid = await this.#payloads.add(encodeBatchManifest(batch.manifest));
+      const manifestCid = await this.#payloads.add(batch.manifest);
       if (this.#ipfs.succeeded()) this.#log("ipfs.up", {});
       // Stopped meanwhile: nothing is recorded, so the requests stay queued (the manifest on IPFS is merely unused).
       if (!current()) return;
@@ -477,7 +486,7 @@ export class Batcher {
         root: batch.root,
         manifestCid,
         fromBlock,
-        members: batch.members().map(({ certHash, proof }) => ({ certHash, proof })),
+        members: batch.members,
       });
       void this.#track(submission, false);
     } catch (error) {

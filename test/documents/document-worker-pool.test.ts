@@ -14,6 +14,8 @@ import { buildCredential, validateCredential, type Credential } from "../../src/
 import { preparedSigner, verifyCredentialJws } from "../../src/documents/vc-jose";
 import { EXAMPLE_INPUTS } from "./credential-examples";
 import { CertLedgerError } from "../../src/errors";
+import { buildBatch } from "../../src/merkle/batch";
+import { composeBatch } from "../../src/merkle/composed-batch";
 import { expectRejection } from "../crypto/expect-error";
 import { pdfBytes } from "../verify/world";
 import { certificatePdf } from "./certificate-pdf";
@@ -203,6 +205,58 @@ describe("PDF stamping in worker threads", function () {
       expect(error).to.be.instanceOf(CertLedgerError);
       expect([error.code, error.message]).to.deep.equal([here.code, here.message]);
       expect(sealed.status).to.equal("fulfilled");
+    });
+  });
+
+  describe("composing Merkle batches", function () {
+    const hash = (i: number, salt: string) => "0x" + Buffer.from(`${salt}${i}`.padStart(32, "-")).toString("hex");
+    const leavesOf = (count: number, withCids: boolean) =>
+      Array.from({ length: count }, (_, i) => ({
+        certHash: hash(i, "cert"),
+        numberHash: hash(i, "number"),
+        validUntil: 1_900_000_000n + BigInt(i),
+        // What the outbox's requests carry besides a leaf's members: not needed by the worker, and not sent.
+        status: "queued",
+        ...(withCids && { payloadCid: "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy" }),
+      }));
+
+    it("composes in a worker exactly the batch of this thread: root, every proof in tree order, the manifest's bytes", async function () {
+      const before = pool.completed;
+      for (const withCids of [false, true]) {
+        const leaves = leavesOf(300, withCids);
+        const here = composeBatch(7, 2, leaves);
+        const inWorker = await pool.composeBatch(7, 2, leaves);
+        expect(inWorker.root).to.equal(here.root);
+        expect(inWorker.members).to.deep.equal(here.members);
+        expect(Buffer.from(inWorker.manifest).equals(Buffer.from(here.manifest))).to.equal(true);
+        expect(here.root).to.equal(buildBatch(7, 2, leaves).root);
+      }
+      expect(pool.completed, "tasks the workers ran").to.equal(before + 2);
+    });
+
+    it("refuses leaves as this thread does (a certificate twice), with its code and message", async function () {
+      const leaves = leavesOf(3, false);
+      leaves.push({ ...leaves[1] });
+      let here: unknown;
+      try {
+        composeBatch(7, 2, leaves);
+      } catch (error) {
+        here = error;
+      }
+      const refused = await pool.composeBatch(7, 2, leaves).then(
+        () => expect.fail("composed"),
+        (error: unknown) => error as CertLedgerError,
+      );
+      expect(refused).to.be.instanceOf(CertLedgerError);
+      expect([refused.code, refused.message]).to.deep.equal([(here as CertLedgerError).code, (here as CertLedgerError).message]);
+      expect(refused.code).to.equal("DUPLICATE_LEAF");
+    });
+
+    it("composes on this thread once the pool is closing: a batcher stopping after it still records what it sends", async function () {
+      const closing = new DocumentWorkerPool({ threads: 1 });
+      await closing.close();
+      const leaves = leavesOf(5, true);
+      expect(await closing.composeBatch(7, 2, leaves)).to.deep.equal(composeBatch(7, 2, leaves));
     });
   });
 });

@@ -4,6 +4,8 @@ import { connectRpc } from "../../src/chain/provider";
 import { LedgerClient } from "../../src/chain/ledger-client";
 import { CERTIFICATE_TYPES } from "../../src/documents/certificate-types";
 import { createKuboStore } from "../../src/ipfs/kubo-store";
+import { DocumentWorkerPool } from "../../src/documents/document-worker-pool";
+import { composeBatch } from "../../src/merkle/composed-batch";
 import { Batcher } from "../../src/pipeline/batcher";
 import { Outbox } from "../../src/pipeline/outbox";
 import { closedPort, startRpcProxy } from "../chain/rpc-proxy";
@@ -320,6 +322,71 @@ describe("Batcher", function () {
         expect(new TextDecoder().decode(await store.get(request.payloadCid!))).to.equal(`encrypted payload ${i}`);
       }
       expect(batcher.health().ipfs).to.equal("ok");
+    } finally {
+      await batcher.stop();
+      outbox.close();
+    }
+  });
+
+  it("batches composed in the document pool's workers are anchored with the proofs of this thread's composition", async function () {
+    const world = await loadFixture(pipelineWorld);
+    const outbox = Outbox.open(await outboxFile());
+    const pool = new DocumentWorkerPool({ threads: 1 });
+    const batcher = await batcherFor(world, outbox, {
+      maxWaitMs: 200,
+      composeBatch: (authorityId, certType, leaves) => pool.composeBatch(authorityId, certType, leaves),
+    });
+    try {
+      const inputs = await Promise.all(Array.from({ length: 20 }, () => requestOf(world.authorities.kgBody, TEST_REPORT)));
+      for (const input of inputs) outbox.enqueue(input);
+      const before = pool.completed;
+      batcher.start();
+      await batcher.drain();
+      expect(pool.completed, "batches the worker composed").to.be.greaterThan(before);
+      const requests = inputs.map((i) => outbox.get(i.certHash)!);
+      const here = composeBatch(world.authorities.kgBody.id, TEST_REPORT, requests);
+      expect(new Set(requests.map((r) => r.batchRoot))).to.deep.equal(new Set([here.root]));
+      for (const request of requests) {
+        expect(request.status).to.equal("anchored");
+        expect(request.proof).to.deep.equal(here.members.find((m) => m.certHash === request.certHash)!.proof);
+        expect(await world.client.isBatchMember(outbox.member(request.certHash)!), request.certHash).to.equal(true);
+      }
+    } finally {
+      await batcher.stop();
+      outbox.close();
+      await pool.close();
+    }
+  });
+
+  it("a composer that fails for another reason than the leaves (a worker gone) leaves the requests queued, and they land once it works", async function () {
+    const world = await loadFixture(pipelineWorld);
+    const outbox = Outbox.open(await outboxFile());
+    let broken = true;
+    let calls = 0;
+    const batcher = await batcherFor(world, outbox, {
+      maxWaitMs: 0,
+      composeBatch: async (authorityId, certType, leaves) => {
+        calls++;
+        if (broken) throw new Error("the worker exited");
+        return composeBatch(authorityId, certType, leaves);
+      },
+    });
+    try {
+      const inputs = await Promise.all(Array.from({ length: 5 }, () => requestOf(world.authorities.kgBody, TEST_REPORT)));
+      for (const input of inputs) outbox.enqueue(input);
+      batcher.start();
+      await eventually(() => calls >= 2, "composing tried again");
+      for (const input of inputs) expect(outbox.get(input.certHash)).to.include({ status: "queued" });
+      expect(batcher.health().lastError?.message).to.include("the worker exited");
+      broken = false;
+      await batcher.drain();
+      for (const input of inputs) expect(outbox.get(input.certHash)).to.include({ status: "anchored" });
+      expect(
+        await expectAnchoredOnce(
+          world,
+          inputs.map((i) => i.certHash),
+        ),
+      ).to.deep.equal({ batches: 1, direct: 0 });
     } finally {
       await batcher.stop();
       outbox.close();
