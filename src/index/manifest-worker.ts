@@ -13,9 +13,12 @@ import type { ManifestJob } from "./manifest-thread";
 
 /**
  * Members stored per transaction. The chain follower on the event loop writes the same file and waits for the write
- * lock while a slice is written (~10 ms for 100 on 2 cores): a slice must stay short enough not to be felt there.
+ * lock while a slice is written, so a slice must stay short; each commit costs, so not too short. An index of 100,000
+ * built from scratch (bench/scale-index.ts) took 33.7-34.3 s at 100 a transaction, 30.7-31.9 s at 250, 28.3-29.1 s
+ * at 500, and 30.1-32.1 s when the event loop stored 500 at a time; /healthz p99 under credential load was 95-96 ms
+ * at 100 and 104-123 ms at 500 (the same hour, 2 cores).
  */
-const MEMBERS_PER_TRANSACTION = 100;
+const MEMBERS_PER_TRANSACTION = 250;
 
 const connections = new Map<string, { db: Database.Database; members: ManifestMembers }>();
 
