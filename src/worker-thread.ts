@@ -28,5 +28,5 @@ export function startWorker(
  * are (document-worker-pool.ts), so that when both cores are busy the event loop, which answers HTTP requests, runs
  * first. @napi-rs/nice is Linux only (piscina's own optional dependency): elsewhere the thread keeps its priority.
  */
-const BACKGROUND_NICE_INCREMENT = 10;
+export const BACKGROUND_NICE_INCREMENT = 10;
 const LOWER_PRIORITY = `try { require("@napi-rs/nice").nice(${BACKGROUND_NICE_INCREMENT}); } catch {}`;

@@ -3,10 +3,10 @@
  * tree, every proof and the manifest's bytes, ~40 µs a certificate that the event loop does not spend. A refusal is
  * returned as its CertLedgerError's fields (as pdf-stamp-task.ts does); the manifest's buffer is moved, not copied.
  */
-import { move, transferableSymbol, valueSymbol } from "piscina";
 import { CertLedgerError } from "../errors";
 import type { BatchLeafInput } from "../merkle/batch";
 import { composeBatch, type ComposedBatch } from "../merkle/composed-batch";
+import { withBytesMoved } from "./moved-result";
 import { clonedError, type ClonedError } from "./pdf-stamp-task";
 
 /** The leaves of one batch, and what every leaf names. */
@@ -29,6 +29,5 @@ export function composeBatchTask({ authorityId, certType, leaves }: ComposeTask)
     return { error: clonedError(error) } satisfies ComposeTaskOutcome;
   }
   // TextEncoder's buffer, which nothing else on this thread holds.
-  const transfer = composed.manifest.byteLength === composed.manifest.buffer.byteLength ? [composed.manifest.buffer as ArrayBuffer] : [];
-  return move({ [transferableSymbol]: transfer, [valueSymbol]: composed satisfies ComposeTaskOutcome });
+  return withBytesMoved(composed satisfies ComposeTaskOutcome, [composed.manifest]);
 }

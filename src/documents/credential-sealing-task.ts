@@ -3,11 +3,11 @@
  * of credentials signed by one key, sealed one by one, each answered on its own (a refusal is returned as its
  * CertLedgerError's fields, as pdf-stamp-task.ts does), the payloads' buffers moved to the calling thread.
  */
-import { move, transferableSymbol, valueSymbol } from "piscina";
 import type { PayloadRecipient } from "../crypto/payload-encryption";
 import { CertLedgerError } from "../errors";
 import { sealValidCredential, type SealedCredential } from "./credential-sealing";
 import type { Credential } from "./credentials";
+import { withBytesMoved } from "./moved-result";
 import { clonedError, type ClonedError } from "./pdf-stamp-task";
 import type { PreparedSigner } from "./vc-jose";
 
@@ -35,8 +35,6 @@ export async function sealCredentials({ signer, items }: SealTask): Promise<unkn
     }
   }
   // A payload is a buffer of its own (TextEncoder's), which nothing else on this thread holds: it is moved, not copied.
-  const buffers = outcomes.flatMap((outcome) =>
-    "payload" in outcome && outcome.payload.byteLength === outcome.payload.buffer.byteLength ? [outcome.payload.buffer as ArrayBuffer] : [],
-  );
-  return move({ [transferableSymbol]: buffers, [valueSymbol]: outcomes });
+  const payloads = outcomes.flatMap((outcome) => ("payload" in outcome ? [outcome.payload] : []));
+  return withBytesMoved(outcomes, payloads);
 }

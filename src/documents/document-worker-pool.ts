@@ -20,6 +20,7 @@ import type { PdfStamp } from "./pdf-stamp";
 import type { PdfStamper, StampedPdf } from "./pdf-stamper";
 import { rebuiltError, type StampTaskOutcome } from "./pdf-stamp-task";
 import type { PreparedSigner } from "./vc-jose";
+import { BACKGROUND_NICE_INCREMENT } from "../worker-thread";
 
 /** How the pool is made. */
 export interface DocumentWorkerPoolOptions {
@@ -34,8 +35,6 @@ export interface DocumentWorkerPoolOptions {
 const WORKER_FILE = __filename.endsWith(".ts")
   ? path.join(__dirname, "document-worker.js")
   : path.join(__dirname, "document-worker-tasks.js");
-
-const WORKER_NICE_INCREMENT = 10;
 
 type Waiting = { input: SealInput; resolve: (sealed: SealedCredential) => void; reject: (error: unknown) => void };
 
@@ -70,7 +69,7 @@ export class DocumentWorkerPool implements PdfStamper, CredentialSealer {
       // answers first and the workers take what is left. It loses nothing on an otherwise idle machine. Without it, each
       // wake-up of a worker preempted the event loop: /healthz p99 43-93 ms while stamping flat out, 24-49 ms with it
       // (bench/pdf-stamping.ts, 2 cores at load 4-6 from other work). Linux only (piscina's optional @napi-rs/nice); ignored elsewhere.
-      niceIncrement: WORKER_NICE_INCREMENT,
+      niceIncrement: BACKGROUND_NICE_INCREMENT,
     });
   }
 

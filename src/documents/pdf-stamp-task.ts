@@ -6,8 +6,8 @@
  * or its code), so one is returned as its fields and thrown again, rebuilt, by the pool: a caller sees the same code
  * and message as when stamping on its own thread.
  */
-import { move, transferableSymbol, valueSymbol } from "piscina";
 import { CertLedgerError, type CertLedgerErrorCode } from "../errors";
+import { withBytesMoved } from "./moved-result";
 import type { PdfStamp } from "./pdf-stamp";
 import { stampAndHash, type StampedPdf } from "./pdf-stamper";
 
@@ -39,10 +39,7 @@ export default async function stampTask({ bytes, stamp }: StampTask): Promise<un
     return { error: clonedError(error) } satisfies StampTaskOutcome;
   }
   // pdf-lib writes the file into a buffer of its own, which nothing else on this thread holds: it can be moved.
-  return move({
-    [transferableSymbol]: [stamped.bytes.buffer],
-    [valueSymbol]: stamped satisfies StampTaskOutcome,
-  });
+  return withBytesMoved(stamped satisfies StampTaskOutcome, [stamped.bytes]);
 }
 
 /** `error` as fields that cross a thread boundary. */

@@ -466,7 +466,7 @@ export class Batcher {
       } catch (error) {
         this.#chain.release();
         this.#ipfs.release();
-        // The leaves refused fails their requests; a composer that failed otherwise (a worker gone) is tried again.
+        // Leaves refused fail their requests; a composer that failed otherwise (a worker gone) is tried again.
         if (isCertLedgerError(error)) this.#fail(certHashes, error);
         else this.#noteError("compose.retry", error, { authorityId, certType });
         return;
