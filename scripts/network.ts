@@ -28,6 +28,7 @@ import { CERTIFICATE_TYPES, typeSet } from "../src/documents/certificate-types";
 import { generateSigningKey } from "../src/crypto/keys";
 import { Keyring } from "../src/keys/keyring";
 import { OutcomesClient } from "../src/outcomes";
+import { TYPESCRIPT_FLAGS } from "../src/typescript-sources";
 import { Auth } from "../server/auth";
 import { loadServerKey } from "../server/server-key";
 
@@ -394,7 +395,7 @@ async function fund(provider: Provider, funder: Signer, addresses: string[]) {
 
 /** Starts `server/main.ts` with `env`; `ready` resolves once it printed that it is ready, and rejects if it exits first. */
 function spawnServer(env: Record<string, string>, log: (line: string) => void): { process: ChildProcess; ready: Promise<void> } {
-  const child = spawn(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "server/main.ts"], {
+  const child = spawn(process.execPath, [...TYPESCRIPT_FLAGS, "server/main.ts"], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

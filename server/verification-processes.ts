@@ -18,6 +18,7 @@ import type { Logger } from "pino";
 import { CertLedgerError } from "../src/errors";
 import type { LedgerClient } from "../src/chain/ledger-client";
 import type { ChainIndex } from "../src/index";
+import { loadsTypeScript, TYPESCRIPT_FLAGS } from "../src/typescript-sources";
 import type { PayloadReader } from "../src/ipfs/payload-store";
 import type { BatchMember } from "../src/merkle/batch";
 import type { ReceiptSigningKey } from "../src/verify";
@@ -61,10 +62,11 @@ export class VerificationProcessPool {
     this.#logger = logger;
     cluster.setupPrimary({
       exec: ENTRY,
-      // The node's own flags (a profiler's, a heap limit) apply to its processes too. From the TypeScript sources they
-      // are loaded through esbuild, not ts-node: ts-node's compiler took 3.5 s of CPU to load a process (0.8 s with
-      // esbuild), and processes starting together on a restart take the cores from the node while it gets ready.
-      execArgv: [...nodeFlags(process.execArgv), ...(ENTRY.endsWith(".ts") ? ["--require", "esbuild-register"] : [])],
+      // The node's own flags (a profiler's, a heap limit, its TypeScript loader) apply to its processes too. From the
+      // TypeScript sources they are loaded through esbuild (src/typescript-sources.ts), also when the node runs under
+      // ts-node: ts-node's compiler took 3.5 s of CPU to load a process (0.8 s with esbuild), and processes starting
+      // together on a restart take the cores from the node while it gets ready.
+      execArgv: [...nodeFlags(process.execArgv), ...(ENTRY.endsWith(".ts") && !loadsTypeScript(process.execArgv) ? TYPESCRIPT_FLAGS : [])],
       serialization: "advanced",
     });
     for (let slot = 1; slot <= count; slot++) this.#fork(slot);

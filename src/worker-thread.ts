@@ -1,5 +1,6 @@
 import path from "node:path";
 import { Worker, type WorkerOptions } from "node:worker_threads";
+import { REGISTER_TYPESCRIPT } from "./typescript-sources";
 
 /**
  * Starts a worker thread on module `name` of folder `dirname`, in the language its caller runs in: the compiled `.js`,
@@ -18,7 +19,7 @@ export function startWorker(
   const { background, ...workerOptions } = options;
   const file = path.join(dirname, `${name}${path.extname(callerFile)}`);
   const load = callerFile.endsWith(".ts")
-    ? `require("esbuild-register/dist/node").register({}); require(${JSON.stringify(file)});`
+    ? `${REGISTER_TYPESCRIPT} require(${JSON.stringify(file)});`
     : `require(${JSON.stringify(file)});`;
   return new Worker(background ? `${LOWER_PRIORITY} ${load}` : load, { ...workerOptions, eval: true });
 }

@@ -29,8 +29,8 @@ export interface DocumentWorkerPoolOptions {
 }
 
 /**
- * The module a worker loads. From the TypeScript sources (ts-node, no build step) it is a small JavaScript entry that
- * registers ts-node in the worker first; once compiled, the tasks' own JavaScript.
+ * The module a worker loads. From the TypeScript sources (no build step) it is a small JavaScript entry that registers
+ * esbuild's loader in the worker first; once compiled, the tasks' own JavaScript.
  */
 const WORKER_FILE = __filename.endsWith(".ts")
   ? path.join(__dirname, "document-worker.js")
@@ -57,8 +57,8 @@ export class DocumentWorkerPool implements PdfStamper, CredentialSealer {
     }
     this.#pool = new Piscina({
       filename: WORKER_FILE,
-      // A fixed number of workers, started now and kept: a worker's start loads ts-node, pdf-lib and ethers (~1 s of
-      // CPU), which should not fall on the first certificates, nor again after every pause.
+      // A fixed number of workers, started now and kept: a worker's start loads the sources, pdf-lib and ethers, which
+      // should not fall on the first certificates, nor again after every pause.
       minThreads: threads,
       maxThreads: threads,
       idleTimeout: Infinity,

@@ -1,14 +1,10 @@
-/* global require, module, __dirname -- CommonJS, as Node loads a .js file of this package */
+/* global require, module -- CommonJS, as Node loads a .js file of this package */
 /* eslint-disable @typescript-eslint/no-require-imports -- a worker's entry must be JavaScript Node can load as it is */
 // The entry of each worker thread of the document pool (document-worker-pool.ts), used when the project runs from its
-// TypeScript sources (`npm start`, the tests: ts-node --transpile-only, no build step). A worker thread starts with a
-// module loader of its own: the ts-node hook the main thread registered is not there, so it is registered here, unless
-// the thread has one already (a process started with `node -r ts-node/register` passes it on in its execArgv).
+// TypeScript sources (`npm start`, the tests; no build step). A worker thread starts with a module loader of its own:
+// a hook the main thread registered at run time is not there, so esbuild's is registered here (as in every thread, see
+// src/typescript-sources.ts), unless the thread has one already (its process's --require esbuild-register).
 "use strict";
-const path = require("node:path");
 
-if (require.extensions[".ts"] === undefined) {
-  const root = path.resolve(__dirname, "../..");
-  require(require.resolve("ts-node", { paths: [root] })).register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
-}
+if (require.extensions[".ts"] === undefined) require("esbuild-register/dist/node").register({});
 module.exports = require("./document-worker-tasks.ts");

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { TYPESCRIPT_FLAGS } from "../../src/typescript-sources";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -23,7 +24,7 @@ export interface NodeProcess {
 export function startNode(env: Record<string, string>, options: { detached?: boolean } = {}): NodeProcess {
   // NODE_PROFILE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the node; NODE_OPTIONS may not carry them.
   const nodeArgs = (process.env.NODE_PROFILE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, require.resolve("ts-node/dist/bin.js"), "--transpile-only", "server/main.ts"], {
+  const child = spawn(process.execPath, [...nodeArgs, ...TYPESCRIPT_FLAGS, "server/main.ts"], {
     cwd: ROOT,
     // The tests poll hard from one address: the public rate limit is for the outside world.
     env: { ...process.env, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "1000000", ...env },
