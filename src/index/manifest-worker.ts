@@ -4,8 +4,8 @@
  * index file through a connection of its own, so that a manifest any authority announces on chain is worked through
  * away from the event loop that answers the node's HTTP requests.
  */
-import { parentPort } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { answerAsked } from "../asked-thread";
 import { CertLedgerError } from "../errors";
 import { batchFromManifest, parseBatchManifest } from "../merkle/batch";
 import { ManifestMembers } from "./manifest-members";
@@ -67,18 +67,9 @@ function store({ file, batch, bytes, leafCount }: ManifestJob): { root: string; 
   return { root: built.root, stored: true };
 }
 
-parentPort?.on("message", (message: { id: number; store?: ManifestJob; close?: true }) => {
-  const { id } = message;
-  if (message.close) {
-    for (const { db } of connections.values()) db.close();
-    connections.clear();
-    parentPort?.postMessage({ id, closed: true });
-    return;
-  }
-  try {
-    parentPort?.postMessage({ id, ...store(message.store!) });
-  } catch (error) {
-    const code = error instanceof CertLedgerError ? error.code : undefined;
-    parentPort?.postMessage({ id, error: { code, message: error instanceof Error ? error.message : String(error) } });
-  }
+answerAsked((question) => {
+  if (!question.close) return store(question.store as ManifestJob);
+  for (const { db } of connections.values()) db.close();
+  connections.clear();
+  return { closed: true };
 });
