@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { access, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CertLedgerError } from "../errors";
-import { ChainStateFile, rpc } from "./chain-state-file";
+import { ChainStateFile } from "./chain-state-file";
+import { rpc } from "./embedded-rpc";
+import { StateDumpThread } from "./state-dump-thread";
 
 /** A running anvil node: the embedded, persistent single-node chain of the default set-up. */
 export interface EmbeddedChain {
@@ -53,7 +55,9 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
   const pidFile = path.join(stateDir, "anvil.pid");
   await stopOrphan(pidFile, stateFile);
   const rpcUrl = `http://${host}:${options.port}`;
-  const state = new ChainStateFile(stateFile, rpcUrl);
+  // Dumps are made on a thread: at 1M certificates each one's answer is tens of MB for the event loop to read.
+  const dumps = new StateDumpThread();
+  const state = new ChainStateFile(stateFile, rpcUrl, (url, file) => dumps.dump(url, file));
   let running = await launch(options, host, stateFile, rpcUrl);
   await writeFile(pidFile, String(running.child.pid));
   let stopping = false;
@@ -104,6 +108,7 @@ export async function startEmbeddedChain(options: EmbeddedChainOptions): Promise
       stopping = true;
       await restarting;
       await stopChild(running.child, running.exited);
+      await dumps.close();
       await rm(pidFile, { force: true });
     },
   };

@@ -1,9 +1,11 @@
 import path from "node:path";
-import { promisify } from "node:util";
-import { constants, gunzip } from "node:zlib";
 import { CertLedgerError } from "../errors";
-import { writeFileAtomically } from "../atomic-file";
 import { wakeableWait } from "../wakeable-wait";
+import { rpc } from "./embedded-rpc";
+import { dumpStateToFile } from "./state-dump";
+
+/** Writes the state of the anvil at `rpcUrl` to `file`, whole and synced: dumpStateToFile, or a thread's (StateDumpThread). */
+export type StateDump = (rpcUrl: string, file: string) => Promise<void>;
 
 /**
  * The embedded chain's state on disk, written by this process rather than by anvil: anvil's own `--state` dump
@@ -31,6 +33,7 @@ import { wakeableWait } from "../wakeable-wait";
 export class ChainStateFile {
   readonly file: string;
   readonly #rpcUrl: string;
+  readonly #dump: StateDump;
   #durableHead = -1;
   /** Bumped when the node restarted: a write begun before speaks for the old node's blocks, not the new one's. */
   #epoch = 0;
@@ -39,9 +42,11 @@ export class ChainStateFile {
   #pacedUntil = 0;
   #hurry: (() => void) | undefined;
 
-  constructor(file: string, rpcUrl: string) {
+  /** `dump` makes each write (by default on this thread; the node's embedded chain gives its StateDumpThread's). */
+  constructor(file: string, rpcUrl: string, dump: StateDump = dumpStateToFile) {
     this.file = path.resolve(file);
     this.#rpcUrl = rpcUrl;
+    this.#dump = dump;
   }
 
   /** The highest block known to be in the file (-1 before the first write). */
@@ -103,9 +108,7 @@ export class ChainStateFile {
     const started = performance.now();
     // The head is read first: the state dumped after it holds at least that block.
     const head = Number(await rpc<string>(this.#rpcUrl, "eth_blockNumber"));
-    const dump = await rpc<string>(this.#rpcUrl, "anvil_dumpState");
-    const state = await gunzipWhole(Buffer.from(dump.replace(/^0x/, ""), "hex"));
-    await writeFileAtomically(this.file, state, { durable: true });
+    await this.#dump(this.#rpcUrl, this.file);
     // The whole write: anvil's serialising and zipping, this process's unzipping, and the disk's writing and syncing (a
     // sync of a large state holds up the outbox's syncs behind it).
     const took = performance.now() - started;
@@ -128,49 +131,3 @@ export class ChainStateFile {
 
 /** How many times as long as the last write took a paced write waits after it: writes take at most 1 / (1 + PACE) of the time. */
 export const PACE = 1;
-
-const gunzipAsync = promisify(gunzip);
-
-/**
- * A gzipped state dump unzipped on libuv's pool, in one piece: anvil's `--load-state` reads only plain JSON, and at 1M
- * certificates a dump is ~48 MB of it, which gunzipSync unzipped on the event loop in hundreds of milliseconds, once
- * per dump, dumps following each other while batches are anchored. zlib's asynchronous gunzip with its default 16 KiB
- * pieces needs an event-loop turn per piece, and behind a busy event loop a dump then took seconds (reverted at
- * 31380cd): here the piece is the whole output, so the wait is one turn.
- */
-export function gunzipWhole(gz: Buffer): Promise<Buffer> {
-  return gunzipAsync(gz, { chunkSize: wholeOutputChunk(gz) });
-}
-
-/** The most deflate expands its input (RFC 1951's longest match in its shortest code): a bound on a forged size. */
-const MAX_DEFLATE_RATIO = 1032;
-
-/**
- * The output piece that holds all of `gz` unzipped: the size its gzip trailer states (ISIZE, the last 4 bytes, modulo
- * 4 GiB; a larger state just takes more pieces), never more than deflate can expand `gz` to, never less than zlib's default.
- */
-export function wholeOutputChunk(gz: Buffer): number {
-  if (gz.length < 4) return constants.Z_DEFAULT_CHUNK;
-  return Math.max(constants.Z_DEFAULT_CHUNK, Math.min(gz.readUInt32LE(gz.length - 4), gz.length * MAX_DEFLATE_RATIO));
-}
-
-/** How long one call may take: a state dump of a long-lived chain takes seconds, not minutes. */
-const RPC_TIMEOUT_MS = 60_000;
-
-/** One JSON-RPC call to the embedded node (no ethers provider: this runs beside any, and for an orphaned node too). */
-export async function rpc<T>(rpcUrl: string, method: string, params: unknown[] = []): Promise<T> {
-  const response = await fetch(rpcUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-    // A frozen node (SIGSTOP, swapped out) must not hold up a start-up or a stop for ever.
-    signal: AbortSignal.timeout(RPC_TIMEOUT_MS),
-  }).catch((cause: unknown) => {
-    throw new CertLedgerError("CHAIN_UNAVAILABLE", `${method}: the embedded chain at ${rpcUrl} does not answer`, { cause });
-  });
-  const body = (await response.json().catch(() => undefined)) as { result?: T; error?: { message?: string } } | undefined;
-  if (!response.ok || body === undefined || body.error || body.result === undefined) {
-    throw new CertLedgerError("CHAIN_UNAVAILABLE", `${method}: ${body?.error?.message ?? `HTTP ${response.status}`}`);
-  }
-  return body.result;
-}

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { gunzip, gunzipSync, gzipSync } from "node:zlib";
 import { expect } from "chai";
-import { gunzipWhole, wholeOutputChunk } from "../../src/chain/chain-state-file";
+import { gunzipWhole, wholeOutputChunk } from "../../src/chain/state-dump";
 
 /** Something like anvil's state: JSON of hex storage slots, half random (the keys), half compressible (the values). */
 function stateLike(bytes: number): Buffer {
@@ -32,7 +32,7 @@ async function busyTurnsUntil<T>(work: () => Promise<T>, busyMs: number): Promis
   }
 }
 
-describe("The embedded chain's state dump, unzipped (src/chain/chain-state-file.ts)", function () {
+describe("The embedded chain's state dump, unzipped (src/chain/state-dump.ts)", function () {
   this.timeout(60_000);
 
   it("gives gunzipSync's bytes, for empty, small, multi-chunk and large states", async function () {

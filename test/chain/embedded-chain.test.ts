@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { startEmbeddedChain, type EmbeddedChain } from "../../src/chain/anvil";
-import { rpc } from "../../src/chain/chain-state-file";
+import { rpc } from "../../src/chain/embedded-rpc";
 import { expectRejection } from "../crypto/expect-error";
 import { freePort } from "../e2e/node-process";
 
