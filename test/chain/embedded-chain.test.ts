@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { STATE_HISTORY_BLOCKS, startEmbeddedChain, type EmbeddedChain } from "../../src/chain/anvil";
+import { anvilTemporaryFolder } from "../../src/chain/anvil-leftovers";
 import { rpc } from "../../src/chain/embedded-rpc";
 import { expectRejection } from "../crypto/expect-error";
 import { freePort } from "../e2e/node-process";
@@ -10,7 +11,7 @@ import { freePort } from "../e2e/node-process";
 const blockNumber = async (url: string) => Number(await rpc<string>(url, "eth_blockNumber"));
 /** Every file in anvil's own temporary folder, where it keeps old blocks' states by default (and leaves them when it exits). */
 async function anvilTemporaryFiles(): Promise<string[]> {
-  const folder = path.join(os.homedir(), ".foundry", "anvil", "tmp");
+  const folder = anvilTemporaryFolder();
   const files: string[] = [];
   for (const entry of await readdir(folder).catch(() => [] as string[])) {
     for (const file of await readdir(path.join(folder, entry)).catch(() => [] as string[])) files.push(path.join(entry, file));
