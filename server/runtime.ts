@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Signer } from "ethers";
 import { MemoryStore } from "express-rate-limit";
 import { startEmbeddedChain, type EmbeddedChain } from "../src/chain/anvil";
-import { anvilLeftovers, LEFTOVERS_WORTH_A_WARNING } from "../src/chain/anvil-leftovers";
+import { anvilLeftoversToReport } from "../src/chain/anvil-leftovers";
 import { ensureDeployment } from "../src/chain/ensure-deployment";
 import { readDeployment, type Deployment } from "../src/chain/deployment";
 import { loadKeystoreSigner } from "../src/chain/keystore";
@@ -92,8 +92,8 @@ export async function startLedger(config: ServerConfig): Promise<RunningLedger> 
       });
       stack.push(() => chain!.stop());
       // Counted beside the start, not before it: earlier versions' leftovers can be tens of thousands of files.
-      void anvilLeftovers().then((leftovers) => {
-        if (!leftovers || leftovers.bytes < LEFTOVERS_WORTH_A_WARNING) return;
+      void anvilLeftoversToReport().then((leftovers) => {
+        if (!leftovers) return;
         logger.warn(
           { folder: leftovers.folder, runs: leftovers.runs, megabytes: Math.round(leftovers.bytes / 2 ** 20) },
           "anvil's temporary folder holds old block states that earlier anvil runs left behind (this node's anvil no longer writes there): its anvil-state-* folders can be removed when no anvil is running",

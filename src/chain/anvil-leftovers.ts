@@ -33,4 +33,10 @@ export async function anvilLeftovers(folder = anvilTemporaryFolder()): Promise<A
 }
 
 /** Below this, leftovers are not worth a warning at start (a few test runs' worth). */
-export const LEFTOVERS_WORTH_A_WARNING = 100 * 1024 * 1024;
+const LEFTOVERS_WORTH_A_WARNING = 100 * 1024 * 1024;
+
+/** The leftovers worth a warning at a node's start: 100 MB or more of them. */
+export async function anvilLeftoversToReport(folder = anvilTemporaryFolder()): Promise<AnvilLeftovers | undefined> {
+  const leftovers = await anvilLeftovers(folder);
+  return leftovers && leftovers.bytes >= LEFTOVERS_WORTH_A_WARNING ? leftovers : undefined;
+}
