@@ -8,6 +8,7 @@ import Database from "better-sqlite3";
 import { answerAsked } from "../asked-thread";
 import { CertLedgerError } from "../errors";
 import { batchFromManifest, parseBatchManifest } from "../merkle/batch";
+import { keepTemporaryDataInMemory } from "../sqlite-file";
 import { ManifestMembers } from "./manifest-members";
 import type { ManifestJob } from "./manifest-thread";
 
@@ -31,6 +32,7 @@ function membersOf(file: string): ManifestMembers {
       db.pragma("synchronous = NORMAL"); // as the index's own connection (schema.ts): what is lost is read again
       db.pragma("foreign_keys = ON");
       db.pragma("busy_timeout = 5000");
+      keepTemporaryDataInMemory(db);
       connection = { db, members: new ManifestMembers(db) };
     } catch (error) {
       db.close();

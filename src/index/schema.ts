@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import { checkpointInBackground } from "../sqlite-checkpoints";
+import { keepTemporaryDataInMemory } from "../sqlite-file";
 import { CertLedgerError } from "../errors";
 
 /** The index's SQLite schema, and opening a database file with it. */
@@ -142,6 +143,7 @@ export function openIndexDatabase(file: string): Database.Database {
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
+    keepTemporaryDataInMemory(db);
     const version = Number(db.pragma("user_version", { simple: true }));
     if (version === 0) {
       db.transaction(() => {

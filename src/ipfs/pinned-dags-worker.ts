@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { keepTemporaryDataInMemory } from "../sqlite-file";
 import { pinnedDagStore, singleBlockDag, type WirePinnedDag } from "./pinned-dags";
 
 type Message = { id: number; dags: WirePinnedDag[]; singleBlocks: Uint8Array[] } | { close: true };
@@ -15,6 +16,7 @@ const { file, busyTimeoutMs } = workerData as { file: string; busyTimeoutMs: num
 const db = new Database(file, { fileMustExist: true });
 db.pragma(`busy_timeout = ${busyTimeoutMs}`);
 db.pragma("synchronous = FULL");
+keepTemporaryDataInMemory(db);
 
 // The encoders are ESM, loaded once; every message waits for them, and for the messages before it.
 const loaded = (async () => {

@@ -13,6 +13,7 @@
  */
 import Database from "better-sqlite3";
 import { checkpointInBackground } from "../sqlite-checkpoints";
+import { keepTemporaryDataInMemory } from "../sqlite-file";
 import type { HeliaInit } from "helia" with { "resolution-mode": "import" };
 import { CertLedgerError } from "../errors";
 import { STORAGE_SQL } from "./pinned-dags";
@@ -112,6 +113,7 @@ export async function openSqliteStorage(file: string, legacy: LegacyStores = {})
     db.pragma("synchronous = NORMAL");
     // The writer thread's connection writes this file too: a write of this one waits for its transaction to end.
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    keepTemporaryDataInMemory(db);
     moveBlocksOutOfTheirKeys(db);
     db.exec(DDL);
     checkpointInBackground(db);
