@@ -11,11 +11,12 @@
  *  5. Origin declarations: an exporter's declarations, then their verification for the importing party (bench/origin-load.ts).
  *  6. Status lists: a status event's block to the updated list served, and a list's regeneration (bench/status-lists.ts).
  *  7. Server-signed credentials: accepted and anchored through /v1/certificates/batch, twice (the second round warm: the
- *     code compiled), then on a fresh profiled node where each credential's microseconds go (bench/credential-acceptance.ts).
+ *     code compiled), then on a fresh profiled node where each credential's microseconds go (bench/credential-acceptance.ts):
+ *     its event loop's by V8's profiler, and every thread's CPU by Linux's perf (bench/native-profile.ts).
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { benchCredentialAcceptance, benchCredentialProfile } from "./credential-acceptance";
+import { benchCredentialAcceptance, benchCredentialNativeProfile, benchCredentialProfile } from "./credential-acceptance";
 import { untilReady, withFreshNode } from "./fresh-node";
 import { benchDeclarations } from "./origin-load";
 import { benchPdfStamping } from "./pdf-stamping";
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
     await benchCredentialAcceptance({ ...credentials, round: "as many again on the same node, warm", label: "BENCH-WARM" });
   });
   await benchCredentialProfile(Math.min(CREDENTIALS, 5000));
+  await benchCredentialNativeProfile(Math.min(CREDENTIALS, 5000), CREDENTIALS);
 }
 
 main().catch((error: unknown) => {

@@ -23,7 +23,7 @@ interface CpuProfile {
 }
 
 /** Stages, first match wins: a pattern on the sample's own function's file (or name, for natives and V8's own). */
-const STAGES: [stage: string, pattern: RegExp][] = [
+export const STAGES: [stage: string, pattern: RegExp][] = [
   // A worker thread of piscina waits for its next task in atomicsWaitLoop (Atomics.wait: asleep, not working).
   ["idle (waiting for work)", /^\(idle\)$|^atomicsWaitLoop$/],
   ["garbage collection", /^\(garbage collector\)$/],
