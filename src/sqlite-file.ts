@@ -21,8 +21,11 @@ export interface SqliteFileOptions {
  * the node's writes make of it is small and short-lived: mostly statement journals, the undo record of one statement
  * inside a larger transaction (each row of a group commit, each member of a submission), opened because a foreign key
  * or a unique index could still abort it. SQLite wrote them to files in /var/tmp: ~30 kB and ~14 writes of every
- * credential accepted (strace, 6,000 credentials), each a system call, which on this virtual machine is dear. What it
- * holds is bounded by what one statement changes, a few pages for these writers.
+ * credential accepted (strace, 6,000 credentials), each a system call, which on this virtual machine is dear. A
+ * statement journal holds what one statement changes: a few pages for these writers. SQLite's sorter no longer spills
+ * to files either, so what a query sorts or groups without an index is held whole: these connections sort only work
+ * that waits (queued uploads, ready requests) or read in an index's order, and their migrations index only such rows.
+ * A migration that indexes a large table would sort it in memory.
  */
 export function keepTemporaryDataInMemory(db: Database.Database): void {
   db.pragma("temp_store = MEMORY");
