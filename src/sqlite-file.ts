@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { CertLedgerError, type CertLedgerErrorCode } from "./errors";
+import { CertLedgerError, isCertLedgerError, type CertLedgerErrorCode } from "./errors";
 import { checkpointInBackground } from "./sqlite-checkpoints";
 
 /** How a SQLite file of the node is opened. */
@@ -9,8 +9,11 @@ export interface SqliteFileOptions {
    * revocations); NORMAL is atomic and consistent but may lose the last commits, for what can be read again.
    */
   synchronous: "FULL" | "NORMAL";
-  /** Statements run once opened (CREATE TABLE IF NOT EXISTS …). */
-  schema?: string;
+  /**
+   * Statements run once opened (CREATE TABLE IF NOT EXISTS …), or a function that brings the file's schema up to date
+   * (migrations), whose typed errors are thrown as they are.
+   */
+  schema?: string | ((db: Database.Database) => void);
   foreignKeys?: boolean;
   /** The error code and the name of the file in the message when it cannot be opened, e.g. "the outbox". */
   failure: { code: CertLedgerErrorCode; what: string };
@@ -24,8 +27,8 @@ export interface SqliteFileOptions {
  * credential accepted (strace, 6,000 credentials), each a system call, which on this virtual machine is dear. A
  * statement journal holds what one statement changes: a few pages for these writers. SQLite's sorter no longer spills
  * to files either, so what a query sorts or groups without an index is held whole: these connections sort only work
- * that waits (queued uploads, ready requests) or read in an index's order, and their migrations index only such rows.
- * A migration that indexes a large table would sort it in memory.
+ * that waits (queued uploads, ready requests) or read in an index's order. Each file's schema is made before this is
+ * set, so an index a new version adds over a large existing table is still sorted through files.
  */
 export function keepTemporaryDataInMemory(db: Database.Database): void {
   db.pragma("temp_store = MEMORY");
@@ -43,12 +46,14 @@ export function openSqliteFile(file: string, options: SqliteFileOptions): Databa
     db.pragma(`synchronous = ${options.synchronous}`);
     if (options.foreignKeys) db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
+    if (typeof options.schema === "string") db.exec(options.schema);
+    else options.schema?.(db);
     keepTemporaryDataInMemory(db);
-    if (options.schema) db.exec(options.schema);
     checkpointInBackground(db);
     return db;
   } catch (error) {
     db?.close();
+    if (isCertLedgerError(error)) throw error;
     const { code, what } = options.failure;
     throw new CertLedgerError(code, `cannot open ${what} ${file}: ${(error as Error).message}`, { cause: error });
   }

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { CertLedgerError } from "../src/errors";
 import { keepTemporaryDataInMemory, openSqliteFile } from "../src/sqlite-file";
 
 /** The temporary files SQLite has open in this process now (it unlinks them at once: only /proc still shows them). */
@@ -84,6 +85,48 @@ describe("SQLite files: temporary data", function () {
     } finally {
       db.close();
     }
+  });
+
+  it("a file's schema is made before: an index a new version adds over a large table may still sort through files", function () {
+    let during: unknown;
+    const db = openSqliteFile(path.join(dir, "migrated.sqlite"), {
+      synchronous: "FULL",
+      schema: (db) => {
+        db.exec("CREATE TABLE IF NOT EXISTS t (x INTEGER)");
+        during = db.pragma("temp_store", { simple: true });
+      },
+      failure: { code: "OUTBOX_UNAVAILABLE", what: "the test file" },
+    });
+    try {
+      // 0: SQLite's default (files); 2: memory.
+      expect(during).to.equal(0);
+      expect(db.pragma("temp_store", { simple: true })).to.equal(2);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("a schema's typed error is thrown as it is; any other names the file, with the store's code", function () {
+    const open = (schema: () => void) =>
+      openSqliteFile(path.join(dir, "refused.sqlite"), {
+        synchronous: "FULL",
+        schema,
+        failure: { code: "OUTBOX_UNAVAILABLE", what: "the test file" },
+      });
+    expect(() =>
+      open(() => {
+        throw new CertLedgerError("INDEX_MISMATCH", "written by a newer version");
+      }),
+    )
+      .to.throw(CertLedgerError, "written by a newer version")
+      .with.property("code", "INDEX_MISMATCH");
+    expect(() =>
+      open(() => {
+        throw new Error("disk I/O error");
+      }),
+    )
+      .to.throw(CertLedgerError, /^cannot open the test file .*refused\.sqlite: disk I\/O error$/)
+      .with.property("code", "OUTBOX_UNAVAILABLE");
   });
 
   it("a connection opened directly and told to keeps it in memory too", function () {

@@ -143,7 +143,6 @@ export function openIndexDatabase(file: string): Database.Database {
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
-    keepTemporaryDataInMemory(db);
     const version = Number(db.pragma("user_version", { simple: true }));
     if (version === 0) {
       db.transaction(() => {
@@ -159,6 +158,7 @@ export function openIndexDatabase(file: string): Database.Database {
     } else if (version !== SCHEMA_VERSION) {
       throw new CertLedgerError("INDEX_MISMATCH", `${file} is an index of schema version ${version}; this library reads ${SCHEMA_VERSION}`);
     }
+    keepTemporaryDataInMemory(db);
     checkpointInBackground(db);
     return db;
   } catch (error) {

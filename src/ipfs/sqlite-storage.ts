@@ -113,9 +113,9 @@ export async function openSqliteStorage(file: string, legacy: LegacyStores = {})
     db.pragma("synchronous = NORMAL");
     // The writer thread's connection writes this file too: a write of this one waits for its transaction to end.
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    keepTemporaryDataInMemory(db);
     moveBlocksOutOfTheirKeys(db);
     db.exec(DDL);
+    keepTemporaryDataInMemory(db);
     checkpointInBackground(db);
   } catch (cause) {
     throw new CertLedgerError("IPFS_UNAVAILABLE", `cannot open the IPFS store ${file}: ${(cause as Error).message}`, { cause });

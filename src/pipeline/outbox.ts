@@ -43,14 +43,9 @@ export class Outbox {
     const db = openSqliteFile(file, {
       synchronous: "FULL",
       foreignKeys: true,
+      schema: (db) => migrate(db, file),
       failure: { code: "OUTBOX_UNAVAILABLE", what: "the outbox" },
     });
-    try {
-      migrate(db, file);
-    } catch (error) {
-      db.close();
-      throw error;
-    }
     return new Outbox(file, db);
   }
 
