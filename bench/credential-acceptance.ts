@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { freePort, startNode } from "../test/e2e/node-process";
 import { cpuSecondsOf, mainThreadScheduleOf } from "./process-cpu";
+import { withFreshNode } from "./fresh-node";
 import { nativeBreakdown, perfUnavailable, readSamples, sampleWhile } from "./native-profile";
 import { breakdown } from "./profile-breakdown";
 import { anchoredCount, report } from "./report";
@@ -90,11 +91,7 @@ export async function benchCredentialProfile(count: number): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "certledger-bench-profile-"));
   const profiles = path.join(dataDir, "profiles");
   const ports = { CHAIN_PORT: String(await freePort()), PORT: String(await freePort()) };
-  const before = process.env.NODE_PROFILE_ARGS;
-  process.env.NODE_PROFILE_ARGS = `--cpu-prof --cpu-prof-dir=${profiles}`;
-  const node = startNode({ DATA_DIR: dataDir, ...ports, LOG_LEVEL: "error" });
-  if (before === undefined) delete process.env.NODE_PROFILE_ARGS;
-  else process.env.NODE_PROFILE_ARGS = before;
+  const node = startNode({ DATA_DIR: dataDir, ...ports, LOG_LEVEL: "error", NODE_PROFILE_ARGS: `--cpu-prof --cpu-prof-dir=${profiles}` });
   try {
     await node.ready();
     const demo = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8"));
@@ -140,30 +137,20 @@ export async function benchCredentialNativeProfile(warm: number, count: number):
     report(`  where the node's CPU went, every thread (perf): not measured, ${unavailable}`);
     return;
   }
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), "certledger-bench-perf-"));
-  const ports = { CHAIN_PORT: String(await freePort()), PORT: String(await freePort()) };
-  const before = process.env.NODE_PROFILE_ARGS;
-  process.env.NODE_PROFILE_ARGS = "--perf-basic-prof";
-  const node = startNode({ DATA_DIR: dataDir, ...ports, LOG_LEVEL: "error" });
-  if (before === undefined) delete process.env.NODE_PROFILE_ARGS;
-  else process.env.NODE_PROFILE_ARGS = before;
-  const pid = node.child.pid!;
-  try {
-    await node.ready();
-    const demo = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8"));
-    const options = { api: `http://127.0.0.1:${ports.PORT}`, authority: demo.parties.KG.authorities[0], party: "KG" };
-    await acceptAndAnchor(options, warm, "PERF-WARM");
-    const samples = path.join(dataDir, "perf.data");
-    await sampleWhile(pid, samples, () => acceptAndAnchor(options, count, "PERF"));
-    report(`  where the node's CPU went, every thread, per credential (perf, ${count} credentials after ${warm}):`);
-    for (const line of nativeBreakdown(await readSamples(samples), pid, count)) report(`    ${line}`);
-  } finally {
-    if (node.child.exitCode === null) node.child.kill("SIGINT");
-    await node.exited;
-    await rm(dataDir, { recursive: true, force: true });
-    // perf's names of the node's compiled functions, written by --perf-basic-prof.
-    await rm(path.join(os.tmpdir(), `perf-${pid}.map`), { force: true });
-  }
+  await withFreshNode({ NODE_PROFILE_ARGS: "--perf-basic-prof" }, async ({ node, dataDir, api, demo }) => {
+    const pid = node.child.pid!;
+    const options = { api, authority: demo.parties.KG.authorities[0], party: "KG" };
+    try {
+      await acceptAndAnchor(options, warm, "PERF-WARM");
+      const samples = path.join(dataDir, "perf.data");
+      await sampleWhile(pid, samples, () => acceptAndAnchor(options, count, "PERF"));
+      report(`  where the node's CPU went, every thread, per credential (perf, ${count} credentials after ${warm}):`);
+      for (const line of nativeBreakdown(await readSamples(samples), pid, count)) report(`    ${line}`);
+    } finally {
+      // perf's names of the node's compiled functions, written by --perf-basic-prof.
+      await rm(path.join(os.tmpdir(), `perf-${pid}.map`), { force: true });
+    }
+  });
 }
 
 /** Posts `count` credentials and waits until all are anchored. */

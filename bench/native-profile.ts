@@ -22,7 +22,7 @@ export interface Sample {
   frames: { symbol: string; file: string }[];
 }
 
-/** Why perf cannot sample process `pid` here, or undefined when it can. */
+/** Why perf cannot sample processes here, or undefined when it can. */
 export function perfUnavailable(): string | undefined {
   const probe = spawnSync("perf", ["record", "-q", "-F", String(SAMPLE_HZ), "-o", "/dev/null", "--", "true"], { encoding: "utf8" });
   if (probe.error) return `perf is not installed (${probe.error.message})`;
@@ -134,30 +134,27 @@ export function nativeBreakdown(samples: readonly Sample[], pid: number, units: 
 
 /** Each thread's role: the event loop is the process's own id; a worker is told by its code, a native thread by its stacks. */
 function threadRoles(samples: readonly Sample[], pid: number): Map<number, string> {
-  const code = new Map<number, string>();
+  const symbolsOf = new Map<number, string[]>();
   for (const { tid, frames } of samples) {
-    if (tid === pid || code.has(tid)) continue;
-    const files = frames.filter((f) => f.symbol.startsWith("JS:")).map((f) => f.symbol);
-    const role = THREAD_ROLES.find(([, pattern]) => files.some((file) => pattern.test(file)))?.[0];
-    if (role) code.set(tid, role);
+    const symbols = symbolsOf.get(tid) ?? [];
+    symbolsOf.set(tid, symbols);
+    for (const frame of frames) symbols.push(frame.symbol);
   }
   const roles = new Map<number, string>();
-  for (const { tid, frames } of samples) {
-    if (roles.has(tid) && roles.get(tid) !== "other threads") continue;
-    const stack = frames.map((f) => f.symbol).join(" ");
-    roles.set(
-      tid,
-      tid === pid
-        ? "event loop (main thread)"
-        : (code.get(tid) ??
-            (/PlatformWorkerThread/.test(stack)
-              ? "V8's platform threads (collector, compiler)"
-              : /uv__work|uv__fs_work|ThreadPoolWork/.test(stack) || frames.some((f) => f.symbol === "worker")
-                ? "libuv's thread pool (file syncs, crypto jobs)"
-                : "other threads")),
-    );
-  }
+  for (const [tid, symbols] of symbolsOf) roles.set(tid, tid === pid ? "event loop (main thread)" : roleOf(symbols));
   return roles;
+}
+
+/** A thread's role from the symbols of all its samples: its JavaScript's files first, then its native stacks. */
+function roleOf(symbols: string[]): string {
+  const files = symbols.filter((symbol) => symbol.startsWith("JS:"));
+  const coded = THREAD_ROLES.find(([, pattern]) => files.some((file) => pattern.test(file)))?.[0];
+  if (coded) return coded;
+  if (symbols.some((symbol) => /PlatformWorkerThread/.test(symbol))) return "V8's platform threads (collector, compiler)";
+  if (symbols.some((symbol) => symbol === "worker" || /uv__work|uv__fs_work|ThreadPoolWork/.test(symbol))) {
+    return "libuv's thread pool (file syncs, crypto jobs)";
+  }
+  return "other threads";
 }
 
 /** What `sample` ran: a native part, or the first JavaScript frame's stage (profile-breakdown.ts), or the kernel's. */

@@ -22,8 +22,9 @@ export interface NodeProcess {
  * its own (the node and the anvil it starts), so that a test can SIGKILL the group as a power cut would.
  */
 export function startNode(env: Record<string, string>, options: { detached?: boolean } = {}): NodeProcess {
-  // NODE_PROFILE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the node; NODE_OPTIONS may not carry them.
-  const nodeArgs = (process.env.NODE_PROFILE_ARGS ?? "").split(" ").filter(Boolean);
+  // NODE_PROFILE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), in `env` or this process's, profiles the node;
+  // NODE_OPTIONS may not carry them.
+  const nodeArgs = (env.NODE_PROFILE_ARGS ?? process.env.NODE_PROFILE_ARGS ?? "").split(" ").filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, ...TYPESCRIPT_FLAGS, "server/main.ts"], {
     cwd: ROOT,
     // The tests poll hard from one address: the public rate limit is for the outside world.
