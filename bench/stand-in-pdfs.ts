@@ -37,12 +37,17 @@ export async function postStandInPdfs(
 
 /** Posts `items` to /v1/certificates/batch as the authority of `token`; the certHashes of those accepted, in order. */
 export async function postCertificateBatch(api: string, token: string, items: unknown[]): Promise<string[]> {
+  return postCertificateBatchBody(api, token, JSON.stringify({ items }));
+}
+
+/** {@link postCertificateBatch} of a body already serialised (`{"items": [...]}`). */
+export async function postCertificateBatchBody(api: string, token: string, body: string): Promise<string[]> {
   const response = await fetch(`${api}/v1/certificates/batch`, {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify({ items }),
+    body,
   });
-  const body = (await response.json()) as { results: { certificate?: { certHash: string } }[] };
-  if (!response.ok) throw new Error(`POST /v1/certificates/batch answered ${response.status}: ${JSON.stringify(body)}`);
-  return body.results.flatMap((result) => (result.certificate ? [result.certificate.certHash] : []));
+  const answer = (await response.json()) as { results: { certificate?: { certHash: string } }[] };
+  if (!response.ok) throw new Error(`POST /v1/certificates/batch answered ${response.status}: ${JSON.stringify(answer)}`);
+  return answer.results.flatMap((result) => (result.certificate ? [result.certificate.certHash] : []));
 }
