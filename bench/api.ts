@@ -16,6 +16,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { chainStateSize } from "./chain-state-size";
 import { benchCredentialAcceptance, benchCredentialNativeProfile, benchCredentialProfile } from "./credential-acceptance";
 import { untilReady, withFreshNode } from "./fresh-node";
 import { benchDeclarations } from "./origin-load";
@@ -75,6 +76,9 @@ async function main(): Promise<void> {
       count: CREDENTIALS,
       processes: { node: node.child.pid, chain: Number.isInteger(anvilPid) ? anvilPid : undefined },
     };
+    // The chain this node's anvil dumps whole for each durable write: what its CPU per credential below follows.
+    const state = await chainStateSize(path.join(dataDir, "chain", "state.json"));
+    if (state) report(`the embedded chain's state file before the credentials: ${state}`);
     await benchCredentialAcceptance({ ...credentials, round: "the first on this node" });
     // A server accepts credentials for months: the second round runs the code V8 compiled during the first. On a fresh
     // node V8's platform threads (its optimising compiler's and collector's) took ~290 µs a credential of CPU in a first
