@@ -10,19 +10,12 @@
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { freePort, startNode } from "../test/e2e/node-process";
 import { cpuSecondsOf, mainThreadScheduleOf } from "./process-cpu";
 import { withFreshNode } from "./fresh-node";
 import { nativeBreakdown, perfUnavailable, readSamples, sampleWhile } from "./native-profile";
 import { breakdown } from "./profile-breakdown";
 import { anchoredCount, report } from "./report";
-import {
-  credentialsOf,
-  postCredentialBodies,
-  postServerSignedCredentials,
-  serverSignedCredentialBodies,
-  SENT_AS,
-} from "./server-signed-credentials";
+import { postCredentialBodies, postServerSignedCredentials, serverSignedCredentialBodies, SENT_AS } from "./server-signed-credentials";
 
 /** The node to load, the authority that issues, how many credentials. */
 export interface CredentialAcceptanceOptions {
@@ -42,9 +35,9 @@ export interface CredentialAcceptanceOptions {
 export async function benchCredentialAcceptance(options: CredentialAcceptanceOptions): Promise<void> {
   const { api, authority, party, count, label = "BENCH" } = options;
   const anchoredBefore = await anchoredCount(api);
-  const bytes = JSON.stringify(credentialsOf(authority, party, label)(0)).length;
   // Built before the clock and the CPU meter start: an issuer builds its credentials on its own machine, not on the node's.
   const bodies = serverSignedCredentialBodies(authority, party, count, label);
+  const bytes = JSON.stringify((JSON.parse(bodies[0]) as { items: { credential: unknown }[] }).items[0].credential).length;
   const cpu = cpuMeter(options.processes ?? {});
   const started = performance.now();
   const accepted = (await postCredentialBodies(api, authority.token, bodies)).length;
@@ -96,21 +89,12 @@ function cpuMeter(processes: { node?: number; chain?: number }): (credentials: n
  * included). The profiler slows the node a little: the rate is the unprofiled run's.
  */
 export async function benchCredentialProfile(count: number): Promise<void> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), "certledger-bench-profile-"));
-  const profiles = path.join(dataDir, "profiles");
-  const ports = { CHAIN_PORT: String(await freePort()), PORT: String(await freePort()) };
-  const node = startNode({ DATA_DIR: dataDir, ...ports, LOG_LEVEL: "error", NODE_PROFILE_ARGS: `--cpu-prof --cpu-prof-dir=${profiles}` });
+  // Outside the node's folder: the profiles are written as the node exits, and read once it has stopped.
+  const profiles = await mkdtemp(path.join(os.tmpdir(), "certledger-bench-profile-"));
   try {
-    await node.ready();
-    const demo = JSON.parse(await readFile(path.join(dataDir, "demo-credentials.json"), "utf8"));
-    await benchCredentialAcceptance({
-      api: `http://127.0.0.1:${ports.PORT}`,
-      authority: demo.parties.KG.authorities[0],
-      party: "KG",
-      count,
-    });
-    node.child.kill("SIGINT");
-    await node.exited;
+    await withFreshNode({ NODE_PROFILE_ARGS: `--cpu-prof --cpu-prof-dir=${profiles}` }, ({ api, demo }) =>
+      benchCredentialAcceptance({ api, authority: demo.parties.KG.authorities[0], party: "KG", count }),
+    );
     // The main thread's profile is the largest (workers write their own, smaller ones).
     const files = await Promise.all(
       (await readdir(profiles)).map(async (name) => ({ name, size: (await stat(path.join(profiles, name))).size })),
@@ -128,9 +112,7 @@ export async function benchCredentialProfile(count: number): Promise<void> {
       for (const line of lines.filter((line) => !/^\s+0 µs/.test(line))) report(`    ${line}`);
     }
   } finally {
-    if (node.child.exitCode === null) node.child.kill("SIGINT");
-    await node.exited;
-    await rm(dataDir, { recursive: true, force: true });
+    await rm(profiles, { recursive: true, force: true });
   }
 }
 
