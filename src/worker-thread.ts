@@ -30,4 +30,15 @@ export function startWorker(
  * first. @napi-rs/nice is Linux only (piscina's own optional dependency): elsewhere the thread keeps its priority.
  */
 export const BACKGROUND_NICE_INCREMENT = 10;
-const LOWER_PRIORITY = `try { require("@napi-rs/nice").nice(${BACKGROUND_NICE_INCREMENT}); } catch {}`;
+const LOWER_PRIORITY = lowerPriority();
+
+/** LOWER_PRIORITY's code: @napi-rs/nice named by its file in this project (see src/typescript-sources.ts), if there is one. */
+function lowerPriority(): string {
+  let nice: string;
+  try {
+    nice = require.resolve("@napi-rs/nice");
+  } catch {
+    return "";
+  }
+  return `try { require(${JSON.stringify(nice)}).nice(${BACKGROUND_NICE_INCREMENT}); } catch {}`;
+}

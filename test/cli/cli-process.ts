@@ -21,10 +21,10 @@ export interface CliProcess {
   done: Promise<CliResult>;
 }
 
-/** Starts `certledger …args` with `env` added to this process's environment. */
-export function spawnCli(args: string[], env: Record<string, string> = {}): CliProcess {
+/** Starts `certledger …args` with `env` added to this process's environment, in the project's folder or in `cwd`. */
+export function spawnCli(args: string[], env: Record<string, string> = {}, cwd = ROOT): CliProcess {
   const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, LOG_LEVEL: "warn", RATE_LIMIT_PER_MINUTE: "1000000", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -37,8 +37,8 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): CliP
 }
 
 /** Runs `certledger …args` to its end. */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return spawnCli(args, env).done;
+export function runCli(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<CliResult> {
+  return spawnCli(args, env, cwd).done;
 }
 
 /** Polls `probe` every 20 ms until it returns true, failing after `timeoutMs` with `what`. */
