@@ -10,11 +10,12 @@
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { cpuCeiling } from "./cpu-ceiling";
 import { cpuSecondsOf, mainThreadScheduleOf } from "./process-cpu";
 import { withFreshNode } from "./fresh-node";
 import { nativeBreakdown, perfUnavailable, readSamples, sampleWhile } from "./native-profile";
 import { breakdown } from "./profile-breakdown";
-import { anchoredCount, report } from "./report";
+import { anchoredCount, CORES, report } from "./report";
 import { postCredentialBodies, postServerSignedCredentials, serverSignedCredentialBodies, SENT_AS } from "./server-signed-credentials";
 
 /** The node to load, the authority that issues, how many credentials. */
@@ -73,12 +74,14 @@ function cpuMeter(processes: { node?: number; chain?: number }): (credentials: n
     const ran = after.main.ran - before.main.ran;
     const waited = after.main.waited - before.main.waited;
     const self = (after.self.user + after.self.system - before.self.user - before.self.system) / 1e6;
-    const chain = before.chain !== undefined && after.chain !== undefined ? `, the chain (anvil) ${us(after.chain - before.chain)}` : "";
+    const chainSeconds = before.chain !== undefined && after.chain !== undefined ? after.chain - before.chain : undefined;
+    const chain = chainSeconds === undefined ? "" : `, the chain (anvil) ${us(chainSeconds)}`;
+    const allSeconds = after.node - before.node + (chainSeconds ?? 0) + self;
     return (
       `the node ${us(after.node - before.node)}: its event loop ran ${us(ran)} and waited ${us(waited)} for a core ` +
       `(idle ${Math.max(0, Math.round((1 - (ran + waited) / seconds) * 100))}% of the time), its other threads ` +
       `(document workers, V8's platform threads: its collector and compiler, SQLite checkpoints, libuv's pool) ${us(after.node - before.node - ran)}` +
-      `${chain}, this load generator ${us(self)}`
+      `${chain}, this load generator ${us(self)}; ${cpuCeiling((allSeconds * 1e6) / credentials, CORES)}`
     );
   };
 }
