@@ -60,7 +60,7 @@ export async function postCredentialBodies(api: string, token: string, bodies: r
   return hashes;
 }
 
-/** Posts `count` credentials of `authority` to be signed by the node, built as they are sent; the certHashes of those accepted. */
+/** Builds `count` credentials of `authority`, then posts them to be signed by the node; the certHashes of those accepted. */
 export async function postServerSignedCredentials(
   api: string,
   authority: IssuingAuthority,

@@ -18,7 +18,7 @@ import type { Logger } from "pino";
 import { CertLedgerError } from "../src/errors";
 import type { LedgerClient } from "../src/chain/ledger-client";
 import type { ChainIndex } from "../src/index";
-import { loadsTypeScript, TYPESCRIPT_ENV, TYPESCRIPT_FLAGS } from "../src/typescript-sources";
+import { loadsTypeScript, TYPESCRIPT_FLAGS } from "../src/typescript-sources";
 import type { PayloadReader } from "../src/ipfs/payload-store";
 import type { BatchMember } from "../src/merkle/batch";
 import type { ReceiptSigningKey } from "../src/verify";
@@ -127,7 +127,7 @@ export class VerificationProcessPool {
   }
 
   #fork(slot: number): { channel: ProcessChannel; loaded: Promise<void> } {
-    const worker = cluster.fork({ ...TYPESCRIPT_ENV, CERTLEDGER_VERIFICATION_PROCESS: String(slot) });
+    const worker = cluster.fork({ CERTLEDGER_VERIFICATION_PROCESS: String(slot) });
     const channel = this.#answering(worker);
     worker.on("message", (message) => channel.receive(message));
     const loaded = new Promise<void>((resolve, reject) => {
